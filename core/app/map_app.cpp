@@ -1,0 +1,196 @@
+#include "app/map_app.hpp"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string_view>
+
+#include "geo/mercator.hpp"
+#include "style/style.hpp"
+
+namespace citymap::app {
+
+namespace {
+constexpr size_t kFrameHistory = 120;
+}
+
+MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), config_(std::move(config)) {
+  visible_.fill(true);
+  if (config_.showUi) {
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini next to the user's files
+    ImGui::StyleColorsLight();
+  }
+}
+
+MapApp::~MapApp() {
+  if (config_.showUi) {
+    imgui_.shutdown();
+    ImGui::DestroyContext();
+  }
+}
+
+bool MapApp::start() {
+  if (started_) return true;
+  started_ = true;
+  auto ok = renderer_.init();
+  if (!ok) {
+    status_.error = ok.error();
+    platform_.publishStatus(status_);
+    return false;
+  }
+  if (config_.showUi && !imgui_.init()) {
+    status_.error = "ImGui GL backend failed to initialise";
+    platform_.publishStatus(status_);
+    return false;
+  }
+  std::string url = config_.tilesetUrl;
+  if (!url.empty() && url.back() != '/') url += '/';
+  platform_.fetch(url + "tileset.json", [this](Result<std::vector<uint8_t>> bytes) { onTileset(std::move(bytes)); });
+  invalidate();
+  return true;
+}
+
+void MapApp::onTileset(Result<std::vector<uint8_t>> bytes) {
+  if (!bytes) {
+    status_.error = "cannot load tileset.json: " + bytes.error();
+    invalidate();
+    return;
+  }
+  auto tileset = tile::parseTileset(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+  if (!tileset) {
+    status_.error = tileset.error();
+    invalidate();
+    return;
+  }
+  // Overzoom past the data's maximum zoom; a little underzoom below its minimum.
+  camera_.setZoomRange(tileset->minZoom - 1, 20);
+  camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
+  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle());
+  status_.ready = true;
+  invalidate();
+}
+
+void MapApp::requestTile(const geo::TileID& id) {
+  std::string base = config_.tilesetUrl;
+  platform_.fetch(pyramid_->tileset().tileUrl(base, id), [this, id](Result<std::vector<uint8_t>> bytes) {
+    if (!pyramid_->onTileData(id, std::move(bytes)))
+      std::fprintf(stderr, "citymap: %s\n", pyramid_->stats().lastError.c_str());
+    invalidate();
+  });
+}
+
+void MapApp::invalidate() {
+  dirty_ = true;
+  status_.idle = false;
+  platform_.requestFrame();
+}
+
+void MapApp::resize(double widthCss, double heightCss, double pixelRatio) {
+  camera_.setViewport(widthCss, heightCss, pixelRatio);
+  invalidate();
+}
+
+bool MapApp::uiWantsPointer() const { return config_.showUi && ImGui::GetIO().WantCaptureMouse; }
+
+void MapApp::pointerDown(double x, double y) {
+  cursor_ = geo::ScreenPoint{x, y};
+  if (!uiWantsPointer()) dragFrom_ = cursor_;
+  invalidate();
+}
+
+void MapApp::pointerMove(double x, double y) {
+  if (dragFrom_) {
+    camera_.panBy(x - dragFrom_->x, y - dragFrom_->y);
+    dragFrom_ = geo::ScreenPoint{x, y};
+  }
+  cursor_ = geo::ScreenPoint{x, y};
+  invalidate();
+}
+
+void MapApp::pointerUp() {
+  dragFrom_.reset();
+  invalidate();
+}
+
+void MapApp::pointerLeave() {
+  cursor_.reset();
+  invalidate();
+}
+
+void MapApp::wheel(double x, double y, double deltaY) {
+  if (uiWantsPointer()) return;
+  // About one zoom level per 300 px of scrolling (a mouse notch is ~100 px), capped per event.
+  const double dz = std::clamp(-deltaY / 300.0, -1.0, 1.0);
+  camera_.zoomAround({x, y}, camera_.zoom() + dz);
+  invalidate();
+}
+
+void MapApp::jumpTo(geo::LngLat center, double zoom) {
+  camera_.jumpTo(center, zoom);
+  invalidate();
+}
+
+void MapApp::drawUi() {
+  ui::PanelModel model;
+  model.zoom = camera_.zoom();
+  if (cursor_) model.cursor = geo::fromWorld(camera_.screenToWorld(*cursor_));
+  model.frameMs = frameTimes_.empty() ? 0 : frameTimes_.back();
+  const double now = platform_.nowMs();
+  model.fps = double(std::count_if(presentTimes_.begin(), presentTimes_.end(), [now](double t) { return now - t <= 1000; }));
+  if (pyramid_) {
+    const auto& s = pyramid_->stats();
+    model.tilesLoaded = s.loaded;
+    model.tilesPending = s.pending;
+    model.tilesFailed = s.failed;
+    model.lastError = s.lastError;
+    model.attribution = pyramid_->tileset().attribution;
+  }
+  if (!status_.error.empty()) model.lastError = status_.error;
+  model.drawCalls = renderer_.stats().drawCalls;
+  model.triangles = renderer_.stats().triangles;
+
+  imgui_.newFrame();
+  ImGui::NewFrame();
+  const ui::PanelActions a = ui::drawMapPanel(model, visible_, float(camera_.width()), float(camera_.height()));
+  ImGui::Render();
+  imgui_.draw(ImGui::GetDrawData());
+
+  const geo::ScreenPoint middle{camera_.width() / 2, camera_.height() / 2};
+  if (a.zoomIn) camera_.zoomAround(middle, std::round(camera_.zoom()) + 1);
+  if (a.zoomOut) camera_.zoomAround(middle, std::round(camera_.zoom()) - 1);
+  if (a.resetView && pyramid_) camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
+                                              config_.zoom.value_or(pyramid_->tileset().centerZoom));
+  if (a.zoomIn || a.zoomOut || a.resetView || a.layersChanged) invalidate();
+}
+
+void MapApp::frame() {
+  const double t0 = platform_.nowMs();
+  dirty_ = false;
+  static const std::vector<scene::DrawTile> kNoTiles;
+  if (pyramid_) pyramid_->update(camera_, [this](const geo::TileID& id) { requestTile(id); });
+  renderer_.render({camera_, style::defaultStyle(), pyramid_ ? pyramid_->drawList() : kNoTiles, visible_});
+  if (config_.showUi) drawUi();
+
+  const double t1 = platform_.nowMs();
+  frameTimes_.push_back(t1 - t0);
+  presentTimes_.push_back(t1);
+  if (frameTimes_.size() > kFrameHistory) frameTimes_.pop_front();
+  if (presentTimes_.size() > kFrameHistory) presentTimes_.pop_front();
+
+  ++status_.framesDrawn;
+  // ImGui sizes auto-resizing windows over its first frames: give it a few.
+  if (config_.showUi && status_.framesDrawn < 3) invalidate();
+  status_.tilesLoaded = pyramid_ ? pyramid_->stats().loaded : 0;
+  status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete();
+  const geo::LngLat c = camera_.centerLngLat();
+  status_.zoom = camera_.zoom();
+  status_.lng = c.lng;
+  status_.lat = c.lat;
+  platform_.publishStatus(status_);
+}
+
+}  // namespace citymap::app

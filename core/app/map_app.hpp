@@ -1,0 +1,75 @@
+#pragma once
+// The map application: camera, tile pyramid, renderer and UI wired into a frame loop driven by
+// the platform. Input arrives in CSS pixels; the app decides what it means.
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/platform.hpp"
+#include "geo/camera.hpp"
+#include "render/imgui_layer.hpp"
+#include "render/renderer.hpp"
+#include "scene/tile_pyramid.hpp"
+#include "ui/map_panel.hpp"
+
+namespace citymap::app {
+
+struct AppConfig {
+  std::string tilesetUrl = "tiles/";  // folder holding tileset.json
+  std::optional<geo::LngLat> center;  // default: the tileset's centre
+  std::optional<double> zoom;
+  bool showUi = true;
+};
+
+class MapApp {
+ public:
+  MapApp(Platform& platform, AppConfig config);
+  ~MapApp();
+
+  // Needs a current GL context. Starts loading the tileset; returns false on a GL failure.
+  bool start();
+
+  void resize(double widthCss, double heightCss, double pixelRatio);
+  void pointerDown(double x, double y);
+  void pointerMove(double x, double y);
+  void pointerUp();
+  void pointerLeave();
+  // deltaY in CSS pixels as in WheelEvent (positive = scroll down = zoom out).
+  void wheel(double x, double y, double deltaY);
+  void jumpTo(geo::LngLat center, double zoom);
+
+  // Renders if anything changed. Called by the platform when a frame was requested.
+  void frame();
+  // True when the UI wants the mouse (the platform's ImGui backend fed it the event).
+  bool uiWantsPointer() const;
+
+  const MapStatus& status() const { return status_; }
+  const geo::Camera& camera() const { return camera_; }
+  const std::deque<double>& frameTimes() const { return frameTimes_; }
+  const render::Renderer& renderer() const { return renderer_; }
+  const scene::TilePyramid* pyramid() const { return pyramid_.get(); }
+
+ private:
+  void onTileset(Result<std::vector<uint8_t>> bytes);
+  void requestTile(const geo::TileID& id);
+  void invalidate();
+  void drawUi();
+
+  Platform& platform_;
+  AppConfig config_;
+  geo::Camera camera_;
+  render::Renderer renderer_;
+  render::ImGuiLayer imgui_;
+  std::unique_ptr<scene::TilePyramid> pyramid_;
+  ui::LayerVisibility visible_;
+  MapStatus status_;
+  std::optional<geo::ScreenPoint> dragFrom_;
+  std::optional<geo::ScreenPoint> cursor_;
+  std::deque<double> frameTimes_;  // CPU ms of recent frames
+  std::deque<double> presentTimes_;
+  bool dirty_ = true;
+  bool started_ = false;
+};
+
+}  // namespace citymap::app

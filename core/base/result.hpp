@@ -1,0 +1,33 @@
+#pragma once
+// Result<T>: a value or an error message. Used wherever input from outside (files, network,
+// user data) can be wrong; invariants of our own code use assertions instead.
+#include <string>
+#include <utility>
+#include <variant>
+
+namespace citymap {
+
+struct Error {
+  std::string message;
+};
+
+template <typename T>
+class [[nodiscard]] Result {
+ public:
+  Result(T value) : v_(std::move(value)) {}            // NOLINT(google-explicit-constructor)
+  Result(Error error) : v_(std::move(error)) {}        // NOLINT(google-explicit-constructor)
+
+  bool ok() const { return v_.index() == 0; }
+  explicit operator bool() const { return ok(); }
+  T& value() & { return std::get<0>(v_); }
+  const T& value() const& { return std::get<0>(v_); }
+  T&& value() && { return std::get<0>(std::move(v_)); }
+  T* operator->() { return &value(); }
+  const T* operator->() const { return &value(); }
+  const std::string& error() const { return std::get<1>(v_).message; }
+
+ private:
+  std::variant<T, Error> v_;
+};
+
+}  // namespace citymap

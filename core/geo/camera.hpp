@@ -1,0 +1,65 @@
+#pragma once
+// The 2D map camera: a centre in world coordinates, a fractional zoom and a viewport in CSS
+// pixels. At zoom z the world is 512 * 2^z CSS pixels wide (512 px tiles, like MapLibre).
+#include <array>
+
+#include "geo/lnglat.hpp"
+#include "geo/tile_id.hpp"
+
+namespace citymap::geo {
+
+inline constexpr double kTileSizePx = 512.0;
+
+struct ScreenPoint {
+  double x = 0;  // CSS pixels from the viewport's left edge
+  double y = 0;  // CSS pixels from the viewport's top edge
+};
+
+// Affine map from a tile's local coordinates (0..extent) to clip space:
+// clip = (u * sx + ox, v * sy + oy).
+struct TileTransform {
+  float sx = 0, sy = 0, ox = 0, oy = 0;
+};
+
+// A screen rectangle in device pixels, origin bottom-left (GL convention).
+struct PixelRect {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
+class Camera {
+ public:
+  void setViewport(double widthCss, double heightCss, double pixelRatio);
+  void setZoomRange(double minZoom, double maxZoom);
+  void jumpTo(LngLat center, double zoom);
+  void setCenter(WorldPoint c);
+  void setZoom(double zoom);
+
+  // Moves the map with the pointer: a drag by (dx, dy) CSS pixels.
+  void panBy(double dx, double dy);
+  // Zooms to `zoom` keeping the world point under `anchor` fixed on screen.
+  void zoomAround(ScreenPoint anchor, double zoom);
+
+  WorldPoint screenToWorld(ScreenPoint p) const;
+  ScreenPoint worldToScreen(WorldPoint w) const;
+  WorldBox visibleBounds() const;
+  TileTransform tileTransform(const TileID& tile, double extent) const;
+  PixelRect tileScissor(const TileID& tile) const;
+
+  WorldPoint center() const { return center_; }
+  LngLat centerLngLat() const;
+  double zoom() const { return zoom_; }
+  double minZoom() const { return minZoom_; }
+  double maxZoom() const { return maxZoom_; }
+  double worldSizePx() const;  // CSS pixels
+  double width() const { return width_; }
+  double height() const { return height_; }
+  double pixelRatio() const { return pixelRatio_; }
+
+ private:
+  WorldPoint center_{0.5, 0.5};
+  double zoom_ = 0;
+  double minZoom_ = 0, maxZoom_ = 22;
+  double width_ = 1, height_ = 1, pixelRatio_ = 1;
+};
+
+}  // namespace citymap::geo

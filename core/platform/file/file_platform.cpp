@@ -1,0 +1,58 @@
+#include "platform/file/file_platform.hpp"
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+
+namespace citymap::platform {
+
+Result<std::vector<uint8_t>> readFile(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) return Error{path + ": " + std::strerror(errno)};
+  std::vector<uint8_t> bytes;
+  uint8_t buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
+  const bool failed = std::ferror(f);
+  std::fclose(f);
+  if (failed) return Error{path + ": read error"};
+  return bytes;
+}
+
+void FilePlatform::fetch(const std::string& url, FetchCallback done) {
+  constexpr std::string_view kScheme = "file://";
+  const std::string path = url.starts_with(kScheme) ? url.substr(kScheme.size()) : url;
+  done_.emplace_back(std::move(done), readFile(path));
+}
+
+double FilePlatform::nowMs() const {
+  using namespace std::chrono;
+  return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
+}
+
+int FilePlatform::poll() {
+  int count = 0;
+  // Callbacks may fetch more; those are delivered on the next poll().
+  for (size_t n = done_.size(); n > 0; --n, ++count) {
+    auto item = std::move(done_.front());
+    done_.pop_front();
+    item.first(std::move(item.second));
+  }
+  return count;
+}
+
+bool FilePlatform::runUntilIdle(app::MapApp& app, int maxFrames) {
+  for (int i = 0; i < maxFrames; ++i) {
+    poll();
+    if (takeFrameRequest() || hasPendingFetches()) {
+      app.frame();
+      continue;
+    }
+    if (app.status().idle) return true;
+    app.frame();
+  }
+  return app.status().idle;
+}
+
+}  // namespace citymap::platform

@@ -1,0 +1,44 @@
+#pragma once
+// The browser platform: a WebGL 2 context on the page's <canvas id="map">, HTML5 input events,
+// fetch() through web/library_citymap.js, requestAnimationFrame on demand, and the map status
+// mirrored into window.citymap.state.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <unordered_map>
+
+#include "app/map_app.hpp"
+#include "app/platform.hpp"
+
+namespace citymap::platform {
+
+class WebPlatform : public app::Platform {
+ public:
+  // Creates the WebGL 2 context on `canvasSelector`; returns an error if WebGL 2 is missing.
+  Result<bool> init(const char* canvasSelector);
+  void attach(app::MapApp& app);
+
+  void fetch(const std::string& url, FetchCallback done) override;
+  double nowMs() const override;
+  void requestFrame() override;
+  void publishStatus(const app::MapStatus& s) override;
+
+  // Called from JavaScript.
+  void fetchDone(int id, const uint8_t* data, size_t size, const char* error);
+  app::MapApp* app() const { return app_; }
+
+ private:
+  static int onAnimationFrame(double time, void* user);
+  void syncSize();
+  void feedImGuiMouse(double x, double y, int buttonDown, float wheel);
+
+  std::string canvas_;
+  app::MapApp* app_ = nullptr;
+  std::unordered_map<int, FetchCallback> fetches_;
+  int nextFetch_ = 1;
+  bool frameScheduled_ = false;
+  double lastFrameTime_ = 0;
+  double cssWidth_ = 0, cssHeight_ = 0, dpr_ = 1;
+};
+
+}  // namespace citymap::platform

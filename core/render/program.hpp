@@ -1,0 +1,31 @@
+#pragma once
+// A linked GLSL ES 3.00 program built from embedded shader sources.
+#include <string>
+#include <string_view>
+
+#include "base/result.hpp"
+#include "render/gl.hpp"
+
+namespace citymap::render {
+
+class Program {
+ public:
+  Program() = default;
+  Program(const Program&) = delete;
+  Program& operator=(const Program&) = delete;
+  Program(Program&& o) noexcept : id_(o.id_) { o.id_ = 0; }
+  Program& operator=(Program&& o) noexcept;
+  ~Program();
+
+  // Sources without a #version line; "#version 300 es" is prepended here.
+  static Result<Program> build(std::string_view name, std::string_view vertex, std::string_view fragment);
+
+  GLuint id() const { return id_; }
+  GLint uniform(const char* name) const { return glGetUniformLocation(id_, name); }
+
+ private:
+  explicit Program(GLuint id) : id_(id) {}
+  GLuint id_ = 0;
+};
+
+}  // namespace citymap::render

@@ -1,0 +1,29 @@
+#pragma once
+// CPU geometry of one tile, one mesh per style bucket, ready for upload by the renderer.
+#include <memory>
+#include <vector>
+
+#include "geo/tile_id.hpp"
+#include "style/style.hpp"
+#include "tess/geometry.hpp"
+#include "tile/tile_reader.hpp"
+
+namespace citymap::scene {
+
+struct BucketMesh {
+  tess::FillMesh fill;  // Bucket::Geometry::Fill
+  tess::LineMesh line;  // Bucket::Geometry::Line and Outline
+  bool empty() const { return fill.indices.empty() && line.indices.empty(); }
+};
+
+struct TileMesh {
+  geo::TileID id;
+  float extent = 4096;
+  std::vector<BucketMesh> buckets;  // parallel to Style::buckets
+  size_t byteSize() const;
+};
+
+// Builds every bucket of `style` for a verified tile.
+std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style);
+
+}  // namespace citymap::scene

@@ -1,0 +1,80 @@
+#include <span>
+
+#include "scene/tile_mesh.hpp"
+#include "tess/line.hpp"
+#include "tess/polygon.hpp"
+
+namespace citymap::scene {
+
+size_t TileMesh::byteSize() const {
+  size_t n = sizeof(*this);
+  for (const auto& b : buckets)
+    n += b.fill.vertices.size() * sizeof(tess::Vec2) + b.fill.indices.size() * 4 +
+         b.line.vertices.size() * sizeof(tess::LineVertex) + b.line.indices.size() * 4;
+  return n;
+}
+
+namespace {
+
+// Walks a feature's parts as float points; reuses one scratch buffer per call site.
+class PartReader {
+ public:
+  explicit PartReader(const fb::Feature& f) : coords_(f.coords()), sizes_(f.part_sizes()) {}
+  size_t count() const { return sizes_ ? sizes_->size() : 0; }
+  // Reads part i (in order) into `out`.
+  void next(std::vector<tess::Vec2>& out) {
+    const uint32_t n = sizes_->Get(static_cast<flatbuffers::uoffset_t>(part_++));
+    out.resize(n);
+    for (uint32_t k = 0; k < n; ++k, offset_ += 2)
+      out[k] = {float(coords_->Get(offset_)), float(coords_->Get(offset_ + 1))};
+  }
+
+ private:
+  const flatbuffers::Vector<int16_t>* coords_;
+  const flatbuffers::Vector<uint32_t>* sizes_;
+  size_t part_ = 0;
+  flatbuffers::uoffset_t offset_ = 0;
+};
+
+void addFeature(const fb::Feature& f, const style::Bucket& bucket, BucketMesh& mesh,
+                std::vector<std::vector<tess::Vec2>>& rings) {
+  PartReader parts(f);
+  if (bucket.geometry == style::Bucket::Geometry::Fill) {
+    for (uint32_t ringCount : *f.polygon_ring_counts()) {
+      if (rings.size() < ringCount) rings.resize(ringCount);
+      for (uint32_t r = 0; r < ringCount; ++r) parts.next(rings[r]);
+      tess::tessellatePolygon(std::span(rings.data(), ringCount), mesh.fill);
+    }
+    return;
+  }
+  if (rings.empty()) rings.resize(1);
+  for (size_t i = 0; i < parts.count(); ++i) {
+    parts.next(rings[0]);
+    auto& pts = rings[0];
+    if (bucket.geometry == style::Bucket::Geometry::Outline && !pts.empty() &&
+        (pts.front().x != pts.back().x || pts.front().y != pts.back().y))
+      pts.push_back(pts.front());  // outlines are closed rings
+    tess::extrudeLine(pts, bucket.line, mesh.line);
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style) {
+  auto mesh = std::make_shared<TileMesh>();
+  mesh->id = tile.id();
+  mesh->extent = tile.extent();
+  mesh->buckets.resize(style.buckets.size());
+  std::vector<std::vector<tess::Vec2>> rings;
+  for (size_t b = 0; b < style.buckets.size(); ++b) {
+    const style::Bucket& bucket = style.buckets[b];
+    if (mesh->id.z < bucket.minTileZoom) continue;
+    const fb::Layer* layer = tile.layer(bucket.sourceLayer);
+    if (!layer || !layer->features()) continue;
+    for (const fb::Feature* f : *layer->features())
+      if (bucket.matches(*f)) addFeature(*f, bucket, mesh->buckets[b], rings);
+  }
+  return mesh;
+}
+
+}  // namespace citymap::scene

@@ -1,0 +1,125 @@
+#include "scene/tile_pyramid.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace citymap::scene {
+
+TilePyramid::TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes)
+    : tileset_(std::move(tileset)), style_(style), budget_(cacheBudgetBytes) {}
+
+int TilePyramid::tileZoomFor(double cameraZoom) const {
+  return std::clamp(int(std::floor(cameraZoom)), tileset_.minZoom, tileset_.maxZoom);
+}
+
+const TilePyramid::Entry* TilePyramid::loaded(const geo::TileID& id) const {
+  const auto it = entries_.find(id);
+  return it != entries_.end() && it->second.state == Entry::State::Loaded ? &it->second : nullptr;
+}
+
+void TilePyramid::touch(const geo::TileID& id) {
+  if (auto it = entries_.find(id); it != entries_.end()) it->second.lastUsed = frame_;
+}
+
+void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
+  ++frame_;
+  drawList_.clear();
+  const int z = tileZoomFor(camera.zoom());
+  const geo::WorldBox view = camera.visibleBounds();
+  const geo::WorldBox data = tileset_.worldBounds();
+  const geo::WorldBox box{std::max(view.minx, data.minx), std::max(view.miny, data.miny),
+                          std::min(view.maxx, data.maxx), std::min(view.maxy, data.maxy)};
+  std::vector<geo::TileID> ideal = geo::tilesCovering(box, uint8_t(z));
+  // Nearest the centre first: the middle of the screen fills in first.
+  const geo::WorldPoint c = camera.center();
+  const auto dist = [&c](const geo::TileID& t) {
+    const geo::WorldBox b = t.bounds();
+    const double dx = (b.minx + b.maxx) / 2 - c.x, dy = (b.miny + b.maxy) / 2 - c.y;
+    return dx * dx + dy * dy;
+  };
+  std::sort(ideal.begin(), ideal.end(), [&](const auto& a, const auto& b) { return dist(a) < dist(b); });
+
+  stats_.idealTiles = int(ideal.size());
+  complete_ = true;
+  std::vector<DrawTile> fallbacks;
+  for (const geo::TileID& t : ideal) {
+    const auto it = entries_.find(t);
+    if (it == entries_.end() && stats_.pending < kMaxPending) {
+      entries_[t].lastUsed = frame_;
+      ++stats_.pending;
+      request(t);
+    }
+    if (const Entry* e = loaded(t)) {
+      touch(t);
+      drawList_.push_back({t, e->mesh});
+      continue;
+    }
+    if (const auto f = entries_.find(t); f != entries_.end() && f->second.state == Entry::State::Failed) {
+      touch(t);
+      continue;
+    }
+    complete_ = false;
+    // Meanwhile: the nearest loaded ancestor, clipped to this tile, else loaded children.
+    bool covered = false;
+    for (int pz = z - 1; pz >= tileset_.minZoom && !covered; --pz) {
+      const geo::TileID p = t.ancestor(uint8_t(pz));
+      if (const Entry* e = loaded(p)) {
+        touch(p);
+        fallbacks.push_back({t, e->mesh});
+        covered = true;
+      }
+    }
+    if (!covered && z < tileset_.maxZoom) {
+      for (uint32_t dy = 0; dy < 2; ++dy)
+        for (uint32_t dx = 0; dx < 2; ++dx) {
+          const geo::TileID ch{uint8_t(z + 1), t.x * 2 + dx, t.y * 2 + dy};
+          if (const Entry* e = loaded(ch)) {
+            touch(ch);
+            fallbacks.push_back({ch, e->mesh});
+          }
+        }
+    }
+  }
+  drawList_.insert(drawList_.begin(), fallbacks.begin(), fallbacks.end());
+  evict();
+}
+
+bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>> bytes) {
+  auto& e = entries_[id];
+  if (e.state == Entry::State::Pending && stats_.pending > 0) --stats_.pending;
+  e.lastUsed = frame_;
+  if (!bytes) {
+    e.state = Entry::State::Failed;
+    ++stats_.failed;
+    stats_.lastError = "tile " + id.path() + ": " + bytes.error();
+    return false;
+  }
+  auto decoded = tile::decodeTile(std::move(bytes).value());
+  if (!decoded || decoded->id() != id) {
+    e.state = Entry::State::Failed;
+    ++stats_.failed;
+    stats_.lastError = "tile " + id.path() + ": " + (decoded ? "tile id does not match its address" : decoded.error());
+    return false;
+  }
+  e.mesh = buildTileMesh(decoded.value(), style_);
+  e.state = Entry::State::Loaded;
+  stats_.cacheBytes += e.mesh->byteSize();
+  ++stats_.loaded;
+  return true;
+}
+
+void TilePyramid::evict() {
+  if (stats_.cacheBytes <= budget_) return;
+  std::vector<std::pair<uint64_t, geo::TileID>> order;
+  for (const auto& [id, e] : entries_)
+    if (e.state == Entry::State::Loaded && e.lastUsed < frame_) order.push_back({e.lastUsed, id});
+  std::sort(order.begin(), order.end());
+  for (const auto& [used, id] : order) {
+    if (stats_.cacheBytes <= budget_) break;
+    stats_.cacheBytes -= entries_[id].mesh->byteSize();
+    --stats_.loaded;
+    entries_.erase(id);
+  }
+}
+
+}  // namespace citymap::scene

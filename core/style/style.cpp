@@ -1,0 +1,159 @@
+#include "style/style.hpp"
+
+#include <cmath>
+#include <initializer_list>
+
+#include "tile/kinds.hpp"
+
+namespace citymap::style {
+
+using tile::LanduseKind;
+using tile::RoadKind;
+
+float ZoomCurve::at(double zoom) const {
+  if (stops.empty()) return 0;
+  if (zoom <= stops.front().first) return stops.front().second;
+  if (zoom >= stops.back().first) return stops.back().second;
+  for (size_t i = 1; i < stops.size(); ++i) {
+    const auto [z1, v1] = stops[i];
+    if (zoom > z1) continue;
+    const auto [z0, v0] = stops[i - 1];
+    const double span = z1 - z0, d = zoom - z0;
+    const double t = base == 1 ? d / span : (std::pow(base, d) - 1) / (std::pow(base, span) - 1);
+    return float(v0 + (v1 - v0) * t);
+  }
+  return stops.back().second;
+}
+
+const char* groupName(Group g) {
+  switch (g) {
+    case Group::Water: return "Water";
+    case Group::Landuse: return "Land use & parks";
+    case Group::Buildings: return "Buildings";
+    case Group::Roads: return "Roads";
+    case Group::Railways: return "Railways";
+    case Group::Count: break;
+  }
+  return "?";
+}
+
+bool Bucket::matches(const fb::Feature& f) const {
+  const bool wantPolygon = geometry != Geometry::Line;
+  if ((f.type() == fb::GeometryType::Polygon) != wantPolygon) return false;
+  if (geometry == Geometry::Line && f.type() != fb::GeometryType::Line) return false;
+  if (f.kind() >= 32 || !(kindMask & (1u << f.kind()))) return false;
+  return (f.flags() & flagsAll) == flagsAll && (f.flags() & flagsNone) == 0;
+}
+
+namespace {
+
+template <typename E>
+constexpr uint32_t kinds(std::initializer_list<E> list) {
+  uint32_t m = 0;
+  for (E e : list) m |= 1u << uint32_t(e);
+  return m;
+}
+
+struct RoadClass {
+  const char* name;
+  uint32_t kinds;
+  int minTileZoom;
+  Color fill, casing;
+  ZoomCurve width;  // fill width; the casing adds a fixed border
+  double minZoom;
+};
+
+Style makeDefault() {
+  Style s;
+  s.background = Color::hex(0xf2efe9);
+  const auto bucket = [&](Bucket b) { s.buckets.push_back(b); return int(s.buckets.size() - 1); };
+  const auto fill = [&](std::string id, Group g, int b, Color c, double minZoom = 0) {
+    s.layers.push_back({std::move(id), g, b, false, c, {}, ZoomCurve::constant(1), minZoom, 24});
+  };
+  const auto line = [&](std::string id, Group g, int b, Color c, ZoomCurve w, double minZoom = 0,
+                        ZoomCurve opacity = ZoomCurve::constant(1)) {
+    s.layers.push_back({std::move(id), g, b, true, c, std::move(w), std::move(opacity), minZoom, 24});
+  };
+
+  // Land use, drawn below water.
+  struct LanduseFill { const char* id; uint32_t kinds; uint32_t color; };
+  const LanduseFill landuse[] = {
+      {"landuse-residential", kinds({LanduseKind::Residential, LanduseKind::Construction}), 0xe6e2dc},
+      {"landuse-commercial", kinds({LanduseKind::Commercial}), 0xf2dcda},
+      {"landuse-industrial", kinds({LanduseKind::Industrial, LanduseKind::Military}), 0xe8dde6},
+      {"landuse-farmland", kinds({LanduseKind::Farmland, LanduseKind::Aquaculture}), 0xeef0d5},
+      {"landuse-education", kinds({LanduseKind::Education}), 0xf7eec4},
+      {"landuse-hospital", kinds({LanduseKind::Hospital}), 0xf9e1e3},
+      {"landuse-sand", kinds({LanduseKind::Sand}), 0xf5e9c6},
+      {"landuse-grass", kinds({LanduseKind::Grass, LanduseKind::Park, LanduseKind::Cemetery}), 0xcdebb0},
+      {"landuse-forest", kinds({LanduseKind::Forest}), 0xadd19e},
+  };
+  for (const auto& l : landuse)
+    fill(l.id, Group::Landuse, bucket({tile::layer::kLanduse, Bucket::Geometry::Fill, l.kinds}), Color::hex(l.color));
+
+  // Water.
+  fill("water", Group::Water, bucket({tile::layer::kWater, Bucket::Geometry::Fill}), Color::hex(0xaad3df));
+  line("waterway", Group::Water,
+       bucket({tile::layer::kWater, Bucket::Geometry::Line, ~0u, 0, 0, 0, {tess::LineJoin::Round, tess::LineCap::Round}}),
+       Color::hex(0xaad3df), {{{12, 0.5f}, {15, 2.f}, {18, 6.f}}, 1.4f});
+
+  // Buildings: fill plus a slightly darker outline from z15.
+  const int buildingFill = bucket({tile::layer::kBuildings, Bucket::Geometry::Fill, ~0u, 0, 0, 14});
+  const int buildingLine = bucket({tile::layer::kBuildings, Bucket::Geometry::Outline, ~0u, 0, 0, 15,
+                                   {tess::LineJoin::Miter, tess::LineCap::Butt}});
+  fill("building", Group::Buildings, buildingFill, Color::hex(0xd9d0c9), 14);
+  line("building-outline", Group::Buildings, buildingLine, Color::hex(0xc4b6ab), ZoomCurve::constant(0.75f), 15.5);
+
+  // Roads, minor to major; bridges repeat the set on top with their own casing.
+  const RoadClass roads[] = {
+      {"path", kinds({RoadKind::Footway, RoadKind::Path, RoadKind::Track, RoadKind::Pedestrian}), 14,
+       Color::hex(0xf7f4ef), Color::hex(0xd7c9bd), {{{14, 0.5f}, {16, 1.5f}, {18, 4.f}}, 1.5f}, 14.5},
+      {"service", kinds({RoadKind::Service}), 14, Color::hex(0xffffff), Color::hex(0xcfc5bb),
+       {{{14, 0.5f}, {16, 2.f}, {18, 7.f}}, 1.5f}, 14},
+      {"residential", kinds({RoadKind::Residential, RoadKind::Unknown}), 12, Color::hex(0xffffff), Color::hex(0xc9bfb5),
+       {{{12, 0.5f}, {14, 1.5f}, {16, 5.f}, {18, 16.f}}, 1.5f}, 12},
+      {"tertiary", kinds({RoadKind::Tertiary}), 12, Color::hex(0xffffff), Color::hex(0xb9aea3),
+       {{{12, 0.8f}, {14, 2.5f}, {16, 7.f}, {18, 20.f}}, 1.5f}, 12},
+      {"secondary", kinds({RoadKind::Secondary}), 12, Color::hex(0xf7fabf), Color::hex(0xb6b88a),
+       {{{12, 1.f}, {14, 3.f}, {16, 8.f}, {18, 22.f}}, 1.5f}, 12},
+      {"primary", kinds({RoadKind::Primary}), 12, Color::hex(0xfcd6a4), Color::hex(0xc79a5a),
+       {{{12, 1.2f}, {14, 3.5f}, {16, 9.f}, {18, 24.f}}, 1.5f}, 12},
+      {"trunk", kinds({RoadKind::Trunk}), 12, Color::hex(0xf9b29c), Color::hex(0xc0765e),
+       {{{12, 1.4f}, {14, 4.f}, {16, 10.f}, {18, 26.f}}, 1.5f}, 12},
+      {"motorway", kinds({RoadKind::Motorway}), 12, Color::hex(0xe892a2), Color::hex(0xb2495f),
+       {{{12, 1.6f}, {14, 4.5f}, {16, 11.f}, {18, 28.f}}, 1.5f}, 12},
+  };
+  const tess::LineStyle roadLine{tess::LineJoin::Round, tess::LineCap::Round};
+  const tess::LineStyle bridgeLine{tess::LineJoin::Round, tess::LineCap::Butt};
+  for (int bridge = 0; bridge < 2; ++bridge) {
+    const uint8_t all = bridge ? tile::kFlagBridge : 0, none = bridge ? 0 : tile::kFlagBridge;
+    std::vector<int> ids;
+    for (const auto& r : roads)
+      ids.push_back(bucket({tile::layer::kRoads, Bucket::Geometry::Line, r.kinds, all, none, r.minTileZoom,
+                            bridge ? bridgeLine : roadLine}));
+    const std::string prefix = bridge ? "bridge-" : "road-";
+    // Casing under every fill of the same pass, so crossings merge cleanly.
+    for (size_t i = 0; i < std::size(roads); ++i) {
+      ZoomCurve casing = roads[i].width;
+      for (auto& [z, w] : casing.stops) w += z < 14 ? 0.8f : (bridge ? 3.f : 2.f);
+      line(prefix + roads[i].name + "-casing", Group::Roads, ids[i], roads[i].casing, casing, roads[i].minZoom);
+    }
+    for (size_t i = 0; i < std::size(roads); ++i)
+      line(prefix + roads[i].name, Group::Roads, ids[i], roads[i].fill, roads[i].width, roads[i].minZoom);
+  }
+
+  // Railways.
+  line("railway", Group::Railways,
+       bucket({tile::layer::kRailways, Bucket::Geometry::Line, ~0u, 0, 0, 12, {tess::LineJoin::Round, tess::LineCap::Butt}}),
+       Color::hex(0x8f8a86), {{{12, 0.8f}, {16, 2.5f}, {18, 4.f}}, 1.3f});
+  return s;
+}
+
+}  // namespace
+
+const Style& defaultStyle() {
+  static const Style s = makeDefault();
+  return s;
+}
+
+}  // namespace citymap::style

@@ -1,0 +1,68 @@
+#pragma once
+// The map style: which tile features become which geometry buckets, and how each bucket is
+// painted (colour, width in CSS pixels and opacity as functions of zoom), in drawing order.
+// No GL here: the renderer reads this, the scene builds the buckets.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "citymap/tile_generated.h"
+#include "tess/line.hpp"
+
+namespace citymap::style {
+
+struct Color {
+  float r = 0, g = 0, b = 0, a = 1;
+  static constexpr Color hex(uint32_t rgb, float alpha = 1) {
+    return {float((rgb >> 16) & 0xff) / 255.f, float((rgb >> 8) & 0xff) / 255.f, float(rgb & 0xff) / 255.f, alpha};
+  }
+};
+
+// A value interpolated between zoom stops: exponentially with `base` (1 = linear), clamped
+// outside the stops.
+struct ZoomCurve {
+  std::vector<std::pair<float, float>> stops;
+  float base = 1;
+  float at(double zoom) const;
+  static ZoomCurve constant(float v) { return {{{0.f, v}}, 1}; }
+};
+
+// Layer toggles shown in the UI.
+enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Count };
+const char* groupName(Group g);
+
+// Which features of a tile go into one bucket, and how they are tessellated.
+struct Bucket {
+  std::string_view sourceLayer;
+  enum class Geometry : uint8_t { Fill, Line, Outline } geometry;  // Outline: polygon rings as lines
+  uint32_t kindMask = ~0u;   // bit k set: features of kind k are taken
+  uint8_t flagsAll = 0;      // every one of these flags must be set
+  uint8_t flagsNone = 0;     // none of these may be set
+  int minTileZoom = 0;       // not built for tiles below this zoom
+  tess::LineStyle line;      // for Line / Outline
+  bool matches(const fb::Feature& f) const;
+};
+
+struct Layer {
+  std::string id;
+  Group group;
+  int bucket;  // index into Style::buckets
+  bool isLine;
+  Color color;
+  ZoomCurve width;  // lines: CSS pixels
+  ZoomCurve opacity;
+  double minZoom = 0, maxZoom = 24;
+};
+
+struct Style {
+  Color background;
+  std::vector<Bucket> buckets;
+  std::vector<Layer> layers;  // drawing order, bottom first
+};
+
+// The default citymap look (light, OSM-Carto-like palette tuned for a city centre).
+const Style& defaultStyle();
+
+}  // namespace citymap::style

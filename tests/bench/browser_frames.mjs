@@ -1,0 +1,313 @@
+#!/usr/bin/env node
+// citymap browser frame-time benchmark: time-to-idle, a scripted pan-and-zoom path driven by
+// requestAnimationFrame, frame statistics, and the gzipped download size of the site's wasm + js.
+import fs from 'node:fs';
+import path from 'node:path';
+import zlib from 'node:zlib';
+import { parseArgs } from 'node:util';
+import {
+  launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, runCleanup, watchdog, num, UsageError,
+  isInterrupted,
+} from '../e2e/lib/browser.mjs';
+
+const NAME = 'browser_frames';
+
+// Pan-and-zoom path around Da Nang (lng 108.2145, lat 16.0600), zoom 13.5..17.
+const WAYPOINTS = [
+  { lng: 108.2145, lat: 16.0600, zoom: 14.0 },
+  { lng: 108.2260, lat: 16.0680, zoom: 15.5 },
+  { lng: 108.2190, lat: 16.0730, zoom: 17.0 },
+  { lng: 108.2050, lat: 16.0650, zoom: 16.0 },
+  { lng: 108.1990, lat: 16.0520, zoom: 13.5 },
+  { lng: 108.2145, lat: 16.0600, zoom: 14.0 },
+];
+const DEFAULT_QUERY = '?lng=108.2145&lat=16.0600&zoom=14';
+
+const USAGE = `usage: node tests/bench/browser_frames.mjs --url URL [options]
+
+Loads the citymap page in headless Chromium (SwiftShader WebGL 2), measures the time from
+navigation start to window.citymap.state ready+idle, then drives a ${WAYPOINTS.length}-waypoint pan-and-zoom
+path (zoom 13.5..17 around lng 108.2145 lat 16.06) with window.citymap.jumpTo from
+requestAnimationFrame for --duration seconds. Reports presented frames (rAF callbacks), fps,
+median/p95 frame interval, the client's CPU frame times (window.citymap.frameTimes()) when
+available, the time to settle after the path, and the gzip -9 size of the site's .wasm + .js.
+JSON goes to stdout (and --json FILE), a one-line summary to stderr.
+
+options:
+  --url URL              page to load (with --root it may be relative; default "${DEFAULT_QUERY}")
+  --root DIR             serve DIR on a free loopback port (tools/serve/serve.mjs)
+  --mount /PREFIX=DIR    with --root: also serve DIR under /PREFIX (repeatable), e.g. /tiles=DIR
+  --duration S           length of the scripted path in seconds (default 10)
+  --json FILE            also write the JSON report to FILE
+  --width W --height H   viewport in CSS pixels (default 1280 x 720)
+  --dpr N                device scale factor (default 1)
+  --timeout MS           time allowed to reach idle (initially and after the path; default 120000)
+  --allow-errors         exit 0 even if the page reported console/page/request errors
+  -h, --help             show this help
+
+exit status: 0 measured, 1 failure (not idle in time, no jumpTo, page errors), 2 usage error.`;
+
+function parse(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      root: { type: 'string' },
+      mount: { type: 'string', multiple: true, default: [] },
+      duration: { type: 'string', default: '10' },
+      json: { type: 'string' },
+      width: { type: 'string', default: '1280' },
+      height: { type: 'string', default: '720' },
+      dpr: { type: 'string', default: '1' },
+      timeout: { type: 'string', default: '120000' },
+      'allow-errors': { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { help: true };
+  if (!values.url && !values.root) throw new UsageError('--url (or --root) is required');
+  return {
+    url: values.url ?? (values.root ? DEFAULT_QUERY : undefined),
+    root: values.root,
+    mounts: values.mount,
+    durationMs: num(values.duration, 'duration', { min: 0.5, max: 600 }) * 1000,
+    json: values.json,
+    width: num(values.width, 'width', { min: 1, max: 8192, integer: true }),
+    height: num(values.height, 'height', { min: 1, max: 8192, integer: true }),
+    dpr: num(values.dpr, 'dpr', { min: 0.25, max: 8 }),
+    timeout: num(values.timeout, 'timeout', { min: 1 }),
+    allowErrors: values['allow-errors'],
+  };
+}
+
+function stats(values) {
+  if (!values || values.length === 0) return null;
+  const v = [...values].sort((a, b) => a - b);
+  const q = (p) => v[Math.min(v.length - 1, Math.max(0, Math.ceil(p * v.length) - 1))]; // nearest rank
+  const r = (x) => Math.round(x * 1000) / 1000;
+  return {
+    count: v.length,
+    mean: r(v.reduce((s, x) => s + x, 0) / v.length),
+    median: r(q(0.5)),
+    p95: r(q(0.95)),
+    max: r(v[v.length - 1]),
+  };
+}
+
+// In-page recorder installed before any page script: tracks when the state became ready and
+// the start of the current idle period, in performance.now() ms (0 = navigation start).
+function installRecorder() {
+  const rec = (window.__citymapBench = { readyAt: null, idleSince: null, idleFirst: null });
+  const tick = () => {
+    const s = window.citymap && window.citymap.state;
+    const now = performance.now();
+    if (s) {
+      if (s.ready && rec.readyAt === null) rec.readyAt = now;
+      const idle = !!(s.ready && s.idle && (s.error === null || s.error === undefined));
+      if (idle && rec.idleSince === null) rec.idleSince = now;
+      if (idle && rec.idleFirst === null) rec.idleFirst = now;
+      if (!idle) rec.idleSince = null;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+}
+
+// In-page path driver: one jumpTo per animation frame, eased per segment.
+function drivePath({ waypoints, durationMs }) {
+  return new Promise((resolve) => {
+    const stamps = [];
+    const errors = [];
+    let start = null;
+    const ease = (t) => t * t * (3 - 2 * t);
+    const at = (t) => {
+      const n = waypoints.length - 1;
+      const x = Math.min(Math.max(t, 0), 1) * n;
+      const i = Math.min(Math.floor(x), n - 1);
+      const f = ease(x - i);
+      const a = waypoints[i];
+      const b = waypoints[i + 1];
+      return { lng: a.lng + (b.lng - a.lng) * f, lat: a.lat + (b.lat - a.lat) * f, zoom: a.zoom + (b.zoom - a.zoom) * f };
+    };
+    const step = (ts) => {
+      if (start === null) start = ts;
+      stamps.push(ts);
+      const elapsed = ts - start;
+      try {
+        window.citymap.jumpTo(at(elapsed / durationMs));
+      } catch (e) {
+        if (errors.length < 10) errors.push(String((e && e.message) || e));
+      }
+      if (elapsed >= durationMs) {
+        resolve({ stamps, errors, pathEnd: performance.now() });
+        return;
+      }
+      requestAnimationFrame(step);
+    };
+    requestAnimationFrame(step);
+  });
+}
+
+async function downloadSizes(page, pageUrl) {
+  const found = await page.evaluate(() => {
+    const urls = performance.getEntriesByType('resource').map((e) => e.name);
+    for (const s of document.scripts) if (s.src) urls.push(s.src);
+    return urls;
+  });
+  const origin = new URL(pageUrl).origin;
+  const pick = (u) => {
+    try {
+      const x = new URL(u);
+      return x.origin === origin && /\.(wasm|m?js)$/i.test(x.pathname) ? x.origin + x.pathname : null;
+    } catch {
+      return null;
+    }
+  };
+  let urls = [...new Set(found.map(pick).filter(Boolean))];
+  if (urls.length === 0) urls = ['citymap.js', 'citymap.wasm'].map((f) => new URL(f, pageUrl).href);
+  const files = [];
+  for (const u of urls) {
+    const res = await fetch(u, { signal: AbortSignal.timeout(30000) });
+    if (!res.ok) continue;
+    const body = Buffer.from(await res.arrayBuffer()); // fetch undoes any Content-Encoding
+    files.push({ url: u, bytes: body.length, gzipBytes: zlib.gzipSync(body, { level: 9 }).length });
+  }
+  files.sort((a, b) => a.url.localeCompare(b.url));
+  return {
+    files,
+    bytes: files.reduce((s, f) => s + f.bytes, 0),
+    gzipBytes: files.reduce((s, f) => s + f.gzipBytes, 0),
+  };
+}
+
+async function run(o) {
+  const url = await resolveUrl(o);
+  const { page, browserVersion } = await launch({ width: o.width, height: o.height, dpr: o.dpr });
+  const problems = collectProblems(page);
+  await page.addInitScript(installRecorder);
+  const renderer = await webglRenderer(page).catch(() => null);
+  const report = {
+    tool: 'citymap-browser-frames',
+    date: new Date().toISOString(),
+    url,
+    viewport: { width: o.width, height: o.height, dpr: o.dpr },
+    chromium: browserVersion,
+    webglRenderer: renderer,
+    ok: false,
+  };
+  const finish = (code, msg) => {
+    if (msg) report.failure = msg;
+    report.errors = problems.errors.slice(0, 50);
+    report.errorCount = problems.errors.length;
+    const text = JSON.stringify(report, null, 2);
+    process.stdout.write(text + '\n');
+    if (o.json) {
+      fs.mkdirSync(path.dirname(path.resolve(o.json)), { recursive: true });
+      fs.writeFileSync(o.json, text + '\n');
+    }
+    if (msg) process.stderr.write(`${NAME}: FAIL ${msg}\n`);
+    return code;
+  };
+
+  let resp;
+  try {
+    resp = await page.goto(url, { waitUntil: 'load', timeout: o.timeout });
+  } catch (e) {
+    if (isInterrupted()) return 1;
+    return finish(1, `navigation: ${e.message.split('\n')[0]}`);
+  }
+  if (resp && !resp.ok()) return finish(1, `HTTP ${resp.status()} for ${url}`);
+  try {
+    await waitForIdle(page, { timeout: o.timeout, problems, failOnErrors: false });
+  } catch (e) {
+    return finish(1, `initial load: ${e.message}`);
+  }
+  const rec = await page.evaluate(() => ({ ...window.__citymapBench }));
+  report.timeToReadyMs = rec.readyAt === null ? null : Math.round(rec.readyAt);
+  report.timeToIdleMs = rec.idleSince === null ? null : Math.round(rec.idleSince);
+  report.timeToFirstIdleMs = rec.idleFirst === null ? null : Math.round(rec.idleFirst);
+  report.canvas = await canvasInfo(page);
+
+  if (!(await page.evaluate(() => typeof window.citymap?.jumpTo === 'function'))) {
+    return finish(1, 'window.citymap.jumpTo is not a function');
+  }
+  const startFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
+  const drive = await page.evaluate(drivePath, { waypoints: WAYPOINTS, durationMs: o.durationMs });
+  const endFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
+  const cpu = await page.evaluate(() => {
+    const f = window.citymap.frameTimes;
+    if (typeof f !== 'function') return null;
+    const a = f.call(window.citymap);
+    return Array.isArray(a) || ArrayBuffer.isView(a) ? Array.from(a, Number) : null;
+  });
+
+  const intervals = [];
+  for (let i = 1; i < drive.stamps.length; i++) intervals.push(drive.stamps[i] - drive.stamps[i - 1]);
+  const spanMs = drive.stamps.length > 1 ? drive.stamps[drive.stamps.length - 1] - drive.stamps[0] : 0;
+  const frames = intervals.length; // frames presented during the path
+  report.path = { durationMs: o.durationMs, waypoints: WAYPOINTS, jumpToErrors: drive.errors };
+  report.frames = frames;
+  report.fps = spanMs > 0 ? Math.round((frames / spanMs) * 1000 * 100) / 100 : null;
+  report.frameIntervalMs = stats(intervals);
+  report.clientFramesDrawn = startFrames !== null && endFrames !== null ? endFrames - startFrames : null;
+  // frameTimes() holds the last frames: keep at most as many as were drawn during the path.
+  const nCpu = Math.min(cpu ? cpu.length : 0, report.clientFramesDrawn ?? frames);
+  report.cpuFrameMs = cpu && nCpu > 0 ? stats(cpu.slice(cpu.length - nCpu)) : null;
+
+  // Settle: time from the end of the path until the view is complete again.
+  try {
+    await waitForIdle(page, { timeout: o.timeout, problems, failOnErrors: false });
+    const r2 = await page.evaluate(() => ({ ...window.__citymapBench }));
+    report.settleMs = r2.idleSince === null ? null : Math.max(0, Math.round(r2.idleSince - drive.pathEnd));
+  } catch (e) {
+    report.settleMs = null;
+    report.settleError = e.message;
+  }
+
+  report.download = await downloadSizes(page, url);
+  report.ok = true;
+
+  const kib = (b) => (b / 1024).toFixed(1);
+  const fi = report.frameIntervalMs;
+  const cf = report.cpuFrameMs;
+  process.stderr.write(
+    `${NAME}: ${report.fps ?? '?'} fps (${frames} frames in ${(spanMs / 1000).toFixed(1)} s), ` +
+      `frame interval median ${fi ? fi.median.toFixed(1) : '?'} ms p95 ${fi ? fi.p95.toFixed(1) : '?'} ms, ` +
+      `cpu frame ${cf ? `median ${cf.median.toFixed(2)} ms p95 ${cf.p95.toFixed(2)} ms` : 'n/a'}, ` +
+      `time-to-idle ${report.timeToIdleMs ?? '?'} ms, settle ${report.settleMs ?? '?'} ms, ` +
+      `wasm+js ${kib(report.download.gzipBytes)} KiB gzip (${kib(report.download.bytes)} KiB raw, ${report.download.files.length} files)` +
+      `${problems.errors.length ? `, ${problems.errors.length} page error(s)` : ''}\n`,
+  );
+  if (drive.errors.length) return finish(1, `jumpTo threw: ${drive.errors[0]}`);
+  if (problems.errors.length && !o.allowErrors) {
+    return finish(1, `${problems.errors.length} console/page/request error(s), first: ${problems.errors[0].split('\n')[0]}`);
+  }
+  return finish(0);
+}
+
+async function main() {
+  let o;
+  try {
+    o = parse(process.argv.slice(2));
+  } catch (e) {
+    process.stderr.write(`${NAME}: ${e.message} (see --help)\n`);
+    return 2;
+  }
+  if (o.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  watchdog(o.timeout * 2 + o.durationMs + 180000, NAME);
+  try {
+    return await run(o);
+  } catch (e) {
+    if (!isInterrupted()) process.stderr.write(`${NAME}: FAIL ${e.message.split('\n')[0]}\n`);
+    return 1;
+  } finally {
+    await runCleanup();
+  }
+}
+
+main().then((code) => process.exit(code));

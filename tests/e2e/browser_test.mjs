@@ -1,0 +1,213 @@
+#!/usr/bin/env node
+// citymap browser test: golden-image comparison or smoke check of the map canvas in headless
+// Chromium (software WebGL 2). See --help.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { decodePNG, encodePNG, compareImages, colorStats } from './lib/png.mjs';
+import {
+  launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, runCleanup, watchdog, num, UsageError, isInterrupted,
+} from './lib/browser.mjs';
+
+const NAME = 'browser_test';
+const USAGE = `usage: node tests/e2e/browser_test.mjs --url URL (--expected PNG | --smoke) [options]
+
+Loads the citymap page in headless Chromium (SwiftShader WebGL 2), waits for
+window.citymap.state.ready && idle && error === null, screenshots the #map canvas and
+compares it with a golden PNG (or, with --smoke, checks that it is not blank).
+Fails on any console error, uncaught page error, failed request or HTTP error response
+(aborted requests and console warnings are printed but tolerated).
+
+options:
+  --url URL                page to test; with --root it may be relative (e.g. "?ui=0&zoom=15")
+  --root DIR               serve DIR on a free loopback port (tools/serve/serve.mjs) and test there
+  --mount /PREFIX=DIR      with --root: also serve DIR under /PREFIX (repeatable), e.g. /tiles=DIR
+  --expected PNG           golden image to compare with
+  --update                 write the screenshot to --expected instead of comparing
+  --smoke                  no golden image: assert the canvas is not blank/uniform
+  --min-colors N           smoke: minimum number of distinct colours (default 16)
+  --max-dominant F         smoke: maximum share of the most common colour (default 0.95)
+  --out DIR                where actual.png (always) and diff.png (on failure) go (default build/e2e-output)
+  --tolerance T            per-pixel max channel difference tolerated, 0..1 (default 0.1)
+  --max-diff-fraction F    fail if more than this fraction of pixels differ (default 0.01)
+  --width W --height H     viewport size in CSS pixels (default 800 x 600)
+  --dpr N                  device scale factor (default 1); the drawing buffer must be CSS size x dpr
+  --timeout MS             how long to wait for ready+idle (default 60000)
+  --verbose                echo every console message
+  -h, --help               show this help
+
+exit status: 0 pass, 1 fail, 2 usage error.`;
+
+function parse(argv) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      url: { type: 'string' },
+      root: { type: 'string' },
+      mount: { type: 'string', multiple: true, default: [] },
+      expected: { type: 'string' },
+      update: { type: 'boolean', default: false },
+      smoke: { type: 'boolean', default: false },
+      'min-colors': { type: 'string', default: '16' },
+      'max-dominant': { type: 'string', default: '0.95' },
+      out: { type: 'string', default: 'build/e2e-output' },
+      tolerance: { type: 'string', default: '0.1' },
+      'max-diff-fraction': { type: 'string', default: '0.01' },
+      width: { type: 'string', default: '800' },
+      height: { type: 'string', default: '600' },
+      dpr: { type: 'string', default: '1' },
+      timeout: { type: 'string', default: '60000' },
+      verbose: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  if (values.help) return { help: true };
+  if (!values.url && !values.root) throw new UsageError('--url (or --root) is required');
+  if (!values.smoke && !values.expected) throw new UsageError('--expected PNG or --smoke is required');
+  if (values.smoke && values.update) throw new UsageError('--update needs --expected, not --smoke');
+  return {
+    url: values.url,
+    root: values.root,
+    mounts: values.mount,
+    expected: values.expected,
+    update: values.update,
+    smoke: values.smoke,
+    minColors: num(values['min-colors'], 'min-colors', { min: 1, integer: true }),
+    maxDominant: num(values['max-dominant'], 'max-dominant', { min: 0, max: 1 }),
+    out: values.out,
+    tolerance: num(values.tolerance, 'tolerance', { min: 0, max: 1 }),
+    maxDiffFraction: num(values['max-diff-fraction'], 'max-diff-fraction', { min: 0, max: 1 }),
+    width: num(values.width, 'width', { min: 1, max: 8192, integer: true }),
+    height: num(values.height, 'height', { min: 1, max: 8192, integer: true }),
+    dpr: num(values.dpr, 'dpr', { min: 0.25, max: 8 }),
+    timeout: num(values.timeout, 'timeout', { min: 1 }),
+    verbose: values.verbose,
+  };
+}
+
+async function run(o) {
+  const t0 = Date.now();
+  const label = o.smoke ? 'smoke' : path.basename(o.expected);
+  const fail = (msg) => {
+    if (isInterrupted()) return 1;
+    console.log(`${NAME}: FAIL ${label}: ${msg}`);
+    return 1;
+  };
+  fs.mkdirSync(o.out, { recursive: true });
+  const actualPath = path.join(o.out, 'actual.png');
+  const diffPath = path.join(o.out, 'diff.png');
+  fs.rmSync(diffPath, { force: true });
+
+  const url = await resolveUrl(o);
+  const { page, browserVersion } = await launch({ width: o.width, height: o.height, dpr: o.dpr });
+  const problems = collectProblems(page, { echoAll: o.verbose });
+  const renderer = await webglRenderer(page).catch(() => null);
+  console.log(`${NAME}: ${url} (Chromium ${browserVersion}, WebGL 2: ${renderer ?? 'MISSING'}, ${o.width}x${o.height} @dpr ${o.dpr})`);
+
+  try {
+    const resp = await page.goto(url, { waitUntil: 'load', timeout: o.timeout });
+    if (resp && !resp.ok()) return fail(`HTTP ${resp.status()} for ${url}`);
+  } catch (e) {
+    return fail(`navigation: ${e.message.split('\n')[0]}`);
+  }
+  let idle;
+  try {
+    idle = await waitForIdle(page, { timeout: o.timeout, problems });
+  } catch (e) {
+    return fail(e.message);
+  }
+
+  // Drawing buffer must match CSS size x devicePixelRatio (hi-DPI path).
+  const c = await canvasInfo(page);
+  if (!c) return fail('no canvas#map element');
+  const wantW = Math.round(c.clientWidth * o.dpr);
+  const wantH = Math.round(c.clientHeight * o.dpr);
+  const slack = Number.isInteger(o.dpr) ? 0 : 1; // fractional dpr: allow floor/ceil rounding
+  console.log(`${NAME}: canvas css ${c.clientWidth}x${c.clientHeight}, drawing buffer ${c.width}x${c.height}, devicePixelRatio ${c.dpr} (expected buffer ${wantW}x${wantH})`);
+  if (Math.abs(c.width - wantW) > slack || Math.abs(c.height - wantH) > slack) {
+    return fail(`canvas drawing buffer ${c.width}x${c.height} != css size x dpr ${wantW}x${wantH}`);
+  }
+  if (c.clientWidth !== c.innerWidth || c.clientHeight !== c.innerHeight) {
+    console.log(`${NAME}: note: canvas ${c.clientWidth}x${c.clientHeight} does not fill the window ${c.innerWidth}x${c.innerHeight}`);
+  }
+
+  const shot = await page.locator('#map').screenshot({ timeout: 30000, animations: 'disabled', caret: 'hide' });
+  // Problems raised while taking the screenshot count too.
+  if (problems.errors.length) {
+    fs.writeFileSync(actualPath, shot);
+    return fail(`${problems.errors.length} console/page/request error(s):\n  ${problems.errors.join('\n  ')}`);
+  }
+  fs.writeFileSync(actualPath, shot);
+  const actual = decodePNG(shot);
+  const secs = ((Date.now() - t0) / 1000).toFixed(1);
+  const where = `${actual.width}x${actual.height} px, idle after ${(idle.ms / 1000).toFixed(1)} s, ${idle.state.tilesLoaded ?? '?'} tiles, ${idle.state.framesDrawn ?? '?'} frames, total ${secs} s`;
+
+  if (o.smoke) {
+    const s = colorStats(actual);
+    const info = `${s.distinct} distinct colours (min ${o.minColors}), most common ${s.dominantColor} covers ${(s.dominantFraction * 100).toFixed(1)}% (max ${(o.maxDominant * 100).toFixed(0)}%)`;
+    if (s.distinct < o.minColors || s.dominantFraction > o.maxDominant) return fail(`canvas looks blank: ${info}; see ${actualPath}`);
+    console.log(`${NAME}: PASS smoke: ${info}; ${where}`);
+    return 0;
+  }
+
+  if (o.update) {
+    fs.mkdirSync(path.dirname(path.resolve(o.expected)), { recursive: true });
+    // Re-encode so goldens are plain 8-bit RGBA written by one encoder.
+    fs.writeFileSync(o.expected, encodePNG(actual));
+    console.log(`${NAME}: UPDATED ${o.expected} (${where})`);
+    return 0;
+  }
+
+  if (!fs.existsSync(o.expected)) return fail(`expected image ${o.expected} does not exist (run with --update to create it); actual in ${actualPath}`);
+  let expected;
+  try {
+    expected = decodePNG(fs.readFileSync(o.expected));
+  } catch (e) {
+    return fail(`cannot read ${o.expected}: ${e.message}`);
+  }
+  if (expected.width !== actual.width || expected.height !== actual.height) {
+    return fail(`size ${actual.width}x${actual.height} != expected ${expected.width}x${expected.height}; actual in ${actualPath}`);
+  }
+  const r = compareImages(actual, expected, { tolerance: o.tolerance });
+  const summary = `${r.diffCount}/${r.total} pixels differ (${(r.diffFraction * 100).toFixed(3)}%, max ${(o.maxDiffFraction * 100).toFixed(3)}%), max delta ${r.maxDelta.toFixed(3)}, tolerance ${o.tolerance}; ${where}`;
+  if (r.diffFraction > o.maxDiffFraction) {
+    fs.writeFileSync(diffPath, encodePNG(r.diff));
+    return fail(`${summary}; see ${actualPath} and ${diffPath}`);
+  }
+  console.log(`${NAME}: PASS ${label}: ${summary}`);
+  return 0;
+}
+
+async function main() {
+  let o;
+  try {
+    o = parse(process.argv.slice(2));
+  } catch (e) {
+    // Run bare by `node --test tests/e2e/` (the file name matches its pattern): not a test file.
+    if (process.argv.length <= 2 && process.env.NODE_TEST_CONTEXT) {
+      console.log(`${NAME}: CLI tool, needs --url; nothing to do under node --test`);
+      return 0;
+    }
+    process.stderr.write(`${NAME}: ${e.message} (see --help)\n`);
+    return 2;
+  }
+  if (o.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  watchdog(o.timeout * 2 + 120000, NAME);
+  try {
+    return await run(o);
+  } catch (e) {
+    if (isInterrupted()) return 1;
+    console.log(`${NAME}: FAIL ${e.message.split('\n')[0]}`);
+    if (o.verbose && e.stack) process.stderr.write(e.stack + '\n');
+    return 1;
+  } finally {
+    await runCleanup();
+  }
+}
+
+main().then((code) => process.exit(code));

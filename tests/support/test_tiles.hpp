@@ -1,0 +1,60 @@
+#pragma once
+// Builds small citymap tiles in memory for tests (the real writer is tools/ingest).
+#include <flatbuffers/flatbuffers.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "citymap/tile_generated.h"
+#include "geo/tile_id.hpp"
+
+namespace citymap::testing {
+
+struct TestFeature {
+  uint64_t id = 1;
+  uint8_t kind = 0;
+  uint8_t flags = 0;
+  fb::GeometryType type = fb::GeometryType::Line;
+  std::vector<int16_t> coords;
+  std::vector<uint32_t> parts;
+  std::vector<uint32_t> rings;  // polygons
+  std::string name;
+};
+
+struct TestLayer {
+  std::string name;
+  std::vector<TestFeature> features;
+};
+
+inline std::vector<uint8_t> buildTile(geo::TileID id, const std::vector<TestLayer>& layers, uint16_t version = 1) {
+  flatbuffers::FlatBufferBuilder b;
+  std::vector<flatbuffers::Offset<fb::Layer>> ls;
+  for (const auto& l : layers) {
+    std::vector<flatbuffers::Offset<fb::Feature>> fs;
+    for (const auto& f : l.features) {
+      const auto coords = b.CreateVector(f.coords);
+      const auto parts = b.CreateVector(f.parts);
+      const auto rings = f.rings.empty() ? 0 : b.CreateVector(f.rings);
+      const auto name = f.name.empty() ? 0 : b.CreateString(f.name);
+      fs.push_back(fb::CreateFeature(b, f.id, f.kind, f.flags, f.type, coords, parts,
+                                     flatbuffers::Offset<flatbuffers::Vector<uint32_t>>(rings.o), name));
+    }
+    ls.push_back(fb::CreateLayer(b, b.CreateString(l.name), b.CreateVector(fs)));
+  }
+  const auto tile = fb::CreateTile(b, version, id.z, id.x, id.y, 4096, b.CreateVector(ls));
+  fb::FinishTileBuffer(b, tile);
+  return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
+}
+
+// A tile with one primary road, one park polygon with a hole and one building.
+inline std::vector<uint8_t> sampleTile(geo::TileID id = {16, 52470, 29805}) {
+  TestFeature road{101, 2 /*Primary*/, 0, fb::GeometryType::Line, {100, 100, 2000, 100, 2000, 3000}, {3}, {}, "Trần Phú"};
+  TestFeature park{202, 3 /*Park*/, 0, fb::GeometryType::Polygon,
+                   {0, 0, 1000, 0, 1000, 1000, 0, 1000, 400, 400, 400, 600, 600, 600, 600, 400},
+                   {4, 4}, {2}, "Công viên"};
+  TestFeature building{303, 0, 0, fb::GeometryType::Polygon, {3000, 3000, 3200, 3000, 3200, 3300, 3000, 3300}, {4}, {1}, ""};
+  return buildTile(id, {{"roads", {road}}, {"landuse", {park}}, {"buildings", {building}}});
+}
+
+}  // namespace citymap::testing

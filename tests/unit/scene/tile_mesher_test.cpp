@@ -1,0 +1,74 @@
+#include <gtest/gtest.h>
+
+#include "../../support/test_tiles.hpp"
+#include "scene/tile_mesh.hpp"
+#include "style/style.hpp"
+#include "tile/kinds.hpp"
+
+namespace citymap::scene {
+namespace {
+
+int bucketFor(const style::Style& s, std::string_view layerId) {
+  for (const auto& l : s.layers)
+    if (l.id == layerId) return l.bucket;
+  return -1;
+}
+
+TEST(TileMesher, BuildsTheBucketsTheStyleAsksFor) {
+  const auto& style = style::defaultStyle();
+  auto tile = tile::decodeTile(testing::sampleTile());
+  ASSERT_TRUE(tile) << tile.error();
+  const auto mesh = buildTileMesh(tile.value(), style);
+  ASSERT_EQ(mesh->buckets.size(), style.buckets.size());
+  EXPECT_EQ(mesh->id, (geo::TileID{16, 52470, 29805}));
+
+  const auto& primary = mesh->buckets[size_t(bucketFor(style, "road-primary"))];
+  EXPECT_FALSE(primary.line.indices.empty());
+  EXPECT_TRUE(primary.fill.indices.empty());
+  // The primary road is not a bridge, so the bridge bucket stays empty.
+  EXPECT_TRUE(mesh->buckets[size_t(bucketFor(style, "bridge-primary"))].empty());
+
+  // Park with a hole: 1000^2 - 200^2 tile units of area.
+  const auto& grass = mesh->buckets[size_t(bucketFor(style, "landuse-grass"))].fill;
+  ASSERT_FALSE(grass.indices.empty());
+  double area = 0;
+  for (size_t i = 0; i < grass.indices.size(); i += 3) {
+    const auto& a = grass.vertices[grass.indices[i]];
+    const auto& b = grass.vertices[grass.indices[i + 1]];
+    const auto& c = grass.vertices[grass.indices[i + 2]];
+    area += std::abs((b.x - a.x) * (c.y - a.y) - (c.x - a.x) * (b.y - a.y)) / 2;
+  }
+  EXPECT_NEAR(area, 1000.0 * 1000 - 200.0 * 200, 1e-3);
+
+  EXPECT_FALSE(mesh->buckets[size_t(bucketFor(style, "building"))].fill.indices.empty());
+  EXPECT_FALSE(mesh->buckets[size_t(bucketFor(style, "building-outline"))].line.indices.empty());
+  EXPECT_GT(mesh->byteSize(), sizeof(TileMesh));
+}
+
+TEST(TileMesher, LowZoomTilesSkipMinorBuckets) {
+  const auto& style = style::defaultStyle();
+  auto tile = tile::decodeTile(testing::sampleTile({12, 3279, 1862}));
+  ASSERT_TRUE(tile);
+  const auto mesh = buildTileMesh(tile.value(), style);
+  EXPECT_TRUE(mesh->buckets[size_t(bucketFor(style, "building"))].empty());  // buildings from z14
+  EXPECT_FALSE(mesh->buckets[size_t(bucketFor(style, "road-primary"))].empty());
+}
+
+TEST(Style, ZoomCurves) {
+  style::ZoomCurve linear{{{10, 0}, {20, 10}}, 1};
+  EXPECT_FLOAT_EQ(linear.at(5), 0);
+  EXPECT_FLOAT_EQ(linear.at(15), 5);
+  EXPECT_FLOAT_EQ(linear.at(25), 10);
+  style::ZoomCurve expo{{{10, 0}, {12, 3}}, 2};
+  EXPECT_FLOAT_EQ(expo.at(11), 1);  // (2^1 - 1) / (2^2 - 1) * 3
+  for (const auto& l : style::defaultStyle().layers) {
+    EXPECT_GE(l.bucket, 0) << l.id;
+    EXPECT_LT(size_t(l.bucket), style::defaultStyle().buckets.size()) << l.id;
+    if (l.isLine) {
+      EXPECT_GT(l.width.at(16), 0) << l.id;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace citymap::scene

@@ -1,0 +1,41 @@
+// JavaScript side of core/platform/web: fetch() and status publishing. Linked with
+// --js-library; the functions are called from C++ (see web_platform.cpp).
+mergeInto(LibraryManager.library, {
+  citymap_js_fetch: function (id, urlPtr) {
+    const url = UTF8ToString(urlPtr);
+    const fail = (message) => {
+      const len = lengthBytesUTF8(message) + 1;
+      const ptr = _malloc(len);
+      stringToUTF8(message, ptr, len);
+      _citymap_fetch_done(id, 0, 0, ptr);
+      _free(ptr);
+    };
+    fetch(url)
+      .then((response) => {
+        if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
+        return response.arrayBuffer();
+      })
+      .then((buffer) => {
+        const bytes = new Uint8Array(buffer);
+        const ptr = _malloc(Math.max(1, bytes.length));
+        HEAPU8.set(bytes, ptr);
+        _citymap_fetch_done(id, ptr, bytes.length, 0);
+        _free(ptr);
+      })
+      .catch((err) => fail(String(err && err.message ? err.message : err)));
+  },
+
+  citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat) {
+    if (typeof Module.onStatus === 'function') {
+      Module.onStatus({
+        ready: !!ready,
+        idle: !!idle,
+        framesDrawn: frames,
+        tilesLoaded: tiles,
+        error: errorPtr ? UTF8ToString(errorPtr) : null,
+        zoom: zoom,
+        center: { lng: lng, lat: lat },
+      });
+    }
+  },
+});

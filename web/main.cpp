@@ -1,0 +1,41 @@
+// The browser program: reads its options from the arguments web/citymap.js passes (built from
+// the page's query string), creates the WebGL 2 platform and the map app, and returns to the
+// browser's event loop (the runtime stays alive).
+#include <cstdio>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "app/map_app.hpp"
+#include "platform/web/web_platform.hpp"
+
+int main(int argc, char** argv) {
+  citymap::app::AppConfig config;
+  double lng = NAN, lat = NAN;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
+    if (arg == "--tiles" && next) config.tilesetUrl = argv[++i];
+    else if (arg == "--lng" && next) lng = std::atof(argv[++i]);
+    else if (arg == "--lat" && next) lat = std::atof(argv[++i]);
+    else if (arg == "--zoom" && next) config.zoom = std::atof(argv[++i]);
+    else if (arg == "--no-ui") config.showUi = false;
+  }
+  if (lng == lng && lat == lat) config.center = citymap::geo::LngLat{lng, lat};
+
+  // Lives for the page's lifetime.
+  auto* platform = new citymap::platform::WebPlatform();
+  auto gl = platform->init("#map");
+  if (!gl) {
+    std::fprintf(stderr, "citymap: %s\n", gl.error().c_str());
+    citymap::app::MapStatus status;
+    status.error = gl.error();
+    platform->publishStatus(status);
+    return 1;
+  }
+  auto* app = new citymap::app::MapApp(*platform, config);
+  platform->attach(*app);
+  app->start();
+  return 0;
+}
