@@ -14,8 +14,20 @@ find_program(FLATC flatc REQUIRED)
 # Header-only: earcut.hpp, flatbuffers, stb (from Debian -dev packages / source package).
 add_library(earcut INTERFACE)
 target_include_directories(earcut SYSTEM INTERFACE "${EARCUT_DIR}")
+# Header-only Debian packages live in /usr/include, which must not be on the wasm include path
+# (it would pull in glibc's headers): link just their folders into one include directory.
+set(CITYMAP_HEADER_DIR "${CMAKE_BINARY_DIR}/third_party/include")
+file(MAKE_DIRECTORY "${CITYMAP_HEADER_DIR}")
+foreach(pkg IN ITEMS flatbuffers nlohmann)
+  if(NOT EXISTS "/usr/include/${pkg}")
+    message(FATAL_ERROR "/usr/include/${pkg} is missing: run tools/bootstrap.sh first")
+  endif()
+  if(NOT EXISTS "${CITYMAP_HEADER_DIR}/${pkg}")
+    file(CREATE_LINK "/usr/include/${pkg}" "${CITYMAP_HEADER_DIR}/${pkg}" SYMBOLIC)
+  endif()
+endforeach()
 add_library(flatbuffers_headers INTERFACE)
-target_include_directories(flatbuffers_headers SYSTEM INTERFACE /usr/include)
+target_include_directories(flatbuffers_headers SYSTEM INTERFACE "${CITYMAP_HEADER_DIR}")
 add_library(stb_headers INTERFACE)
 target_include_directories(stb_headers SYSTEM INTERFACE /usr/include/stb)
 

@@ -9,11 +9,11 @@ uniform vec4 u_transform;      // tile units -> clip space
 uniform vec2 u_device_to_clip; // (2 / framebuffer width, -2 / framebuffer height)
 uniform float u_half_width;    // device pixels, without the fringe
 
-out float v_dist;              // distance from the centre line, device pixels
+out vec2 v_offset;             // offset from the centre line, device pixels (interpolated)
 
 void main() {
   float outer = u_half_width + 1.0;
   vec2 centre = a_pos * u_transform.xy + u_transform.zw;
   gl_Position = vec4(centre + a_extrude * outer * u_device_to_clip, 0.0, 1.0);
-  v_dist = length(a_extrude) * outer;
+  v_offset = a_extrude * outer;
 }

@@ -12,6 +12,7 @@
 
 int main(int argc, char** argv) {
   citymap::app::AppConfig config;
+  config.drawAttribution = false;  // the page shows it as HTML, with a link (web/app.js)
   double lng = NAN, lat = NAN;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];

@@ -147,7 +147,7 @@ void MapApp::drawUi() {
     model.tilesPending = s.pending;
     model.tilesFailed = s.failed;
     model.lastError = s.lastError;
-    model.attribution = pyramid_->tileset().attribution;
+    if (config_.drawAttribution) model.attribution = pyramid_->tileset().attribution;
   }
   if (!status_.error.empty()) model.lastError = status_.error;
   model.drawCalls = renderer_.stats().drawCalls;

@@ -20,6 +20,8 @@ struct AppConfig {
   std::optional<geo::LngLat> center;  // default: the tileset's centre
   std::optional<double> zoom;
   bool showUi = true;
+  // Draw the data's attribution in the canvas (off where the host page shows it itself).
+  bool drawAttribution = true;
 };
 
 class MapApp {

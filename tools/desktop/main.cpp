@@ -57,6 +57,11 @@ int main(int argc, char** argv) {
   }
   citymap::app::MapApp app(*platform.value(), config);
   platform.value()->attach(app);
+  // Detach before the app (and its ImGui context) is destroyed, on every path out.
+  struct Detach {
+    citymap::platform::GlfwPlatform& p;
+    ~Detach() { p.detach(); }
+  } detachFirst{*platform.value()};
   if (!app.start()) {
     std::fprintf(stderr, "citymap-desktop: %s\n", app.status().error.c_str());
     return 1;

@@ -35,7 +35,7 @@ Result<std::unique_ptr<GlfwPlatform>> GlfwPlatform::create(int width, int height
 }
 
 GlfwPlatform::~GlfwPlatform() {
-  if (imguiBackend_) ImGui_ImplGlfw_Shutdown();
+  detach();
   if (window_) glfwDestroyWindow(window_);
   glfwTerminate();
 }
@@ -73,6 +73,12 @@ void GlfwPlatform::attach(app::MapApp& app) {
   });
   if (ImGui::GetCurrentContext()) imguiBackend_ = ImGui_ImplGlfw_InitForOpenGL(window_, true);
   syncSize();
+}
+
+void GlfwPlatform::detach() {
+  if (imguiBackend_) ImGui_ImplGlfw_Shutdown();
+  imguiBackend_ = false;
+  app_ = nullptr;
 }
 
 void GlfwPlatform::syncSize() {

@@ -18,6 +18,8 @@ class GlfwPlatform : public FilePlatform {
 
   // Installs the input callbacks (then ImGui's, which chain to them) for `app`.
   void attach(app::MapApp& app);
+  // Removes the callbacks and ImGui's backend; call before the app (and its ImGui context) goes.
+  void detach();
   // Runs until the window is closed. Frames are drawn only when something asked for one.
   void run();
   // Draws until the map is idle (or maxFrames ran out); used for --screenshot.

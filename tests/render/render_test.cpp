@@ -1,0 +1,109 @@
+// Golden-image render test: renders one case folder (case.json + tiles ingested from its
+// inputs) headless on Mesa (EGL surfaceless, llvmpipe) and compares with expected.png.
+//   citymap_render_test CASE_DIR TILES_DIR OUT_DIR [--update]
+// On failure it writes OUT_DIR/actual.png and OUT_DIR/diff.png; --update rewrites expected.png.
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#define STB_IMAGE_IMPLEMENTATION
+#include <stb_image.h>
+#define STB_IMAGE_WRITE_IMPLEMENTATION
+#include <stb_image_write.h>
+
+#include "app/map_app.hpp"
+#include "platform/egl/egl_context.hpp"
+#include "platform/file/file_platform.hpp"
+
+namespace {
+
+struct Image {
+  int w = 0, h = 0;
+  std::vector<uint8_t> rgba;
+};
+
+bool loadPng(const std::string& path, Image& out) {
+  int n = 0;
+  uint8_t* data = stbi_load(path.c_str(), &out.w, &out.h, &n, 4);
+  if (!data) return false;
+  out.rgba.assign(data, data + size_t(out.w) * size_t(out.h) * 4);
+  stbi_image_free(data);
+  return true;
+}
+
+bool savePng(const std::string& path, const Image& img) {
+  return stbi_write_png(path.c_str(), img.w, img.h, 4, img.rgba.data(), img.w * 4) != 0;
+}
+
+int fail(const std::string& message) {
+  std::fprintf(stderr, "render test: %s\n", message.c_str());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 4) return fail("usage: citymap_render_test CASE_DIR TILES_DIR OUT_DIR [--update]");
+  const std::string caseDir = argv[1], tilesDir = argv[2], outDir = argv[3];
+  const bool update = argc > 4 && std::string(argv[4]) == "--update";
+
+  std::ifstream caseFile(caseDir + "/case.json");
+  const auto spec = nlohmann::json::parse(caseFile, nullptr, false);
+  if (spec.is_discarded()) return fail(caseDir + "/case.json is missing or not JSON");
+  const int width = spec.at("size")[0], height = spec.at("size")[1];
+  const double threshold = spec.at("native").at("threshold"), allowed = spec.at("native").at("allowed_fraction");
+
+  auto gl = citymap::platform::EglContext::create(width, height);
+  if (!gl) return fail("no headless GLES 3 context: " + gl.error());
+
+  citymap::platform::FilePlatform platform;
+  citymap::app::AppConfig config;
+  config.tilesetUrl = tilesDir;
+  config.center = citymap::geo::LngLat{spec.at("center")[0], spec.at("center")[1]};
+  config.zoom = spec.at("zoom").get<double>();
+  config.showUi = false;
+  citymap::app::MapApp app(platform, config);
+  app.resize(width, height, 1);
+  if (!app.start()) return fail(app.status().error);
+  if (!platform.runUntilIdle(app)) return fail("the map never became idle: " + app.status().error);
+  if (!app.status().error.empty()) return fail(app.status().error);
+  if (app.pyramid()->stats().failed > 0) return fail("tile errors: " + app.pyramid()->stats().lastError);
+
+  const Image actual{width, height, app.renderer().readPixels(width, height)};
+  if (!savePng(outDir + "/actual.png", actual)) return fail("cannot write " + outDir + "/actual.png");
+  const std::string expectedPath = caseDir + "/expected.png";
+  if (update) {
+    if (!savePng(expectedPath, actual)) return fail("cannot write " + expectedPath);
+    std::printf("render test: updated %s\n", expectedPath.c_str());
+    return 0;
+  }
+  Image expected;
+  if (!loadPng(expectedPath, expected)) return fail("cannot read " + expectedPath + " (run with --update to create it)");
+  if (expected.w != width || expected.h != height)
+    return fail("size mismatch: expected " + std::to_string(expected.w) + "x" + std::to_string(expected.h));
+
+  // A pixel differs when any channel differs by more than threshold * 255.
+  Image diff{width, height, std::vector<uint8_t>(actual.rgba.size())};
+  size_t differing = 0;
+  const int limit = int(threshold * 255);
+  for (size_t i = 0; i < actual.rgba.size(); i += 4) {
+    int d = 0;
+    for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(actual.rgba[i + c]) - int(expected.rgba[i + c])));
+    const bool bad = d > limit;
+    differing += bad;
+    for (int c = 0; c < 3; ++c) diff.rgba[i + c] = bad ? (c == 0 ? 255 : 0) : uint8_t(255 - (255 - actual.rgba[i + c]) / 4);
+    diff.rgba[i + 3] = 255;
+  }
+  const double fraction = double(differing) / (double(width) * height);
+  std::printf("render test %s: %zu of %d pixels differ (%.4f%%, allowed %.4f%%)\n", caseDir.c_str(), differing,
+              width * height, fraction * 100, allowed * 100);
+  if (fraction > allowed) {
+    savePng(outDir + "/diff.png", diff);
+    return fail("image differs from " + expectedPath + "; see " + outDir + "/actual.png and diff.png");
+  }
+  return 0;
+}
