@@ -37,17 +37,18 @@ add_library(imgui STATIC
   ${IMGUI_DIR}/imgui_tables.cpp ${IMGUI_DIR}/imgui_widgets.cpp)
 target_include_directories(imgui SYSTEM PUBLIC "${IMGUI_DIR}")
 target_compile_definitions(imgui PUBLIC IMGUI_DISABLE_OBSOLETE_FUNCTIONS)
-# ImGui renderer backend: GLES 3 / WebGL 2 (used only by core/render).
-add_library(imgui_gles3 STATIC ${IMGUI_DIR}/backends/imgui_impl_opengl3.cpp)
-target_include_directories(imgui_gles3 SYSTEM PUBLIC "${IMGUI_DIR}/backends")
-target_compile_definitions(imgui_gles3 PUBLIC IMGUI_IMPL_OPENGL_ES3)
-target_link_libraries(imgui_gles3 PUBLIC imgui)
+# ImGui is drawn by core/render/imgui_renderer (no stock GL backend: it queries GL state,
+# which stalls WebGL); its GLFW input backend serves the desktop app.
 
-if(NOT EMSCRIPTEN)
+# GL itself: Mesa's GLES 3 natively; Emscripten's WebGL 2 library in the browser.
+if(EMSCRIPTEN)
+  add_library(citymap_gl INTERFACE)
+else()
   find_package(PkgConfig REQUIRED)
   pkg_check_modules(GLESV2 REQUIRED IMPORTED_TARGET glesv2)
   pkg_check_modules(EGL REQUIRED IMPORTED_TARGET egl)
-  target_link_libraries(imgui_gles3 PUBLIC PkgConfig::GLESV2)
+  add_library(citymap_gl INTERFACE)
+  target_link_libraries(citymap_gl INTERFACE PkgConfig::GLESV2)
   if(CITYMAP_BUILD_APPS AND NOT CITYMAP_TESTS_ONLY)
     pkg_check_modules(GLFW REQUIRED IMPORTED_TARGET glfw3)
     add_library(imgui_glfw STATIC ${IMGUI_DIR}/backends/imgui_impl_glfw.cpp)

@@ -28,7 +28,7 @@ MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), conf
 
 MapApp::~MapApp() {
   if (config_.showUi) {
-    imgui_.shutdown();
+    imgui_.reset();
     ImGui::DestroyContext();
   }
 }
@@ -42,10 +42,13 @@ bool MapApp::start() {
     platform_.publishStatus(status_);
     return false;
   }
-  if (config_.showUi && !imgui_.init()) {
-    status_.error = "ImGui GL backend failed to initialise";
-    platform_.publishStatus(status_);
-    return false;
+  if (config_.showUi) {
+    imgui_ = std::make_unique<render::ImGuiRenderer>();
+    if (auto ui = imgui_->init(); !ui) {
+      status_.error = ui.error();
+      platform_.publishStatus(status_);
+      return false;
+    }
   }
   std::string url = config_.tilesetUrl;
   if (!url.empty() && url.back() != '/') url += '/';
@@ -153,11 +156,10 @@ void MapApp::drawUi() {
   model.drawCalls = renderer_.stats().drawCalls;
   model.triangles = renderer_.stats().triangles;
 
-  imgui_.newFrame();
   ImGui::NewFrame();
   const ui::PanelActions a = ui::drawMapPanel(model, visible_, float(camera_.width()), float(camera_.height()));
   ImGui::Render();
-  imgui_.draw(ImGui::GetDrawData());
+  imgui_->draw(ImGui::GetDrawData());
 
   const geo::ScreenPoint middle{camera_.width() / 2, camera_.height() / 2};
   if (a.zoomIn) camera_.zoomAround(middle, std::round(camera_.zoom()) + 1);

@@ -8,7 +8,7 @@
 
 #include "app/platform.hpp"
 #include "geo/camera.hpp"
-#include "render/imgui_layer.hpp"
+#include "render/imgui_renderer.hpp"
 #include "render/renderer.hpp"
 #include "scene/tile_pyramid.hpp"
 #include "ui/map_panel.hpp"
@@ -62,7 +62,7 @@ class MapApp {
   AppConfig config_;
   geo::Camera camera_;
   render::Renderer renderer_;
-  render::ImGuiLayer imgui_;
+  std::unique_ptr<render::ImGuiRenderer> imgui_;
   std::unique_ptr<scene::TilePyramid> pyramid_;
   ui::LayerVisibility visible_;
   MapStatus status_;

@@ -153,7 +153,10 @@ void Renderer::render(const FrameInput& frame) {
   glDisable(GL_SCISSOR_TEST);
   stats_.gpuTiles = int(gpuTiles_.size());
   for (const auto& [k, t] : gpuTiles_) stats_.gpuBytes += t.bytes;
+#ifndef NDEBUG
+  // glGetError waits for the GPU (in browsers, a round trip to the GPU process): debug only.
   checkGl("Renderer::render");
+#endif
 }
 
 std::vector<uint8_t> Renderer::readPixels(int width, int height) const {

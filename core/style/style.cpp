@@ -75,6 +75,16 @@ Style makeDefault() {
     s.layers.push_back({std::move(id), g, b, true, c, std::move(w), std::move(opacity), minZoom, 24});
   };
 
+  // Areas get a one-pixel antialiased outline in their own colour (the WebGL canvas runs
+  // without MSAA, which is far slower in software renderers), like MapLibre's fill-antialias.
+  const tess::LineStyle outlineLine{tess::LineJoin::Bevel, tess::LineCap::Butt};
+  const auto area = [&](std::string id, Group g, std::string_view layer, uint32_t kindMask, Color c, int minTileZoom = 0,
+                        double minZoom = 0) {
+    fill(id, g, bucket({layer, Bucket::Geometry::Fill, kindMask, 0, 0, minTileZoom}), c, minZoom);
+    line(id + "-outline", g, bucket({layer, Bucket::Geometry::Outline, kindMask, 0, 0, minTileZoom, outlineLine}), c,
+         ZoomCurve::constant(1), minZoom);
+  };
+
   // Land use, drawn below water.
   struct LanduseFill { const char* id; uint32_t kinds; uint32_t color; };
   const LanduseFill landuse[] = {
@@ -88,21 +98,21 @@ Style makeDefault() {
       {"landuse-grass", kinds({LanduseKind::Grass, LanduseKind::Park, LanduseKind::Cemetery}), 0xcdebb0},
       {"landuse-forest", kinds({LanduseKind::Forest}), 0xadd19e},
   };
-  for (const auto& l : landuse)
-    fill(l.id, Group::Landuse, bucket({tile::layer::kLanduse, Bucket::Geometry::Fill, l.kinds}), Color::hex(l.color));
+  for (const auto& l : landuse) area(l.id, Group::Landuse, tile::layer::kLanduse, l.kinds, Color::hex(l.color));
 
   // Water.
-  fill("water", Group::Water, bucket({tile::layer::kWater, Bucket::Geometry::Fill}), Color::hex(0xaad3df));
+  area("water", Group::Water, tile::layer::kWater, ~0u, Color::hex(0xaad3df));
   line("waterway", Group::Water,
        bucket({tile::layer::kWater, Bucket::Geometry::Line, ~0u, 0, 0, 0, {tess::LineJoin::Round, tess::LineCap::Round}}),
        Color::hex(0xaad3df), {{{12, 0.5f}, {15, 2.f}, {18, 6.f}}, 1.4f});
 
   // Buildings: fill plus a slightly darker outline from z15.
+  // Buildings: the outline darkens from z15.5 (below that it only antialiases the edge).
   const int buildingFill = bucket({tile::layer::kBuildings, Bucket::Geometry::Fill, ~0u, 0, 0, 14});
-  const int buildingLine = bucket({tile::layer::kBuildings, Bucket::Geometry::Outline, ~0u, 0, 0, 15,
-                                   {tess::LineJoin::Miter, tess::LineCap::Butt}});
+  const int buildingLine = bucket({tile::layer::kBuildings, Bucket::Geometry::Outline, ~0u, 0, 0, 14, outlineLine});
   fill("building", Group::Buildings, buildingFill, Color::hex(0xd9d0c9), 14);
-  line("building-outline", Group::Buildings, buildingLine, Color::hex(0xc4b6ab), ZoomCurve::constant(0.75f), 15.5);
+  line("building-outline", Group::Buildings, buildingLine, Color::hex(0xd9d0c9), ZoomCurve::constant(1), 14);
+  line("building-edge", Group::Buildings, buildingLine, Color::hex(0xc4b6ab), ZoomCurve::constant(0.75f), 15.5);
 
   // Roads, minor to major; bridges repeat the set on top with their own casing.
   const RoadClass roads[] = {

@@ -30,7 +30,7 @@ Result<bool> WebPlatform::init(const char* canvasSelector) {
   attrs.alpha = EM_FALSE;
   attrs.depth = EM_FALSE;
   attrs.stencil = EM_FALSE;
-  attrs.antialias = EM_TRUE;
+  attrs.antialias = EM_FALSE;
   attrs.premultipliedAlpha = EM_TRUE;
   attrs.powerPreference = EM_WEBGL_POWER_PREFERENCE_HIGH_PERFORMANCE;
   const EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context(canvas_.c_str(), &attrs);
