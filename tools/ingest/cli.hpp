@@ -1,0 +1,28 @@
+#pragma once
+// Command line of citymap-ingest.
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace citymap::ingest {
+
+struct CliOptions {
+  std::string out;
+  int minZoom = 12;
+  int maxZoom = 16;
+  std::optional<std::array<double, 4>> bbox;  // west, south, east, north (degrees)
+  unsigned threads = 0;                       // 0: one per core
+  bool quiet = false;
+  bool help = false;
+  std::vector<std::string> inputs;
+};
+
+inline constexpr int kMaxZoomLimit = 20;
+
+Result<CliOptions> parseCli(const std::vector<std::string>& args);  // args without argv[0]
+std::string usage();
+
+}  // namespace citymap::ingest
