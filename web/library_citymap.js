@@ -1,8 +1,11 @@
 // JavaScript side of core/platform/web: fetch() and status publishing. Linked with
 // --js-library; the functions are called from C++ (see web_platform.cpp).
 mergeInto(LibraryManager.library, {
-  citymap_js_fetch: function (id, urlPtr) {
+  // offset < 0 fetches the whole resource; otherwise `length` bytes from `offset` with an HTTP
+  // Range request (a server that ignores Range answers 200 with everything: we slice).
+  citymap_js_fetch: function (id, urlPtr, offset, length) {
     const url = UTF8ToString(urlPtr);
+    const ranged = offset >= 0;
     const fail = (message) => {
       const len = lengthBytesUTF8(message) + 1;
       const ptr = _malloc(len);
@@ -10,13 +13,15 @@ mergeInto(LibraryManager.library, {
       _citymap_fetch_done(id, 0, 0, ptr);
       _free(ptr);
     };
-    fetch(url)
+    const init = ranged ? { headers: { Range: 'bytes=' + offset + '-' + (offset + length - 1) } } : undefined;
+    fetch(url, init)
       .then((response) => {
         if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
-        return response.arrayBuffer();
+        return response.arrayBuffer().then((buffer) => ({ buffer, whole: response.status !== 206 }));
       })
-      .then((buffer) => {
-        const bytes = new Uint8Array(buffer);
+      .then(({ buffer, whole }) => {
+        let bytes = new Uint8Array(buffer);
+        if (ranged && whole) bytes = bytes.subarray(offset, offset + length);
         const ptr = _malloc(Math.max(1, bytes.length));
         HEAPU8.set(bytes, ptr);
         _citymap_fetch_done(id, ptr, bytes.length, 0);

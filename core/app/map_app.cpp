@@ -50,20 +50,15 @@ bool MapApp::start() {
       return false;
     }
   }
-  std::string url = config_.tilesetUrl;
-  if (!url.empty() && url.back() != '/') url += '/';
-  platform_.fetch(url + "tileset.json", [this](Result<std::vector<uint8_t>> bytes) { onTileset(std::move(bytes)); });
+  source_ = source::openSource(config_.tilesetUrl,
+                                [this](const std::string& url, std::optional<source::ByteRange> range,
+                                       source::BytesCallback done) { platform_.fetch(url, range, std::move(done)); });
+  source_->open([this](Result<tile::Tileset> tileset) { onTileset(std::move(tileset)); });
   invalidate();
   return true;
 }
 
-void MapApp::onTileset(Result<std::vector<uint8_t>> bytes) {
-  if (!bytes) {
-    status_.error = "cannot load tileset.json: " + bytes.error();
-    invalidate();
-    return;
-  }
-  auto tileset = tile::parseTileset(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+void MapApp::onTileset(Result<tile::Tileset> tileset) {
   if (!tileset) {
     status_.error = tileset.error();
     invalidate();
@@ -78,8 +73,7 @@ void MapApp::onTileset(Result<std::vector<uint8_t>> bytes) {
 }
 
 void MapApp::requestTile(const geo::TileID& id) {
-  std::string base = config_.tilesetUrl;
-  platform_.fetch(pyramid_->tileset().tileUrl(base, id), [this, id](Result<std::vector<uint8_t>> bytes) {
+  source_->fetchTile(id, [this, id](Result<std::vector<uint8_t>> bytes) {
     if (!pyramid_->onTileData(id, std::move(bytes)))
       std::fprintf(stderr, "citymap: %s\n", pyramid_->stats().lastError.c_str());
     invalidate();

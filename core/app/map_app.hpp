@@ -11,12 +11,13 @@
 #include "render/imgui_renderer.hpp"
 #include "render/renderer.hpp"
 #include "scene/tile_pyramid.hpp"
+#include "source/tile_source.hpp"
 #include "ui/map_panel.hpp"
 
 namespace citymap::app {
 
 struct AppConfig {
-  std::string tilesetUrl = "tiles/";  // folder holding tileset.json
+  std::string tilesetUrl = "tiles/";  // a folder holding tileset.json, or a .pmtiles archive
   std::optional<geo::LngLat> center;  // default: the tileset's centre
   std::optional<double> zoom;
   bool showUi = true;
@@ -53,7 +54,7 @@ class MapApp {
   const scene::TilePyramid* pyramid() const { return pyramid_.get(); }
 
  private:
-  void onTileset(Result<std::vector<uint8_t>> bytes);
+  void onTileset(Result<tile::Tileset> tileset);
   void requestTile(const geo::TileID& id);
   void invalidate();
   void drawUi();
@@ -63,6 +64,7 @@ class MapApp {
   geo::Camera camera_;
   render::Renderer renderer_;
   std::unique_ptr<render::ImGuiRenderer> imgui_;
+  std::unique_ptr<source::TileSource> source_;
   std::unique_ptr<scene::TilePyramid> pyramid_;
   ui::LayerVisibility visible_;
   MapStatus status_;

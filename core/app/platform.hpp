@@ -3,10 +3,12 @@
 // core/platform (browser, GLFW desktop, headless test); the app never asks which one it has.
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "base/result.hpp"
+#include "source/tile_source.hpp"
 
 namespace citymap::app {
 
@@ -24,9 +26,9 @@ class Platform {
   using FetchCallback = std::function<void(Result<std::vector<uint8_t>>)>;
   virtual ~Platform() = default;
 
-  // Fetches a URL (browser) or path (desktop, tests). The callback runs later on the app's
-  // thread, between frames, never inside fetch().
-  virtual void fetch(const std::string& url, FetchCallback done) = 0;
+  // Fetches a URL (browser) or path (desktop, tests), whole or a byte range of it. The callback
+  // runs later on the app's thread, between frames, never inside fetch().
+  virtual void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) = 0;
   // Monotonic milliseconds.
   virtual double nowMs() const = 0;
   // Asks for frame() to be called again soon (render on demand).

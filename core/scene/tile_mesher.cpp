@@ -2,6 +2,7 @@
 
 #include "scene/tile_mesh.hpp"
 #include "tess/line.hpp"
+#include "tess/point.hpp"
 #include "tess/polygon.hpp"
 
 namespace citymap::scene {
@@ -48,6 +49,13 @@ void addFeature(const fb::Feature& f, const style::Bucket& bucket, BucketMesh& m
     return;
   }
   if (rings.empty()) rings.resize(1);
+  if (bucket.geometry == style::Bucket::Geometry::Point) {
+    for (size_t i = 0; i < parts.count(); ++i) {
+      parts.next(rings[0]);
+      for (const tess::Vec2& p : rings[0]) tess::addPointMarker(p, mesh.line);
+    }
+    return;
+  }
   for (size_t i = 0; i < parts.count(); ++i) {
     parts.next(rings[0]);
     auto& pts = rings[0];

@@ -94,6 +94,16 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
     stats_.lastError = "tile " + id.path() + ": " + bytes.error();
     return false;
   }
+  if (bytes->empty()) {  // the source has no tile here: loaded, nothing to draw
+    auto empty = std::make_shared<TileMesh>();
+    empty->id = id;
+    empty->buckets.resize(style_.buckets.size());
+    e.mesh = std::move(empty);
+    e.state = Entry::State::Loaded;
+    stats_.cacheBytes += e.mesh->byteSize();
+    ++stats_.loaded;
+    return true;
+  }
   auto decoded = tile::decodeTile(std::move(bytes).value());
   if (!decoded || decoded->id() != id) {
     e.state = Entry::State::Failed;

@@ -40,7 +40,8 @@ class TilePyramid {
   // Picks the tile zoom for the camera, requests missing tiles (nearest the centre first, at
   // most maxPending in flight) and rebuilds the draw list.
   void update(const geo::Camera& camera, const RequestFn& request);
-  // Answer to a request: tile bytes or an error. Returns false if the tile was rejected.
+  // Answer to a request: tile bytes (empty: no tile there), or an error. Returns false if the
+  // tile was rejected.
   bool onTileData(const geo::TileID& id, Result<std::vector<uint8_t>> bytes);
 
   const std::vector<DrawTile>& drawList() const { return drawList_; }

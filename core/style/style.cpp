@@ -7,8 +7,11 @@
 
 namespace citymap::style {
 
+using tile::AdminKind;
+using tile::IocKind;
 using tile::LanduseKind;
 using tile::RoadKind;
+using tile::TransitKind;
 
 float ZoomCurve::at(double zoom) const {
   if (stops.empty()) return 0;
@@ -32,15 +35,20 @@ const char* groupName(Group g) {
     case Group::Buildings: return "Buildings";
     case Group::Roads: return "Roads";
     case Group::Railways: return "Railways";
+    case Group::Admin: return "Administrative units";
+    case Group::Transit: return "Bus routes & stops";
+    case Group::Ioc: return "IOC stations & shelters";
+    case Group::Pois: return "Places of interest";
     case Group::Count: break;
   }
   return "?";
 }
 
 bool Bucket::matches(const fb::Feature& f) const {
-  const bool wantPolygon = geometry != Geometry::Line;
-  if ((f.type() == fb::GeometryType::Polygon) != wantPolygon) return false;
-  if (geometry == Geometry::Line && f.type() != fb::GeometryType::Line) return false;
+  const fb::GeometryType want = geometry == Geometry::Line    ? fb::GeometryType::Line
+                                : geometry == Geometry::Point ? fb::GeometryType::Point
+                                                              : fb::GeometryType::Polygon;
+  if (f.type() != want) return false;
   if (f.kind() >= 32 || !(kindMask & (1u << f.kind()))) return false;
   return (f.flags() & flagsAll) == flagsAll && (f.flags() & flagsNone) == 0;
 }
@@ -156,6 +164,46 @@ Style makeDefault() {
   line("railway", Group::Railways,
        bucket({tile::layer::kRailways, Bucket::Geometry::Line, ~0u, 0, 0, 12, {tess::LineJoin::Round, tess::LineCap::Butt}}),
        Color::hex(0x8f8a86), {{{12, 0.8f}, {16, 2.5f}, {18, 4.f}}, 1.3f});
+
+  // Administrative units of the 2025 structure: ward/commune lines, the city outline on top.
+  const tess::LineStyle boundary{tess::LineJoin::Round, tess::LineCap::Round};
+  line("admin-ward", Group::Admin,
+       bucket({tile::layer::kAdmin, Bucket::Geometry::Outline, kinds({AdminKind::Ward2025}), 0, 0, 0, boundary}),
+       Color::hex(0x9e7bb5, 0.7f), {{{12, 0.8f}, {16, 1.6f}}, 1});
+  line("admin-city", Group::Admin,
+       bucket({tile::layer::kAdmin, Bucket::Geometry::Outline, kinds({AdminKind::City2025}), 0, 0, 0, boundary}),
+       Color::hex(0x7b4f9e, 0.8f), {{{12, 1.6f}, {16, 3.f}}, 1});
+
+  // Bus routes and stops.
+  line("transit-route", Group::Transit,
+       bucket({tile::layer::kTransit, Bucket::Geometry::Line, kinds({TransitKind::BusRoute}), 0, 0, 0, roadLine}),
+       Color::hex(0x2c7fb8, 0.75f), {{{12, 1.5f}, {16, 3.f}, {18, 5.f}}, 1});
+
+  // Point markers: a white ring under a coloured disc.
+  const auto marker = [&](std::string id, Group g, std::string_view layer, uint32_t kindMask, uint32_t color,
+                          ZoomCurve size, double minZoom) {
+    const int b = bucket({layer, Bucket::Geometry::Point, kindMask, 0, 0, 0});
+    ZoomCurve ring = size;
+    for (auto& [z, w] : ring.stops) w += 3;
+    line(id + "-ring", g, b, Color::hex(0xffffff), ring, minZoom);
+    line(id, g, b, Color::hex(color), std::move(size), minZoom);
+  };
+  marker("transit-stop", Group::Transit, tile::layer::kTransit, kinds({TransitKind::BusStop}), 0x2c7fb8,
+         {{{14, 4.f}, {18, 9.f}}, 1}, 14.5);
+  marker("poi", Group::Pois, tile::layer::kPois, ~0u, 0x9c6b4e, {{{15, 4.f}, {18, 8.f}}, 1}, 16);
+  struct IocMarker { const char* id; IocKind kind; uint32_t color; double minZoom; };
+  const IocMarker ioc[] = {
+      {"ioc-landslide", IocKind::LandslideSite, 0xa6611a, 13},
+      {"ioc-gateway", IocKind::LoraGateway, 0x7f7f7f, 14},
+      {"ioc-shelter", IocKind::StormShelter, 0x1a9850, 13},
+      {"ioc-rain-gauge", IocKind::RainGauge, 0x3288bd, 11},
+      {"ioc-coastal-station", IocKind::CoastalStation, 0x5e3c99, 11},
+      {"ioc-flood-station", IocKind::FloodStation, 0xd53e4f, 11},
+      {"ioc-flood-tower", IocKind::FloodTower, 0xd53e4f, 11},
+  };
+  for (const auto& m : ioc)
+    marker(m.id, Group::Ioc, tile::layer::kIoc, kinds({m.kind}), m.color, {{{11, 6.f}, {16, 11.f}, {18, 14.f}}, 1},
+           m.minZoom);
   return s;
 }
 

@@ -30,13 +30,14 @@ struct ZoomCurve {
 };
 
 // Layer toggles shown in the UI.
-enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Count };
+enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Admin, Transit, Ioc, Pois, Count };
 const char* groupName(Group g);
 
 // Which features of a tile go into one bucket, and how they are tessellated.
 struct Bucket {
   std::string_view sourceLayer;
-  enum class Geometry : uint8_t { Fill, Line, Outline } geometry;  // Outline: polygon rings as lines
+  // Outline: polygon rings as lines. Point: a disc marker per point (drawn by the line program).
+  enum class Geometry : uint8_t { Fill, Line, Outline, Point } geometry;
   uint32_t kindMask = ~0u;   // bit k set: features of kind k are taken
   uint8_t flagsAll = 0;      // every one of these flags must be set
   uint8_t flagsNone = 0;     // none of these may be set
@@ -51,7 +52,7 @@ struct Layer {
   int bucket;  // index into Style::buckets
   bool isLine;
   Color color;
-  ZoomCurve width;  // lines: CSS pixels
+  ZoomCurve width;  // lines: CSS pixels; points: the disc's diameter
   ZoomCurve opacity;
   double minZoom = 0, maxZoom = 24;
 };

@@ -16,6 +16,9 @@ inline constexpr std::string_view kRoads = "roads";
 inline constexpr std::string_view kRailways = "railways";
 inline constexpr std::string_view kBuildings = "buildings";
 inline constexpr std::string_view kPois = "pois";
+inline constexpr std::string_view kAdmin = "admin";      // administrative units (polygons) and boundaries
+inline constexpr std::string_view kTransit = "transit";  // bus routes (lines) and stops (points)
+inline constexpr std::string_view kIoc = "ioc";          // IOC assets: monitoring stations, shelters, hazard sites
 }  // namespace layer
 
 enum class WaterKind : uint8_t { Water = 0, River = 1, Basin = 2, Wetland = 3 };
@@ -39,6 +42,20 @@ enum class BuildingKind : uint8_t { Building = 0 };
 enum class PoiKind : uint8_t {
   Other = 0, Food = 1, Shop = 2, Health = 3, Education = 4, Tourism = 5, Transport = 6,
   Government = 7, Finance = 8, Worship = 9,
+};
+
+// Administrative units: the 2025 structure (communes/wards directly under the city) and the
+// pre-2025 one (districts and wards).
+enum class AdminKind : uint8_t {
+  City2025 = 0, Ward2025 = 1, CityPre2025 = 2, DistrictPre2025 = 3, WardPre2025 = 4,
+};
+
+enum class TransitKind : uint8_t { BusRoute = 0, BusStop = 1 };
+
+// IOC assets; live feeds refer to them by their stable feature id.
+enum class IocKind : uint8_t {
+  FloodTower = 0, FloodStation = 1, RainGauge = 2, CoastalStation = 3, StormShelter = 4,
+  LandslideSite = 5, LoraGateway = 6,
 };
 
 // Bits of Feature.flags.

@@ -14,7 +14,11 @@ geo::WorldBox Tileset::worldBounds() const {
 }
 
 std::string Tileset::tileUrl(const std::string& base, const geo::TileID& id) const {
-  std::string out = tilePath;
+  return tile::tileUrl(base, tilePath, id);
+}
+
+std::string tileUrl(const std::string& base, const std::string& pattern, const geo::TileID& id) {
+  std::string out = pattern;
   const auto replace = [&out](std::string_view key, uint32_t v) {
     if (auto p = out.find(key); p != std::string::npos) out.replace(p, key.size(), std::to_string(v));
   };
@@ -53,7 +57,7 @@ std::string getString(const nlohmann::json& j, const char* key) {
 
 }  // namespace
 
-Result<Tileset> parseTileset(std::string_view text) {
+Result<Tileset> parseTileset(std::string_view text, bool requireTilePath) {
   const auto j = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) return Error{"tileset.json is not valid JSON"};
   if (getString(j, "format") != "citymap-tiles") return Error{"tileset.json: format is not citymap-tiles"};
@@ -75,8 +79,9 @@ Result<Tileset> parseTileset(std::string_view text) {
   t.center = {c[0], c[1]};
   t.centerZoom = c[2];
   t.tilePath = getString(j, "tile_path");
-  if (t.tilePath.find("{z}") == std::string::npos || t.tilePath.find("{x}") == std::string::npos ||
-      t.tilePath.find("{y}") == std::string::npos)
+  if ((requireTilePath || !t.tilePath.empty()) &&
+      (t.tilePath.find("{z}") == std::string::npos || t.tilePath.find("{x}") == std::string::npos ||
+       t.tilePath.find("{y}") == std::string::npos))
     return Error{"tileset.json: tile_path must contain {z}, {x} and {y}"};
   t.attribution = getString(j, "attribution");
   if (const auto it = j.find("layers"); it != j.end() && it->is_array())

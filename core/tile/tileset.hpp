@@ -24,6 +24,11 @@ struct Tileset {
   std::string tileUrl(const std::string& base, const geo::TileID& id) const;
 };
 
-Result<Tileset> parseTileset(std::string_view json);
+// Metadata JSON (tileset.json). A folder's tileset.json must have a tile_path; an archive's
+// metadata need not (its tiles are addressed by the archive's directory).
+Result<Tileset> parseTileset(std::string_view json, bool requireTilePath = true);
+
+// `pattern` with {z}, {x} and {y} filled in, appended to the folder URL `base`.
+std::string tileUrl(const std::string& base, const std::string& pattern, const geo::TileID& id);
 
 }  // namespace citymap::tile

@@ -1,29 +1,39 @@
 #include "platform/file/file_platform.hpp"
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdint>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
 
 namespace citymap::platform {
 
-Result<std::vector<uint8_t>> readFile(const std::string& path) {
+Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<source::ByteRange> range) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Error{path + ": " + std::strerror(errno)};
+  if (range && std::fseek(f, long(range->offset), SEEK_SET) != 0) {
+    std::fclose(f);
+    return Error{path + ": cannot seek to " + std::to_string(range->offset)};
+  }
   std::vector<uint8_t> bytes;
   uint8_t buf[1 << 16];
+  uint64_t left = range ? range->length : UINT64_MAX;
   size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) bytes.insert(bytes.end(), buf, buf + n);
+  while (left > 0 && (n = std::fread(buf, 1, size_t(std::min<uint64_t>(sizeof buf, left)), f)) > 0) {
+    bytes.insert(bytes.end(), buf, buf + n);
+    left -= n;
+  }
   const bool failed = std::ferror(f);
   std::fclose(f);
   if (failed) return Error{path + ": read error"};
   return bytes;
 }
 
-void FilePlatform::fetch(const std::string& url, FetchCallback done) {
+void FilePlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
   constexpr std::string_view kScheme = "file://";
   const std::string path = url.starts_with(kScheme) ? url.substr(kScheme.size()) : url;
-  done_.emplace_back(std::move(done), readFile(path));
+  done_.emplace_back(std::move(done), readFile(path, range));
 }
 
 double FilePlatform::nowMs() const {

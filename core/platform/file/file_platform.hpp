@@ -13,7 +13,7 @@ namespace citymap::platform {
 
 class FilePlatform : public app::Platform {
  public:
-  void fetch(const std::string& url, FetchCallback done) override;
+  void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
   double nowMs() const override;
   void requestFrame() override { frameRequested_ = true; }
 
@@ -31,7 +31,8 @@ class FilePlatform : public app::Platform {
   bool frameRequested_ = false;
 };
 
-// Reads a whole file; an error names the path and the reason.
-Result<std::vector<uint8_t>> readFile(const std::string& path);
+// Reads a whole file, or a byte range of it (a range past the end is cut short); an error names
+// the path and the reason.
+Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<source::ByteRange> range = std::nullopt);
 
 }  // namespace citymap::platform

@@ -8,7 +8,8 @@
 
 // Implemented in web/library_citymap.js.
 extern "C" {
-void citymap_js_fetch(int id, const char* url);
+// offset < 0: the whole resource; else `length` bytes from `offset` (HTTP Range).
+void citymap_js_fetch(int id, const char* url, double offset, double length);
 void citymap_js_publish_status(int ready, int idle, double frames, int tiles, const char* error, double zoom,
                                double lng, double lat);
 }
@@ -120,10 +121,10 @@ void WebPlatform::feedImGuiMouse(double x, double y, int buttonDown, float wheel
   io.MouseWheel += wheel;
 }
 
-void WebPlatform::fetch(const std::string& url, FetchCallback done) {
+void WebPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
   const int id = nextFetch_++;
   fetches_.emplace(id, std::move(done));
-  citymap_js_fetch(id, url.c_str());
+  citymap_js_fetch(id, url.c_str(), range ? double(range->offset) : -1.0, range ? double(range->length) : 0.0);
 }
 
 void WebPlatform::fetchDone(int id, const uint8_t* data, size_t size, const char* error) {

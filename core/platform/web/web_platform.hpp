@@ -18,7 +18,7 @@ class WebPlatform : public app::Platform {
   Result<bool> init(const char* canvasSelector);
   void attach(app::MapApp& app);
 
-  void fetch(const std::string& url, FetchCallback done) override;
+  void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
   double nowMs() const override;
   void requestFrame() override;
   void publishStatus(const app::MapStatus& s) override;

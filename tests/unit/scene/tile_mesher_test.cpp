@@ -42,6 +42,11 @@ TEST(TileMesher, BuildsTheBucketsTheStyleAsksFor) {
 
   EXPECT_FALSE(mesh->buckets[size_t(bucketFor(style, "building"))].fill.indices.empty());
   EXPECT_FALSE(mesh->buckets[size_t(bucketFor(style, "building-outline"))].line.indices.empty());
+  // The flood tower is one disc marker (a quad) in both its ring and disc layers' bucket.
+  const auto& tower = mesh->buckets[size_t(bucketFor(style, "ioc-flood-tower"))].line;
+  EXPECT_EQ(tower.vertices.size(), 4u);
+  EXPECT_EQ(bucketFor(style, "ioc-flood-tower"), bucketFor(style, "ioc-flood-tower-ring"));
+  EXPECT_TRUE(mesh->buckets[size_t(bucketFor(style, "ioc-shelter"))].empty());
   EXPECT_GT(mesh->byteSize(), sizeof(TileMesh));
 }
 

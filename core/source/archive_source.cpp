@@ -1,0 +1,92 @@
+// Reading a PMTiles v3 archive with byte-range requests (docs/ARCHIVE.md).
+#include <algorithm>
+#include <span>
+#include <string_view>
+
+#include "source/sources.hpp"
+
+namespace citymap::source {
+
+namespace pm = tile::pmtiles;
+
+void ArchiveSource::fetchRange(uint64_t offset, uint64_t length, BytesCallback done) {
+  fetch_(url_, ByteRange{offset, length}, [this, length, done = std::move(done)](Result<Bytes> bytes) {
+    if (bytes) {
+      fetched_ += bytes->size();
+      if (bytes->size() != length)
+        return done(Error{url_ + ": short read (" + std::to_string(bytes->size()) + " of " + std::to_string(length) +
+                          " bytes)"});
+    }
+    done(std::move(bytes));
+  });
+}
+
+void ArchiveSource::open(std::function<void(Result<tile::Tileset>)> done) {
+  // The header and, by the writer's layout, the root directory fit in the first 16 KiB. A
+  // smaller file answers with fewer bytes, which is fine here.
+  fetch_(url_, ByteRange{0, pm::kInitialFetch}, [this, done = std::move(done)](Result<Bytes> head) mutable {
+    if (!head) return done(Error{"cannot read " + url_ + ": " + head.error()});
+    fetched_ += head->size();
+    auto header = pm::parseHeader(*head);
+    if (!header) return done(Error{url_ + ": " + header.error()});
+    header_ = header.value();
+    if (header_.rootOffset + header_.rootLength > head->size())
+      return done(Error{url_ + ": the file ends before its root directory"});
+    auto root = pm::parseDirectory(std::span(*head).subspan(size_t(header_.rootOffset), size_t(header_.rootLength)));
+    if (!root) return done(Error{url_ + ": root directory: " + root.error()});
+    root_ = std::move(root).value();
+    fetchRange(header_.metadataOffset, header_.metadataLength, [this, done = std::move(done)](Result<Bytes> meta) {
+      if (!meta) return done(Error{url_ + ": metadata: " + meta.error()});
+      auto tileset =
+          tile::parseTileset(std::string_view(reinterpret_cast<const char*>(meta->data()), meta->size()), false);
+      if (!tileset) return done(Error{url_ + ": metadata: " + tileset.error()});
+      done(std::move(tileset));
+    });
+  });
+}
+
+void ArchiveSource::withLeaf(uint64_t offset, uint32_t length,
+                             std::function<void(Result<const std::vector<pm::Entry>*>)> done) {
+  if (const auto it = leaves_.find(offset); it != leaves_.end()) return done(&it->second);
+  auto& queue = waiting_[offset];
+  queue.push_back(std::move(done));
+  if (queue.size() > 1) return;  // already in flight
+  fetchRange(offset, length, [this, offset](Result<Bytes> bytes) {
+    auto callbacks = std::move(waiting_[offset]);
+    waiting_.erase(offset);
+    if (!bytes) {
+      for (auto& cb : callbacks) cb(Error{"leaf directory: " + bytes.error()});
+      return;
+    }
+    auto dir = pm::parseDirectory(*bytes);
+    if (!dir) {
+      for (auto& cb : callbacks) cb(Error{"leaf directory: " + dir.error()});
+      return;
+    }
+    const auto& stored = leaves_.emplace(offset, std::move(dir).value()).first->second;
+    for (auto& cb : callbacks) cb(&stored);
+  });
+}
+
+void ArchiveSource::lookup(const std::vector<pm::Entry>& dir, uint64_t tileId, int depth, BytesCallback done) {
+  const pm::Entry* e = pm::find(dir, tileId);
+  if (!e) return done(Bytes{});  // no tile there: nothing to draw
+  if (e->runLength > 0) {
+    const auto range = pm::tileRange(header_, *e);
+    if (!range) return done(Error{range.error()});
+    return fetchRange(range->offset, range->length, std::move(done));
+  }
+  if (depth + 1 >= pm::kMaxDirectoryDepth) return done(Error{"leaf directories nested too deeply"});
+  const auto range = pm::leafRange(header_, *e);
+  if (!range) return done(Error{range.error()});
+  withLeaf(range->offset, uint32_t(range->length), [this, tileId, depth, done = std::move(done)](auto leaf) mutable {
+    if (!leaf) return done(Error{leaf.error()});
+    lookup(*leaf.value(), tileId, depth + 1, std::move(done));
+  });
+}
+
+void ArchiveSource::fetchTile(const geo::TileID& id, BytesCallback done) {
+  lookup(root_, pm::tileId(id), 0, std::move(done));
+}
+
+}  // namespace citymap::source
