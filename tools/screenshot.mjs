@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
-  launch, collectProblems, resolveUrl, waitForIdle, runCleanup, watchdog, num, UsageError, isInterrupted,
+  launch, collectProblems, resolveUrl, waitForIdle, num, UsageError, isInterrupted, runCli,
 } from '../tests/e2e/lib/browser.mjs';
 
 const NAME = 'screenshot';
@@ -81,27 +81,6 @@ async function run(o) {
   return 0;
 }
 
-async function main() {
-  let o;
-  try {
-    o = parse(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${NAME}: ${e.message} (see --help)\n`);
-    return 2;
-  }
-  if (o.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  watchdog(o.timeout * 2 + 120000, NAME);
-  try {
-    return await run(o);
-  } catch (e) {
-    if (!isInterrupted()) console.log(`${NAME}: FAIL ${e.message.split('\n')[0]}`);
-    return 1;
-  } finally {
-    await runCleanup();
-  }
-}
-
-main().then((code) => process.exit(code));
+runCli({ name: NAME, usage: USAGE, parse, run, budgetMs: (o) => o.timeout * 2 + 120000 }).then((code) =>
+  process.exit(code),
+);

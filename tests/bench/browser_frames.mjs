@@ -6,8 +6,8 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
 import {
-  launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, runCleanup, watchdog, num, UsageError,
-  isInterrupted,
+  launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, num, UsageError,
+  isInterrupted, runCli,
 } from '../e2e/lib/browser.mjs';
 
 const NAME = 'browser_frames';
@@ -287,27 +287,6 @@ async function run(o) {
   return finish(0);
 }
 
-async function main() {
-  let o;
-  try {
-    o = parse(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${NAME}: ${e.message} (see --help)\n`);
-    return 2;
-  }
-  if (o.help) {
-    console.log(USAGE);
-    return 0;
-  }
-  watchdog(o.timeout * 2 + o.durationMs + 180000, NAME);
-  try {
-    return await run(o);
-  } catch (e) {
-    if (!isInterrupted()) process.stderr.write(`${NAME}: FAIL ${e.message.split('\n')[0]}\n`);
-    return 1;
-  } finally {
-    await runCleanup();
-  }
-}
-
-main().then((code) => process.exit(code));
+runCli({ name: NAME, usage: USAGE, parse, run, budgetMs: (o) => o.timeout * 2 + o.durationMs + 180000 }).then(
+  (code) => process.exit(code),
+);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodePNG, encodePNG, compareImages, colorStats } from './lib/png.mjs';
 import {
-  launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, runCleanup, watchdog, num, UsageError, isInterrupted,
+  launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, num, UsageError, isInterrupted, runCli,
 } from './lib/browser.mjs';
 
 const NAME = 'browser_test';
@@ -180,34 +180,16 @@ async function run(o) {
   return 0;
 }
 
-async function main() {
-  let o;
-  try {
-    o = parse(process.argv.slice(2));
-  } catch (e) {
-    // Run bare by `node --test tests/e2e/` (the file name matches its pattern): not a test file.
-    if (process.argv.length <= 2 && process.env.NODE_TEST_CONTEXT) {
-      console.log(`${NAME}: CLI tool, needs --url; nothing to do under node --test`);
-      return 0;
-    }
-    process.stderr.write(`${NAME}: ${e.message} (see --help)\n`);
-    return 2;
-  }
-  if (o.help) {
-    console.log(USAGE);
+runCli({
+  name: NAME,
+  usage: USAGE,
+  parse,
+  run,
+  budgetMs: (o) => o.timeout * 2 + 120000,
+  // Run bare by `node --test tests/e2e/` (the file name matches its pattern): not a test file.
+  onUsageError: () => {
+    if (process.argv.length > 2 || !process.env.NODE_TEST_CONTEXT) return undefined;
+    console.log(`${NAME}: CLI tool, needs --url; nothing to do under node --test`);
     return 0;
-  }
-  watchdog(o.timeout * 2 + 120000, NAME);
-  try {
-    return await run(o);
-  } catch (e) {
-    if (isInterrupted()) return 1;
-    console.log(`${NAME}: FAIL ${e.message.split('\n')[0]}`);
-    if (o.verbose && e.stack) process.stderr.write(e.stack + '\n');
-    return 1;
-  } finally {
-    await runCleanup();
-  }
-}
-
-main().then((code) => process.exit(code));
+  },
+}).then((code) => process.exit(code));

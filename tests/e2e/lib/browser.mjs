@@ -67,6 +67,39 @@ export function watchdog(ms, name) {
   return t;
 }
 
+/**
+ * The shared command-line frame of the browser scripts: parse (usage errors exit 2), --help,
+ * an overall watchdog, run (exceptions exit 1 with a FAIL line), and cleanup on every path.
+ * `budgetMs(o)` is the watchdog's limit; `onUsageError(e)` may return an exit code to use
+ * instead of reporting the usage error (or undefined).
+ */
+export async function runCli({ name, usage, parse, run, budgetMs, onUsageError }) {
+  let o;
+  try {
+    o = parse(process.argv.slice(2));
+  } catch (e) {
+    const code = onUsageError ? onUsageError(e) : undefined;
+    if (code !== undefined) return code;
+    process.stderr.write(`${name}: ${e.message} (see --help)\n`);
+    return 2;
+  }
+  if (o.help) {
+    console.log(usage);
+    return 0;
+  }
+  watchdog(budgetMs(o), name);
+  try {
+    return await run(o);
+  } catch (e) {
+    if (isInterrupted()) return 1;
+    console.log(`${name}: FAIL ${e.message.split('\n')[0]}`);
+    if (o.verbose && e.stack) process.stderr.write(e.stack + '\n');
+    return 1;
+  } finally {
+    await runCleanup();
+  }
+}
+
 // ------------------------------------------------------------------------------------------
 
 /**
