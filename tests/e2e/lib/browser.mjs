@@ -125,14 +125,14 @@ export async function resolveUrl({ url, root, mounts = [] }) {
  * Launches Chromium with a fresh temporary profile. Returns {context, page, browserVersion}.
  * The profile folder and the browser are removed/closed by runCleanup().
  */
-export async function launch({ width = 800, height = 600, dpr = 1, headless = true } = {}) {
+export async function launch({ width = 800, height = 600, dpr = 1, headless = true, extraArgs = [] } = {}) {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citymap-chromium-'));
   onCleanup(() => fs.promises.rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM_PATH,
     headless,
-    args: CHROMIUM_ARGS,
+    args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width, height },
     deviceScaleFactor: dpr,
     timeout: 60000,
