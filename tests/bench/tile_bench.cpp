@@ -1,16 +1,21 @@
 // Tile decode and tessellation on real Da Nang tiles (the ones tools/ingest builds from
 // ../shared/data/danang), plus tessellator micro-benchmarks. Built natively and to wasm.
-//   citymap_bench TILES_DIR [google-benchmark flags]
+//   citymap_bench TILESET [google-benchmark flags]
+// TILESET is a tile folder (tileset.json) or a .pmtiles archive, read through the client's own
+// tile sources.
 #include <benchmark/benchmark.h>
 
 #include <cmath>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "geo/mercator.hpp"
+#include "source/tile_source.hpp"
 #include "scene/tile_mesh.hpp"
 #include "tess/line.hpp"
 #include "tess/polygon.hpp"
@@ -22,22 +27,53 @@ using namespace citymap;
 
 std::vector<std::vector<uint8_t>> gTiles;  // raw bytes of the benchmark's tile set
 
-bool readFile(const std::string& path, std::vector<uint8_t>& out) {
+// Local files through the client's tile sources; callbacks are queued, then drained.
+std::deque<std::pair<source::BytesCallback, Result<source::Bytes>>> gPending;
+
+void fetchFile(const std::string& path, std::optional<source::ByteRange> range, source::BytesCallback done) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  out.assign(std::istreambuf_iterator<char>(f), {});
-  return true;
+  if (!f) {
+    gPending.emplace_back(std::move(done), Error{path + ": cannot open"});
+    return;
+  }
+  source::Bytes bytes;
+  if (range) {
+    f.seekg(std::streamoff(range->offset));
+    bytes.resize(size_t(range->length));
+    f.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()));
+    bytes.resize(size_t(f.gcount()));
+  } else {
+    bytes.assign(std::istreambuf_iterator<char>(f), {});
+  }
+  gPending.emplace_back(std::move(done), std::move(bytes));
+}
+
+void drain() {
+  while (!gPending.empty()) {
+    auto item = std::move(gPending.front());
+    gPending.pop_front();
+    item.first(std::move(item.second));
+  }
 }
 
 // The tiles a 1280x800 view of central Hai Chau needs at z16, plus its z14 and z12 tiles.
-size_t loadTiles(const std::string& dir) {
+size_t loadTiles(const std::string& tileset) {
+  auto src = source::openSource(tileset, fetchFile);
+  bool opened = false;
+  src->open([&](Result<tile::Tileset> t) {
+    opened = t.ok();
+    if (!t) std::printf("NOTE: %s\n", t.error().c_str());
+  });
+  drain();
+  if (!opened) return 0;
   const geo::WorldPoint c = geo::toWorld({108.2145, 16.0600});
   for (int z : {12, 14, 16}) {
     const double n = std::ldexp(1.0, z), halfW = 1280.0 / 512 / 2 / n, halfH = 800.0 / 512 / 2 / n;
-    for (const auto& id : geo::tilesCovering({c.x - halfW, c.y - halfH, c.x + halfW, c.y + halfH}, uint8_t(z))) {
-      std::vector<uint8_t> bytes;
-      if (readFile(dir + "/" + id.path() + ".cmt", bytes)) gTiles.push_back(std::move(bytes));
-    }
+    for (const auto& id : geo::tilesCovering({c.x - halfW, c.y - halfH, c.x + halfW, c.y + halfH}, uint8_t(z)))
+      src->fetchTile(id, [](Result<source::Bytes> bytes) {
+        if (bytes && !bytes->empty()) gTiles.push_back(std::move(bytes).value());
+      });
+    drain();
   }
   return gTiles.size();
 }
@@ -105,14 +141,14 @@ void BM_TessellatePolygon(benchmark::State& state) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: citymap_bench TILES_DIR [benchmark flags]\n");
+    std::fprintf(stderr, "usage: citymap_bench TILESET (folder or .pmtiles) [benchmark flags]\n");
     return 2;
   }
   const std::string dir = argv[1];
   benchmark::RegisterBenchmark("BM_ExtrudeLine", BM_ExtrudeLine);
   benchmark::RegisterBenchmark("BM_TessellatePolygon", BM_TessellatePolygon);
   if (loadTiles(dir) == 0) {
-    std::printf("NOTE: no real tiles under %s (build them with tools/run.sh or the 'danang_tiles' target);"
+    std::printf("NOTE: no real tiles in %s (build them with tools/run.sh or the 'danang_tiles' target);"
                 " only the synthetic benchmarks run\n", dir.c_str());
   } else {
     std::printf("Real Da Nang tiles: %zu from %s\n", gTiles.size(), dir.c_str());
