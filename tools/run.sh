@@ -23,6 +23,6 @@ cmake --build --preset wasm --target citymap_site
 
 port="${PORT:-8080}"
 host="${HOST:-127.0.0.1}"
-echo "[run] the desktop app: build/native/tools/desktop/citymap-desktop --tiles build/tiles/danang"
+echo "[run] the desktop app: build/native/tools/desktop/citymap-desktop (reads build/tiles/danang.pmtiles)"
 exec node tools/serve/serve.mjs --host "$host" --port "$port" \
-  --root "$root/build/wasm/site" --mount "/tiles=$root/build/tiles/danang"
+  --root "$root/build/wasm/site" --mount "/tiles=$root/build/tiles"

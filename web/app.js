@@ -22,7 +22,7 @@
     return;
   }
 
-  const tiles = params.get('tiles') || 'tiles/';
+  const tiles = params.get('tiles') || 'tiles/danang.pmtiles';
   const args = ['--tiles', tiles];
   for (const key of ['lng', 'lat', 'zoom']) {
     const v = params.get(key);
@@ -30,21 +30,22 @@
   }
   if (params.get('ui') === '0') args.push('--no-ui');
 
-  // The attribution comes from the tileset's own metadata.
-  fetch(tiles.replace(/\/?$/, '/') + 'tileset.json')
-    .then((r) => (r.ok ? r.json() : null))
-    .then((meta) => {
-      if (meta && meta.attribution) {
-        const el = document.getElementById('attribution');
-        el.textContent = meta.attribution.replace(/OpenStreetMap contributors/, '');
-        const link = document.createElement('a');
-        link.href = 'https://www.openstreetmap.org/copyright';
-        link.textContent = 'OpenStreetMap contributors';
-        link.rel = 'noopener';
-        if (/OpenStreetMap contributors/.test(meta.attribution)) el.appendChild(link);
-      }
-    })
-    .catch(() => {});
+  // The data's credit line (from the tileset's metadata, published by the core), with a link.
+  let attributionShown = '';
+  function showAttribution(text) {
+    if (!text || text === attributionShown) return;
+    attributionShown = text;
+    const el = document.getElementById('attribution');
+    const osm = 'OpenStreetMap contributors';
+    el.textContent = text.replace(osm, '');
+    if (text.includes(osm)) {
+      const link = document.createElement('a');
+      link.href = 'https://www.openstreetmap.org/copyright';
+      link.textContent = osm;
+      link.rel = 'noopener';
+      el.appendChild(link);
+    }
+  }
 
   window.Module = {
     arguments: args,
@@ -53,6 +54,7 @@
     printErr: (text) => console.warn(text),
     onStatus: (s) => {
       Object.assign(state, s);
+      showAttribution(s.attribution);
       if (s.error) showError(s.error);
       else if (s.ready) statusEl.textContent = s.idle ? '' : statusEl.textContent === '' ? '' : 'Loading tiles…';
       document.documentElement.dataset.mapIdle = String(s.idle);

@@ -30,7 +30,7 @@ mergeInto(LibraryManager.library, {
       .catch((err) => fail(String(err && err.message ? err.message : err)));
   },
 
-  citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat) {
+  citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat, attributionPtr) {
     if (typeof Module.onStatus === 'function') {
       Module.onStatus({
         ready: !!ready,
@@ -40,6 +40,7 @@ mergeInto(LibraryManager.library, {
         error: errorPtr ? UTF8ToString(errorPtr) : null,
         zoom: zoom,
         center: { lng: lng, lat: lat },
+        attribution: UTF8ToString(attributionPtr),
       });
     }
   },

@@ -67,6 +67,7 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   // Overzoom past the data's maximum zoom; a little underzoom below its minimum.
   camera_.setZoomRange(tileset->minZoom - 1, 20);
   camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
+  status_.attribution = tileset->attribution;
   pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle());
   status_.ready = true;
   invalidate();

@@ -17,7 +17,7 @@
 namespace citymap::app {
 
 struct AppConfig {
-  std::string tilesetUrl = "tiles/";  // a folder holding tileset.json, or a .pmtiles archive
+  std::string tilesetUrl = "tiles/danang.pmtiles";  // a .pmtiles archive, or a folder with tileset.json
   std::optional<geo::LngLat> center;  // default: the tileset's centre
   std::optional<double> zoom;
   bool showUi = true;

@@ -18,6 +18,7 @@ struct MapStatus {
   uint64_t framesDrawn = 0;
   int tilesLoaded = 0;
   std::string error;       // empty when fine
+  std::string attribution; // the data's credit line, to show with the map
   double zoom = 0, lng = 0, lat = 0;
 };
 

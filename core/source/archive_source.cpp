@@ -35,13 +35,21 @@ void ArchiveSource::open(std::function<void(Result<tile::Tileset>)> done) {
     auto root = pm::parseDirectory(std::span(*head).subspan(size_t(header_.rootOffset), size_t(header_.rootLength)));
     if (!root) return done(Error{url_ + ": root directory: " + root.error()});
     root_ = std::move(root).value();
-    fetchRange(header_.metadataOffset, header_.metadataLength, [this, done = std::move(done)](Result<Bytes> meta) {
-      if (!meta) return done(Error{url_ + ": metadata: " + meta.error()});
+    // The writer puts the metadata in the first 16 KiB too; otherwise it costs one more request.
+    const auto parseMetadata = [this](std::span<const uint8_t> meta) -> Result<tile::Tileset> {
       auto tileset =
-          tile::parseTileset(std::string_view(reinterpret_cast<const char*>(meta->data()), meta->size()), false);
-      if (!tileset) return done(Error{url_ + ": metadata: " + tileset.error()});
-      done(std::move(tileset));
-    });
+          tile::parseTileset(std::string_view(reinterpret_cast<const char*>(meta.data()), meta.size()), false);
+      if (!tileset) return Error{url_ + ": metadata: " + tileset.error()};
+      return tileset;
+    };
+    if (header_.metadataOffset + header_.metadataLength <= head->size())
+      return done(parseMetadata(
+          std::span(*head).subspan(size_t(header_.metadataOffset), size_t(header_.metadataLength))));
+    fetchRange(header_.metadataOffset, header_.metadataLength,
+               [this, parseMetadata, done = std::move(done)](Result<Bytes> meta) {
+                 if (!meta) return done(Error{url_ + ": metadata: " + meta.error()});
+                 done(parseMetadata(*meta));
+               });
   });
 }
 

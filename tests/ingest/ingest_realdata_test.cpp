@@ -1,11 +1,14 @@
-// Runs citymap-ingest on the real Da Nang data (CITYMAP_DATA_DIR, never committed) and checks
-// well-known places. Exits with 77 (ctest SKIP_RETURN_CODE) when the data is not there.
+// Runs citymap-ingest with tools/ingest/danang.layers.json on the real Da Nang data
+// (CITYMAP_DATA_DIR, never committed) and checks every layer, well-known places and the search
+// index. Exits with 77 (ctest SKIP_RETURN_CODE) when the data is not there.
 #include <gtest/gtest.h>
 
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "test_support.hpp"
 
@@ -17,8 +20,22 @@ fs::path dataDir() {
   return CITYMAP_DATA_DIR;
 }
 
-const char* const kInputs[] = {"osm/osm_haichau_center_2026.osm", "osm/osm_landuse_water.geojson",
-                               "roads/haichau_ext_buildings_2026.geojson"};
+const char* const kOsm = "osm/osm_haichau_center_2026.osm";
+const fs::path kConfig = fs::path(CITYMAP_SOURCE_DIR) / "tools/ingest/danang.layers.json";
+
+// A configured source's id from its namespace and values (docs/INGEST.md).
+uint64_t configuredId(std::string_view ns, std::initializer_list<std::string_view> values) {
+  const auto fnv = [](std::string_view s, uint64_t h) {
+    for (unsigned char c : s) {
+      h ^= c;
+      h *= 1099511628211ull;
+    }
+    return h;
+  };
+  uint64_t h = fnv(ns, 14695981039346656037ull);
+  for (std::string_view v : values) h = fnv(v, fnv(std::string_view("\0", 1), h));
+  return ((h & ((uint64_t(1) << 51) - 1)) << 2) | 3;
+}
 
 // Dragon Bridge (Cầu Rồng) over the Hàn river.
 constexpr geo::LngLat kDragonBridge{108.2275, 16.0612};
@@ -28,8 +45,8 @@ class DaNangIngest : public ::testing::Test {
   static void SetUpTestSuite() {
     tmp_ = std::make_unique<TempDir>("danang");
     out_ = tmp_->path() / "tiles";
-    std::vector<std::string> args = {"--out", out_.string()};
-    for (const char* in : kInputs) args.push_back((dataDir() / in).string());
+    const std::vector<std::string> args = {"--out", out_.string(), "--config", kConfig.string(), "--data-dir",
+                                           dataDir().string(), "--report", (tmp_->path() / "report.json").string()};
     const auto start = std::chrono::steady_clock::now();
     run_ = runIngest(args);
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -44,8 +61,8 @@ class DaNangIngest : public ::testing::Test {
   static inline double seconds_ = 0;
 };
 
-// The brief: well under a minute on 2 cores (typically 5-10 s here, mostly creating ~21,600
-// files). Only meaningful for optimised, unsanitised builds.
+// Well under a minute on 2 cores (typically 10 s here, mostly creating ~29,600 files). Only
+// meaningful for optimised, unsanitised builds.
 TEST_F(DaNangIngest, FinishesInUnderAMinute) {
 #if defined(NDEBUG) && !defined(__SANITIZE_ADDRESS__)
   EXPECT_LT(seconds_, 60.0);
@@ -109,7 +126,10 @@ TEST_F(DaNangIngest, BuildingsAndPoisInHaiChau) {
   ASSERT_NE(data->layer("pois"), nullptr);
   const auto z14 = loadTile(out_, tileOf({108.2200, 16.0600}, 14));
   ASSERT_TRUE(z14);
-  EXPECT_EQ(z14->layer("pois"), nullptr);
+  // Below z15 only the tourist places (configured from z13) are written.
+  if (const fb::Layer* pois = z14->layer("pois")) {
+    for (const fb::Feature* f : *pois->features()) EXPECT_EQ(f->kind(), uint8_t(tile::PoiKind::Tourism));
+  }
 }
 
 TEST_F(DaNangIngest, EveryTileExistsAndDecodes) {
@@ -129,16 +149,145 @@ TEST_F(DaNangIngest, EveryTileExistsAndDecodes) {
     }
   EXPECT_EQ(expected, j["tiles"].get<size_t>());
   EXPECT_EQ(listTiles(out_).size(), expected);
-  // The landuse file reaches 107.77..108.51 E.
-  EXPECT_LT(b[0].get<double>(), 107.8);
-  EXPECT_GT(b[2].get<double>(), 108.5);
+  // The configured box, not the admin layers' (Hoàng Sa reaches 112.7 E).
+  EXPECT_EQ(b, nlohmann::json({107.7, 15.7, 108.6, 16.4}));
+  EXPECT_EQ(j["layers"], nlohmann::json({"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc"}));
+}
+
+nlohmann::json readJson(const fs::path& file) {
+  std::ifstream in(file);
+  return nlohmann::json::parse(in);
+}
+
+// Every configured source and layer was read in full (the counts of the data's README) and
+// kept as far as it lies inside the box.
+TEST_F(DaNangIngest, EverySourceReadWithTheReadmeCounts) {
+  const nlohmann::json report = readJson(tmp_->path() / "report.json");
+  struct Expect {
+    uint64_t read, minKept;
+  };
+  const std::map<std::string, Expect> expected = {
+      {"osm/osm_haichau_center_2026.osm:points", {1691, 400}},
+      {"osm/osm_haichau_center_2026.osm:lines", {1538, 1500}},
+      {"osm/osm_haichau_center_2026.osm:multipolygons", {421, 400}},
+      {"osm/osm_landuse_water.geojson:osm_landuse_water", {3046, 3046}},
+      {"roads/haichau_ext_buildings_2026.geojson:haichau_ext_buildings_2026", {1804, 1804}},
+      {"admin/admin_2025_wards_communes.geojson:admin_2025_wards_communes", {94, 45}},  // the rest: Quảng Nam, Hoàng Sa
+      {"admin/admin_2025_city_boundary.geojson:admin_2025_city_boundary", {1, 1}},
+      {"admin/admin_pre2025_districts.geojson:admin_pre2025_districts", {8, 7}},  // Hoàng Sa is outside
+      {"admin/admin_pre2025_wards_osm.geojson:admin_pre2025_wards_osm", {56, 56}},
+      {"admin/admin_pre2025_city_boundary.geojson:admin_pre2025_city_boundary", {1, 1}},
+      {"transit/bus_routes.geojson:bus_routes", {12, 12}},
+      {"transit/bus_stops.geojson:bus_stops", {392, 392}},
+      {"ioc/disaster_monitoring_stations.geojson:disaster_monitoring_stations", {45, 45}},
+      {"ioc/storm_shelters.geojson:storm_shelters", {413, 413}},
+      {"ioc/landslide_sites.geojson:landslide_sites", {1304, 32}},  // most are in the mountains of former Quảng Nam
+      {"ioc/lorawan_gateways.geojson:lorawan_gateways", {13, 13}},
+      {"osm/osm_pois_2018.geojson:osm_pois_2018", {1239, 1200}},
+      {"tourism/tourist_places.geojson:tourist_places", {55, 55}},
+      {"poi/government_offices.geojson:government_offices", {370, 150}},  // the box cuts off Quảng Nam
+      {"poi/post_offices.geojson:post_offices", {315, 120}},
+  };
+  std::set<std::string> seen;
+  for (const auto& s : report["sources"]) {
+    const std::string key = s["source"].get<std::string>() + ":" + s["layer"].get<std::string>();
+    seen.insert(key);
+    EXPECT_EQ(s["duplicate_ids"], 0) << key << ": ids must be unique";
+    EXPECT_EQ(s["reprojection_failed"], 0) << key;
+    const auto it = expected.find(key);
+    if (it == expected.end()) continue;
+    EXPECT_EQ(s["read"].get<uint64_t>(), it->second.read) << key;
+    EXPECT_GE(s["kept"].get<uint64_t>(), it->second.minKept) << key;
+  }
+  for (const auto& [key, e] : expected) EXPECT_TRUE(seen.count(key)) << key << " not read";
+  const auto& layers = report["layers"];
+  for (const char* layer : {"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc"})
+    for (const char* z : {"15", "16"}) EXPECT_GT(layers[layer]["per_zoom"][z].get<uint64_t>(), 0u) << layer << " z" << z;
+  EXPECT_EQ(layers["admin"]["features"].get<uint64_t>(), 115u);
+  EXPECT_EQ(layers["transit"]["features"].get<uint64_t>(), 404u);
+  EXPECT_GE(layers["ioc"]["features"].get<uint64_t>(), 540u);
+  EXPECT_GT(report["merge"]["joined"].get<uint64_t>(), 50u);
+  EXPECT_GT(report["search_entries"].get<uint64_t>(), 3000u);
+}
+
+// Every class of the new layers is in the tiles, at z12 already.
+TEST_F(DaNangIngest, AdminTransitIocKindsAtLowZoom) {
+  std::map<std::string, std::set<uint8_t>> kinds;
+  std::map<std::string, std::set<uint64_t>> ids;
+  for (const fs::path& file : listTiles(out_ / "12")) {
+    auto data = tile::decodeTile(readBytes(file));
+    ASSERT_TRUE(data) << file;
+    for (const char* layer : {"admin", "transit", "ioc"})
+      if (const fb::Layer* l = data->layer(layer))
+        for (const fb::Feature* f : *l->features()) {
+          kinds[layer].insert(f->kind());
+          ids[layer].insert(f->id());
+        }
+  }
+  EXPECT_EQ(kinds["admin"], (std::set<uint8_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(kinds["transit"], (std::set<uint8_t>{uint8_t(tile::TransitKind::BusRoute)}));  // stops from z14
+  EXPECT_EQ(kinds["ioc"], (std::set<uint8_t>{0, 1, 2, 3, 4, 5, 6}));
+  EXPECT_EQ(ids["admin"].size(), 115u);
+  EXPECT_EQ(ids["transit"].size(), 12u);
+  EXPECT_EQ(ids["ioc"].size(), 547u);
+  // Stable ids: a 2025 ward by its official code, a pre-2025 ward by its OSM relation.
+  EXPECT_TRUE(ids["admin"].count(configuredId("admin/admin_2025_wards_communes.geojson", {"20242"})));  // Hải Châu
+  EXPECT_TRUE(ids["admin"].count(osmId(13969679, 2)));  // Phường Phước Ninh
+}
+
+// search.json: streets, POIs, places, admin units with names in NFC and points to fly to.
+TEST_F(DaNangIngest, SearchIndex) {
+  const nlohmann::json j = readJson(out_ / "search.json");
+  const auto& entries = j["entries"];
+  std::map<std::string, int> types;
+  std::map<std::pair<std::string, std::string>, nlohmann::json> byName;
+  for (const auto& e : entries) {
+    types[e["type"].get<std::string>()]++;
+    byName.emplace(std::pair{e["type"].get<std::string>(), e["name"].get<std::string>()}, e);
+    const std::string name = e["name"].get<std::string>();
+    // NFC: no combining diacritics (U+0300..U+036F, UTF-8 CC 80..CD AF) left over.
+    for (size_t i = 0; i + 1 < name.size(); ++i) {
+      const auto b0 = uint8_t(name[i]), b1 = uint8_t(name[i + 1]);
+      ASSERT_FALSE((b0 == 0xCC && b1 >= 0x80) || (b0 == 0xCD && b1 <= 0xAF)) << name;
+    }
+    const double lng = e["lng"].get<double>(), lat = e["lat"].get<double>();
+    EXPECT_TRUE(lng >= 107.7 && lng <= 108.6 && lat >= 15.7 && lat <= 16.4) << e.dump();
+  }
+  EXPECT_GT(types["street"], 200);
+  EXPECT_GT(types["poi"], 1500);
+  EXPECT_EQ(types["admin"], 115);
+  EXPECT_GE(types["place"], 3);
+  EXPECT_GE(types["bus_route"], 6);
+  EXPECT_GT(types["bus_stop"], 300);
+  EXPECT_GT(types["ioc"], 400);
+  const auto street = byName.find({"street", "Cầu Rồng"});
+  ASSERT_NE(street, byName.end());
+  EXPECT_EQ(street->second["name_en"], "Dragon Bridge");
+  EXPECT_NEAR(street->second["lng"].get<double>(), kDragonBridge.lng, 0.003);
+  EXPECT_NEAR(street->second["lat"].get<double>(), kDragonBridge.lat, 0.002);
+  const auto ward = byName.find({"admin", "Phường Hải Châu"});
+  ASSERT_NE(ward, byName.end());
+  EXPECT_EQ(ward->second["kind"], "Ward2025");
+  EXPECT_EQ(ward->second["key"], "phuong hai chau");
+  EXPECT_NEAR(ward->second["lng"].get<double>(), 108.22, 0.02);
+  EXPECT_NEAR(ward->second["lat"].get<double>(), 16.07, 0.02);
+  EXPECT_TRUE(byName.count({"bus_route", "R16: Kim Liên-Đại học Việt Hàn"}));
+  EXPECT_TRUE(byName.count({"place", "Hải Châu"}));
+  EXPECT_TRUE(byName.count({"poi", "Bãi tắm biển Mỹ Khê"}));
+  // Deterministic order: type, then key.
+  for (size_t i = 1; i < entries.size(); ++i) {
+    if (entries[i]["type"] == entries[i - 1]["type"]) {
+      EXPECT_LE(entries[i - 1]["key"].get<std::string>(), entries[i]["key"].get<std::string>()) << i;
+    }
+  }
 }
 
 // The GeoPackage converted from the .osm (ogr2ogr, OSM driver layers) gives identical tiles:
 // same classification, same OSM ids, same geometry.
+// The command-line mode (OSM-tag classification of every INPUT) on the .osm and its GeoPackage.
 TEST(DaNangSources, GpkgConversionGivesIdenticalTiles) {
   TempDir tmp("danang-gpkg");
-  const RunResult a = runIngest({"--quiet", "--out", (tmp / "osm").string(), (dataDir() / kInputs[0]).string()});
+  const RunResult a = runIngest({"--quiet", "--out", (tmp / "osm").string(), (dataDir() / kOsm).string()});
   const RunResult b =
       runIngest({"--quiet", "--out", (tmp / "gpkg").string(), (dataDir() / "osm/osm_haichau_center_2026.gpkg").string()});
   ASSERT_EQ(a.exitCode, 0) << a.output;
@@ -156,7 +305,8 @@ TEST(DaNangSources, GpkgConversionGivesIdenticalTiles) {
 
 int main(int argc, char** argv) {
   const auto dir = citymap::ingest_test::dataDir();
-  for (const char* in : citymap::ingest_test::kInputs) {
+  for (const char* in : {"osm/osm_haichau_center_2026.osm", "osm/osm_haichau_center_2026.gpkg",
+                         "admin/admin_2025_wards_communes.geojson", "ioc/storm_shelters.geojson"}) {
     if (!std::filesystem::exists(dir / in)) {
       std::printf("SKIPPED: Da Nang data not found at %s\n", dir.c_str());
       return 77;

@@ -133,7 +133,8 @@ TEST_F(SyntheticIngest, EveryTileInBoundsExistsAndDecodes) {
 }
 
 TEST_F(SyntheticIngest, FeaturesOrderedByLayerThenId) {
-  const std::vector<std::string> order = {"water", "landuse", "roads", "railways", "buildings", "pois"};
+  const std::vector<std::string> order = {"water", "landuse", "roads", "railways", "buildings",
+                                          "pois",  "admin",   "transit", "ioc"};
   for (const fs::path& file : listTiles(out_)) {
     auto data = tile::decodeTile(readBytes(file));
     ASSERT_TRUE(data) << file << ": " << data.error();
@@ -458,7 +459,7 @@ TEST(IngestDeterminism, TwoRunsAreByteIdentical) {
   ASSERT_EQ(b.exitCode, 0) << b.output;
   ASSERT_EQ(c.exitCode, 0) << c.output;
   const auto sa = snapshot(tmp / "a");
-  EXPECT_EQ(sa.size(), 41u);  // 40 tiles + tileset.json
+  EXPECT_EQ(sa.size(), 42u);  // 40 tiles + tileset.json + search.json
   EXPECT_TRUE(sa == snapshot(tmp / "b"));
   EXPECT_TRUE(sa == snapshot(tmp / "c"));
 }
@@ -498,12 +499,272 @@ TEST(IngestBbox, LimitsTilesAndBounds) {
   EXPECT_NE(findFeature(*park, "landuse", 201), nullptr);
 }
 
-// ---- errors -------------------------------------------------------------------------------------
+// ---- layer configuration ----------------------------------------------------------------------
 
 void expectFailure(const RunResult& r, std::string_view message, int code = 1) {
   EXPECT_EQ(r.exitCode, code) << r.output;
   EXPECT_NE(r.output.find(message), std::string::npos) << "expected '" << message << "' in:\n" << r.output;
 }
+
+const fs::path kConfigDir = kFixtures / "config";
+const std::string kConfig = (kConfigDir / "layers.json").string();
+
+// NFC spelling of the ward whose name admin.geojson holds decomposed (NFD).
+constexpr std::string_view kWardNfc = "Phường Thử Nghiệm";
+
+std::set<uint64_t> idsIn(const tile::TileData& t, std::string_view layer) {
+  std::set<uint64_t> ids;
+  if (const fb::Layer* l = t.layer(layer))
+    for (const fb::Feature* f : *l->features()) ids.insert(f->id());
+  return ids;
+}
+
+uint64_t configuredId(std::string_view ns, std::initializer_list<std::string_view> values) {
+  uint64_t h = fnv1a(ns);
+  for (std::string_view v : values) h = fnv1a(v, fnv1a(std::string_view("\0", 1), h));
+  return ((h & ((uint64_t(1) << 51) - 1)) << 2) | 3;
+}
+
+class ConfiguredIngest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    tmp_ = std::make_unique<TempDir>("configured");
+    out_ = tmp_->path() / "tiles";
+    run_ = runIngest({"--out", out_.string(), "--config", kConfig, "--report", (tmp_->path() / "report.json").string()});
+  }
+  static void TearDownTestSuite() { tmp_.reset(); }
+  void SetUp() override { ASSERT_EQ(run_.exitCode, 0) << run_.output; }
+  static tile::TileData tileAt(geo::LngLat p, uint8_t z) {
+    std::string error;
+    auto data = loadTile(out_, tileOf(p, z), &error);
+    EXPECT_TRUE(data) << error;
+    return data ? std::move(data).value() : tile::decodeTile(emptyTile()).value();
+  }
+  static std::vector<uint8_t> emptyTile() {
+    flatbuffers::FlatBufferBuilder b;
+    fb::FinishTileBuffer(b, fb::CreateTile(b));
+    return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
+  }
+  static nlohmann::json readJson(const fs::path& file) {
+    std::ifstream in(file);
+    return nlohmann::json::parse(in);
+  }
+
+  static inline std::unique_ptr<TempDir> tmp_;
+  static inline fs::path out_;
+  static inline RunResult run_;
+};
+
+TEST_F(ConfiguredIngest, TilesetUsesTheConfiguredBoxAndZooms) {
+  const nlohmann::json j = readJson(out_ / "tileset.json");
+  EXPECT_EQ(j["bounds"], nlohmann::json({108.2, 16.05, 108.225, 16.07}));
+  EXPECT_EQ(j["minzoom"], 12);
+  EXPECT_EQ(j["maxzoom"], 16);
+  EXPECT_EQ(j["layers"], nlohmann::json({"roads", "admin", "transit", "ioc"}));
+  // Progress lines (stderr is not a terminal here) and the summary.
+  EXPECT_NE(run_.output.find("citymap-ingest: read admin.geojson in "), std::string::npos) << run_.output;
+  EXPECT_NE(run_.output.find("citymap-ingest: wrote 40 tiles in "), std::string::npos) << run_.output;
+  EXPECT_NE(run_.output.find("search.json: "), std::string::npos);
+}
+
+TEST_F(ConfiguredIngest, AdminUnitsAtEveryZoomWithComposedNames) {
+  for (uint8_t z = 12; z <= 16; ++z) {
+    const tile::TileData t = tileAt({108.2050, 16.0600}, z);
+    const uint64_t ward = configuredId("admin.geojson", {"20001"});
+    const fb::Feature* f = findFeature(t, "admin", ward);
+    ASSERT_NE(f, nullptr) << "z" << int(z);
+    EXPECT_EQ(f->kind(), uint8_t(tile::AdminKind::Ward2025));
+    EXPECT_EQ(f->type(), fb::GeometryType::Polygon);
+    ASSERT_NE(f->name(), nullptr);
+    EXPECT_EQ(f->name()->string_view(), kWardNfc);  // composed, though the file has it decomposed
+    // The city outline with its own id namespace.
+    const fb::Feature* city = findFeature(t, "admin", configuredId("danang-city", {"48"}));
+    ASSERT_NE(city, nullptr) << "z" << int(z);
+    EXPECT_EQ(city->kind(), uint8_t(tile::AdminKind::City2025));
+  }
+  // The far-away unit was dropped by the bounding box.
+  EXPECT_NE(run_.output.find("admin.geojson:admin"), std::string::npos);
+  const nlohmann::json report = readJson(tmp_->path() / "report.json");
+  const auto& admin = report["sources"][1];
+  EXPECT_EQ(admin["source"], "admin.geojson");
+  EXPECT_EQ(admin["read"], 3);
+  EXPECT_EQ(admin["kept"], 2);
+  EXPECT_EQ(admin["outside_bbox"], 1);
+}
+
+TEST_F(ConfiguredIngest, IocKindsFromAFieldMap) {
+  const std::map<std::string, std::pair<geo::LngLat, tile::IocKind>> stations = {
+      {"flood_warning_tower", {{108.2050, 16.0550}, tile::IocKind::FloodTower}},
+      {"automatic_rain_gauge", {{108.2150, 16.0600}, tile::IocKind::RainGauge}},
+      {"coastal_multi_hazard_warning_station", {{108.2200, 16.0650}, tile::IocKind::CoastalStation}}};
+  const std::map<std::string, std::string> names = {{"flood_warning_tower", "Tháp Một"},
+                                                    {"automatic_rain_gauge", "Trạm Mưa"},
+                                                    {"coastal_multi_hazard_warning_station", "Trạm Biển"}};
+  for (const auto& [kind, where] : stations) {
+    const tile::TileData t = tileAt(where.first, 16);
+    const fb::Feature* f = findFeature(t, "ioc", configuredId("stations.geojson", {kind, names.at(kind)}));
+    ASSERT_NE(f, nullptr) << kind;
+    EXPECT_EQ(f->kind(), uint8_t(where.second));
+    expectNear(partPoints(*f, 0)[0], where.first, tileOf(where.first, 16), 0.75);
+    // Written from the lowest zoom on.
+    EXPECT_NE(findFeature(tileAt(where.first, 12), "ioc", f->id()), nullptr);
+  }
+  EXPECT_EQ(idsIn(tileAt({108.2100, 16.0620}, 12), "ioc").size(), 3u);  // "unknown_thing" dropped
+  const nlohmann::json report = readJson(tmp_->path() / "report.json");
+  EXPECT_EQ(report["sources"][3]["unclassified"], 1);
+  EXPECT_EQ(report["layers"]["ioc"]["features"], 3);
+  EXPECT_EQ(report["layers"]["ioc"]["per_zoom"]["12"], 3);
+}
+
+TEST_F(ConfiguredIngest, TransitRouteAndStops) {
+  const geo::LngLat stop{108.2010, 16.0520};
+  const tile::TileData z14 = tileAt(stop, 14);
+  const fb::Feature* route = findFeature(z14, "transit", configuredId("bus_routes.geojson", {"R99", "turn"}));
+  ASSERT_NE(route, nullptr);
+  EXPECT_EQ(route->kind(), uint8_t(tile::TransitKind::BusRoute));
+  EXPECT_EQ(route->type(), fb::GeometryType::Line);
+  EXPECT_EQ(route->name()->string_view(), "R99: Bến Thử-Chợ Thử");
+  const uint64_t stopId = configuredId("bus_stops.geojson", {"S1"});
+  EXPECT_EQ(findFeature(z14, "transit", stopId), nullptr);  // stops from z15 (configured)
+  const fb::Feature* s = findFeature(tileAt(stop, 15), "transit", stopId);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(s->kind(), uint8_t(tile::TransitKind::BusStop));
+  EXPECT_EQ(s->name()->string_view(), "Trạm Dừng Một");
+}
+
+TEST_F(ConfiguredIngest, NameEnRefHeightColourInTiles) {
+  const tile::TileData t = tileAt({108.2010, 16.0520}, 14);
+  const fb::Feature* route = findFeature(t, "transit", configuredId("bus_routes.geojson", {"R99", "turn"}));
+  ASSERT_NE(route, nullptr);
+  ASSERT_NE(route->ref(), nullptr);
+  EXPECT_EQ(route->ref()->string_view(), "R99");
+  EXPECT_EQ(route->color(), 0xff1956ffu);
+  const fb::Feature* street = findFeature(tileAt({108.2080, 16.0605}, 16), "roads", osmId(20, 1));
+  ASSERT_NE(street, nullptr);
+  ASSERT_NE(street->name_en(), nullptr);
+  EXPECT_EQ(street->name_en()->string_view(), "Link Street");
+}
+
+TEST_F(ConfiguredIngest, RoadPiecesMergedIntoStreets) {
+  // "Đường Nối": ways 30, 20 and 40 share end points: one feature with the lowest id (20), one
+  // line; the piece far away (50) stays a feature of its own.
+  const tile::TileData z14 = tileAt({108.2080, 16.0605}, 14);
+  const fb::Feature* street = findFeature(z14, "roads", osmId(20, 1));
+  ASSERT_NE(street, nullptr);
+  EXPECT_EQ(findFeature(z14, "roads", osmId(30, 1)), nullptr);
+  EXPECT_EQ(findFeature(z14, "roads", osmId(40, 1)), nullptr);
+  ASSERT_EQ(street->part_sizes()->size(), 1u);
+  const auto pts = partPoints(*street, 0);
+  ASSERT_EQ(pts.size(), 4u);
+  const geo::TileID t = tileOf({108.2080, 16.0605}, 14);
+  const Pt a = tilePos({108.2020, 16.0600}, t), b = tilePos({108.2140, 16.0610}, t);
+  EXPECT_TRUE((distance(pts.front(), a) < 1.5 && distance(pts.back(), b) < 1.5) ||
+              (distance(pts.front(), b) < 1.5 && distance(pts.back(), a) < 1.5));
+  EXPECT_NE(findFeature(tileAt({108.2215, 16.0520}, 14), "roads", osmId(50, 1)), nullptr);
+  // One-way pieces pointing at each other: one feature, two parts, directions kept.
+  const fb::Feature* oneway = findFeature(tileAt({108.2060, 16.0660}, 16), "roads", osmId(60, 1));
+  ASSERT_NE(oneway, nullptr);
+  EXPECT_EQ(oneway->part_sizes()->size(), 2u);
+  EXPECT_EQ(oneway->flags() & kFlagOneway, kFlagOneway);
+  EXPECT_NE(run_.output.find("roads: 9 named pieces merged into 4 streets (3 joined)"), std::string::npos) << run_.output;
+
+  // --no-merge keeps the pieces.
+  TempDir tmp("nomerge");
+  const RunResult r = runIngest({"--quiet", "--no-merge", "--out", (tmp / "t").string(), "--config", kConfig});
+  ASSERT_EQ(r.exitCode, 0) << r.output;
+  const auto plain = loadTile(tmp / "t", tileOf({108.2080, 16.0605}, 14));
+  ASSERT_TRUE(plain);
+  for (uint64_t way : {20, 30, 40}) EXPECT_NE(findFeature(*plain, "roads", osmId(way, 1)), nullptr) << way;
+}
+
+TEST_F(ConfiguredIngest, SearchIndex) {
+  const nlohmann::json j = readJson(out_ / "search.json");
+  EXPECT_EQ(j["format"], "citymap-search");
+  EXPECT_EQ(j["format_version"], 1);
+  std::vector<std::string> entries;
+  for (const auto& e : j["entries"]) entries.push_back(e["type"].get<std::string>() + ":" + e["name"].get<std::string>());
+  EXPECT_EQ(entries, (std::vector<std::string>{
+                         "admin:" + std::string(kWardNfc), "admin:Thành phố Thử", "admin:Xã Thử",
+                         "street:Đường Nối", "street:Đường Nối", "street:Ngã Ba", "street:Phố Một Chiều",
+                         "bus_route:R99: Bến Thử-Chợ Thử", "ioc:Tháp Một", "ioc:Trạm Biển", "ioc:Trạm Mưa"}));
+  const auto& ward = j["entries"][0];
+  EXPECT_EQ(ward["key"], "phuong thu nghiem");
+  EXPECT_EQ(ward["kind"], "Ward2025");
+  EXPECT_EQ(ward["id"], configuredId("admin.geojson", {"20001"}));
+  EXPECT_GT(ward["lng"].get<double>(), 108.200);
+  EXPECT_LT(ward["lng"].get<double>(), 108.212);
+  // The city's far island is outside the tiles: its box and point stay inside them.
+  const auto& city = j["entries"][1];
+  EXPECT_EQ(city["bbox"], nlohmann::json({108.2, 16.05, 108.225, 16.07}));
+  EXPECT_LT(city["lng"].get<double>(), 108.225);
+  const auto& street = j["entries"][3];
+  EXPECT_EQ(street["name_en"], "Link Street");
+  EXPECT_EQ(street["id"], osmId(20, 1));
+  EXPECT_EQ(street["kind"], "Secondary");
+  EXPECT_NEAR(street["lat"].get<double>(), 16.0605, 0.0006);
+  EXPECT_GE(street["zoom"].get<int>(), 14);
+  EXPECT_EQ(j["entries"][8]["zoom"], 17);
+}
+
+TEST(ConfiguredIngestErrors, BadConfigurations) {
+  TempDir tmp("badconfig");
+  const auto config = [&](const std::string& name, const std::string& text) {
+    writeText(tmp / name, text);
+    return (tmp / name).string();
+  };
+  const auto run = [&](const std::string& cfg) {
+    return runIngest({"--out", (tmp / "t").string(), "--config", cfg, "--data-dir", kConfigDir.string()});
+  };
+  expectFailure(run(config("bad.json", "{\"sources\": [\n  {\"path\": \"admin.geojson\" \"layer\": \"admin\"}]}")),
+                "bad.json: not valid JSON at line 2");
+  expectFailure(run(config("missing-file.json", R"({"sources": [{"path": "nope.geojson", "classify": "osm"}]})")),
+                "sources[0] (nope.geojson): file not found");
+  expectFailure(run(config("missing-field.json", R"({"sources": [{"path": "admin.geojson", "layer": "admin",
+                    "kind": "Ward2025", "fields": {"name": "ten_phuong"}}]})")),
+                "admin.geojson: layer 'admin' has no field 'ten_phuong' (fields: code, name, kind)");
+  expectFailure(run(config("missing-kind-field.json", R"({"sources": [{"path": "stations.geojson", "layer": "ioc",
+                    "kind": {"field": "loai", "map": {"x": "FloodTower"}}}]})")),
+                "no field 'loai'");
+  expectFailure(run(config("missing-id-field.json", R"({"sources": [{"path": "admin.geojson", "layer": "admin",
+                    "kind": "Ward2025", "id": {"field": "ma"}}]})")),
+                "no field 'ma'");
+  expectFailure(run(config("missing-layer.json", R"({"sources": [{"path": "admin.geojson", "gdal_layers": ["wards"],
+                    "layer": "admin", "kind": "Ward2025"}]})")),
+                "no GDAL layer 'wards' (layers: admin)");
+  expectFailure(run(config("bad-kind.json", R"({"sources": [{"path": "admin.geojson", "layer": "admin", "kind": "Ward"}]})")),
+                "unknown kind \"Ward\"");
+  expectFailure(runIngest({"--out", (tmp / "t").string(), "--config", (tmp / "absent.json").string()}),
+                "cannot read the configuration");
+  EXPECT_FALSE(fs::exists(tmp / "t"));
+  EXPECT_FALSE(fs::exists(tmp / "t.tmp"));
+  expectFailure(runIngest({"--out", (tmp / "t").string(), "--data-dir", "x", kGeojson}), "--data-dir needs --config", 2);
+  expectFailure(runIngest({"--out", (tmp / "t").string(), "--assume-crs", "EPSG:0", kGeojson}), "--assume-crs", 2);
+}
+
+TEST(ConfiguredIngestCrs, AssumeCrsForASourceWithoutOne) {
+  // A CSV in VN-2000 / TM-3 107-45 metres, made with ogr2ogr now; CSV declares no CRS.
+  TempDir tmp("assumecrs");
+  writeText(tmp / "poi.geojson",
+            R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"7","amenity":"bank",)"
+            R"("name":"Ngân Hàng"},"geometry":{"type":"Point","coordinates":[108.2206,16.0678]}}]})");
+  const RunResult conv = runProgram({"/usr/bin/ogr2ogr", "-f", "CSV", "-t_srs", "EPSG:5899", "-lco", "GEOMETRY=AS_WKT",
+                                     (tmp / "poi.csv").string(), (tmp / "poi.geojson").string()});
+  if (conv.exitCode == 127) GTEST_SKIP() << "ogr2ogr not found";
+  ASSERT_EQ(conv.exitCode, 0) << conv.output;
+  const std::string csv = (tmp / "poi.csv").string();
+  expectFailure(runIngest({"--out", (tmp / "a").string(), csv}), "has no CRS");
+  const RunResult r = runIngest({"--out", (tmp / "t").string(), "--assume-crs", "EPSG:5899", csv});
+  ASSERT_EQ(r.exitCode, 0) << r.output;
+  const geo::LngLat where{108.2206, 16.0678};
+  const auto t = loadTile(tmp / "t", tileOf(where, 16));
+  ASSERT_TRUE(t);
+  const fb::Feature* poi = findFeature(*t, "pois", 7);
+  ASSERT_NE(poi, nullptr);
+  // 0.5 m is about 3.4 tile units at z16 in Da Nang; rounding to integers allows 0.71 more.
+  expectNear(partPoints(*poi, 0)[0], where, tileOf(where, 16), 0.75);
+}
+
+// ---- errors -------------------------------------------------------------------------------------
 
 TEST(IngestErrors, MissingInput) {
   TempDir tmp("missing");

@@ -480,6 +480,28 @@ TEST(Cli, ParsesOptions) {
   EXPECT_TRUE(parseCli({"-h"})->help);
 }
 
+TEST(Cli, PipelineOptions) {
+  auto o = parseCli({"--out", "d", "--config", "layers.json", "--data-dir=data", "--assume-crs", "EPSG:5899", "--report",
+                     "r.json", "--no-merge", "--no-search"});
+  ASSERT_TRUE(o) << o.error();
+  EXPECT_EQ(o->config, "layers.json");
+  EXPECT_EQ(o->dataDir, "data");
+  EXPECT_EQ(o->assumeCrs, "EPSG:5899");
+  EXPECT_EQ(o->report, "r.json");
+  EXPECT_FALSE(o->mergeRoads);
+  EXPECT_FALSE(o->search);
+  EXPECT_TRUE(o->inputs.empty());  // inputs are optional with --config
+  EXPECT_FALSE(o->minZoomSet);
+  auto z = parseCli({"--out", "d", "--minzoom", "13", "a.osm"});
+  ASSERT_TRUE(z);
+  EXPECT_TRUE(z->minZoomSet);
+  EXPECT_FALSE(z->maxZoomSet);
+  EXPECT_TRUE(z->mergeRoads);
+  EXPECT_FALSE(parseCli({"--out", "d", "--data-dir", "x", "a.osm"}));  // --data-dir needs --config
+  EXPECT_FALSE(parseCli({"--out", "d", "--config"}));
+  EXPECT_FALSE(parseCli({"--out", "d", "--config", ""}));
+}
+
 TEST(TilesetJson, IsValidJson) {
   TilesetInfo info;
   info.minZoom = 12;

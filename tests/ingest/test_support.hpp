@@ -1,12 +1,14 @@
 #pragma once
 // Helpers shared by the ingest tests: running citymap-ingest, temporary directories, loading
 // and searching decoded tiles, expected tile-space positions.
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <csignal>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -35,8 +37,9 @@ struct RunResult {
   std::string output;  // stdout and stderr, interleaved
 };
 
-// Runs a program (no shell) and collects its output.
-inline RunResult runProgram(const std::vector<std::string>& args) {
+// Runs a program (no shell) and collects its output. With maxFileBytes, the files it writes
+// are limited to that size (writes beyond fail with EFBIG instead of killing it).
+inline RunResult runProgram(const std::vector<std::string>& args, rlim_t maxFileBytes = RLIM_INFINITY) {
   RunResult result;
   int fds[2];
   if (pipe(fds) != 0) return result;
@@ -46,6 +49,11 @@ inline RunResult runProgram(const std::vector<std::string>& args) {
     dup2(fds[1], STDERR_FILENO);
     close(fds[0]);
     close(fds[1]);
+    if (maxFileBytes != RLIM_INFINITY) {
+      std::signal(SIGXFSZ, SIG_IGN);  // kept across exec
+      const rlimit limit{maxFileBytes, maxFileBytes};
+      setrlimit(RLIMIT_FSIZE, &limit);
+    }
     std::vector<char*> argv;
     for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);

@@ -1,5 +1,5 @@
 // citymap desktop app: the same core as the browser client in a GLFW window (OpenGL ES 3).
-//   citymap-desktop [--tiles DIR] [--lng X --lat Y --zoom Z] [--size WxH] [--no-ui]
+//   citymap-desktop [--tiles PATH] [--lng X --lat Y --zoom Z] [--size WxH] [--no-ui]
 //                   [--screenshot out.png]   (draw until idle, save the window, exit)
 #include <cmath>
 #include <cstdio>
@@ -16,9 +16,10 @@ namespace {
 
 void usage() {
   std::puts(
-      "usage: citymap-desktop [--tiles DIR] [--lng X --lat Y] [--zoom Z] [--size WxH] [--no-ui]\n"
+      "usage: citymap-desktop [--tiles PATH] [--lng X --lat Y] [--zoom Z] [--size WxH] [--no-ui]\n"
       "                       [--screenshot out.png]\n"
-      "  --tiles DIR        folder with tileset.json (default: build/tiles/danang)\n"
+      "  --tiles PATH       a .pmtiles archive or a folder with tileset.json\n"
+      "                     (default: build/tiles/danang.pmtiles)\n"
       "  --screenshot PNG   draw until every tile is shown, save the frame, exit");
 }
 
@@ -26,7 +27,7 @@ void usage() {
 
 int main(int argc, char** argv) {
   citymap::app::AppConfig config;
-  config.tilesetUrl = "build/tiles/danang";
+  config.tilesetUrl = "build/tiles/danang.pmtiles";
   std::string screenshot;
   int width = 1280, height = 800;
   double lng = NAN, lat = NAN;

@@ -309,6 +309,7 @@ uint8_t minZoomFor(Layer layer, uint8_t kind) {
     }
     case Layer::Buildings: return 14;
     case Layer::Pois: return 15;
+    case Layer::Transit: return static_cast<tile::TransitKind>(kind) == tile::TransitKind::BusStop ? 14 : 0;
     default: return 0;
   }
 }

@@ -24,7 +24,8 @@ std::optional<Classification> classify(const Tags& tags, GeomType geom);
 // their surface, classified as if the area were a point. nullopt for other areas.
 std::optional<Classification> classifyAreaPoi(const Tags& tags);
 
-// Lowest zoom a feature is written at: minor roads and buildings from z14, POIs from z15.
+// Lowest zoom a feature is written at when the configuration gives none: minor roads,
+// buildings and bus stops from z14, POIs from z15, everything else (admin units too) always.
 uint8_t minZoomFor(Layer layer, uint8_t kind);
 
 }  // namespace citymap::ingest

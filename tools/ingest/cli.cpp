@@ -43,21 +43,33 @@ Result<std::array<double, 4>> parseBbox(std::string_view v) {
 }  // namespace
 
 std::string usage() {
-  return "Usage: citymap-ingest --out DIR [--minzoom N] [--maxzoom N] [--bbox W,S,E,N] [--threads N] [--quiet] INPUT...\n"
+  return "Usage: citymap-ingest --out DIR [options] INPUT...\n"
+         "       citymap-ingest --out DIR --config LAYERS.json [--data-dir DIR] [options] [INPUT...]\n"
          "\n"
-         "Builds a citymap vector tile pyramid (DIR/{z}/{x}/{y}.cmt and DIR/tileset.json) from vector\n"
-         "data GDAL can read: OSM XML/PBF (.osm/.pbf), GeoJSON, GeoPackage, Shapefile, ...\n"
-         "Every layer of every INPUT is read; features are classified by their OSM-style tags\n"
-         "(highway, railway, building, landuse, natural, waterway, amenity, ...).\n"
+         "Builds a citymap vector tile pyramid (DIR/{z}/{x}/{y}.cmt, DIR/tileset.json) and a search\n"
+         "index (DIR/search.json) from vector data GDAL can read: OSM XML/PBF (.osm/.pbf), GeoJSON,\n"
+         "GeoPackage, Shapefile, ... in any CRS PROJ knows (VN-2000 included).\n"
+         "Every layer of every INPUT is read and classified by its OSM-style tags (highway, railway,\n"
+         "building, landuse, natural, waterway, amenity, ...). A layer configuration (docs/INGEST.md)\n"
+         "says instead which files and layers feed which map layers and classes, and which fields\n"
+         "hold names, refs, heights and ids; INPUTs given with it are added as OSM-tag sources.\n"
          "\n"
          "Options:\n"
-         "  --out DIR        output directory; written as DIR.tmp and renamed into place\n"
-         "  --minzoom N      lowest zoom level (default 12)\n"
-         "  --maxzoom N      highest zoom level (default 16, at most 20)\n"
-         "  --bbox W,S,E,N   only tile this box (degrees); default: the bounds of the data\n"
-         "  --threads N      worker threads (default: one per core)\n"
-         "  --quiet          print errors only\n"
-         "  -h, --help       show this help\n";
+         "  --out DIR           output directory; written as DIR.tmp and renamed into place\n"
+         "  --config FILE       layer configuration (JSON), e.g. tools/ingest/danang.layers.json\n"
+         "  --data-dir DIR      base folder of the configuration's relative paths (default: the\n"
+         "                      configuration's folder)\n"
+         "  --minzoom N         lowest zoom level (default: the configuration's, else 12)\n"
+         "  --maxzoom N         highest zoom level (default: the configuration's, else 16; at most 20)\n"
+         "  --bbox W,S,E,N      only tile this box (degrees); default: the configuration's, else the\n"
+         "                      bounds of the data\n"
+         "  --assume-crs CRS    CRS of sources that declare none (EPSG:5899, a PROJ string, WKT)\n"
+         "  --no-merge          do not join road pieces of the same street\n"
+         "  --no-search         do not write search.json\n"
+         "  --report FILE       write the run's statistics as JSON\n"
+         "  --threads N         worker threads (default: one per core)\n"
+         "  --quiet             print errors only (no progress, no summary)\n"
+         "  -h, --help          show this help\n";
 }
 
 Result<CliOptions> parseCli(const std::vector<std::string>& args) {
@@ -92,9 +104,27 @@ Result<CliOptions> parseCli(const std::vector<std::string>& args) {
       if (!v) return Error{v.error()};
       const auto n = parseInt(arg, v.value(), arg == "--threads" ? 1 : 0, arg == "--threads" ? 256 : kMaxZoomLimit);
       if (!n) return Error{n.error()};
-      if (arg == "--minzoom") o.minZoom = n.value();
-      else if (arg == "--maxzoom") o.maxZoom = n.value();
-      else o.threads = unsigned(n.value());
+      if (arg == "--minzoom") {
+        o.minZoom = n.value();
+        o.minZoomSet = true;
+      } else if (arg == "--maxzoom") {
+        o.maxZoom = n.value();
+        o.maxZoomSet = true;
+      } else {
+        o.threads = unsigned(n.value());
+      }
+    } else if (arg == "--config" || arg == "--data-dir" || arg == "--assume-crs" || arg == "--report") {
+      auto v = needValue();
+      if (!v) return Error{v.error()};
+      if (v->empty()) return Error{arg + " needs a value"};
+      if (arg == "--config") o.config = v.value();
+      else if (arg == "--data-dir") o.dataDir = v.value();
+      else if (arg == "--assume-crs") o.assumeCrs = v.value();
+      else o.report = v.value();
+    } else if (arg == "--no-merge") {
+      o.mergeRoads = false;
+    } else if (arg == "--no-search") {
+      o.search = false;
     } else if (arg == "--bbox") {
       auto v = needValue();
       if (!v) return Error{v.error()};
@@ -111,7 +141,8 @@ Result<CliOptions> parseCli(const std::vector<std::string>& args) {
   }
   if (o.help) return o;
   if (!sawOut) return Error{"--out DIR is required"};
-  if (o.inputs.empty()) return Error{"no INPUT given"};
+  if (o.inputs.empty() && o.config.empty()) return Error{"no INPUT given (and no --config)"};
+  if (!o.dataDir.empty() && o.config.empty()) return Error{"--data-dir needs --config"};
   if (o.minZoom > o.maxZoom)
     return Error{"--minzoom " + std::to_string(o.minZoom) + " is above --maxzoom " + std::to_string(o.maxZoom)};
   return o;

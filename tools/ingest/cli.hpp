@@ -18,6 +18,13 @@ struct CliOptions {
   bool quiet = false;
   bool help = false;
   std::vector<std::string> inputs;
+  bool minZoomSet = false, maxZoomSet = false;  // given on the command line (win over the config)
+  std::string config;                           // --config: layer configuration (JSON)
+  std::string dataDir;                          // --data-dir: base of the configuration's paths
+  std::string assumeCrs;                        // --assume-crs: CRS of sources that declare none
+  std::string report;                           // --report: JSON statistics of the run
+  bool mergeRoads = true;                       // --no-merge turns road merging off
+  bool search = true;                           // --no-search: no search.json
 };
 
 inline constexpr int kMaxZoomLimit = 20;

@@ -19,6 +19,12 @@ geo::WorldBox boundsOf(const Geometry& g) {
   return b.minx <= b.maxx ? b : geo::WorldBox{};
 }
 
+std::optional<Layer> layerFromName(std::string_view name) {
+  for (size_t i = 0; i < kLayerCount; ++i)
+    if (kLayerNames[i] == name) return static_cast<Layer>(i);
+  return std::nullopt;
+}
+
 std::array<uint64_t, kLayerCount> removeDuplicates(std::vector<Feature>& features) {
   std::array<uint64_t, kLayerCount> removed{};
   // (layer, id) -> source of the first feature seen with it.

@@ -3,6 +3,7 @@
 // world coordinates (geo::WorldPoint, 0..1, y down).
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,12 +14,14 @@
 namespace citymap::ingest {
 
 // Output layers, in the order they are written into every tile.
-enum class Layer : uint8_t { Water, Landuse, Roads, Railways, Buildings, Pois };
-inline constexpr size_t kLayerCount = 6;
+enum class Layer : uint8_t { Water, Landuse, Roads, Railways, Buildings, Pois, Admin, Transit, Ioc };
+inline constexpr size_t kLayerCount = 9;
 inline constexpr std::array<std::string_view, kLayerCount> kLayerNames = {
-    tile::layer::kWater, tile::layer::kLanduse, tile::layer::kRoads,
-    tile::layer::kRailways, tile::layer::kBuildings, tile::layer::kPois};
+    tile::layer::kWater,     tile::layer::kLanduse, tile::layer::kRoads,   tile::layer::kRailways, tile::layer::kBuildings,
+    tile::layer::kPois,      tile::layer::kAdmin,   tile::layer::kTransit, tile::layer::kIoc};
 inline std::string_view layerName(Layer l) { return kLayerNames[static_cast<size_t>(l)]; }
+// The layer called `name`, or nullopt.
+std::optional<Layer> layerFromName(std::string_view name);
 
 // Same values as fb::GeometryType.
 enum class GeomType : uint8_t { Point = 0, Line = 1, Polygon = 2 };
@@ -49,9 +52,22 @@ struct Feature {
   uint8_t minZoom = 0;  // not written into tiles below this zoom
   uint16_t source = 0;  // index of the input it came from
   uint32_t seq = 0;     // read order over all inputs (deterministic tie-breaker)
-  std::string name;
+  std::string name;     // Unicode NFC
+  std::string nameEn;   // Unicode NFC
+  std::string ref;
+  float height = 0;     // metres, 0 = unknown
+  uint32_t color = 0;   // 0xRRGGBBAA, 0 = none
   Geometry geom;
   geo::WorldBox bbox;
+  // Named polygons: a point inside (GEOS point-on-surface) for labels and the search index.
+  std::optional<geo::WorldPoint> labelPoint;
+};
+
+// A named OSM place (place=city/suburb/quarter/village/...) point: not drawn, but searchable.
+struct Place {
+  uint64_t id = 0;
+  std::string name, nameEn, type;
+  geo::WorldPoint point;
 };
 
 // Order of features inside a tile: layer, then id, then read order.

@@ -60,6 +60,16 @@ std::optional<FeatureId> sourceFieldId(const Tags& fields) {
   return std::nullopt;
 }
 
+std::optional<FeatureId> osmReferenceId(std::string_view text) {
+  if (const size_t slash = text.find('/'); slash != std::string_view::npos) {
+    if (auto type = parseOsmType(text.substr(0, slash))) return osm(text.substr(slash + 1), *type);
+    return std::nullopt;
+  }
+  if (text.size() >= 2)
+    if (auto type = parseOsmType(text.substr(0, 1))) return osm(text.substr(1), *type);
+  return std::nullopt;
+}
+
 uint64_t hashedId(std::string_view fileName, std::string_view layer, int64_t fid) {
   uint64_t h = fnv1a64(fileName);
   h = fnv1a64(std::string_view("\0", 1), h);

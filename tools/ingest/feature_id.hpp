@@ -48,4 +48,26 @@ std::optional<FeatureId> sourceFieldId(const Tags& fields);
 // Fallback: FNV-1a of "<file name>\0<layer>\0<fid>".
 uint64_t hashedId(std::string_view fileName, std::string_view layer, int64_t fid);
 
+// Ids of configured sources (docs/INGEST.md): FNV-1a over the namespace and each value, each
+// preceded by a NUL byte, folded to 51 bits and tagged with type 3 ((h << 2) | 3): below 2^53,
+// so JavaScript numbers hold them exactly, and never equal to an OSM id (types 0..2).
+class IdHasher {
+ public:
+  explicit IdHasher(std::string_view ns) : h_(fnv1a64(ns)) {}
+  void add(std::string_view value) {
+    h_ = fnv1a64(std::string_view("\0", 1), h_);
+    h_ = fnv1a64(value, h_);
+  }
+  void addBytes(const void* data, size_t size) {
+    h_ = fnv1a64(std::string_view(static_cast<const char*>(data), size), h_);
+  }
+  uint64_t id() const { return ((h_ & ((uint64_t(1) << 51) - 1)) << 2) | 3; }
+
+ private:
+  uint64_t h_;
+};
+
+// An OSM reference such as "relation/7053088", "way/1", "node/5" (also "r123", "w1", "n5").
+std::optional<FeatureId> osmReferenceId(std::string_view text);
+
 }  // namespace citymap::ingest

@@ -1,13 +1,16 @@
 #include "ingest/source_reader.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
 #include <memory>
 #include <mutex>
 #include <unordered_map>
+#include <unordered_set>
 
 #include <unistd.h>
 
@@ -21,6 +24,7 @@
 #include "ingest/classify.hpp"
 #include "ingest/clip.hpp"
 #include "ingest/feature_id.hpp"
+#include "ingest/normalize.hpp"
 #include "ingest/tags.hpp"
 
 namespace citymap::ingest {
@@ -42,6 +46,8 @@ struct LayerContext {
   int otherTagsField = -1;
   bool osmIds = false;  // ids follow the OSM driver's per-layer scheme
   size_t statsIndex = 0;
+  bool selected = true;  // read (spec.layers)
+  std::unordered_set<uint64_t> ids;  // ids of the kept features (duplicate detection)
 };
 
 std::string lastGdalError(const char* fallback) {
@@ -148,7 +154,101 @@ class GeometryConverter {
   Geometry out_;
 };
 
+
+std::string fieldList(const OGRFeatureDefn& defn) {
+  std::string out;
+  for (int i = 0; i < defn.GetFieldCount(); ++i) out += (i ? ", " : "") + std::string(defn.GetFieldDefn(i)->GetNameRef());
+  return out.empty() ? "none" : out;
+}
+
+// Hashes every vertex, rounded to 1e-7 of the source's unit, in order.
+void hashCoordinates(const OGRGeometry& g, IdHasher& h) {
+  const OGRwkbGeometryType type = wkbFlatten(g.getGeometryType());
+  const auto addPoint = [&](double x, double y) {
+    const int64_t v[2] = {std::llround(x * 1e7), std::llround(y * 1e7)};
+    h.addBytes(v, sizeof v);
+  };
+  if (OGR_GT_IsNonLinear(type)) {
+    std::unique_ptr<OGRGeometry> linear(g.getLinearGeometry());
+    if (linear) hashCoordinates(*linear, h);
+    return;
+  }
+  switch (type) {
+    case wkbPoint:
+      if (!g.IsEmpty()) addPoint(g.toPoint()->getX(), g.toPoint()->getY());
+      return;
+    case wkbLineString:
+    case wkbLinearRing: {
+      const OGRSimpleCurve& c = *g.toSimpleCurve();
+      for (int i = 0; i < c.getNumPoints(); ++i) addPoint(c.getX(i), c.getY(i));
+      return;
+    }
+    case wkbPolygon:
+      for (const OGRLinearRing* ring : *g.toPolygon()) hashCoordinates(*ring, h);
+      return;
+    case wkbMultiPoint:
+    case wkbMultiLineString:
+    case wkbMultiPolygon:
+    case wkbGeometryCollection:
+      for (const OGRGeometry* part : *g.toGeometryCollection())
+        if (part) hashCoordinates(*part, h);
+      return;
+    default:
+      return;
+  }
+}
+
 }  // namespace
+
+std::optional<float> parseHeight(std::string_view t) {
+  std::optional<float> bare;
+  for (size_t i = 0; i < t.size();) {
+    if (!(t[i] >= '0' && t[i] <= '9')) {
+      ++i;
+      continue;
+    }
+    double v = 0;
+    const auto [ptr, ec] = std::from_chars(t.data() + i, t.data() + t.size(), v);
+    size_t j = size_t(ptr - t.data());
+    if (ec != std::errc()) return std::nullopt;
+    // A decimal comma ("12,5 m").
+    if (j + 1 < t.size() && t[j] == ',' && t[j + 1] >= '0' && t[j + 1] <= '9') {
+      double frac = 0;
+      const auto [p2, e2] = std::from_chars(t.data() + j + 1, t.data() + t.size(), frac);
+      if (e2 == std::errc()) {
+        v += frac / std::pow(10.0, double(p2 - (t.data() + j + 1)));
+        j = size_t(p2 - t.data());
+      }
+    }
+    size_t k = j;
+    while (k < t.size() && t[k] == ' ') ++k;
+    const bool metres = k < t.size() && t[k] == 'm' && (k + 1 == t.size() || !std::isalpha(static_cast<unsigned char>(t[k + 1])));
+    if (metres && v > 0 && v < 1000) return float(v);
+    if (i == 0 && k == t.size() && v > 0 && v < 1000) bare = float(v);
+    i = j;
+  }
+  return bare;
+}
+
+std::optional<int> parseLevels(std::string_view t) {
+  int v = 0;
+  const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (ec != std::errc() || v <= 0 || v > 200) return std::nullopt;
+  return v;
+}
+
+std::optional<uint32_t> parseColor(std::string_view t) {
+  if (!t.empty() && t.front() == '#') t.remove_prefix(1);
+  if (t.size() != 3 && t.size() != 6) return std::nullopt;
+  uint32_t v = 0;
+  for (const char c : t) {
+    const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    if (d < 0) return std::nullopt;
+    v = v * 16 + uint32_t(d);
+    if (t.size() == 3) v = v * 16 + uint32_t(d);
+  }
+  return (v << 8) | 0xff;
+}
 
 void initGdal() {
   static std::once_flag once;
@@ -157,7 +257,14 @@ void initGdal() {
 
 Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sourceIndex, const ReadOptions& options,
                                            std::vector<Feature>& out) {
+  return readSource(SourceSpec::commandLine(path), sourceIndex, options, out);
+}
+
+Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sourceIndex, const ReadOptions& options,
+                                           std::vector<Feature>& out) {
   initGdal();
+  const std::string& path = spec.path;
+  const std::string& label = spec.label;
   std::error_code ec;
   if (!fs::exists(path, ec)) return Error{"input not found: " + path};
   if (::access(path.c_str(), R_OK) != 0) return Error{"cannot read input " + path + ": " + std::strerror(errno)};
@@ -171,27 +278,61 @@ Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sou
 
   const std::string fileName = fs::path(path).filename().string();
   const bool osmDriver = ds->GetDriver() && std::string_view(ds->GetDriver()->GetDescription()) == "OSM";
+  const bool osmTags = spec.kind.mode == KindRule::Mode::OsmTags;
+
+  for (const std::string& wanted : spec.layers)
+    if (!ds->GetLayerByName(wanted.c_str())) {
+      std::string names;
+      for (int i = 0; i < ds->GetLayerCount(); ++i) names += (i ? ", " : "") + std::string(ds->GetLayer(i)->GetName());
+      return Error{label + ": no GDAL layer '" + wanted + "' (layers: " + names + ")"};
+    }
 
   OGRSpatialReference webMercator;
   if (webMercator.importFromEPSG(3857) != OGRERR_NONE) return Error{"PROJ cannot create EPSG:3857 (is proj-data installed?)"};
   webMercator.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
 
+  // Fields the configuration names: they must exist (an OSM layer may hold them in other_tags).
+  std::vector<const FieldRef*> required;
+  for (const FieldRef* f : {&spec.fields.name, &spec.fields.nameEn, &spec.fields.ref, &spec.fields.height,
+                            &spec.fields.levels, &spec.fields.color})
+    if (f->required) required.push_back(f);
+  for (const FieldRef& f : spec.id.fields)
+    if (f.required) required.push_back(&f);
+  FieldRef kindField{spec.kind.field, true};
+  if (spec.kind.mode == KindRule::Mode::FieldMap) required.push_back(&kindField);
+
   std::vector<LayerStats> stats;
   std::vector<LayerContext> layers;
   std::unordered_map<const OGRLayer*, size_t> layerIndex;
+  uint64_t totalFeatures = 0;
   for (int i = 0; i < ds->GetLayerCount(); ++i) {
     OGRLayer* layer = ds->GetLayer(i);
     LayerContext ctx;
     ctx.layer = layer;
     ctx.name = layer->GetName();
-    ctx.hasGeometry = layer->GetLayerDefn()->GetGeomFieldCount() > 0;
-    ctx.otherTagsField = layer->GetLayerDefn()->GetFieldIndex("other_tags");
-    ctx.osmIds = osmDriver || (isOsmDriverLayerName(ctx.name) && (layer->GetLayerDefn()->GetFieldIndex("osm_id") >= 0 ||
-                                                                  layer->GetLayerDefn()->GetFieldIndex("osm_way_id") >= 0));
-    if (ctx.hasGeometry) {
-      const OGRSpatialReference* srs = layer->GetSpatialRef();
-      if (!srs) return Error{path + ": layer '" + ctx.name + "' has no CRS (add one, e.g. a .prj file, or assign it with ogr2ogr -a_srs)"};
-      OGRSpatialReference source(*srs);
+    ctx.selected = spec.layers.empty() || std::find(spec.layers.begin(), spec.layers.end(), ctx.name) != spec.layers.end();
+    OGRFeatureDefn& defn = *layer->GetLayerDefn();
+    ctx.hasGeometry = defn.GetGeomFieldCount() > 0;
+    ctx.otherTagsField = defn.GetFieldIndex("other_tags");
+    ctx.osmIds = osmDriver || (isOsmDriverLayerName(ctx.name) &&
+                               (defn.GetFieldIndex("osm_id") >= 0 || defn.GetFieldIndex("osm_way_id") >= 0));
+    if (ctx.selected && ctx.otherTagsField < 0 && !osmDriver)
+      for (const FieldRef* f : required)
+        if (defn.GetFieldIndex(f->name.c_str()) < 0)
+          return Error{label + ": layer '" + ctx.name + "' has no field '" + f->name + "' (fields: " + fieldList(defn) + ")"};
+    if (ctx.hasGeometry && ctx.selected) {
+      const OGRSpatialReference* declared = layer->GetSpatialRef();
+      std::string assumed = spec.crs.empty() ? options.assumeCrs : spec.crs;
+      OGRSpatialReference source;
+      if (declared && !spec.overrideCrs) {
+        source = *declared;
+      } else if (!assumed.empty()) {
+        if (source.SetFromUserInput(assumed.c_str()) != OGRERR_NONE)
+          return Error{label + ": PROJ/GDAL does not understand the CRS \"" + assumed + "\""};
+      } else {
+        return Error{path + ": layer '" + ctx.name + "' has no CRS (add one, e.g. a .prj file or ogr2ogr -a_srs, or give "
+                     "it with \"crs\" in the layer configuration or --assume-crs EPSG:xxxx)"};
+      }
       source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
       if (!source.IsSame(&webMercator)) {
         CPLErrorReset();
@@ -202,17 +343,27 @@ Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sou
           return Error{path + ": layer '" + ctx.name + "': cannot transform its CRS to EPSG:3857 (" +
                        lastGdalError("PROJ error") + ")"};
       }
+      if (!osmDriver) {
+        const GIntBig n = layer->GetFeatureCount(FALSE);
+        if (n > 0) totalFeatures += uint64_t(n);
+      }
     }
     ctx.statsIndex = stats.size();
-    stats.push_back({fileName, ctx.name});
+    if (ctx.selected) stats.push_back({label, ctx.name});
     layerIndex[layer] = layers.size();
     layers.push_back(std::move(ctx));
   }
+
+  uint64_t readSoFar = 0;
+  const auto reportProgress = [&](double fraction) {
+    if (options.progress) options.progress(std::clamp(fraction, 0.0, 1.0));
+  };
 
   Tags tags;
   const auto process = [&](LayerContext& ctx, OGRFeature& feature) {
     LayerStats& st = stats[ctx.statsIndex];
     ++st.read;
+    ++readSoFar;
     const OGRGeometry* geom = feature.GetGeometryRef();
     if (!geom || geom->IsEmpty()) {
       ++st.noGeometry;
@@ -228,16 +379,78 @@ Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sou
       parseHstore(feature.GetFieldAsString(ctx.otherTagsField), tags);
 
     const GeomType geomClass = geomClassOf(*geom);
-    const auto cls = classify(tags, geomClass);
-    const auto areaPoi = geomClass == GeomType::Polygon ? classifyAreaPoi(tags) : std::nullopt;
-    if (!cls && !areaPoi) {
+    std::optional<Classification> cls, areaPoi;
+    switch (spec.kind.mode) {
+      case KindRule::Mode::OsmTags:
+        cls = classify(tags, geomClass);
+        areaPoi = geomClass == GeomType::Polygon ? classifyAreaPoi(tags) : std::nullopt;
+        break;
+      case KindRule::Mode::Constant:
+        cls = Classification{spec.kind.layer, spec.kind.constant};
+        break;
+      case KindRule::Mode::FieldMap: {
+        const std::string_view value = tags.get(spec.kind.field);
+        std::optional<uint8_t> kind = spec.kind.fallback;
+        for (const auto& [v, k] : spec.kind.map)
+          if (v == value) kind = k;
+        if (kind) cls = Classification{spec.kind.layer, *kind};
+        break;
+      }
+    }
+    const bool place = osmTags && options.places && geomClass == GeomType::Point && tags.has("place") && tags.has("name");
+    if (!cls && !areaPoi && !place) {
       ++st.unclassified;
       return;
     }
 
+    // The id comes from the geometry as read, so hash it before reprojecting.
+    const auto makeId = [&](const OGRGeometry& g) -> FeatureId {
+      const IdRule& rule = spec.id;
+      if (rule.mode == IdRule::Mode::Legacy) {
+        std::optional<FeatureId> id = ctx.osmIds ? osmDriverId(ctx.name, tags) : sourceFieldId(tags);
+        return id ? *id : FeatureId{hashedId(fileName, ctx.name, feature.GetFID()), false};
+      }
+      if (rule.mode == IdRule::Mode::Osm) {
+        std::optional<FeatureId> id = ctx.osmIds ? osmDriverId(ctx.name, tags) : sourceFieldId(tags);
+        if (id && id->osm) return *id;
+      }
+      if (rule.mode == IdRule::Mode::Fields && rule.osmValues)
+        if (auto id = osmReferenceId(tags.get(rule.fields.front().name))) return *id;
+      IdHasher h(rule.ns);
+      if (rule.mode == IdRule::Mode::Osm) {
+        // Not an OSM object after all: its name and geometry.
+        h.add(tags.get(spec.fields.name.name));
+        hashCoordinates(g, h);
+      } else {
+        for (const FieldRef& f : rule.fields) h.add(tags.get(f.name));
+        if (rule.coordinates) hashCoordinates(g, h);
+      }
+      return {h.id(), false};
+    };
+    const FeatureId id = makeId(*geom);
+
     std::unique_ptr<OGRGeometry> owned(feature.StealGeometry());
     if (ctx.transform && owned->transform(ctx.transform.get()) != OGRERR_NONE) {
       ++st.transformFailed;
+      return;
+    }
+    const std::string name = spec.fields.name.empty() ? std::string() : normalizeText(tags.get(spec.fields.name.name));
+    if (place && !cls) {
+      GeometryConverter converter(GeomType::Point);
+      if (converter.add(*owned)) {
+        Geometry g = converter.take();
+        if (!g.empty() && (!options.bbox || boxOverlaps(*options.bbox, boundsOf(g)))) {
+          options.places->push_back({id.value, name, normalizeText(tags.get("name:en")), normalizeText(tags.get("place")),
+                                     g.parts.front().front()});
+          ++st.classified;
+          return;
+        }
+      }
+      ++st.unclassified;
+      return;
+    }
+    if (!cls && !areaPoi) {
+      ++st.unclassified;
       return;
     }
     Geometry geometry;
@@ -251,14 +464,39 @@ Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sou
       if (cls->reverse)
         for (Path& p : geometry.parts) std::reverse(p.begin(), p.end());
     }
-    // The area's label point (GEOS point-on-surface: inside even for concave shapes).
+    // A point inside the area (GEOS point-on-surface: inside even for concave shapes): the
+    // position of an area's POI, and the label point of named areas.
+    const bool wantLabel = geomClass == GeomType::Polygon && !name.empty() && (areaPoi || (cls && cls->layer != Layer::Buildings));
     Geometry labelPoint;
-    if (areaPoi) {
-      std::unique_ptr<OGRGeometry> point(OGRGeometry::FromHandle(OGR_G_PointOnSurface(OGRGeometry::ToHandle(owned.get()))));
+    if (wantLabel) {
+      // Inside the part within --bbox (a city outline with far islands gets its point on the mainland).
+      const OGRGeometry* area = owned.get();
+      std::unique_ptr<OGRGeometry> clipped;
+      if (options.bbox) {
+        OGREnvelope env;
+        owned->getEnvelope(&env);
+        const geo::Mercator lo = geo::worldToMercator({options.bbox->minx, options.bbox->maxy});
+        const geo::Mercator hi = geo::worldToMercator({options.bbox->maxx, options.bbox->miny});
+        if (env.MinX < lo.x || env.MinY < lo.y || env.MaxX > hi.x || env.MaxY > hi.y) {
+          OGRLinearRing ring;
+          ring.addPoint(lo.x, lo.y);
+          ring.addPoint(hi.x, lo.y);
+          ring.addPoint(hi.x, hi.y);
+          ring.addPoint(lo.x, hi.y);
+          ring.addPoint(lo.x, lo.y);
+          OGRPolygon box;
+          box.addRing(&ring);
+          CPLPushErrorHandler(CPLQuietErrorHandler);
+          clipped.reset(owned->Intersection(&box));
+          CPLPopErrorHandler();
+          if (clipped && !clipped->IsEmpty()) area = clipped.get();
+        }
+      }
+      std::unique_ptr<OGRGeometry> point(OGRGeometry::FromHandle(OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(area)))));
       GeometryConverter converter(GeomType::Point);
       if (point && !point->IsEmpty() && converter.add(*point)) labelPoint = converter.take();
     }
-    if (geometry.empty() && labelPoint.empty()) {
+    if (geometry.empty() && (labelPoint.empty() || !areaPoi)) {
       ++st.noGeometry;
       return;
     }
@@ -267,29 +505,44 @@ Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sou
       ++st.outsideBbox;
       return;
     }
-    std::optional<FeatureId> id = ctx.osmIds ? osmDriverId(ctx.name, tags) : sourceFieldId(tags);
-    if (!id) id = FeatureId{hashedId(fileName, ctx.name, feature.GetFID()), false};
-    const auto emit = [&](const Classification& c, Geometry g) {
+    const std::string nameEn = spec.fields.nameEn.empty() ? std::string() : normalizeText(tags.get(spec.fields.nameEn.name));
+    const std::string ref = spec.fields.ref.empty() ? std::string() : normalizeText(tags.get(spec.fields.ref.name));
+    float height = 0;
+    if (!spec.fields.height.empty())
+      if (auto h = parseHeight(tags.get(spec.fields.height.name))) height = *h;
+    if (height == 0 && !spec.fields.levels.empty())
+      if (auto l = parseLevels(tags.get(spec.fields.levels.name))) height = float(*l) * 3.0f;
+    uint32_t color = 0;
+    if (!spec.fields.color.empty())
+      if (auto c = parseColor(tags.get(spec.fields.color.name))) color = *c;
+
+    const auto emit = [&](const Classification& c, Geometry g, bool withLabel) {
       Feature f;
       f.geom = std::move(g);
       f.bbox = boundsOf(f.geom);
-      f.id = id->value;
-      f.osmId = id->osm;
+      f.id = id.value;
+      f.osmId = id.osm;
       f.layer = c.layer;
       f.kind = c.kind;
       f.flags = c.flags;
       f.zOrder = c.zOrder;
-      f.minZoom = minZoomFor(c.layer, c.kind);
+      f.minZoom = spec.minZoom ? *spec.minZoom : minZoomFor(c.layer, c.kind);
       f.source = sourceIndex;
       f.seq = static_cast<uint32_t>(out.size());
-      f.name = std::string(tags.get("name"));
+      f.name = name;
+      f.nameEn = nameEn;
+      f.ref = ref;
+      f.height = height;
+      f.color = color;
+      if (withLabel && !labelPoint.empty()) f.labelPoint = labelPoint.parts.front().front();
       out.push_back(std::move(f));
     };
-    if (!geometry.empty()) emit(*cls, std::move(geometry));
-    if (!labelPoint.empty()) {
-      emit(*areaPoi, std::move(labelPoint));
+    if (!geometry.empty()) emit(*cls, std::move(geometry), true);
+    if (areaPoi && !labelPoint.empty()) {
+      emit(*areaPoi, labelPoint, false);
       ++st.labelPoints;
     }
+    if (!ctx.ids.insert(id.value).second) ++st.duplicateIds;
     ++st.classified;
   };
 
@@ -299,19 +552,25 @@ Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sou
     ds->ResetReading();
     for (;;) {
       OGRLayer* layer = nullptr;
-      OGRFeatureUniquePtr feature(ds->GetNextFeature(&layer, nullptr, nullptr, nullptr));
+      double pct = 0;
+      OGRFeatureUniquePtr feature(ds->GetNextFeature(&layer, &pct, nullptr, nullptr));
       if (!feature) break;
       const auto it = layerIndex.find(layer);
-      if (it == layerIndex.end() || !layers[it->second].hasGeometry) continue;
+      if (it == layerIndex.end() || !layers[it->second].hasGeometry || !layers[it->second].selected) continue;
       process(layers[it->second], *feature);
+      if ((readSoFar & 1023) == 0) reportProgress(pct);
     }
   } else {
     for (LayerContext& ctx : layers) {
-      if (!ctx.hasGeometry) continue;
+      if (!ctx.hasGeometry || !ctx.selected) continue;
       ctx.layer->ResetReading();
-      while (OGRFeatureUniquePtr feature{ctx.layer->GetNextFeature()}) process(ctx, *feature);
+      while (OGRFeatureUniquePtr feature{ctx.layer->GetNextFeature()}) {
+        process(ctx, *feature);
+        if ((readSoFar & 1023) == 0 && totalFeatures) reportProgress(double(readSoFar) / double(totalFeatures));
+      }
     }
   }
+  reportProgress(1.0);
   return stats;
 }
 

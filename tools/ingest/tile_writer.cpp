@@ -1,5 +1,7 @@
 #include "ingest/tile_writer.hpp"
 
+#include "ingest/feature_encode.hpp"
+
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -81,14 +83,7 @@ void buildTile(flatbuffers::FlatBufferBuilder& b, const geo::TileID& id, uint16_
     out.clear();
     for (; i < sorted.size() && features[sorted[i]->feature].layer == layer; ++i) {
       const EncodedFeature& e = *sorted[i];
-      const Feature& f = features[e.feature];
-      const auto coords = b.CreateVector(e.coords);
-      const auto parts = b.CreateVector(e.partSizes);
-      const auto rings = f.geom.type == GeomType::Polygon ? b.CreateVector(e.ringCounts)
-                                                         : flatbuffers::Offset<flatbuffers::Vector<uint32_t>>();
-      const auto name = f.name.empty() ? flatbuffers::Offset<flatbuffers::String>() : b.CreateSharedString(f.name);
-      out.push_back(fb::CreateFeature(b, f.id, f.kind, f.flags, static_cast<fb::GeometryType>(f.geom.type), coords,
-                                      parts, rings, name, f.zOrder));
+      out.push_back(encodeFeature(b, features[e.feature], e));
     }
     const auto name = b.CreateString(layerName(layer).data(), layerName(layer).size());
     layers.push_back(fb::CreateLayer(b, name, b.CreateVector(out)));
@@ -98,17 +93,18 @@ void buildTile(flatbuffers::FlatBufferBuilder& b, const geo::TileID& id, uint16_
   fb::FinishTileBuffer(b, fb::CreateTile(b, tile::kFormatVersion, id.z, id.x, id.y, extent, layerVec));
 }
 
-std::string tilesetJson(const TilesetInfo& info) {
+std::string tilesetJson(const TilesetInfo& info, bool archive) {
   std::string s = "{\n";
   s += "  \"format\": \"citymap-tiles\",\n";
   s += "  \"format_version\": " + std::to_string(tile::kFormatVersion) + ",\n";
+  if (archive) s += "  \"tile_format\": \"citymap-fb-v1\",\n";
   s += "  \"minzoom\": " + std::to_string(info.minZoom) + ",\n";
   s += "  \"maxzoom\": " + std::to_string(info.maxZoom) + ",\n";
   s += "  \"bounds\": [" + number(info.west, 7) + ", " + number(info.south, 7) + ", " + number(info.east, 7) + ", " +
        number(info.north, 7) + "],\n";
   s += "  \"center\": [" + number(info.center.lng, 7) + ", " + number(info.center.lat, 7) + ", " +
        std::to_string(info.centerZoom) + "],\n";
-  s += "  \"tile_path\": \"{z}/{x}/{y}.cmt\",\n";
+  if (!archive) s += "  \"tile_path\": \"{z}/{x}/{y}.cmt\",\n";
   s += "  \"attribution\": " + jsonString("© OpenStreetMap contributors") + ",\n";
   s += "  \"layers\": [";
   for (size_t i = 0; i < info.layers.size(); ++i) s += (i ? ", " : "") + jsonString(info.layers[i]);
@@ -142,20 +138,11 @@ geo::LngLat busiestPoint(const std::vector<Feature>& features, const geo::WorldB
   return geo::fromWorld({(inner.minx + inner.maxx) / 2, (inner.miny + inner.maxy) / 2});
 }
 
-Result<std::vector<ZoomStats>> writeTiles(const fs::path& dir, const std::vector<Feature>& features,
-                                          const TileMap& tiles, const std::vector<TileRange>& ranges, uint16_t extent,
-                                          unsigned threads) {
-  // Directories first (single-threaded), then the tiles of each zoom split over the threads.
+Result<std::vector<ZoomStats>> buildTiles(const std::vector<Feature>& features, const TileMap& tiles,
+                                          const std::vector<TileRange>& ranges, uint16_t extent, unsigned threads,
+                                          const TileSink& sink) {
   std::vector<ZoomStats> stats;
-  for (const TileRange& r : ranges) {
-    for (uint32_t x = r.minx; x <= r.maxx; ++x) {
-      const fs::path d = dir / std::to_string(r.z) / std::to_string(x);
-      std::error_code ec;
-      fs::create_directories(d, ec);
-      if (ec) return Error{"cannot create " + d.string() + ": " + ec.message()};
-    }
-    stats.push_back({r.z});
-  }
+  for (const TileRange& r : ranges) stats.push_back({r.z});
 
   struct Job {
     geo::TileID id;
@@ -186,8 +173,7 @@ Result<std::vector<ZoomStats>> writeTiles(const fs::path& dir, const std::vector
         return featureLess(features[a->feature], features[b->feature]);
       });
       buildTile(builder, job.id, extent, sorted, features);
-      const fs::path file = dir / std::to_string(job.id.z) / std::to_string(job.id.x) / (std::to_string(job.id.y) + ".cmt");
-      if (!writeFile(file, builder.GetBufferPointer(), builder.GetSize(), err)) {
+      if (!sink(j, job.id, std::span<const uint8_t>(builder.GetBufferPointer(), builder.GetSize()), err)) {
         std::lock_guard lock(errorMutex);
         if (!failed.exchange(true)) error = err;
         return;
@@ -215,6 +201,32 @@ Result<std::vector<ZoomStats>> writeTiles(const fs::path& dir, const std::vector
       stats[i].bytes += per[i].bytes;
     }
   return stats;
+}
+
+Result<std::vector<ZoomStats>> writeTiles(const fs::path& dir, const std::vector<Feature>& features,
+                                          const TileMap& tiles, const std::vector<TileRange>& ranges, uint16_t extent,
+                                          unsigned threads, const std::function<void(double)>& progress) {
+  // Directories first (single-threaded), then the tiles split over the threads.
+  uint64_t total = 0;
+  for (const TileRange& r : ranges) {
+    total += r.count();
+    for (uint32_t x = r.minx; x <= r.maxx; ++x) {
+      const fs::path d = dir / std::to_string(r.z) / std::to_string(x);
+      std::error_code ec;
+      fs::create_directories(d, ec);
+      if (ec) return Error{"cannot create " + d.string() + ": " + ec.message()};
+    }
+  }
+  std::atomic<uint64_t> written{0};
+  return buildTiles(features, tiles, ranges, extent, threads,
+                    [&](size_t, const geo::TileID& id, std::span<const uint8_t> bytes, std::string& err) {
+                      const fs::path file =
+                          dir / std::to_string(id.z) / std::to_string(id.x) / (std::to_string(id.y) + ".cmt");
+                      if (!writeFile(file, bytes.data(), bytes.size(), err)) return false;
+                      if (progress && (written.fetch_add(1, std::memory_order_relaxed) & 255) == 255)
+                        progress(double(written.load(std::memory_order_relaxed)) / double(total));
+                      return true;
+                    });
 }
 
 Result<bool> writeTextFile(const fs::path& file, const std::string& text) {

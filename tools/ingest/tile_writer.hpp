@@ -1,10 +1,12 @@
 #pragma once
-// Writes the tile pyramid: one FlatBuffers file per tile (core/tile/tile.fbs, identifier "CMT1")
-// at {z}/{x}/{y}.cmt for every tile in the bounds, empty ones included, plus tileset.json.
+// Builds the tile pyramid: one FlatBuffers buffer per tile (core/tile/tile.fbs, identifier
+// "CMT1") for every tile in the bounds, empty ones included, written as {z}/{x}/{y}.cmt files
+// plus tileset.json, or handed to a sink (the PMTiles archive, see archive_writer.hpp).
 // Features inside a tile are ordered by layer, then id, then read order, so the output is
 // byte-for-byte deterministic.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,7 +34,9 @@ struct TilesetInfo {
   uint64_t tiles = 0;
 };
 
-std::string tilesetJson(const TilesetInfo& info);
+// The tileset metadata: tileset.json of a folder, or (archive = true) the JSON metadata of a
+// PMTiles archive: the same fields without tile_path, plus "tile_format": "citymap-fb-v1".
+std::string tilesetJson(const TilesetInfo& info, bool archive = false);
 
 // Where a map over the data should open: the centre of the tile at `zoom` holding the most
 // feature centres (ties: the first tile in key order). Falls back to the bounds' centre.
@@ -46,10 +50,21 @@ struct ZoomStats {
   uint64_t bytes = 0;
 };
 
+// Receives every built tile, from the worker threads: `job` (0 .. total tile count - 1) is
+// unique per tile. Returns false with `error` set to stop the run.
+using TileSink =
+    std::function<bool(size_t job, const geo::TileID& id, std::span<const uint8_t> bytes, std::string& error)>;
+
+// Builds every tile of `ranges` using `threads` threads and hands each to `sink`.
+Result<std::vector<ZoomStats>> buildTiles(const std::vector<Feature>& features, const TileMap& tiles,
+                                          const std::vector<TileRange>& ranges, uint16_t extent, unsigned threads,
+                                          const TileSink& sink);
+
 // Writes every tile of `ranges` into `dir` (which must exist) using `threads` threads.
+// `progress`, if set, gets the fraction done now and then (from the worker threads).
 Result<std::vector<ZoomStats>> writeTiles(const std::filesystem::path& dir, const std::vector<Feature>& features,
                                           const TileMap& tiles, const std::vector<TileRange>& ranges, uint16_t extent,
-                                          unsigned threads);
+                                          unsigned threads, const std::function<void(double)>& progress = {});
 
 Result<bool> writeTextFile(const std::filesystem::path& file, const std::string& text);
 

@@ -1,8 +1,12 @@
 #include "ingest/tiler.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
 #include <limits>
+#include <mutex>
 #include <thread>
 
 #include "ingest/clip.hpp"
@@ -76,8 +80,11 @@ class Worker {
   Worker(const std::vector<Feature>& features, const TilerOptions& options, const std::vector<TileRange>& ranges)
       : features_(features), options_(options), ranges_(ranges) {}
 
-  void run(size_t first, size_t stride) {
-    for (size_t i = first; i < features_.size(); i += stride) tileFeature(static_cast<uint32_t>(i));
+  void run(size_t first, size_t stride, std::atomic<uint64_t>& done) {
+    for (size_t i = first; i < features_.size(); i += stride) {
+      tileFeature(static_cast<uint32_t>(i));
+      done.fetch_add(1, std::memory_order_relaxed);
+    }
   }
 
   TileMap& tiles() { return tiles_; }
@@ -217,11 +224,28 @@ TileMap tileFeatures(const std::vector<Feature>& features, const TilerOptions& o
   const std::vector<TileRange> ranges = tileRanges(options.bounds, options.minZoom, options.maxZoom);
   const unsigned threads = std::max(1u, std::min<unsigned>(options.threads, unsigned(features.size() / 64 + 1)));
   std::vector<Worker> workers(threads, Worker(features, options, ranges));
-  if (threads == 1) {
-    workers[0].run(0, 1);
+  std::atomic<uint64_t> done{0};
+  if (threads == 1 && !options.progress) {
+    workers[0].run(0, 1, done);
   } else {
+    std::mutex mutex;
+    std::condition_variable finished;
+    unsigned running = threads;
     std::vector<std::thread> pool;
-    for (unsigned i = 0; i < threads; ++i) pool.emplace_back([&workers, i, threads] { workers[i].run(i, threads); });
+    for (unsigned i = 0; i < threads; ++i)
+      pool.emplace_back([&, i] {
+        workers[i].run(i, threads, done);
+        std::lock_guard lock(mutex);
+        if (--running == 0) finished.notify_all();
+      });
+    if (options.progress) {
+      std::unique_lock lock(mutex);
+      while (!finished.wait_for(lock, std::chrono::milliseconds(100), [&] { return running == 0; })) {
+        lock.unlock();
+        options.progress(features.empty() ? 1.0 : double(done.load(std::memory_order_relaxed)) / double(features.size()));
+        lock.lock();
+      }
+    }
     for (std::thread& t : pool) t.join();
   }
   TileMap merged = std::move(workers[0].tiles());

@@ -15,6 +15,7 @@
 //  * lines have >= 2 distinct points per part, rings >= 3;
 //  * points go only into the tile that contains them (not into neighbours' buffers).
 #include <cstdint>
+#include <functional>
 #include <unordered_map>
 #include <vector>
 
@@ -32,6 +33,8 @@ struct TilerOptions {
   double minPolygonArea = 4;     // square tile units
   geo::WorldBox bounds;          // only tiles intersecting it are produced
   unsigned threads = 1;
+  // Called from the calling thread about ten times a second with the share of features tiled.
+  std::function<void(double)> progress;
 };
 
 // Douglas-Peucker tolerance in tile units: 1 at the highest zoom, coarser below.

@@ -11,7 +11,7 @@ extern "C" {
 // offset < 0: the whole resource; else `length` bytes from `offset` (HTTP Range).
 void citymap_js_fetch(int id, const char* url, double offset, double length);
 void citymap_js_publish_status(int ready, int idle, double frames, int tiles, const char* error, double zoom,
-                               double lng, double lat);
+                               double lng, double lat, const char* attribution);
 }
 
 namespace citymap::platform {
@@ -163,7 +163,7 @@ int WebPlatform::onAnimationFrame(double time, void* user) {
 
 void WebPlatform::publishStatus(const app::MapStatus& s) {
   citymap_js_publish_status(s.ready, s.idle, double(s.framesDrawn), s.tilesLoaded,
-                            s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat);
+                            s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.attribution.c_str());
 }
 
 }  // namespace citymap::platform

@@ -1,0 +1,33 @@
+#pragma once
+// The MQTT topic tree of the live feeds (docs/FEEDS.md):
+//   citymap/v1/<city>/<kind>/<entity id>
+// <city> is a lower-case slug ("danang"), <kind> one of kindName() ("traffic", "camera",
+// "sensor", "incident", "bus", "shelter"), <entity id> the payload's id in decimal. Every
+// message is retained, so a new subscriber gets each entity's current state at once; an empty
+// retained message removes the entity.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "feeds/feed_types.hpp"
+
+namespace citymap::feeds {
+
+inline constexpr std::string_view kTopicRoot = "citymap/v1";
+
+struct FeedTopic {
+  std::string city;
+  FeedKind kind = FeedKind::Traffic;
+  uint64_t entityId = 0;
+};
+
+std::string feedTopic(std::string_view city, FeedKind kind, uint64_t entityId);
+// What a client subscribes to: every kind of one city ("citymap/v1/danang/#").
+std::string feedSubscription(std::string_view city);
+// nullopt unless the topic has exactly the shape above, a known kind and a non-zero id.
+std::optional<FeedTopic> parseFeedTopic(std::string_view topic);
+// A city slug: 1..32 characters of [a-z0-9-].
+bool validCitySlug(std::string_view city);
+
+}  // namespace citymap::feeds

@@ -1,0 +1,373 @@
+// citymap-feedsim: publishes simulated live IOC feeds for Da Nang to an MQTT broker (see
+// simulator.hpp and docs/FEEDS.md). Every message is marked simulated.
+#include <unistd.h>
+
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "feeds/feed_reader.hpp"
+#include "feeds/topic.hpp"
+#include "feedsim/city_data.hpp"
+#include "feedsim/describe.hpp"
+#include "feedsim/mqtt_client.hpp"
+#include "feedsim/simulator.hpp"
+
+namespace citymap::feedsim {
+namespace {
+
+volatile std::sig_atomic_t gStop = 0;
+void onSignal(int) { gStop = 1; }
+
+const char* kUsage = R"(usage: citymap-feedsim --data-dir DIR [options]
+
+Publishes SIMULATED live feeds (hydro-met sensors, storm shelters, incidents, buses, traffic)
+tied to the real Da Nang data in DIR (the folder described by its README.md).
+
+  --data-dir DIR        the Da Nang data folder (required)
+  --scenario NAME       normal (default), rush or typhoon
+  --seed N              random seed (default 1): the same seed gives the same feeds
+  --speedup X           simulated seconds per wall second (default 1)
+  --start WHEN          simulated start: "now" (default: the current time for normal, today's
+                        07:00 for rush, today's 00:00 for typhoon), YYYY-MM-DD (that local day
+                        at 08:00 for normal, 07:00 rush, 00:00 typhoon) or YYYY-MM-DDTHH:MM
+                        (local time, UTC+7)
+  --duration S          stop after S wall seconds (default: run until SIGINT/SIGTERM)
+  --only LIST           comma-separated subset of sensors,shelters,incidents,buses,traffic
+  --city SLUG           topic city (default danang)
+  --source NAME         the messages' source (default feedsim)
+broker:
+  --broker-env FILE     read MQTT_HOST, MQTT_PORT, MQTT_USER, MQTT_PASSWORD_FILE from FILE
+                        (tools/broker/start.sh writes build/broker/broker.env)
+  --host H --port P     broker address (default 127.0.0.1:1883)
+  --user U              user name (default publisher)
+  --password-file F     file whose first line is the password
+  --qos 0|1             (default 1)
+  --keep-incidents      on exit, leave this source's retained incidents in place (default:
+                        clear them, and clear leftovers of an earlier run at start)
+offline:
+  --dry-run S           no broker: simulate S seconds and print one JSON line per message
+  --quiet               less logging on stderr
+)";
+
+struct Options {
+  std::string dataDir;
+  Scenario scenario = Scenario::Normal;
+  uint64_t seed = 1;
+  double speedup = 1;
+  std::string start = "now";
+  double durationS = 0;
+  std::string only;
+  std::string city = "danang";
+  std::string source = "feedsim";
+  std::string brokerEnv;
+  MqttOptions mqtt;
+  std::string passwordFile;
+  int qos = 1;
+  bool keepIncidents = false;
+  double dryRunS = -1;
+  bool quiet = false;
+};
+
+int64_t wallNowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Days since 1970-01-01 of a civil date (proleptic Gregorian).
+int64_t daysFromCivil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = unsigned(y - era * 400);
+  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + int64_t(doe) - 719468;
+}
+
+Result<int64_t> parseStart(const std::string& text, Scenario scenario, int64_t nowMs) {
+  if (text == "now") return scenarioStartMs(scenario, nowMs);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0;
+  char tail = 0;
+  const int n = std::sscanf(text.c_str(), "%d-%d-%dT%d:%d%c", &y, &mo, &d, &h, &mi, &tail);
+  if ((n != 3 && n != 5) || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59)
+    return Error{"--start: expected now, YYYY-MM-DD or YYYY-MM-DDTHH:MM, got '" + text + "'"};
+  const int64_t localMidnightUtc = daysFromCivil(y, unsigned(mo), unsigned(d)) * 86'400'000 - 7 * 3'600'000;
+  if (n == 5) return localMidnightUtc + (int64_t(h) * 60 + mi) * 60'000;
+  if (scenario == Scenario::Normal) return localMidnightUtc + 8 * 3'600'000;
+  return scenarioStartMs(scenario, localMidnightUtc);
+}
+
+Result<std::map<std::string, std::string>> readEnvFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Error{"cannot read " + path};
+  std::map<std::string, std::string> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t eq = line.find('=');
+    if (eq == std::string::npos || line.starts_with('#')) continue;
+    out[line.substr(0, eq)] = line.substr(eq + 1);
+  }
+  return out;
+}
+
+Result<std::string> firstLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  if (!in || !std::getline(in, line) || line.empty()) return Error{"cannot read a password from " + path};
+  return line;
+}
+
+Result<Options> parseArgs(int argc, char** argv) {
+  Options o;
+  o.mqtt.user = "publisher";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const auto value = [&]() -> Result<std::string> {
+      if (i + 1 >= argc) return Error{a + " needs a value"};
+      return std::string(argv[++i]);
+    };
+    const auto number = [&](double& out) -> std::string {
+      auto v = value();
+      if (!v) return v.error();
+      char* end = nullptr;
+      out = std::strtod(v->c_str(), &end);
+      if (end == v->c_str() || *end) return a + ": not a number: " + *v;
+      return {};
+    };
+    std::string err;
+    double num = 0;
+    if (a == "--help" || a == "-h") {
+      std::cout << kUsage;
+      std::exit(0);
+    } else if (a == "--data-dir") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      o.dataDir = *v;
+    } else if (a == "--scenario") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      auto s = parseScenario(*v);
+      if (!s) return Error{"--scenario: expected normal, rush or typhoon, got '" + *v + "'"};
+      o.scenario = *s;
+    } else if (a == "--seed") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      o.seed = std::strtoull(v->c_str(), nullptr, 10);
+    } else if (a == "--speedup") {
+      if (!(err = number(o.speedup)).empty()) return Error{err};
+      if (!(o.speedup > 0 && o.speedup <= 10000)) return Error{"--speedup must be in (0, 10000]"};
+    } else if (a == "--start") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      o.start = *v;
+    } else if (a == "--duration") {
+      if (!(err = number(o.durationS)).empty()) return Error{err};
+    } else if (a == "--only" || a == "--city" || a == "--source" || a == "--broker-env" || a == "--host" ||
+               a == "--user" || a == "--password-file") {
+      auto v = value();
+      if (!v) return Error{v.error()};
+      std::string& target = a == "--only"         ? o.only
+                            : a == "--city"       ? o.city
+                            : a == "--source"     ? o.source
+                            : a == "--broker-env" ? o.brokerEnv
+                            : a == "--host"       ? o.mqtt.host
+                            : a == "--user"       ? o.mqtt.user
+                                                  : o.passwordFile;
+      target = *v;
+    } else if (a == "--port") {
+      if (!(err = number(num)).empty()) return Error{err};
+      o.mqtt.port = int(num);
+    } else if (a == "--qos") {
+      if (!(err = number(num)).empty()) return Error{err};
+      if (num != 0 && num != 1) return Error{"--qos must be 0 or 1"};
+      o.qos = int(num);
+    } else if (a == "--keep-incidents") {
+      o.keepIncidents = true;
+    } else if (a == "--dry-run") {
+      if (!(err = number(o.dryRunS)).empty()) return Error{err};
+    } else if (a == "--quiet") {
+      o.quiet = true;
+    } else {
+      return Error{"unknown argument '" + a + "' (see --help)"};
+    }
+  }
+  if (o.dataDir.empty()) return Error{"--data-dir is required (see --help)"};
+  if (!feeds::validCitySlug(o.city)) return Error{"--city must be 1..32 characters of [a-z0-9-]"};
+  if (!o.brokerEnv.empty()) {
+    auto env = readEnvFile(o.brokerEnv);
+    if (!env) return Error{env.error()};
+    if (env->count("MQTT_HOST")) o.mqtt.host = env->at("MQTT_HOST");
+    if (env->count("MQTT_PORT")) o.mqtt.port = std::atoi(env->at("MQTT_PORT").c_str());
+    if (env->count("MQTT_USER")) o.mqtt.user = env->at("MQTT_USER");
+    if (env->count("MQTT_PASSWORD_FILE") && o.passwordFile.empty()) o.passwordFile = env->at("MQTT_PASSWORD_FILE");
+  }
+  if (!o.passwordFile.empty()) {
+    auto pw = firstLine(o.passwordFile);
+    if (!pw) return Error{pw.error()};
+    o.mqtt.password = *pw;
+  }
+  return o;
+}
+
+Result<SimConfig> makeConfig(const Options& o, int64_t wallStart) {
+  SimConfig c;
+  c.scenario = o.scenario;
+  c.seed = o.seed;
+  c.speedup = o.speedup;
+  c.source = o.source;
+  c.city = o.city;
+  auto start = parseStart(o.start, o.scenario, wallStart);
+  if (!start) return Error{start.error()};
+  c.simStartMs = *start;
+  c.wallStartMs = wallStart;
+  if (!o.only.empty()) {
+    c.sensors = c.shelters = c.incidents = c.buses = c.traffic = false;
+    std::stringstream ss(o.only);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+      if (item == "sensors") c.sensors = true;
+      else if (item == "shelters") c.shelters = true;
+      else if (item == "incidents") c.incidents = true;
+      else if (item == "buses") c.buses = true;
+      else if (item == "traffic") c.traffic = true;
+      else return Error{"--only: unknown feed '" + item + "'"};
+    }
+  }
+  return c;
+}
+
+std::string utcText(int64_t ms) {
+  const std::time_t t = ms / 1000 + 7 * 3600;
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S+07", &tm);
+  return buf;
+}
+
+int dryRun(const CityData& data, const Options& o) {
+  // Deterministic: the wall clock is pinned to the simulated start.
+  auto probe = makeConfig(o, 0);
+  if (!probe) return std::cerr << "citymap-feedsim: " << probe.error() << "\n", 2;
+  SimConfig c = *probe;
+  c.wallStartMs = c.simStartMs;
+  Simulator sim(data, c);
+  const int64_t end = c.simStartMs + int64_t(o.dryRunS * 1000);
+  std::vector<Outgoing> out;
+  for (int64_t t = c.simStartMs;; t = std::min(end, t + 60'000)) {
+    out.clear();
+    sim.advanceTo(t, out);
+    for (const Outgoing& m : out) std::cout << describe(m) << '\n';
+    if (t >= end) break;
+  }
+  const SimStats& s = sim.stats();
+  std::cerr << "citymap-feedsim: dry run, " << scenarioName(c.scenario) << " from " << utcText(c.simStartMs) << ", "
+            << s.messages << " messages, " << s.clears << " clears\n";
+  return 0;
+}
+
+int live(const CityData& data, const Options& o) {
+  const int64_t wallStart = wallNowMs();
+  auto config = makeConfig(o, wallStart);
+  if (!config) return std::cerr << "citymap-feedsim: " << config.error() << "\n", 2;
+  MqttOptions mo = o.mqtt;
+  mo.clientId = "feedsim-" + std::to_string(getpid());
+  auto client = MqttClient::connect(mo);
+  if (!client) return std::cerr << "citymap-feedsim: " << client.error() << "\n", 1;
+  MqttClient& mqtt = **client;
+  const std::string incidentTree = std::string(feeds::kTopicRoot) + "/" + o.city + "/incident/#";
+  std::set<std::string> incidentTopics;  // retained incidents this run has published
+  std::map<std::string, std::vector<uint8_t>> backlog;  // held back while disconnected
+
+  // Leftover incidents of an earlier run of this source (e.g. a killed typhoon demo).
+  if (!o.keepIncidents) {
+    int cleared = 0;
+    for (const auto& [topic, payload] : mqtt.retained(incidentTree, 500)) {
+      auto m = feeds::decodeFeedMessage(payload);
+      if (m && m->source == o.source && mqtt.publish(topic, {}, o.qos, true)) ++cleared;
+    }
+    if (cleared && !o.quiet) std::cerr << "citymap-feedsim: cleared " << cleared << " old retained incidents\n";
+  }
+
+  Simulator sim(data, *config);
+  std::cerr << "citymap-feedsim: SIMULATED " << scenarioName(o.scenario) << " scenario from "
+            << utcText(config->simStartMs) << ", seed " << o.seed << ", speedup " << o.speedup << ", "
+            << data.stations.size() << " stations, " << data.shelters.size() << " shelters, " << data.roads.size()
+            << " road segments, " << data.trips.size() << " bus trips -> mqtt://" << mo.host << ":" << mo.port << "\n";
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+  std::vector<Outgoing> out;
+  int64_t lastLog = wallStart;
+  uint64_t lastCount = 0;
+  while (!gStop) {
+    const int64_t wall = wallNowMs();
+    if (o.durationS > 0 && wall - wallStart >= int64_t(o.durationS * 1000)) break;
+    out.clear();
+    sim.advanceTo(config->simStartMs + int64_t(double(wall - wallStart) * o.speedup), out);
+    // While the broker is away only the newest message per topic is kept (a bounded backlog:
+    // one per entity), and sent once the connection is back.
+    const bool up = mqtt.connected();
+    if (up && !backlog.empty()) {
+      if (!o.quiet) std::cerr << "citymap-feedsim: connected again, sending " << backlog.size() << " held-back messages\n";
+      for (const auto& [topic, payload] : backlog) mqtt.publish(topic, payload, o.qos, true);
+      backlog.clear();
+    }
+    for (const Outgoing& m : out) {
+      if (up) mqtt.publish(m.topic, m.payload, o.qos, true);
+      else backlog[m.topic] = m.payload;
+      if (m.topic.starts_with(incidentTree.substr(0, incidentTree.size() - 1))) {
+        if (m.payload.empty()) incidentTopics.erase(m.topic);
+        else incidentTopics.insert(m.topic);
+      }
+    }
+    if (!o.quiet && wall - lastLog >= 10'000) {
+      const uint64_t n = mqtt.published();
+      std::fprintf(stderr,
+                   "citymap-feedsim: sim %s  %.0f msg/s  rain %.1f mm/h  incidents %zu  buses %zu  shelters open %zu  %s\n",
+                   utcText(sim.simTimeMs()).c_str(), double(n - lastCount) * 1000.0 / double(wall - lastLog),
+                   sim.cityRainMmH(), sim.activeIncidents(), sim.activeBuses(), sim.openShelters(),
+                   mqtt.connected() ? "connected" : "DISCONNECTED (reconnecting)");
+      lastLog = wall;
+      lastCount = n;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (!o.keepIncidents)
+    for (const std::string& t : incidentTopics) mqtt.publish(t, {}, o.qos, true);
+  const bool flushed = mqtt.flush(5000);
+  std::cerr << "citymap-feedsim: stopped; " << mqtt.published() << " published, " << mqtt.acknowledged()
+            << " acknowledged, " << mqtt.failed() << " refused, " << mqtt.reconnects() << " reconnects"
+            << (flushed ? "" : " (not all acknowledged)") << "\n";
+  return 0;
+}
+
+int run(int argc, char** argv) {
+  auto options = parseArgs(argc, argv);
+  if (!options) {
+    std::cerr << "citymap-feedsim: " << options.error() << "\n";
+    return 2;
+  }
+  const Options& o = *options;
+  LoadOptions lo;
+  lo.roads = o.only.empty() || o.only.find("traffic") != std::string::npos || o.only.find("incidents") != std::string::npos;
+  lo.buses = o.only.empty() || o.only.find("buses") != std::string::npos;
+  auto data = loadCityData(o.dataDir, lo);
+  if (!data) {
+    std::cerr << "citymap-feedsim: " << data.error() << "\n";
+    return 1;
+  }
+  return o.dryRunS >= 0 ? dryRun(*data, o) : live(*data, o);
+}
+
+}  // namespace
+}  // namespace citymap::feedsim
+
+int main(int argc, char** argv) { return citymap::feedsim::run(argc, argv); }

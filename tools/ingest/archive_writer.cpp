@@ -1,0 +1,218 @@
+#include "ingest/archive_writer.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <unordered_map>
+
+namespace citymap::ingest {
+
+namespace pm = tile::pmtiles;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct Layout {
+  std::vector<uint8_t> root;
+  std::vector<uint8_t> leaves;  // all leaf directories, one after another
+  uint64_t rootEntries = 0, rootLeafPointers = 0, leafCount = 0;
+};
+
+// Root = entries[0, prefix) directly, then one pointer per leaf of `leafEntries` entries
+// covering entries[prefix, end).
+Layout layOut(const std::vector<pm::Entry>& entries, size_t prefix, size_t leafEntries) {
+  Layout l;
+  std::vector<pm::Entry> root(entries.begin(), entries.begin() + std::ptrdiff_t(prefix));
+  for (size_t i = prefix; i < entries.size(); i += leafEntries) {
+    const size_t end = std::min(entries.size(), i + leafEntries);
+    const std::vector<uint8_t> leaf = pm::encodeDirectory(std::span(entries).subspan(i, end - i));
+    root.push_back({entries[i].tileId, l.leaves.size(), uint32_t(leaf.size()), 0});
+    l.leaves.insert(l.leaves.end(), leaf.begin(), leaf.end());
+    ++l.leafCount;
+  }
+  l.rootEntries = root.size();
+  l.rootLeafPointers = l.leafCount;
+  l.root = pm::encodeDirectory(root);
+  return l;
+}
+
+// The layout with the longest direct prefix whose root fits in `budget` bytes, trying larger
+// leaves if even an all-pointer root is too big.
+std::optional<Layout> plan(const std::vector<pm::Entry>& entries, size_t budget, size_t leafEntries) {
+  if (std::vector<uint8_t> all = pm::encodeDirectory(entries); all.size() <= budget) {
+    Layout l;
+    l.root = std::move(all);
+    l.rootEntries = entries.size();
+    return l;
+  }
+  for (size_t leaf = std::max<size_t>(1, leafEntries);; leaf *= 2) {
+    const auto fits = [&](size_t prefix) { return layOut(entries, prefix, leaf).root.size() <= budget; };
+    if (fits(0)) {
+      // fits(lo) holds; the whole list as root (prefix = size) does not.
+      size_t lo = 0, hi = entries.size();
+      while (hi - lo > 1) {
+        const size_t mid = lo + (hi - lo) / 2;
+        (fits(mid) ? lo : hi) = mid;
+      }
+      return layOut(entries, lo, leaf);
+    }
+    if (leaf >= entries.size()) return std::nullopt;
+  }
+}
+
+bool writeAll(FILE* f, const void* data, size_t size) { return size == 0 || std::fwrite(data, 1, size, f) == size; }
+
+std::string kb(uint64_t bytes) {
+  char buf[32];
+  if (bytes >= 10 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1048576.0);
+  else if (bytes >= 10 * 1024) std::snprintf(buf, sizeof buf, "%.1f KB", bytes / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  return buf;
+}
+
+}  // namespace
+
+void ArchiveBuilder::add(const geo::TileID& id, std::vector<uint8_t> bytes) {
+  tiles_.push_back({pm::tileId(id), std::move(bytes)});
+  finished_ = false;
+}
+
+Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& metadataJson,
+                                    const ArchiveOptions& options) {
+  finished_ = false;
+  head_.clear();
+  contents_.clear();
+  stats_ = {};
+  if (tiles_.empty()) return Error{"archive: no tiles to write"};
+  std::sort(tiles_.begin(), tiles_.end(), [](const Tile& a, const Tile& b) { return a.id < b.id; });
+
+  // Deduplicate by content and run-length encode, in tile-id order (clustered data).
+  std::unordered_map<std::string_view, uint64_t> offsetOf;
+  std::vector<pm::Entry> entries;
+  uint64_t dataBytes = 0;
+  for (size_t i = 0; i < tiles_.size(); ++i) {
+    const Tile& t = tiles_[i];
+    const geo::TileID zxy = pm::tileFromId(t.id);
+    if (t.id == pm::kInvalidTileId) return Error{"archive: tile id out of range"};
+    if (i > 0 && tiles_[i - 1].id == t.id) return Error{"archive: tile " + zxy.path() + " added twice"};
+    if (t.bytes.empty() || t.bytes.size() > UINT32_MAX)
+      return Error{"archive: tile " + zxy.path() + " has " + std::to_string(t.bytes.size()) + " bytes"};
+    stats_.inputTileBytes += t.bytes.size();
+    const std::string_view key(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size());
+    const auto [it, inserted] = offsetOf.try_emplace(key, dataBytes);
+    if (inserted) {
+      contents_.push_back(i);
+      dataBytes += t.bytes.size();
+    }
+    if (!entries.empty()) {
+      pm::Entry& last = entries.back();
+      if (last.offset == it->second && last.tileId + last.runLength == t.id && last.runLength < UINT32_MAX) {
+        ++last.runLength;  // same bytes as the previous tile id: extend its run
+        continue;
+      }
+    }
+    entries.push_back({t.id, it->second, uint32_t(t.bytes.size()), 1});
+  }
+
+  // Prefer header + root + metadata within the first request; else header + root only.
+  const size_t fixed = pm::kHeaderSize + metadataJson.size();
+  std::optional<Layout> layout;
+  if (fixed < options.initialFetch) layout = plan(entries, options.initialFetch - fixed, options.leafEntries);
+  if (!layout && pm::kHeaderSize < options.initialFetch)
+    layout = plan(entries, options.initialFetch - pm::kHeaderSize, options.leafEntries);
+  if (!layout) return Error{"archive: the root directory does not fit in the first " +
+                            std::to_string(options.initialFetch) + " bytes"};
+
+  pm::Header h;
+  h.rootOffset = pm::kHeaderSize;
+  h.rootLength = layout->root.size();
+  h.metadataOffset = h.rootOffset + h.rootLength;
+  h.metadataLength = metadataJson.size();
+  h.leafOffset = h.metadataOffset + h.metadataLength;
+  h.leafLength = layout->leaves.size();
+  h.dataOffset = h.leafOffset + h.leafLength;
+  h.dataLength = dataBytes;
+  h.addressedTiles = tiles_.size();
+  h.tileEntries = entries.size();
+  h.tileContents = contents_.size();
+  h.clustered = true;
+  h.internalCompression = pm::kCompressionNone;
+  h.tileCompression = pm::kCompressionNone;
+  h.tileType = pm::kTileTypeUnknown;
+  h.minZoom = info.minZoom;
+  h.maxZoom = info.maxZoom;
+  h.centerZoom = info.centerZoom;
+  h.minLng = info.west;
+  h.minLat = info.south;
+  h.maxLng = info.east;
+  h.maxLat = info.north;
+  h.centerLng = info.centerLng;
+  h.centerLat = info.centerLat;
+
+  const auto header = pm::encodeHeader(h);
+  head_.reserve(h.dataOffset);
+  head_.insert(head_.end(), header.begin(), header.end());
+  head_.insert(head_.end(), layout->root.begin(), layout->root.end());
+  head_.insert(head_.end(), metadataJson.begin(), metadataJson.end());
+  head_.insert(head_.end(), layout->leaves.begin(), layout->leaves.end());
+
+  stats_.fileBytes = h.dataOffset + h.dataLength;
+  stats_.rootBytes = h.rootLength;
+  stats_.metadataBytes = h.metadataLength;
+  stats_.leafBytes = h.leafLength;
+  stats_.dataBytes = h.dataLength;
+  stats_.rootEntries = layout->rootEntries;
+  stats_.rootLeafPointers = layout->rootLeafPointers;
+  stats_.leaves = layout->leafCount;
+  stats_.addressedTiles = h.addressedTiles;
+  stats_.tileEntries = h.tileEntries;
+  stats_.tileContents = h.tileContents;
+  finished_ = true;
+  return true;
+}
+
+Result<bool> ArchiveBuilder::write(const fs::path& file) const {
+  if (!finished_) return Error{"archive: write() before finish()"};
+  FILE* f = std::fopen(file.c_str(), "wb");
+  if (!f) return Error{"cannot create " + file.string() + ": " + std::strerror(errno)};
+  bool ok = writeAll(f, head_.data(), head_.size());
+  for (size_t i = 0; ok && i < contents_.size(); ++i) {
+    const std::vector<uint8_t>& b = tiles_[contents_[i]].bytes;
+    ok = writeAll(f, b.data(), b.size());
+  }
+  ok = ok && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
+  const int err = errno;
+  if (std::fclose(f) != 0 || !ok) return Error{"cannot write " + file.string() + ": " + std::strerror(ok ? errno : err)};
+  return true;
+}
+
+std::vector<uint8_t> ArchiveBuilder::bytes() const {
+  std::vector<uint8_t> out;
+  if (!finished_) return out;
+  out.reserve(stats_.fileBytes);
+  out.insert(out.end(), head_.begin(), head_.end());
+  for (const size_t i : contents_) out.insert(out.end(), tiles_[i].bytes.begin(), tiles_[i].bytes.end());
+  return out;
+}
+
+std::string archiveSummary(const ArchiveStats& s) {
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "archive: %s (%llu bytes): header 127 B, root directory %s (%llu entries, %llu of them leaf pointers), "
+                "metadata %s, %llu leaf directories %s, tile data %s\n"
+                "archive: %llu tiles in %llu entries, %llu distinct contents (%llu deduplicated, %s saved)\n",
+                kb(s.fileBytes).c_str(), (unsigned long long)s.fileBytes, kb(s.rootBytes).c_str(),
+                (unsigned long long)s.rootEntries, (unsigned long long)s.rootLeafPointers, kb(s.metadataBytes).c_str(),
+                (unsigned long long)s.leaves, kb(s.leafBytes).c_str(), kb(s.dataBytes).c_str(),
+                (unsigned long long)s.addressedTiles, (unsigned long long)s.tileEntries,
+                (unsigned long long)s.tileContents, (unsigned long long)(s.addressedTiles - s.tileContents),
+                kb(s.inputTileBytes - s.dataBytes).c_str());
+  return buf;
+}
+
+}  // namespace citymap::ingest

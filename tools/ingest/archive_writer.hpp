@@ -1,0 +1,78 @@
+#pragma once
+// Packs tiles into one PMTiles v3 archive (docs/ARCHIVE.md), laid out as
+//   header (127 B) | root directory | metadata JSON | leaf directories | tile data
+// with internal and tile compression "none" and tile type 0 (citymap FlatBuffers tiles).
+//  * Tile data is clustered: unique tile contents in tile-id order. Tiles with identical bytes
+//    are stored once; consecutive tile ids with identical bytes share one run-length entry.
+//  * The root directory holds tile entries directly for the lowest tile ids (the low zooms) as
+//    far as the first kInitialFetch bytes allow, and leaf directory pointers for the rest; the
+//    metadata is kept inside those bytes too when it fits, so one 16 KiB request gets the
+//    header, the root and the metadata.
+//  * The output depends only on the tiles and the metadata (byte-identical for the same input).
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "base/result.hpp"
+#include "geo/tile_id.hpp"
+#include "tile/pmtiles.hpp"
+
+namespace citymap::ingest {
+
+struct ArchiveOptions {
+  // Byte budget for header + root directory (+ metadata if it fits).
+  size_t initialFetch = tile::pmtiles::kInitialFetch;
+  // Entries per leaf directory (about 5 bytes each).
+  size_t leafEntries = 1024;
+};
+
+struct ArchiveStats {
+  uint64_t fileBytes = 0;
+  uint64_t rootBytes = 0, metadataBytes = 0, leafBytes = 0, dataBytes = 0;
+  uint64_t rootEntries = 0;     // of which rootLeafPointers point to leaves
+  uint64_t rootLeafPointers = 0;
+  uint64_t leaves = 0;
+  uint64_t addressedTiles = 0;  // tiles the archive answers for
+  uint64_t tileEntries = 0;     // directory entries for tiles (after run-length encoding)
+  uint64_t tileContents = 0;    // distinct tile blobs stored
+  uint64_t inputTileBytes = 0;  // sum of all tiles' sizes before deduplication
+};
+
+// The archive's fixed header fields that describe the tileset.
+struct ArchiveInfo {
+  uint8_t minZoom = 0, maxZoom = 0, centerZoom = 0;
+  double west = 0, south = 0, east = 0, north = 0;  // degrees
+  double centerLng = 0, centerLat = 0;
+};
+
+class ArchiveBuilder {
+ public:
+  // Adds one tile (any order; every id at most once). Tiles must not be empty.
+  void add(const geo::TileID& id, std::vector<uint8_t> bytes);
+  size_t size() const { return tiles_.size(); }
+
+  // Lays out the archive. Fails on duplicate or invalid tile ids, empty tiles, or no tiles.
+  Result<bool> finish(const ArchiveInfo& info, const std::string& metadataJson, const ArchiveOptions& options = {});
+  const ArchiveStats& stats() const { return stats_; }
+
+  // After finish(): writes the archive to `file` (created or truncated) / returns it whole.
+  Result<bool> write(const std::filesystem::path& file) const;
+  std::vector<uint8_t> bytes() const;
+
+ private:
+  struct Tile {
+    uint64_t id = 0;
+    std::vector<uint8_t> bytes;
+  };
+  std::vector<Tile> tiles_;
+  std::vector<uint8_t> head_;           // header, root, metadata, leaves
+  std::vector<size_t> contents_;        // tiles_ indices of the unique tile data, in data-section order
+  ArchiveStats stats_;
+  bool finished_ = false;
+};
+
+// Human-readable summary lines of the archive's layout (for the tool's output).
+std::string archiveSummary(const ArchiveStats& stats);
+
+}  // namespace citymap::ingest
