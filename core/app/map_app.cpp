@@ -83,6 +83,7 @@ void MapApp::requestTile(const geo::TileID& id) {
 
 void MapApp::invalidate() {
   dirty_ = true;
+  uiFollowUp_ = config_.showUi;
   status_.idle = false;
   platform_.requestFrame();
 }
@@ -179,8 +180,13 @@ void MapApp::frame() {
   if (presentTimes_.size() > kFrameHistory) presentTimes_.pop_front();
 
   ++status_.framesDrawn;
-  // ImGui sizes auto-resizing windows over its first frames: give it a few.
-  if (config_.showUi && status_.framesDrawn < 3) invalidate();
+  // ImGui sizes auto-resizing windows from the previous frame's content: after a change, one
+  // more frame lets the panel fit what it now shows (without counting as a new change).
+  if (config_.showUi && (status_.framesDrawn < 3 || uiFollowUp_)) {
+    uiFollowUp_ = false;
+    dirty_ = true;
+    platform_.requestFrame();
+  }
   status_.tilesLoaded = pyramid_ ? pyramid_->stats().loaded : 0;
   status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete();
   const geo::LngLat c = camera_.centerLngLat();

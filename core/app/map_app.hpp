@@ -73,6 +73,7 @@ class MapApp {
   std::deque<double> frameTimes_;  // CPU ms of recent frames
   std::deque<double> presentTimes_;
   bool dirty_ = true;
+  bool uiFollowUp_ = false;  // draw once more after a change so ImGui's auto-sizing settles
   bool started_ = false;
 };
 

@@ -74,6 +74,18 @@ class ConfigTest : public ::testing::Test {
   TempDir tmp_{"config"};
 };
 
+TEST_F(ConfigTest, DefaultView) {
+  auto c = parse(R"({"center": [108.2145, 16.06, 15], "sources": [{"path": "a.geojson", "classify": "osm"}]})");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->center, (std::array<double, 3>{108.2145, 16.06, 15}));
+  EXPECT_FALSE(parse(R"({"sources": [{"path": "a.geojson", "classify": "osm"}]})")->center);
+  for (const char* bad : {"[108.2, 16.0]", "[108.2, 91, 15]", "[200, 16, 15]", "[108.2, 16.0, 40]", "\"here\""}) {
+    const std::string e = error(std::string(R"({"center": )") + bad +
+                                R"(, "sources": [{"path": "a.geojson", "classify": "osm"}]})");
+    EXPECT_NE(e.find("center"), std::string::npos) << e;
+  }
+}
+
 TEST_F(ConfigTest, FullSource) {
   auto c = parse(R"({
     "bbox": [107.7, 15.7, 108.6, 16.4], "minzoom": 10, "maxzoom": 15, "merge_roads": false,

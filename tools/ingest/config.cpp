@@ -306,9 +306,19 @@ Result<IngestConfig> parseConfig(std::string_view text, const fs::path& dataDir,
   }
   Reader r{std::string(configName)};
   if (!root.is_object()) return Error{std::string(configName) + ": the configuration must be a JSON object"};
-  r.checkKeys(root, "", {"description", "bbox", "minzoom", "maxzoom", "assume_crs", "merge_roads", "sources"});
+  r.checkKeys(root, "",
+              {"description", "bbox", "center", "minzoom", "maxzoom", "assume_crs", "merge_roads", "sources"});
   IngestConfig config;
   if (root.contains("bbox")) config.bbox = parseBboxValue(r, root["bbox"]);
+  if (const auto c = root.find("center"); c != root.end()) {
+    const bool numbers = c->is_array() && c->size() == 3 &&
+                         std::all_of(c->begin(), c->end(), [](const json& x) { return x.is_number(); });
+    if (!numbers || std::abs((*c)[0].get<double>()) > 180 || std::abs((*c)[1].get<double>()) > 85 ||
+        (*c)[2].get<double>() < 0 || (*c)[2].get<double>() > kMaxZoomLimit)
+      r.fail("center", "must be [lng, lat, zoom] (degrees, zoom 0.." + std::to_string(kMaxZoomLimit) + ")");
+    else
+      config.center = std::array<double, 3>{(*c)[0].get<double>(), (*c)[1].get<double>(), (*c)[2].get<double>()};
+  }
   config.minZoom = r.integer(root, "minzoom", "", 0, kMaxZoomLimit);
   config.maxZoom = r.integer(root, "maxzoom", "", 0, kMaxZoomLimit);
   if (config.minZoom && config.maxZoom && *config.minZoom > *config.maxZoom) r.fail("", "\"minzoom\" is above \"maxzoom\"");

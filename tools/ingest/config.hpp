@@ -82,6 +82,7 @@ struct SourceSpec {
 
 struct IngestConfig {
   std::optional<std::array<double, 4>> bbox;  // west, south, east, north
+  std::optional<std::array<double, 3>> center;  // lng, lat, zoom: the map's default view
   std::optional<int> minZoom, maxZoom;
   std::string assumeCrs;  // for every source without a CRS
   bool mergeRoads = true;

@@ -74,6 +74,7 @@ struct Plan {
   std::vector<ingest::SourceSpec> sources;
   int minZoom = 12, maxZoom = 16;
   std::optional<std::array<double, 4>> bbox;
+  std::optional<std::array<double, 3>> center;  // lng, lat, zoom
   std::string assumeCrs;
   bool mergeRoads = true;
 };
@@ -93,6 +94,7 @@ int makePlan(const ingest::CliOptions& o, Plan& plan) {
   if (plan.minZoom > plan.maxZoom)
     return fail("minimum zoom " + std::to_string(plan.minZoom) + " is above maximum zoom " + std::to_string(plan.maxZoom), 2);
   plan.bbox = o.bbox ? o.bbox : config.bbox;
+  plan.center = config.center;
   plan.assumeCrs = o.assumeCrs.empty() ? config.assumeCrs : o.assumeCrs;
   if (!o.assumeCrs.empty())
     if (auto ok = ingest::validateCrs(o.assumeCrs); !ok) return fail("--assume-crs: " + ok.error(), 2);
@@ -211,8 +213,13 @@ int run(const ingest::CliOptions& o) {
   info.north = up(nw.lat);
   info.east = up(se.lng);
   info.south = down(se.lat);
-  info.centerZoom = static_cast<uint8_t>(std::clamp(14, plan.minZoom, plan.maxZoom));
-  info.center = ingest::busiestPoint(features, tiler.bounds, info.centerZoom);
+  if (plan.center) {  // the configuration's default view
+    info.center = {(*plan.center)[0], (*plan.center)[1]};
+    info.centerZoom = static_cast<uint8_t>((*plan.center)[2]);
+  } else {
+    info.centerZoom = static_cast<uint8_t>(std::clamp(14, plan.minZoom, plan.maxZoom));
+    info.center = ingest::busiestPoint(features, tiler.bounds, info.centerZoom);
+  }
   for (size_t l = 0; l < ingest::kLayerCount; ++l)
     if (inTiles[l]) info.layers.emplace_back(ingest::kLayerNames[l]);
   uint64_t totalTiles = 0, totalBytes = 0;
