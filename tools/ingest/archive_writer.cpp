@@ -1,4 +1,5 @@
 #include "ingest/archive_writer.hpp"
+#include "ingest/progress.hpp"
 
 #include <unistd.h>
 
@@ -66,14 +67,6 @@ std::optional<Layout> plan(const std::vector<pm::Entry>& entries, size_t budget,
 }
 
 bool writeAll(FILE* f, const void* data, size_t size) { return size == 0 || std::fwrite(data, 1, size, f) == size; }
-
-std::string kb(uint64_t bytes) {
-  char buf[32];
-  if (bytes >= 10 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1048576.0);
-  else if (bytes >= 10 * 1024) std::snprintf(buf, sizeof buf, "%.1f KB", bytes / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-  return buf;
-}
 
 }  // namespace
 
@@ -206,12 +199,12 @@ std::string archiveSummary(const ArchiveStats& s) {
                 "archive: %s (%llu bytes): header 127 B, root directory %s (%llu entries, %llu of them leaf pointers), "
                 "metadata %s, %llu leaf directories %s, tile data %s\n"
                 "archive: %llu tiles in %llu entries, %llu distinct contents (%llu deduplicated, %s saved)\n",
-                kb(s.fileBytes).c_str(), (unsigned long long)s.fileBytes, kb(s.rootBytes).c_str(),
-                (unsigned long long)s.rootEntries, (unsigned long long)s.rootLeafPointers, kb(s.metadataBytes).c_str(),
-                (unsigned long long)s.leaves, kb(s.leafBytes).c_str(), kb(s.dataBytes).c_str(),
+                humanBytes(s.fileBytes).c_str(), (unsigned long long)s.fileBytes, humanBytes(s.rootBytes).c_str(),
+                (unsigned long long)s.rootEntries, (unsigned long long)s.rootLeafPointers, humanBytes(s.metadataBytes).c_str(),
+                (unsigned long long)s.leaves, humanBytes(s.leafBytes).c_str(), humanBytes(s.dataBytes).c_str(),
                 (unsigned long long)s.addressedTiles, (unsigned long long)s.tileEntries,
                 (unsigned long long)s.tileContents, (unsigned long long)(s.addressedTiles - s.tileContents),
-                kb(s.inputTileBytes - s.dataBytes).c_str());
+                humanBytes(s.inputTileBytes - s.dataBytes).c_str());
   return buf;
 }
 

@@ -34,14 +34,6 @@ int fail(const std::string& message, int code = 1) {
   return code;
 }
 
-std::string humanBytes(uint64_t bytes) {
-  char buf[32];
-  if (bytes >= 10 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1048576.0);
-  else if (bytes >= 10 * 1024) std::snprintf(buf, sizeof buf, "%.1f KB", bytes / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
-  return buf;
-}
-
 std::string thousands(uint64_t n) {
   const std::string digits = std::to_string(n);
   std::string s;
@@ -302,10 +294,10 @@ int run(const ingest::CliOptions& o) {
   std::printf("  %-6s %8s %10s %14s %12s\n", "zoom", "tiles", "with data", "tile features", "bytes");
   for (const ingest::ZoomStats& z : zoomStats.value())
     std::printf("  z%-5u %8llu %10llu %14llu %12s\n", unsigned(z.z), (unsigned long long)z.tiles,
-                (unsigned long long)z.nonEmpty, (unsigned long long)z.features, humanBytes(z.bytes).c_str());
+                (unsigned long long)z.nonEmpty, (unsigned long long)z.features, ingest::humanBytes(z.bytes).c_str());
   if (o.search) std::printf("  search.json: %zu entries\n", searchEntries);
   std::printf("wrote %llu tiles, %s, to %s in %.2f s (writing %.2f s; %u threads)\n", (unsigned long long)totalTiles,
-              humanBytes(totalBytes).c_str(), out->target().c_str(), totalTime, writeTime - tileTime, threads);
+              ingest::humanBytes(totalBytes).c_str(), out->target().c_str(), totalTime, writeTime - tileTime, threads);
   std::fputs(out->summary().c_str(), stdout);  // the archive's layout, if one was written
   return 0;
 }

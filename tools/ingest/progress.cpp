@@ -7,6 +7,14 @@
 
 namespace citymap::ingest {
 
+std::string humanBytes(uint64_t bytes) {
+  char buf[32];
+  if (bytes >= 10 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1048576.0);
+  else if (bytes >= 10 * 1024) std::snprintf(buf, sizeof buf, "%.1f KB", bytes / 1024.0);
+  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  return buf;
+}
+
 namespace {
 using Clock = std::chrono::steady_clock;
 constexpr int kBarWidth = 24;

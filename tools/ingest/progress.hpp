@@ -4,12 +4,16 @@
 // (a log, a pipe, a CI job): one plain line per finished stage ("citymap-ingest: read
 // osm/x.osm in 1.23 s"). Disabled: silent.
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <string>
 #include <string_view>
 
 namespace citymap::ingest {
+
+// A byte count for the summaries: "812 B", "15.5 KB", "12.4 MB".
+std::string humanBytes(uint64_t bytes);
 
 class Progress {
  public:
