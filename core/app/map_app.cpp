@@ -133,6 +133,69 @@ void MapApp::jumpTo(geo::LngLat center, double zoom) {
   invalidate();
 }
 
+void MapApp::feedMessage(std::string_view topic, std::span<const uint8_t> payload) {
+  feeds_.enqueue(topic, payload, int64_t(platform_.epochMs()));
+  invalidate();
+}
+
+void MapApp::feedConnection(const feeds::ConnectionStatus& status) {
+  if (status_.feed.connection == status) return;
+  status_.feed.connection = status;
+  ++status_.feed.version;
+  invalidate();
+}
+
+// Applies queued messages and refreshes the summary the host page and the tests read.
+void MapApp::updateFeeds() {
+  const double now = platform_.epochMs();
+  const int64_t nowMs = int64_t(now);
+  // Bounded work per frame; what is left stays queued (the queue itself is bounded).
+  if (feeds_.queued() > 0) {
+    feeds_.drain(nowMs, 20'000);
+    if (feeds_.queued() > 0) invalidate();
+  }
+  if (now - lastPruneMs_ > 1000) {
+    feeds_.prune(nowMs);
+    lastPruneMs_ = now;
+  }
+  // The summary is rebuilt at most 4 times a second.
+  if (now - lastFeedSummaryMs_ < 250) return;
+  lastFeedSummaryMs_ = now;
+  FeedSummary& f = status_.feed;
+  FeedSummary next;
+  next.connection = f.connection;
+  next.newestAgeMs = feeds_.newestTimestampMs() > 0 ? std::max(0.0, now - double(feeds_.newestTimestampMs())) : -1;
+  for (int k = 0; k < feeds::kFeedKindCount; ++k) next.entities[size_t(k)] = int(feeds_.count(feeds::FeedKind(k)));
+  const feeds::FeedCounters& c = feeds_.counters();
+  next.received = c.received;
+  next.accepted = c.accepted;
+  next.dropped = c.dropped();
+  next.droppedMalformed = c.droppedMalformed;
+  next.droppedUnknown = c.droppedUnknown;
+  next.simulated = feeds_.sawSimulated();
+  for (const auto* a : feeds_.alerts(nowMs)) {
+    AlertSummary s;
+    s.id = a->value.incidentId;
+    s.severity = int(a->value.severity);
+    s.kind = int(a->value.kind);
+    s.titleVi = a->value.titleVi;
+    s.titleEn = a->value.titleEn;
+    std::optional<feeds::LngLat> p = a->value.point;
+    if (!p && !a->value.area.empty()) p = a->value.area.front();
+    if (p) {
+      s.hasPosition = true;
+      s.lng = p->lng;
+      s.lat = p->lat;
+    }
+    next.alerts.push_back(std::move(s));
+  }
+  // The age alone changing (every call) does not count as a new version.
+  const bool changed = next.entities != f.entities || next.received != f.received || next.simulated != f.simulated ||
+                       next.alerts != f.alerts || (next.newestAgeMs < 0) != (f.newestAgeMs < 0);
+  next.version = f.version + (changed ? 1 : 0);
+  f = std::move(next);
+}
+
 void MapApp::drawUi() {
   ui::PanelModel model;
   model.zoom = camera_.zoom();
@@ -169,6 +232,7 @@ void MapApp::frame() {
   const double t0 = platform_.nowMs();
   dirty_ = false;
   static const std::vector<scene::DrawTile> kNoTiles;
+  updateFeeds();
   if (pyramid_) pyramid_->update(camera_, [this](const geo::TileID& id) { requestTile(id); });
   renderer_.render({camera_, style::defaultStyle(), pyramid_ ? pyramid_->drawList() : kNoTiles, visible_});
   if (config_.showUi) drawUi();

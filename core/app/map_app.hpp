@@ -2,11 +2,15 @@
 // The map application: camera, tile pyramid, renderer and UI wired into a frame loop driven by
 // the platform. Input arrives in CSS pixels; the app decides what it means.
 #include <deque>
+#include <span>
+#include <string_view>
 #include <memory>
 #include <optional>
 #include <string>
 
 #include "app/platform.hpp"
+#include "feeds/connection.hpp"
+#include "feeds/feed_store.hpp"
 #include "geo/camera.hpp"
 #include "render/imgui_renderer.hpp"
 #include "render/renderer.hpp"
@@ -42,6 +46,15 @@ class MapApp {
   void wheel(double x, double y, double deltaY);
   void jumpTo(geo::LngLat center, double zoom);
 
+  // --- live feeds (docs/FEEDS.md) ---------------------------------------------------------
+  // The one entry point every transport hands MQTT messages to (topic and raw payload; an
+  // empty payload clears that entity). Cheap: queued in the bounded store queue, decoded at
+  // the next frame.
+  void feedMessage(std::string_view topic, std::span<const uint8_t> payload);
+  // Transports report their connection state here; the UI shows it.
+  void feedConnection(const feeds::ConnectionStatus& status);
+  const feeds::FeedStore& feeds() const { return feeds_; }
+
   // Renders if anything changed. Called by the platform when a frame was requested.
   void frame();
   // True when the UI wants the mouse (the platform's ImGui backend fed it the event).
@@ -58,6 +71,7 @@ class MapApp {
   void requestTile(const geo::TileID& id);
   void invalidate();
   void drawUi();
+  void updateFeeds();
 
   Platform& platform_;
   AppConfig config_;
@@ -68,6 +82,9 @@ class MapApp {
   std::unique_ptr<scene::TilePyramid> pyramid_;
   ui::LayerVisibility visible_;
   MapStatus status_;
+  feeds::FeedStore feeds_;
+  double lastPruneMs_ = 0;
+  double lastFeedSummaryMs_ = -1e9;
   std::optional<geo::ScreenPoint> dragFrom_;
   std::optional<geo::ScreenPoint> cursor_;
   std::deque<double> frameTimes_;  // CPU ms of recent frames

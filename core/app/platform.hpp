@@ -1,6 +1,7 @@
 #pragma once
 // What the app needs from the platform it runs on. One implementation per platform lives in
 // core/platform (browser, GLFW desktop, headless test); the app never asks which one it has.
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -8,9 +9,33 @@
 #include <vector>
 
 #include "base/result.hpp"
+#include "feeds/connection.hpp"
 #include "source/tile_source.hpp"
 
 namespace citymap::app {
+
+// An active alert as the page shows it (its ARIA live region) and tests read it.
+struct AlertSummary {
+  uint64_t id = 0;
+  int severity = 0;  // feeds::Severity
+  int kind = 0;      // feeds::IncidentKind
+  std::string titleVi, titleEn;
+  bool hasPosition = false;
+  double lng = 0, lat = 0;
+  friend bool operator==(const AlertSummary&, const AlertSummary&) = default;
+};
+
+// The live feeds' state in short. `version` changes whenever anything else here does, so a
+// host can skip unchanged summaries.
+struct FeedSummary {
+  feeds::ConnectionStatus connection;
+  double newestAgeMs = -1;           // age of the newest accepted message; -1: none yet
+  std::array<int, 6> entities{};     // live entities per feeds::FeedKind
+  uint64_t received = 0, accepted = 0, dropped = 0, droppedMalformed = 0, droppedUnknown = 0;
+  bool simulated = false;            // some of the data shown is simulated
+  std::vector<AlertSummary> alerts;  // most severe first
+  uint64_t version = 0;
+};
 
 struct MapStatus {
   bool ready = false;      // style, tileset and GL are set up
@@ -20,6 +45,7 @@ struct MapStatus {
   std::string error;       // empty when fine
   std::string attribution; // the data's credit line, to show with the map
   double zoom = 0, lng = 0, lat = 0;
+  FeedSummary feed;
 };
 
 class Platform {
@@ -32,6 +58,8 @@ class Platform {
   virtual void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) = 0;
   // Monotonic milliseconds.
   virtual double nowMs() const = 0;
+  // Wall-clock milliseconds since the Unix epoch (feed messages carry such timestamps).
+  virtual double epochMs() const = 0;
   // Asks for frame() to be called again soon (render on demand).
   virtual void requestFrame() = 0;
   // Published after each frame (the browser mirrors it into window.citymap.state).

@@ -41,6 +41,11 @@ double FilePlatform::nowMs() const {
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
+double FilePlatform::epochMs() const {
+  using namespace std::chrono;
+  return duration<double, std::milli>(system_clock::now().time_since_epoch()).count();
+}
+
 int FilePlatform::poll() {
   int count = 0;
   // Callbacks may fetch more; those are delivered on the next poll().

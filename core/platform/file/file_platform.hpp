@@ -15,6 +15,7 @@ class FilePlatform : public app::Platform {
  public:
   void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
   double nowMs() const override;
+  double epochMs() const override;
   void requestFrame() override { frameRequested_ = true; }
 
   // Delivers completed fetches; returns how many.

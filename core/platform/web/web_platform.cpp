@@ -140,6 +140,8 @@ void WebPlatform::fetchDone(int id, const uint8_t* data, size_t size, const char
 
 double WebPlatform::nowMs() const { return emscripten_get_now(); }
 
+double WebPlatform::epochMs() const { return emscripten_date_now(); }
+
 void WebPlatform::requestFrame() {
   if (frameScheduled_) return;
   frameScheduled_ = true;

@@ -20,6 +20,7 @@ class WebPlatform : public app::Platform {
 
   void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
   double nowMs() const override;
+  double epochMs() const override;
   void requestFrame() override;
   void publishStatus(const app::MapStatus& s) override;
 
