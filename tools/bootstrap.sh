@@ -3,7 +3,8 @@
 #   1. installs the Debian packages citymap builds and tests with (apt);
 #   2. fetches the source-only dependencies from pinned Debian source packages into
 #      .cache/third_party (never committed): Dear ImGui, earcut.hpp, Google Benchmark (for wasm);
-#   3. installs the npm packages of the browser tests (playwright-core), pinned by package-lock.json.
+#   3. installs the npm packages (browser tests, the page's MQTT client and bundler), pinned by
+#      package-lock.json.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cache="$root/.cache/third_party"
@@ -20,7 +21,7 @@ APT_PACKAGES=(
   libgdal-dev gdal-bin libproj-dev proj-bin libutf8proc-dev
   libglfw3-dev libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri
   libgtest-dev libbenchmark-dev
-  chromium fonts-noto-core
+  chromium fonts-noto-core python3-fonttools
   mosquitto mosquitto-clients libmosquitto-dev
   xvfb xauth imagemagick
 )
@@ -67,8 +68,9 @@ fetch_src "$IMGUI_SRC" "imgui-1.86"
 fetch_src "$EARCUT_SRC" "mapbox_earcut_python-1.0.1"
 fetch_src "$BENCHMARK_SRC" "benchmark-1.7.1"
 
-# npm packages for the browser tests.
-if [ ! -d "$root/node_modules/playwright-core" ]; then
+# npm packages: the browser tests' playwright-core, the page's mqtt.js and its bundler esbuild
+# (again whenever package-lock.json is newer than the installed tree).
+if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
   echo "[bootstrap] npm ci"
   (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
 fi

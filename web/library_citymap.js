@@ -1,5 +1,5 @@
-// JavaScript side of core/platform/web: fetch() and status publishing. Linked with
-// --js-library; the functions are called from C++ (see web_platform.cpp).
+// JavaScript side of core/platform/web: fetch() and status publishing (with the live feeds'
+// summary). Linked with --js-library; the functions are called from C++ (see web_platform.cpp).
 mergeInto(LibraryManager.library, {
   // offset < 0 fetches the whole resource; otherwise `length` bytes from `offset` with an HTTP
   // Range request (a server that ignores Range answers 200 with everything: we slice).
@@ -30,7 +30,13 @@ mergeInto(LibraryManager.library, {
       .catch((err) => fail(String(err && err.message ? err.message : err)));
   },
 
-  citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat, attributionPtr) {
+  // feedJsonPtr: the feed summary (JSON) when it changed, else 0: the last one is kept and only
+  // its newestAgeMs is updated.
+  citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat, attributionPtr,
+                                       feedAgeMs, feedJsonPtr) {
+    if (feedJsonPtr) Module.citymapFeedSummary = JSON.parse(UTF8ToString(feedJsonPtr));
+    const feed = Module.citymapFeedSummary;
+    if (feed) feed.newestAgeMs = feedAgeMs;
     if (typeof Module.onStatus === 'function') {
       Module.onStatus({
         ready: !!ready,
@@ -41,6 +47,8 @@ mergeInto(LibraryManager.library, {
         zoom: zoom,
         center: { lng: lng, lat: lat },
         attribution: UTF8ToString(attributionPtr),
+        feed: feed || null,
+        feedChanged: !!feedJsonPtr,
       });
     }
   },

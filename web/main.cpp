@@ -13,6 +13,7 @@
 int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.drawAttribution = false;  // the page shows it as HTML, with a link (web/app.js)
+  config.uiFontUrl = "fonts/citymap-ui.ttf";  // Latin + Vietnamese subset made at build time (assets/)
   double lng = NAN, lat = NAN;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -22,6 +23,7 @@ int main(int argc, char** argv) {
     else if (arg == "--lat" && next) lat = std::atof(argv[++i]);
     else if (arg == "--zoom" && next) config.zoom = std::atof(argv[++i]);
     else if (arg == "--no-ui") config.showUi = false;
+    else if (arg == "--lang" && next) config.english = std::string_view(argv[++i]) == "en";
   }
   if (lng == lng && lat == lat) config.center = citymap::geo::LngLat{lng, lat};
 

@@ -5,9 +5,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <string_view>
 
 #include "geo/mercator.hpp"
+#include "live/traffic_state.hpp"
 #include "style/style.hpp"
 
 namespace citymap::app {
@@ -18,6 +20,7 @@ constexpr size_t kFrameHistory = 120;
 
 MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), config_(std::move(config)) {
   visible_.fill(true);
+  feedUi_.english = config_.english;
   if (config_.showUi) {
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -54,8 +57,72 @@ bool MapApp::start() {
                                 [this](const std::string& url, std::optional<source::ByteRange> range,
                                        source::BytesCallback done) { platform_.fetch(url, range, std::move(done)); });
   source_->open([this](Result<tile::Tileset> tileset) { onTileset(std::move(tileset)); });
+  for (size_t i = 0; i < overlays_.size(); ++i) openOverlay(i);
+  if (config_.showUi) loadUiFont();
   invalidate();
   return true;
+}
+
+void MapApp::loadUiFont() {
+  if (config_.uiFontUrl.empty()) return;
+  platform_.fetch(config_.uiFontUrl, std::nullopt, [this](Result<std::vector<uint8_t>> bytes) {
+    if (!bytes || bytes->size() < 12) {
+      std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(),
+                   bytes ? "empty file" : bytes.error().c_str());
+      return;  // ImGui's built-in font stays
+    }
+    ImGuiIO& io = ImGui::GetIO();
+    // ImGui owns (and frees) the font data it is given.
+    void* data = IM_ALLOC(bytes->size());
+    std::memcpy(data, bytes->data(), bytes->size());
+    ImFontConfig cfg;
+    cfg.OversampleH = 2;
+    const float dpr = float(std::max(1.0, camera_.pixelRatio()));
+    io.Fonts->Clear();
+    if (!io.Fonts->AddFontFromMemoryTTF(data, int(bytes->size()), std::round(15.f * dpr), &cfg,
+                                        io.Fonts->GetGlyphRangesVietnamese())) {
+      io.Fonts->AddFontDefault();
+      std::fprintf(stderr, "citymap: UI font %s is not a TrueType font\n", config_.uiFontUrl.c_str());
+    } else {
+      io.FontGlobalScale = 1.f / dpr;  // rasterised for device pixels, laid out in CSS pixels
+    }
+    imgui_->rebuildFonts();
+    invalidate();
+  });
+}
+
+void MapApp::addOverlay(const std::string& tilesetUrl, const std::string& label) {
+  auto o = std::make_unique<Overlay>();
+  o->info.url = tilesetUrl;
+  o->info.label = label.empty() ? tilesetUrl : label;
+  overlays_.push_back(std::move(o));
+  if (started_) openOverlay(overlays_.size() - 1);
+}
+
+std::vector<MapApp::OverlayInfo> MapApp::overlays() const {
+  std::vector<OverlayInfo> out;
+  for (const auto& o : overlays_) out.push_back(o->info);
+  return out;
+}
+
+void MapApp::openOverlay(size_t i) {
+  Overlay& o = *overlays_[i];
+  if (o.source) return;
+  o.source = source::openSource(o.info.url, [this](const std::string& url, std::optional<source::ByteRange> range,
+                                                   source::BytesCallback done) {
+    platform_.fetch(url, range, std::move(done));
+  });
+  o.source->open([this, i](Result<tile::Tileset> tileset) {
+    Overlay& ov = *overlays_[i];
+    if (!tileset) {
+      ov.info.error = tileset.error();
+      status_.error = ov.info.label + ": " + tileset.error();
+    } else {
+      ov.pyramid = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::overlayStyle(), 32u << 20);
+      ov.info.ready = true;
+    }
+    invalidate();
+  });
 }
 
 void MapApp::onTileset(Result<tile::Tileset> tileset) {
@@ -68,7 +135,8 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   camera_.setZoomRange(tileset->minZoom - 1, 20);
   camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
   status_.attribution = tileset->attribution;
-  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle());
+  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle(), 96u << 20,
+                                                  &featureIndex_);
   status_.ready = true;
   invalidate();
 }
@@ -135,7 +203,9 @@ void MapApp::jumpTo(geo::LngLat center, double zoom) {
 
 void MapApp::feedMessage(std::string_view topic, std::span<const uint8_t> payload) {
   feeds_.enqueue(topic, payload, int64_t(platform_.epochMs()));
-  invalidate();
+  // Live data redraws a few times a second at most, without making the map "busy": idle still
+  // means the view is complete.
+  platform_.requestFrameIn(250);
 }
 
 void MapApp::feedConnection(const feeds::ConnectionStatus& status) {
@@ -152,7 +222,7 @@ void MapApp::updateFeeds() {
   // Bounded work per frame; what is left stays queued (the queue itself is bounded).
   if (feeds_.queued() > 0) {
     feeds_.drain(nowMs, 20'000);
-    if (feeds_.queued() > 0) invalidate();
+    if (feeds_.queued() > 0) platform_.requestFrameIn(50);
   }
   if (now - lastPruneMs_ > 1000) {
     feeds_.prune(nowMs);
@@ -196,6 +266,43 @@ void MapApp::updateFeeds() {
   f = std::move(next);
 }
 
+// Live traffic colours (a texture, rebuilt when traffic changed, new roads were seen or reports
+// aged) and the markers (rebuilt every frame), then the next frame's timing: buses move, ages
+// and fading change, so a map with live data keeps drawing a few times a second.
+void MapApp::updateTraffic(int64_t nowMs) {
+  const feeds::FeedCounters& c = feeds_.counters();
+  const uint64_t version = c.accepted + c.removed;
+  const double now = double(nowMs);
+  const bool showTraffic = feedUi_.layers.traffic && feeds_.count(feeds::FeedKind::Traffic) > 0;
+  if (showTraffic) {
+    const bool changed = version != trafficVersion_ || featureIndex_.size() != trafficSlots_ || !trafficShown_;
+    // At most once per frame (~0.15 ms for 30,000 roads natively, one texture upload); every
+    // 2 s anyway, as reports fade with age.
+    if (changed || now - lastTrafficMs_ >= 2000) {
+      live::buildTrafficState(feeds_, featureIndex_, nowMs, trafficState_);
+      renderer_.setFeatureState(trafficState_);
+      trafficVersion_ = version;
+      trafficSlots_ = featureIndex_.size();
+      lastTrafficMs_ = now;
+      trafficShown_ = true;
+    }
+  } else if (trafficShown_) {
+    trafficState_.clear();
+    renderer_.setFeatureState(trafficState_);
+    trafficShown_ = false;
+  }
+}
+
+void MapApp::drawLive(int64_t nowMs) {
+  live::buildLiveBatch(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, liveBatch_);
+  renderer_.drawLive(liveBatch_);
+
+  if (feeds_.totalCount() > 0 || feeds_.queued() > 0 || status_.feed.connection.state == feeds::ConnectionState::Reconnecting) {
+    const bool moving = feedUi_.layers.buses && feeds_.count(feeds::FeedKind::Bus) > 0 && camera_.zoom() >= 11;
+    platform_.requestFrameIn(moving ? 100 : 1000);
+  }
+}
+
 void MapApp::drawUi() {
   ui::PanelModel model;
   model.zoom = camera_.zoom();
@@ -215,8 +322,25 @@ void MapApp::drawUi() {
   model.drawCalls = renderer_.stats().drawCalls;
   model.triangles = renderer_.stats().triangles;
 
+  const int64_t nowMs = int64_t(platform_.epochMs());
+  ui::FeedPanelModel feed;
+  feed.connection = status_.feed.connection;
+  feed.newestAgeMs = status_.feed.newestAgeMs;
+  feed.entities = status_.feed.entities;
+  feed.received = status_.feed.received;
+  feed.dropped = status_.feed.dropped;
+  feed.droppedMalformed = status_.feed.droppedMalformed;
+  feed.simulated = status_.feed.simulated;
+  feed.alerts = feeds_.alerts(nowMs);
+  if (cursor_ && !dragFrom_)
+    if (const auto pick = live::pickLive(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, *cursor_))
+      feed.tooltip = ui::describeEntity(feeds_, *pick, nowMs, feedUi_.english);
+
   ImGui::NewFrame();
   const ui::PanelActions a = ui::drawMapPanel(model, visible_, float(camera_.width()), float(camera_.height()));
+  const bool showFeedUi = status_.feed.connection.state != feeds::ConnectionState::Off || feeds_.totalCount() > 0;
+  const ui::FeedPanelActions fa = showFeedUi ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
+                                             : ui::FeedPanelActions{};
   ImGui::Render();
   imgui_->draw(ImGui::GetDrawData());
 
@@ -225,7 +349,8 @@ void MapApp::drawUi() {
   if (a.zoomOut) camera_.zoomAround(middle, std::round(camera_.zoom()) - 1);
   if (a.resetView && pyramid_) camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
                                               config_.zoom.value_or(pyramid_->tileset().centerZoom));
-  if (a.zoomIn || a.zoomOut || a.resetView || a.layersChanged) invalidate();
+  if (fa.showOnMap) camera_.jumpTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
+  if (a.zoomIn || a.zoomOut || a.resetView || a.layersChanged || fa.changed || fa.showOnMap) invalidate();
 }
 
 void MapApp::frame() {
@@ -234,7 +359,25 @@ void MapApp::frame() {
   static const std::vector<scene::DrawTile> kNoTiles;
   updateFeeds();
   if (pyramid_) pyramid_->update(camera_, [this](const geo::TileID& id) { requestTile(id); });
-  renderer_.render({camera_, style::defaultStyle(), pyramid_ ? pyramid_->drawList() : kNoTiles, visible_});
+  for (auto& o : overlays_) {
+    if (!o->pyramid) continue;
+    Overlay* ov = o.get();
+    ov->pyramid->update(camera_, [this, ov](const geo::TileID& id) {
+      ov->source->fetchTile(id, [this, ov, id](Result<std::vector<uint8_t>> bytes) {
+        if (!ov->pyramid->onTileData(id, std::move(bytes))) ov->info.error = ov->pyramid->stats().lastError;
+        invalidate();
+      });
+    });
+  }
+  const int64_t nowMs = int64_t(platform_.epochMs());
+  const style::Style& base = style::defaultStyle();
+  updateTraffic(nowMs);  // before the tiles: roads that just loaded get their colours at once
+  renderer_.beginFrame(camera_, base.background);
+  renderer_.drawTiles(base, pyramid_ ? pyramid_->drawList() : kNoTiles, visible_);
+  for (const auto& o : overlays_)
+    if (o->pyramid) renderer_.drawTiles(style::overlayStyle(), o->pyramid->drawList(), visible_);
+  drawLive(nowMs);
+  renderer_.endFrame();
   if (config_.showUi) drawUi();
 
   const double t1 = platform_.nowMs();
@@ -252,7 +395,9 @@ void MapApp::frame() {
     platform_.requestFrame();
   }
   status_.tilesLoaded = pyramid_ ? pyramid_->stats().loaded : 0;
-  status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete();
+  bool overlaysComplete = true;
+  for (const auto& o : overlays_) overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
+  status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete;
   const geo::LngLat c = camera_.centerLngLat();
   status_.zoom = camera_.zoom();
   status_.lng = c.lng;

@@ -4,6 +4,7 @@
 #include <deque>
 #include <span>
 #include <string_view>
+#include <vector>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,9 @@
 #include "render/renderer.hpp"
 #include "scene/tile_pyramid.hpp"
 #include "source/tile_source.hpp"
+#include "live/live_batch.hpp"
+#include "scene/feature_index.hpp"
+#include "ui/feed_panel.hpp"
 #include "ui/map_panel.hpp"
 
 namespace citymap::app {
@@ -27,6 +31,10 @@ struct AppConfig {
   bool showUi = true;
   // Draw the data's attribution in the canvas (off where the host page shows it itself).
   bool drawAttribution = true;
+  // A TrueType font with Vietnamese glyphs for the UI (URL or path); empty: ImGui's own font
+  // (ASCII only).
+  std::string uiFontUrl;
+  bool english = false;  // UI and alert language (default Vietnamese)
 };
 
 class MapApp {
@@ -55,6 +63,16 @@ class MapApp {
   void feedConnection(const feeds::ConnectionStatus& status);
   const feeds::FeedStore& feeds() const { return feeds_; }
 
+  // --- overlays -------------------------------------------------------------------------------
+  // Draws a tileset (folder or .pmtiles, tile layer "overlay") above the map with
+  // style::overlayStyle() (docs/OVERLAY.md). `label` names it in the UI.
+  void addOverlay(const std::string& tilesetUrl, const std::string& label);
+  struct OverlayInfo {
+    std::string label, url, error;
+    bool ready = false;
+  };
+  std::vector<OverlayInfo> overlays() const;
+
   // Renders if anything changed. Called by the platform when a frame was requested.
   void frame();
   // True when the UI wants the mouse (the platform's ImGui backend fed it the event).
@@ -72,6 +90,10 @@ class MapApp {
   void invalidate();
   void drawUi();
   void updateFeeds();
+  void updateTraffic(int64_t nowMs);
+  void drawLive(int64_t nowMs);
+  void loadUiFont();
+  void openOverlay(size_t i);
 
   Platform& platform_;
   AppConfig config_;
@@ -83,6 +105,20 @@ class MapApp {
   ui::LayerVisibility visible_;
   MapStatus status_;
   feeds::FeedStore feeds_;
+  scene::FeatureIndex featureIndex_;
+  live::LiveBatch liveBatch_;
+  std::vector<uint32_t> trafficState_;
+  uint64_t trafficVersion_ = ~0ull;
+  size_t trafficSlots_ = 0;
+  bool trafficShown_ = false;
+  double lastTrafficMs_ = -1e9;
+  ui::FeedPanelState feedUi_;
+  struct Overlay {
+    OverlayInfo info;
+    std::unique_ptr<source::TileSource> source;
+    std::unique_ptr<scene::TilePyramid> pyramid;
+  };
+  std::vector<std::unique_ptr<Overlay>> overlays_;
   double lastPruneMs_ = 0;
   double lastFeedSummaryMs_ = -1e9;
   std::optional<geo::ScreenPoint> dragFrom_;

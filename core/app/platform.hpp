@@ -62,6 +62,12 @@ class Platform {
   virtual double epochMs() const = 0;
   // Asks for frame() to be called again soon (render on demand).
   virtual void requestFrame() = 0;
+  // Asks for a frame in about `ms` milliseconds (live animation, ageing labels). Platforms
+  // without timers draw at once.
+  virtual void requestFrameIn(double ms) {
+    (void)ms;
+    requestFrame();
+  }
   // Published after each frame (the browser mirrors it into window.citymap.state).
   virtual void publishStatus(const MapStatus&) {}
 };

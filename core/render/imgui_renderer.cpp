@@ -39,12 +39,22 @@ Result<bool> ImGuiRenderer::init() {
   glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(ImDrawVert), reinterpret_cast<void*>(offsetof(ImDrawVert, col)));
   glBindVertexArray(0);
 
+  uploadFonts();
+  ImGuiIO& io = ImGui::GetIO();
+  io.BackendRendererName = "citymap_gles3";
+  io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
+  return true;
+}
+
+void ImGuiRenderer::rebuildFonts() { uploadFonts(); }
+
+void ImGuiRenderer::uploadFonts() {
   // Font atlas, as RGBA so the same sampler works for any texture ImGui may reference.
   ImGuiIO& io = ImGui::GetIO();
   unsigned char* pixels = nullptr;
   int w = 0, h = 0;
   io.Fonts->GetTexDataAsRGBA32(&pixels, &w, &h);
-  glGenTextures(1, &font_);
+  if (!font_) glGenTextures(1, &font_);
   glBindTexture(GL_TEXTURE_2D, font_);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
@@ -52,10 +62,9 @@ Result<bool> ImGuiRenderer::init() {
   glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
   glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
   glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, w, h, 0, GL_RGBA, GL_UNSIGNED_BYTE, pixels);
+  glBindTexture(GL_TEXTURE_2D, 0);
   io.Fonts->SetTexID(reinterpret_cast<ImTextureID>(static_cast<intptr_t>(font_)));
-  io.BackendRendererName = "citymap_gles3";
-  io.BackendFlags |= ImGuiBackendFlags_RendererHasVtxOffset;
-  return true;
+  io.Fonts->ClearTexData();  // the GPU has it now
 }
 
 void ImGuiRenderer::draw(const ImDrawData* data) {

@@ -21,8 +21,11 @@ class ImGuiRenderer {
   // Needs a current ImGui context and GL context; uploads the font atlas.
   Result<bool> init();
   void draw(const ImDrawData* data);
+  // Re-uploads the font atlas after the app changed ImGui's fonts.
+  void rebuildFonts();
 
  private:
+  void uploadFonts();
   Program program_;
   GLint cssToClip_ = -1, texture_ = -1;
   GLuint vao_ = 0, vbo_ = 0, ibo_ = 0, font_ = 0;

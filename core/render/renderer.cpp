@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
 
 #include "citymap/shaders.hpp"
 
@@ -11,6 +12,10 @@ Renderer::Renderer() = default;
 
 Renderer::~Renderer() {
   for (auto& [key, tile] : gpuTiles_) release(tile);
+  if (stateTexture_) glDeleteTextures(1, &stateTexture_);
+  if (liveVao_) glDeleteVertexArrays(1, &liveVao_);
+  if (liveVbo_) glDeleteBuffers(1, &liveVbo_);
+  if (liveIbo_) glDeleteBuffers(1, &liveIbo_);
 }
 
 Result<bool> Renderer::init() {
@@ -18,8 +23,17 @@ Result<bool> Renderer::init() {
   if (!fill) return Error{fill.error()};
   auto line = Program::build("line", shaders::line_vert, shaders::line_frag);
   if (!line) return Error{line.error()};
+  auto traffic = Program::build("traffic", shaders::traffic_vert, shaders::traffic_frag);
+  if (!traffic) return Error{traffic.error()};
+  auto marker = Program::build("marker", shaders::marker_vert, shaders::marker_frag);
+  if (!marker) return Error{marker.error()};
   fill_ = std::move(fill).value();
   line_ = std::move(line).value();
+  traffic_ = std::move(traffic).value();
+  marker_ = std::move(marker).value();
+  trafficU_ = {traffic_.uniform("u_transform"), traffic_.uniform("u_device_to_clip"), traffic_.uniform("u_half_width"),
+               traffic_.uniform("u_state"), traffic_.uniform("u_opacity")};
+  markerU_ = {marker_.uniform("u_device_to_clip")};
   fillU_ = {fill_.uniform("u_transform"), fill_.uniform("u_color")};
   lineU_ = {line_.uniform("u_transform"), line_.uniform("u_device_to_clip"), line_.uniform("u_half_width"),
             line_.uniform("u_color")};
@@ -55,6 +69,14 @@ Renderer::GpuTile& Renderer::upload(const std::shared_ptr<const scene::TileMesh>
       glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(tess::LineVertex),
                             reinterpret_cast<const void*>(offsetof(tess::LineVertex, ex)));
       gpu.bytes += b.line.vertices.size() * sizeof(tess::LineVertex);
+      if (!b.slots.empty()) {
+        glGenBuffers(1, &g.slotVbo);
+        glBindBuffer(GL_ARRAY_BUFFER, g.slotVbo);
+        glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(b.slots.size() * sizeof(float)), b.slots.data(), GL_STATIC_DRAW);
+        glEnableVertexAttribArray(2);
+        glVertexAttribPointer(2, 1, GL_FLOAT, GL_FALSE, sizeof(float), nullptr);
+        gpu.bytes += b.slots.size() * sizeof(float);
+      }
     } else {
       glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(b.fill.vertices.size() * sizeof(tess::Vec2)), b.fill.vertices.data(),
                    GL_STATIC_DRAW);
@@ -77,6 +99,7 @@ void Renderer::release(GpuTile& tile) {
     glDeleteVertexArrays(1, &g.vao);
     glDeleteBuffers(1, &g.vbo);
     glDeleteBuffers(1, &g.ibo);
+    if (g.slotVbo) glDeleteBuffers(1, &g.slotVbo);
   }
   tile.buckets.clear();
   tile.bytes = 0;
@@ -93,52 +116,68 @@ void Renderer::purgeReleased() {
   }
 }
 
-void Renderer::render(const FrameInput& frame) {
+void Renderer::beginFrame(const geo::Camera& cam, style::Color bg) {
   purgeReleased();
   stats_ = {};
-  const geo::Camera& cam = frame.camera;
+  camera_ = &cam;
   const double dpr = cam.pixelRatio();
-  const int fbWidth = int(std::lround(cam.width() * dpr)), fbHeight = int(std::lround(cam.height() * dpr));
-  glViewport(0, 0, fbWidth, fbHeight);
+  fbWidth_ = int(std::lround(cam.width() * dpr));
+  fbHeight_ = int(std::lround(cam.height() * dpr));
+  glViewport(0, 0, fbWidth_, fbHeight_);
   glDisable(GL_SCISSOR_TEST);
-  const style::Color bg = frame.style.background;
   glClearColor(bg.r, bg.g, bg.b, bg.a);
   glClear(GL_COLOR_BUFFER_BIT);
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);
   glEnable(GL_BLEND);
   glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);  // premultiplied colours
-  glEnable(GL_SCISSOR_TEST);
+}
 
+void Renderer::drawTiles(const style::Style& style, const std::vector<scene::DrawTile>& tiles,
+                         const GroupVisibility& visible) {
+  const geo::Camera& cam = *camera_;
+  const double dpr = cam.pixelRatio();
+  glEnable(GL_SCISSOR_TEST);
   std::vector<GpuTile*> gpu;
-  gpu.reserve(frame.tiles.size());
-  for (const auto& t : frame.tiles) gpu.push_back(&upload(t.mesh));
+  gpu.reserve(tiles.size());
+  for (const auto& t : tiles) gpu.push_back(&upload(t.mesh));
 
   const double zoom = cam.zoom();
-  for (const style::Layer& layer : frame.style.layers) {
-    if (!frame.visible[size_t(layer.group)] || zoom < layer.minZoom || zoom >= layer.maxZoom) continue;
+  for (const style::Layer& layer : style.layers) {
+    if (!visible[size_t(layer.group)] || zoom < layer.minZoom || zoom >= layer.maxZoom) continue;
+    if (layer.featureState && !hasState_) continue;
     const float opacity = layer.opacity.at(zoom);
     const style::Color c = layer.color;
     const float a = c.a * opacity;
-    float halfWidth = 0, fade = 1;
+    GLint transform = fillU_.transform;
     if (layer.isLine) {
       // Lines thinner than a device pixel are drawn one pixel wide and faded instead.
       const float w = float(layer.width.at(zoom) * dpr);
-      halfWidth = std::max(w, 1.f) / 2;
-      fade = std::min(w, 1.f);
-      glUseProgram(line_.id());
-      glUniform2f(lineU_.deviceToClip, 2.f / float(fbWidth), -2.f / float(fbHeight));
-      glUniform1f(lineU_.halfWidth, halfWidth);
-      glUniform4f(lineU_.color, c.r * a * fade, c.g * a * fade, c.b * a * fade, a * fade);
+      const float halfWidth = std::max(w, 1.f) / 2, fade = std::min(w, 1.f);
+      if (layer.featureState) {
+        glUseProgram(traffic_.id());
+        glUniform2f(trafficU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
+        glUniform1f(trafficU_.halfWidth, halfWidth);
+        glUniform1f(trafficU_.opacity, opacity * fade);
+        glActiveTexture(GL_TEXTURE0);
+        glBindTexture(GL_TEXTURE_2D, stateTexture_);
+        glUniform1i(trafficU_.state, 0);
+        transform = trafficU_.transform;
+      } else {
+        glUseProgram(line_.id());
+        glUniform2f(lineU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
+        glUniform1f(lineU_.halfWidth, halfWidth);
+        glUniform4f(lineU_.color, c.r * a * fade, c.g * a * fade, c.b * a * fade, a * fade);
+        transform = lineU_.transform;
+      }
     } else {
       glUseProgram(fill_.id());
       glUniform4f(fillU_.color, c.r * a, c.g * a, c.b * a, a);
     }
-    const GLint transform = layer.isLine ? lineU_.transform : fillU_.transform;
-    for (size_t i = 0; i < frame.tiles.size(); ++i) {
+    for (size_t i = 0; i < tiles.size(); ++i) {
       const GpuBucket& g = gpu[i]->buckets[size_t(layer.bucket)];
-      if (!g.count) continue;
-      const scene::DrawTile& t = frame.tiles[i];
+      if (!g.count || (layer.featureState && !g.slotVbo)) continue;
+      const scene::DrawTile& t = tiles[i];
       const geo::PixelRect r = cam.tileScissor(t.target);
       glScissor(r.x, r.y, r.w, r.h);
       const geo::TileTransform m = cam.tileTransform(t.mesh->id, t.mesh->extent);
@@ -151,8 +190,83 @@ void Renderer::render(const FrameInput& frame) {
   }
   glBindVertexArray(0);
   glDisable(GL_SCISSOR_TEST);
+}
+
+void Renderer::setFeatureState(const std::vector<uint32_t>& rgba) {
+  constexpr int kRow = 1024;
+  if (rgba.empty()) {  // no live state: feature-state layers are not drawn
+    hasState_ = false;
+    return;
+  }
+  const int rows = std::max(1, int((rgba.size() + kRow - 1) / kRow));
+  if (!stateTexture_) glGenTextures(1, &stateTexture_);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, stateTexture_);
+  if (rows > stateRows_) {
+    int alloc = std::max(stateRows_, 8);
+    while (alloc < rows) alloc *= 2;
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+    const std::vector<uint32_t> zeros(size_t(alloc) * kRow, 0);
+    glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, kRow, alloc, 0, GL_RGBA, GL_UNSIGNED_BYTE, zeros.data());
+    stateRows_ = alloc;
+  }
+  // Whole rows: pad the last one.
+  std::vector<uint32_t> padded;
+  const uint32_t* data = rgba.data();
+  if (rgba.size() != size_t(rows) * kRow) {
+    padded.assign(size_t(rows) * kRow, 0);
+    std::copy(rgba.begin(), rgba.end(), padded.begin());
+    data = padded.data();
+  }
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+  glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, kRow, rows, GL_RGBA, GL_UNSIGNED_BYTE, data);
+  glBindTexture(GL_TEXTURE_2D, 0);
+  hasState_ = true;
+}
+
+void Renderer::drawLive(const live::LiveBatch& batch) {
+  if (batch.empty()) return;
+  if (!liveVao_) {
+    glGenVertexArrays(1, &liveVao_);
+    glBindVertexArray(liveVao_);
+    glGenBuffers(1, &liveVbo_);
+    glGenBuffers(1, &liveIbo_);
+    glBindBuffer(GL_ARRAY_BUFFER, liveVbo_);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, liveIbo_);
+    using V = live::MarkerVertex;
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, x)));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, u)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, fill)));
+    glEnableVertexAttribArray(3);
+    glVertexAttribPointer(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, stroke)));
+    glEnableVertexAttribArray(4);
+    glVertexAttribPointer(4, 4, GL_FLOAT, GL_FALSE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, radius)));
+  } else {
+    glBindVertexArray(liveVao_);
+    glBindBuffer(GL_ARRAY_BUFFER, liveVbo_);
+  }
+  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(batch.vertices.size() * sizeof(live::MarkerVertex)), batch.vertices.data(),
+               GL_STREAM_DRAW);
+  glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(batch.indices.size() * sizeof(uint32_t)), batch.indices.data(),
+               GL_STREAM_DRAW);
+  glUseProgram(marker_.id());
+  glUniform2f(markerU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
+  glDrawElements(GL_TRIANGLES, GLsizei(batch.indices.size()), GL_UNSIGNED_INT, nullptr);
+  glBindVertexArray(0);
+  ++stats_.drawCalls;
+  stats_.triangles += batch.indices.size() / 3;
+}
+
+void Renderer::endFrame() {
   stats_.gpuTiles = int(gpuTiles_.size());
   for (const auto& [k, t] : gpuTiles_) stats_.gpuBytes += t.bytes;
+  camera_ = nullptr;
 #ifndef NDEBUG
   // glGetError waits for the GPU (in browsers, a round trip to the GPU process): debug only.
   checkGl("Renderer::render");

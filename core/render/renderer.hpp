@@ -11,18 +11,14 @@
 
 #include "base/result.hpp"
 #include "geo/camera.hpp"
+#include "live/live_batch.hpp"
 #include "render/program.hpp"
 #include "scene/tile_pyramid.hpp"
 #include "style/style.hpp"
 
 namespace citymap::render {
 
-struct FrameInput {
-  const geo::Camera& camera;
-  const style::Style& style;
-  const std::vector<scene::DrawTile>& tiles;
-  std::array<bool, size_t(style::Group::Count)> visible{};
-};
+using GroupVisibility = std::array<bool, size_t(style::Group::Count)>;
 
 struct RenderStats {
   int drawCalls = 0;
@@ -40,14 +36,24 @@ class Renderer {
 
   // Compiles the programs; needs a current GLES 3 / WebGL 2 context.
   Result<bool> init();
-  void render(const FrameInput& frame);
+
+  // A frame: begin (clears), then any number of tile passes (base map, overlays) and the live
+  // batch, then end.
+  void beginFrame(const geo::Camera& camera, style::Color background);
+  void drawTiles(const style::Style& style, const std::vector<scene::DrawTile>& tiles, const GroupVisibility& visible);
+  void drawLive(const live::LiveBatch& batch);
+  void endFrame();
+
+  // The per-feature colours of feature-state layers (live traffic), one premultiplied RGBA8 per
+  // slot (scene::FeatureIndex); kept until replaced.
+  void setFeatureState(const std::vector<uint32_t>& rgba);
   const RenderStats& stats() const { return stats_; }
   // RGBA8 pixels of the current framebuffer, top row first.
   std::vector<uint8_t> readPixels(int width, int height) const;
 
  private:
   struct GpuBucket {
-    GLuint vao = 0, vbo = 0, ibo = 0;
+    GLuint vao = 0, vbo = 0, ibo = 0, slotVbo = 0;
     GLsizei count = 0;
   };
   struct GpuTile {
@@ -59,9 +65,17 @@ class Renderer {
   void release(GpuTile& tile);
   void purgeReleased();
 
-  Program fill_, line_;
+  Program fill_, line_, traffic_, marker_;
   struct { GLint transform, color; } fillU_{};
   struct { GLint transform, deviceToClip, halfWidth, color; } lineU_{};
+  struct { GLint transform, deviceToClip, halfWidth, state, opacity; } trafficU_{};
+  struct { GLint deviceToClip; } markerU_{};
+  GLuint stateTexture_ = 0;
+  int stateRows_ = 0;  // allocated rows of 1024 slots
+  bool hasState_ = false;
+  GLuint liveVao_ = 0, liveVbo_ = 0, liveIbo_ = 0;
+  const geo::Camera* camera_ = nullptr;  // of the frame being drawn
+  int fbWidth_ = 0, fbHeight_ = 0;
   std::unordered_map<const scene::TileMesh*, GpuTile> gpuTiles_;
   RenderStats stats_;
 };

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "geo/tile_id.hpp"
+#include "scene/feature_index.hpp"
 #include "style/style.hpp"
 #include "tess/geometry.hpp"
 #include "tile/tile_reader.hpp"
@@ -13,6 +14,8 @@ namespace citymap::scene {
 struct BucketMesh {
   tess::FillMesh fill;  // Bucket::Geometry::Fill
   tess::LineMesh line;  // Bucket::Geometry::Line and Outline
+  // Buckets with Bucket::featureSlots: the feature's slot for each line vertex.
+  std::vector<float> slots;
   bool empty() const { return fill.indices.empty() && line.indices.empty(); }
 };
 
@@ -23,7 +26,9 @@ struct TileMesh {
   size_t byteSize() const;
 };
 
-// Builds every bucket of `style` for a verified tile.
-std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style);
+// Builds every bucket of `style` for a verified tile. Buckets that keep feature slots take them
+// from `slots` (without one, they are left empty).
+std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style,
+                                              FeatureIndex* slots = nullptr);
 
 }  // namespace citymap::scene

@@ -1,4 +1,7 @@
+#include <cmath>
 #include <span>
+
+#include "tile/kinds.hpp"
 
 #include "scene/tile_mesh.hpp"
 #include "tess/line.hpp"
@@ -11,7 +14,7 @@ size_t TileMesh::byteSize() const {
   size_t n = sizeof(*this);
   for (const auto& b : buckets)
     n += b.fill.vertices.size() * sizeof(tess::Vec2) + b.fill.indices.size() * 4 +
-         b.line.vertices.size() * sizeof(tess::LineVertex) + b.line.indices.size() * 4;
+         b.line.vertices.size() * sizeof(tess::LineVertex) + b.line.indices.size() * 4 + b.slots.size() * sizeof(float);
   return n;
 }
 
@@ -66,9 +69,24 @@ void addFeature(const fb::Feature& f, const style::Bucket& bucket, BucketMesh& m
   }
 }
 
+// Point features of the IOC layer: their world position, for feeds that name them by id.
+void recordAnchors(const tile::TileData& tile, FeatureIndex& index) {
+  const fb::Layer* ioc = tile.layer(tile::layer::kIoc);
+  if (!ioc || !ioc->features()) return;
+  const geo::TileID id = tile.id();
+  const double n = std::exp2(double(id.z)), extent = tile.extent();
+  for (const fb::Feature* f : *ioc->features()) {
+    if (f->type() != fb::GeometryType::Point || !f->coords() || f->coords()->size() < 2) continue;
+    const double x = f->coords()->Get(0), y = f->coords()->Get(1);
+    if (x < 0 || y < 0 || x > extent || y > extent) continue;  // in the buffer: another tile owns it
+    index.setAnchor(f->id(), {(id.x + x / extent) / n, (id.y + y / extent) / n});
+  }
+}
+
 }  // namespace
 
-std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style) {
+std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style,
+                                              FeatureIndex* slots) {
   auto mesh = std::make_shared<TileMesh>();
   mesh->id = tile.id();
   mesh->extent = tile.extent();
@@ -79,9 +97,15 @@ std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const 
     if (mesh->id.z < bucket.minTileZoom) continue;
     const fb::Layer* layer = tile.layer(bucket.sourceLayer);
     if (!layer || !layer->features()) continue;
-    for (const fb::Feature* f : *layer->features())
-      if (bucket.matches(*f)) addFeature(*f, bucket, mesh->buckets[b], rings);
+    if (bucket.featureSlots && !slots) continue;
+    BucketMesh& out = mesh->buckets[b];
+    for (const fb::Feature* f : *layer->features()) {
+      if (!bucket.matches(*f)) continue;
+      addFeature(*f, bucket, out, rings);
+      if (bucket.featureSlots) out.slots.resize(out.line.vertices.size(), float(slots->slotFor(f->id())));
+    }
   }
+  if (slots) recordAnchors(tile, *slots);
   return mesh;
 }
 

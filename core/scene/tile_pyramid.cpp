@@ -5,8 +5,9 @@
 
 namespace citymap::scene {
 
-TilePyramid::TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes)
-    : tileset_(std::move(tileset)), style_(style), budget_(cacheBudgetBytes) {}
+TilePyramid::TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes,
+                         FeatureIndex* slots)
+    : tileset_(std::move(tileset)), style_(style), slots_(slots), budget_(cacheBudgetBytes) {}
 
 int TilePyramid::tileZoomFor(double cameraZoom) const {
   return std::clamp(int(std::floor(cameraZoom)), tileset_.minZoom, tileset_.maxZoom);
@@ -111,7 +112,7 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
     stats_.lastError = "tile " + id.path() + ": " + (decoded ? "tile id does not match its address" : decoded.error());
     return false;
   }
-  e.mesh = buildTileMesh(decoded.value(), style_);
+  e.mesh = buildTileMesh(decoded.value(), style_, slots_);
   e.state = Entry::State::Loaded;
   stats_.cacheBytes += e.mesh->byteSize();
   ++stats_.loaded;

@@ -35,7 +35,9 @@ class TilePyramid {
  public:
   using RequestFn = std::function<void(const geo::TileID&)>;
 
-  TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes = 96u << 20);
+  // `slots` (optional, outlives the pyramid) numbers the features of feature-state buckets.
+  TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes = 96u << 20,
+              FeatureIndex* slots = nullptr);
 
   // Picks the tile zoom for the camera, requests missing tiles (nearest the centre first, at
   // most maxPending in flight) and rebuilds the draw list.
@@ -65,6 +67,7 @@ class TilePyramid {
 
   tile::Tileset tileset_;
   const style::Style& style_;
+  FeatureIndex* slots_;
   size_t budget_;
   std::unordered_map<geo::TileID, Entry> entries_;
   std::vector<DrawTile> drawList_;

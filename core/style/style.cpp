@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <initializer_list>
+#include <iterator>
+#include <string>
 
 #include "tile/kinds.hpp"
 
@@ -39,6 +41,7 @@ const char* groupName(Group g) {
     case Group::Transit: return "Bus routes & stops";
     case Group::Ioc: return "IOC stations & shelters";
     case Group::Pois: return "Places of interest";
+    case Group::Overlay: return "Overlays";
     case Group::Count: break;
   }
   return "?";
@@ -160,6 +163,18 @@ Style makeDefault() {
       line(prefix + roads[i].name, Group::Roads, ids[i], roads[i].fill, roads[i].width, roads[i].minZoom);
   }
 
+  // Live traffic over the roads that carry motor traffic: colour per road from the feed
+  // (docs/FEEDS.md); roads without a current report are not drawn here.
+  {
+    const uint32_t motor = kinds({RoadKind::Motorway, RoadKind::Trunk, RoadKind::Primary, RoadKind::Secondary,
+                                  RoadKind::Tertiary, RoadKind::Residential, RoadKind::Unknown});
+    Bucket traffic{tile::layer::kRoads, Bucket::Geometry::Line, motor, 0, 0, 13, roadLine};
+    traffic.featureSlots = true;
+    line("traffic", Group::Roads, bucket(traffic), Color::hex(0xffffff), {{{13, 1.5f}, {15, 2.5f}, {16, 4.f}, {18, 10.f}}, 1.5f},
+         13);
+    s.layers.back().featureState = true;
+  }
+
   // Railways.
   line("railway", Group::Railways,
        bucket({tile::layer::kRailways, Bucket::Geometry::Line, ~0u, 0, 0, 12, {tess::LineJoin::Round, tess::LineCap::Butt}}),
@@ -211,6 +226,41 @@ Style makeDefault() {
 
 const Style& defaultStyle() {
   static const Style s = makeDefault();
+  return s;
+}
+
+namespace {
+
+Style makeOverlay() {
+  Style s;
+  s.background = Color::hex(0xffffff, 0);
+  const tess::LineStyle round{tess::LineJoin::Round, tess::LineCap::Round};
+  for (uint32_t k = 0; k < std::size(kOverlayColors); ++k) {
+    const Color c = Color::hex(kOverlayColors[k]);
+    const std::string id = "overlay-" + std::to_string(k);
+    const uint32_t mask = 1u << k;
+    const auto add = [&](Bucket b) { s.buckets.push_back(b); return int(s.buckets.size() - 1); };
+    const int fill = add({tile::layer::kOverlay, Bucket::Geometry::Fill, mask, 0, 0, 0});
+    const int outline = add({tile::layer::kOverlay, Bucket::Geometry::Outline, mask, 0, 0, 0, round});
+    const int line = add({tile::layer::kOverlay, Bucket::Geometry::Line, mask, 0, 0, 0, round});
+    const int point = add({tile::layer::kOverlay, Bucket::Geometry::Point, mask, 0, 0, 0});
+    const auto layer = [&](std::string suffix, int b, bool isLine, Color col, ZoomCurve w) {
+      s.layers.push_back({id + suffix, Group::Overlay, b, isLine, col, std::move(w), ZoomCurve::constant(1), 0, 24});
+    };
+    layer("-fill", fill, false, Color{c.r, c.g, c.b, 0.22f}, {});
+    layer("-outline", outline, true, c, {{{10, 1.f}, {16, 2.f}}, 1});
+    layer("-line-halo", line, true, Color::hex(0xffffff, 0.85f), {{{10, 3.5f}, {16, 5.5f}}, 1});
+    layer("-line", line, true, c, {{{10, 1.5f}, {16, 3.f}}, 1});
+    layer("-point-ring", point, true, Color::hex(0xffffff), {{{10, 7.f}, {16, 11.f}}, 1});
+    layer("-point", point, true, c, {{{10, 5.f}, {16, 8.f}}, 1});
+  }
+  return s;
+}
+
+}  // namespace
+
+const Style& overlayStyle() {
+  static const Style s = makeOverlay();
   return s;
 }
 

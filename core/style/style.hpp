@@ -30,7 +30,7 @@ struct ZoomCurve {
 };
 
 // Layer toggles shown in the UI.
-enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Admin, Transit, Ioc, Pois, Count };
+enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Admin, Transit, Ioc, Pois, Overlay, Count };
 const char* groupName(Group g);
 
 // Which features of a tile go into one bucket, and how they are tessellated.
@@ -43,6 +43,9 @@ struct Bucket {
   uint8_t flagsNone = 0;     // none of these may be set
   int minTileZoom = 0;       // not built for tiles below this zoom
   tess::LineStyle line;      // for Line / Outline
+  // Keep, per vertex, the slot of the feature's id (scene::FeatureSlots), so a layer can take
+  // its colour per feature from live state (Layer::featureState).
+  bool featureSlots = false;
   bool matches(const fb::Feature& f) const;
 };
 
@@ -55,6 +58,9 @@ struct Layer {
   ZoomCurve width;  // lines: CSS pixels; points: the disc's diameter
   ZoomCurve opacity;
   double minZoom = 0, maxZoom = 24;
+  // Lines only: the colour comes per feature from the renderer's feature-state table (live
+  // traffic); `color` is then ignored and features without state are not drawn.
+  bool featureState = false;
 };
 
 struct Style {
@@ -65,5 +71,11 @@ struct Style {
 
 // The default citymap look (light, OSM-Carto-like palette tuned for a city centre).
 const Style& defaultStyle();
+
+// Overlays (a developer's own GIS file, docs/OVERLAY.md): the tile layer "overlay", drawn above
+// the map; the feature kind (the file's layer index, 0..7) picks one of kOverlayColors.
+const Style& overlayStyle();
+inline constexpr uint32_t kOverlayColors[8] = {0xe6007e, 0x0072b2, 0xd55e00, 0x009e73,
+                                               0x6a3d9a, 0xb15928, 0x1f78b4, 0x33a02c};
 
 }  // namespace citymap::style

@@ -19,6 +19,8 @@ inline constexpr std::string_view kPois = "pois";
 inline constexpr std::string_view kAdmin = "admin";      // administrative units (polygons) and boundaries
 inline constexpr std::string_view kTransit = "transit";  // bus routes (lines) and stops (points)
 inline constexpr std::string_view kIoc = "ioc";          // IOC assets: monitoring stations, shelters, hazard sites
+inline constexpr std::string_view kRoadLabels = "road_labels";  // named streets, road pieces merged, for labels
+inline constexpr std::string_view kOverlay = "overlay";  // a developer's own file opened as an overlay (docs/OVERLAY.md)
 }  // namespace layer
 
 enum class WaterKind : uint8_t { Water = 0, River = 1, Basin = 2, Wetland = 3 };

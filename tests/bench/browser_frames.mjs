@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // citymap browser frame-time benchmark: time-to-idle, a scripted pan-and-zoom path driven by
 // requestAnimationFrame, frame statistics, and the gzipped download size of the site's wasm + js.
+// With --feed-rate N the same path runs twice: without live feeds, then with the simulator's
+// load mode streaming N traffic updates per second through the broker into the page.
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -9,6 +11,7 @@ import {
   launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, num, UsageError,
   isInterrupted, runCli,
 } from '../e2e/lib/browser.mjs';
+import { readBrokerEnv, startSim, stopSim, waitForFeed } from '../e2e/lib/feeds.mjs';
 
 const NAME = 'browser_frames';
 
@@ -31,7 +34,9 @@ path (zoom 13.5..17 around lng 108.2145 lat 16.06) with window.citymap.jumpTo fr
 requestAnimationFrame for --duration seconds. Reports presented frames (rAF callbacks), fps,
 median/p95 frame interval, the client's CPU frame times (window.citymap.frameTimes()) when
 available, the time to settle after the path, and the gzip -9 size of the site's .wasm + .js.
-JSON goes to stdout (and --json FILE), a one-line summary to stderr.
+JSON goes to stdout (and --json FILE), a one-line summary to stderr. The page loads with
+feed=off (no live feeds) unless --feed-rate is given: then a second run of the same path has
+citymap-feedsim --only traffic --traffic-rate N streaming into the page (report: withFeed).
 
 options:
   --url URL              page to load (with --root it may be relative; default "${DEFAULT_QUERY}")
@@ -43,6 +48,11 @@ options:
   --dpr N                device scale factor (default 1)
   --timeout MS           time allowed to reach idle (initially and after the path; default 120000)
   --allow-errors         exit 0 even if the page reported console/page/request errors
+live feeds (all four needed for the second run):
+  --feed-rate N          traffic updates per second for the second run (e.g. 5000)
+  --broker-dir DIR       a running broker's folder (tools/broker/start.sh; its broker.env)
+  --feedsim BIN          the citymap-feedsim binary
+  --data-dir DIR         the Da Nang data folder (the simulator's road segments)
   -h, --help             show this help
 
 exit status: 0 measured, 1 failure (not idle in time, no jumpTo, page errors), 2 usage error.`;
@@ -61,6 +71,10 @@ function parse(argv) {
       dpr: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '120000' },
       'allow-errors': { type: 'boolean', default: false },
+      'feed-rate': { type: 'string' },
+      'broker-dir': { type: 'string' },
+      feedsim: { type: 'string' },
+      'data-dir': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -68,7 +82,15 @@ function parse(argv) {
   });
   if (values.help) return { help: true };
   if (!values.url && !values.root) throw new UsageError('--url (or --root) is required');
+  const feedRate = values['feed-rate'] === undefined ? 0 : num(values['feed-rate'], 'feed-rate', { min: 1, max: 100000 });
+  if (feedRate && !(values['broker-dir'] && values.feedsim && values['data-dir'])) {
+    throw new UsageError('--feed-rate needs --broker-dir, --feedsim and --data-dir');
+  }
   return {
+    feedRate,
+    brokerDir: values['broker-dir'],
+    feedsim: values.feedsim,
+    dataDir: values['data-dir'],
     url: values.url ?? (values.root ? DEFAULT_QUERY : undefined),
     root: values.root,
     mounts: values.mount,
@@ -182,25 +204,146 @@ async function downloadSizes(page, pageUrl) {
   };
 }
 
-async function run(o) {
-  const url = await resolveUrl(o);
-  const { page, browserVersion } = await launch({ width: o.width, height: o.height, dpr: o.dpr });
+function withFeedParam(url, value) {
+  const u = new URL(url);
+  u.searchParams.set('feed', value);
+  return u.href;
+}
+
+/**
+ * One measurement in a fresh browser: load `url`, wait for idle (and, with `startFeed`, start
+ * the stream then and wait until it flows: a streaming feed keeps drawing, so the map is not
+ * idle any more), drive the path, settle. Returns {report, problems, failure?}.
+ */
+async function measure(o, url, { startFeed = null } = {}) {
+  const feed = !!startFeed;
+  const { context, page, browserVersion } = await launch({ width: o.width, height: o.height, dpr: o.dpr });
   const problems = collectProblems(page);
   await page.addInitScript(installRecorder);
   const renderer = await webglRenderer(page).catch(() => null);
   const report = {
-    tool: 'citymap-browser-frames',
-    date: new Date().toISOString(),
     url,
     viewport: { width: o.width, height: o.height, dpr: o.dpr },
     chromium: browserVersion,
     webglRenderer: renderer,
-    ok: false,
   };
+  try {
+    let resp;
+    try {
+      resp = await page.goto(url, { waitUntil: 'load', timeout: o.timeout });
+    } catch (e) {
+      if (isInterrupted()) return { report, problems, failure: 'interrupted' };
+      return { report, problems, failure: `navigation: ${e.message.split('\n')[0]}` };
+    }
+    if (resp && !resp.ok()) return { report, problems, failure: `HTTP ${resp.status()} for ${url}` };
+    try {
+      await waitForIdle(page, { timeout: o.timeout, problems, failOnErrors: false });
+    } catch (e) {
+      return { report, problems, failure: `initial load: ${e.message}` };
+    }
+    const rec = await page.evaluate(() => ({ ...window.__citymapBench }));
+    report.timeToReadyMs = rec.readyAt === null ? null : Math.round(rec.readyAt);
+    report.timeToIdleMs = rec.idleSince === null ? null : Math.round(rec.idleSince);
+    report.timeToFirstIdleMs = rec.idleFirst === null ? null : Math.round(rec.idleFirst);
+    report.canvas = await canvasInfo(page);
+
+    if (!(await page.evaluate(() => typeof window.citymap?.jumpTo === 'function'))) {
+      return { report, problems, failure: 'window.citymap.jumpTo is not a function' };
+    }
+    const feedState = () => page.evaluate(() => {
+      const f = window.citymap.state.feed;
+      return f ? { received: f.received, accepted: f.accepted, dropped: f.dropped, state: f.connection.state, t: performance.now() } : null;
+    });
+    if (feed) {
+      // Connected, and the stream is flowing (a second of it before the path starts).
+      await startFeed();
+      try {
+        await waitForFeed(page, (f) => f.connection.state === 'connected' && f.received > 0,
+          { what: 'the feed streaming', timeout: o.timeout, problems });
+      } catch (e) {
+        return { report, problems, failure: e.message };
+      }
+      await page.waitForTimeout(1000);
+    }
+    const feed0 = feed ? await feedState() : null;
+    const startFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
+    const drive = await page.evaluate(drivePath, { waypoints: WAYPOINTS, durationMs: o.durationMs });
+    const endFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
+    const feed1 = feed ? await feedState() : null;
+    const cpu = await page.evaluate(() => {
+      const f = window.citymap.frameTimes;
+      if (typeof f !== 'function') return null;
+      const a = f.call(window.citymap);
+      return Array.isArray(a) || ArrayBuffer.isView(a) ? Array.from(a, Number) : null;
+    });
+
+    const intervals = [];
+    for (let i = 1; i < drive.stamps.length; i++) intervals.push(drive.stamps[i] - drive.stamps[i - 1]);
+    const spanMs = drive.stamps.length > 1 ? drive.stamps[drive.stamps.length - 1] - drive.stamps[0] : 0;
+    const frames = intervals.length; // frames presented during the path
+    report.path = { durationMs: o.durationMs, waypoints: WAYPOINTS.length, jumpToErrors: drive.errors };
+    report.frames = frames;
+    report.fps = spanMs > 0 ? Math.round((frames / spanMs) * 1000 * 100) / 100 : null;
+    report.frameIntervalMs = stats(intervals);
+    report.clientFramesDrawn = startFrames !== null && endFrames !== null ? endFrames - startFrames : null;
+    // frameTimes() holds the last frames: keep at most as many as were drawn during the path.
+    const nCpu = Math.min(cpu ? cpu.length : 0, report.clientFramesDrawn ?? frames);
+    report.cpuFrameMs = cpu && nCpu > 0 ? stats(cpu.slice(cpu.length - nCpu)) : null;
+    if (feed0 && feed1) {
+      const s = (feed1.t - feed0.t) / 1000;
+      report.feed = {
+        state: feed1.state,
+        receivedDuringPath: feed1.received - feed0.received,
+        receivedPerSecond: Math.round((feed1.received - feed0.received) / s),
+        acceptedPerSecond: Math.round((feed1.accepted - feed0.accepted) / s),
+        droppedDuringPath: feed1.dropped - feed0.dropped,
+      };
+    }
+
+    // Settle: time from the end of the path until the view is complete again (a streaming
+    // feed keeps asking for frames, so the map may never be idle then: not measured).
+    if (!feed) {
+      try {
+        await waitForIdle(page, { timeout: o.timeout, problems, failOnErrors: false });
+        const r2 = await page.evaluate(() => ({ ...window.__citymapBench }));
+        report.settleMs = r2.idleSince === null ? null : Math.max(0, Math.round(r2.idleSince - drive.pathEnd));
+      } catch (e) {
+        report.settleMs = null;
+        report.settleError = e.message;
+      }
+      report.download = await downloadSizes(page, url);
+    }
+    if (drive.errors.length) return { report, problems, failure: `jumpTo threw: ${drive.errors[0]}` };
+    return { report, problems };
+  } finally {
+    await context.close().catch(() => {});
+  }
+}
+
+function summary(label, r) {
+  const kib = (b) => (b / 1024).toFixed(1);
+  const fi = r.frameIntervalMs;
+  const cf = r.cpuFrameMs;
+  return (
+    `${NAME}${label}: ${r.fps ?? '?'} fps (${r.frames} frames), ` +
+    `frame interval median ${fi ? fi.median.toFixed(1) : '?'} ms p95 ${fi ? fi.p95.toFixed(1) : '?'} ms, ` +
+    `cpu frame ${cf ? `median ${cf.median.toFixed(2)} ms p95 ${cf.p95.toFixed(2)} ms` : 'n/a'}` +
+    (r.feed ? `, feed ${r.feed.receivedPerSecond} msg/s received (${r.feed.droppedDuringPath} dropped)` : '') +
+    (r.timeToIdleMs !== undefined && !r.feed ? `, time-to-idle ${r.timeToIdleMs ?? '?'} ms` : '') +
+    (r.settleMs !== undefined ? `, settle ${r.settleMs ?? '?'} ms` : '') +
+    (r.download ? `, wasm+js ${kib(r.download.gzipBytes)} KiB gzip (${kib(r.download.bytes)} KiB raw, ${r.download.files.length} files)` : '') +
+    '\n'
+  );
+}
+
+async function run(o) {
+  const url = withFeedParam(await resolveUrl(o), 'off');
+  const report = { tool: 'citymap-browser-frames', date: new Date().toISOString(), url, ok: false };
+  const errors = [];
   const finish = (code, msg) => {
     if (msg) report.failure = msg;
-    report.errors = problems.errors.slice(0, 50);
-    report.errorCount = problems.errors.length;
+    report.errors = errors.slice(0, 50);
+    report.errorCount = errors.length;
     const text = JSON.stringify(report, null, 2);
     process.stdout.write(text + '\n');
     if (o.json) {
@@ -211,82 +354,48 @@ async function run(o) {
     return code;
   };
 
-  let resp;
-  try {
-    resp = await page.goto(url, { waitUntil: 'load', timeout: o.timeout });
-  } catch (e) {
-    if (isInterrupted()) return 1;
-    return finish(1, `navigation: ${e.message.split('\n')[0]}`);
-  }
-  if (resp && !resp.ok()) return finish(1, `HTTP ${resp.status()} for ${url}`);
-  try {
-    await waitForIdle(page, { timeout: o.timeout, problems, failOnErrors: false });
-  } catch (e) {
-    return finish(1, `initial load: ${e.message}`);
-  }
-  const rec = await page.evaluate(() => ({ ...window.__citymapBench }));
-  report.timeToReadyMs = rec.readyAt === null ? null : Math.round(rec.readyAt);
-  report.timeToIdleMs = rec.idleSince === null ? null : Math.round(rec.idleSince);
-  report.timeToFirstIdleMs = rec.idleFirst === null ? null : Math.round(rec.idleFirst);
-  report.canvas = await canvasInfo(page);
+  const base = await measure(o, url);
+  errors.push(...base.problems.errors);
+  Object.assign(report, base.report);
+  if (base.failure) return finish(1, base.failure);
+  process.stderr.write(summary(o.feedRate ? ' (no feed)' : '', base.report));
 
-  if (!(await page.evaluate(() => typeof window.citymap?.jumpTo === 'function'))) {
-    return finish(1, 'window.citymap.jumpTo is not a function');
+  if (o.feedRate) {
+    const env = readBrokerEnv(o.brokerDir);
+    const budgetS = Math.ceil((o.timeout * 2 + o.durationMs) / 1000) + 60;
+    let sim = null;
+    const startFeed = async () => {
+      sim = await startSim({
+        bin: o.feedsim, dataDir: o.dataDir, env, duration: budgetS,
+        args: ['--only', 'traffic', '--traffic-rate', String(o.feedRate), '--quiet'],
+      });
+    };
+    let withFeed;
+    try {
+      withFeed = await measure(o, withFeedParam(url, env.wsUrl), { startFeed });
+    } finally {
+      if (sim) await stopSim(sim.child);
+    }
+    errors.push(...withFeed.problems.errors);
+    report.withFeed = { rate: o.feedRate, ...withFeed.report };
+    if (withFeed.failure) return finish(1, `with feed: ${withFeed.failure}`);
+    process.stderr.write(summary(` (${o.feedRate} updates/s)`, withFeed.report));
+    const b = base.report, f = withFeed.report;
+    report.feedImpact = {
+      fps: [b.fps, f.fps],
+      frameIntervalMedianMs: [b.frameIntervalMs?.median, f.frameIntervalMs?.median],
+      frameIntervalP95Ms: [b.frameIntervalMs?.p95, f.frameIntervalMs?.p95],
+      cpuFrameMedianMs: [b.cpuFrameMs?.median, f.cpuFrameMs?.median],
+      cpuFrameP95Ms: [b.cpuFrameMs?.p95, f.cpuFrameMs?.p95],
+    };
   }
-  const startFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
-  const drive = await page.evaluate(drivePath, { waypoints: WAYPOINTS, durationMs: o.durationMs });
-  const endFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
-  const cpu = await page.evaluate(() => {
-    const f = window.citymap.frameTimes;
-    if (typeof f !== 'function') return null;
-    const a = f.call(window.citymap);
-    return Array.isArray(a) || ArrayBuffer.isView(a) ? Array.from(a, Number) : null;
-  });
-
-  const intervals = [];
-  for (let i = 1; i < drive.stamps.length; i++) intervals.push(drive.stamps[i] - drive.stamps[i - 1]);
-  const spanMs = drive.stamps.length > 1 ? drive.stamps[drive.stamps.length - 1] - drive.stamps[0] : 0;
-  const frames = intervals.length; // frames presented during the path
-  report.path = { durationMs: o.durationMs, waypoints: WAYPOINTS, jumpToErrors: drive.errors };
-  report.frames = frames;
-  report.fps = spanMs > 0 ? Math.round((frames / spanMs) * 1000 * 100) / 100 : null;
-  report.frameIntervalMs = stats(intervals);
-  report.clientFramesDrawn = startFrames !== null && endFrames !== null ? endFrames - startFrames : null;
-  // frameTimes() holds the last frames: keep at most as many as were drawn during the path.
-  const nCpu = Math.min(cpu ? cpu.length : 0, report.clientFramesDrawn ?? frames);
-  report.cpuFrameMs = cpu && nCpu > 0 ? stats(cpu.slice(cpu.length - nCpu)) : null;
-
-  // Settle: time from the end of the path until the view is complete again.
-  try {
-    await waitForIdle(page, { timeout: o.timeout, problems, failOnErrors: false });
-    const r2 = await page.evaluate(() => ({ ...window.__citymapBench }));
-    report.settleMs = r2.idleSince === null ? null : Math.max(0, Math.round(r2.idleSince - drive.pathEnd));
-  } catch (e) {
-    report.settleMs = null;
-    report.settleError = e.message;
-  }
-
-  report.download = await downloadSizes(page, url);
   report.ok = true;
-
-  const kib = (b) => (b / 1024).toFixed(1);
-  const fi = report.frameIntervalMs;
-  const cf = report.cpuFrameMs;
-  process.stderr.write(
-    `${NAME}: ${report.fps ?? '?'} fps (${frames} frames in ${(spanMs / 1000).toFixed(1)} s), ` +
-      `frame interval median ${fi ? fi.median.toFixed(1) : '?'} ms p95 ${fi ? fi.p95.toFixed(1) : '?'} ms, ` +
-      `cpu frame ${cf ? `median ${cf.median.toFixed(2)} ms p95 ${cf.p95.toFixed(2)} ms` : 'n/a'}, ` +
-      `time-to-idle ${report.timeToIdleMs ?? '?'} ms, settle ${report.settleMs ?? '?'} ms, ` +
-      `wasm+js ${kib(report.download.gzipBytes)} KiB gzip (${kib(report.download.bytes)} KiB raw, ${report.download.files.length} files)` +
-      `${problems.errors.length ? `, ${problems.errors.length} page error(s)` : ''}\n`,
-  );
-  if (drive.errors.length) return finish(1, `jumpTo threw: ${drive.errors[0]}`);
-  if (problems.errors.length && !o.allowErrors) {
-    return finish(1, `${problems.errors.length} console/page/request error(s), first: ${problems.errors[0].split('\n')[0]}`);
+  if (errors.length && !o.allowErrors) {
+    return finish(1, `${errors.length} console/page/request error(s), first: ${errors[0].split('\n')[0]}`);
   }
   return finish(0);
 }
 
-runCli({ name: NAME, usage: USAGE, parse, run, budgetMs: (o) => o.timeout * 2 + o.durationMs + 180000 }).then(
+runCli({ name: NAME, usage: USAGE, parse, run, budgetMs: (o) => (o.feedRate ? 2 : 1) * (o.timeout * 2 + o.durationMs + 180000) }).then(
   (code) => process.exit(code),
 );

@@ -22,7 +22,7 @@ const W = 640, H = 480;
 test('drag pans and the wheel zooms around the cursor', { skip: missing && 'site or fixtures not built' }, async () => {
   try {
     const url = await resolveUrl({
-      url: '?tiles=/fixtures/basic/&ui=0&lng=108.21&lat=16.06&zoom=15',
+      url: '?tiles=/fixtures/basic/&ui=0&feed=off&lng=108.21&lat=16.06&zoom=15',
       root: site,
       mounts: [`/fixtures=${fixtures}`],
     });

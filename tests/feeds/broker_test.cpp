@@ -32,45 +32,15 @@
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
 #include "feedsim/mqtt_client.hpp"
+#include "broker_support.hpp"
 
 namespace citymap::feeds {
 namespace {
 
 using namespace std::chrono_literals;
+using namespace citymap::feeds::feedtest;
 using feedsim::MqttClient;
 using feedsim::MqttOptions;
-
-int64_t wallMs() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-struct Broker {
-  std::string dir, host;
-  int port = 0, wsPort = 0;
-  std::string user, password;
-};
-
-Broker broker() {
-  Broker b;
-  const char* dir = std::getenv("CITYMAP_BROKER_DIR");
-  if (!dir) return b;
-  b.dir = dir;
-  std::ifstream env(b.dir + "/broker.env");
-  std::string line;
-  std::map<std::string, std::string> kv;
-  while (std::getline(env, line))
-    if (auto eq = line.find('='); eq != std::string::npos) kv[line.substr(0, eq)] = line.substr(eq + 1);
-  b.host = kv["MQTT_HOST"];
-  b.port = std::atoi(kv["MQTT_PORT"].c_str());
-  b.wsPort = std::atoi(kv["MQTT_WS_PORT"].c_str());
-  b.user = kv["MQTT_USER"];
-  std::ifstream pw(kv["MQTT_PASSWORD_FILE"]);
-  std::getline(pw, b.password);
-  return b;
-}
-
-bool haveData() { return std::filesystem::exists(std::string(CITYMAP_DATA_DIR) + "/ioc/storm_shelters.geojson"); }
 
 // An MQTT subscriber on libmosquitto that resubscribes after every reconnect and keeps what it
 // receives.
@@ -131,47 +101,13 @@ class Subscriber {
   std::atomic<int> connects_{0}, subscribed_{0};
 };
 
-// Runs a program, waits for it (killing it after timeoutS); returns its exit status.
-int runProgram(const std::vector<std::string>& args, const std::string& stderrFile, int timeoutS,
-               const std::vector<std::string>& env = {}) {
-  const pid_t pid = fork();
-  if (pid == 0) {
-    if (!stderrFile.empty()) {
-      if (!std::freopen(stderrFile.c_str(), "w", stderr)) _exit(126);
-    }
-    for (const std::string& e : env) putenv(const_cast<char*>(e.c_str()));
-    std::vector<char*> argv;
-    for (const std::string& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  int status = 0;
-  for (int i = 0; i < timeoutS * 10; ++i) {
-    if (waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    std::this_thread::sleep_for(100ms);
-  }
-  kill(pid, SIGKILL);
-  waitpid(pid, &status, 0);
-  return -2;
-}
-
-std::string readFile(const std::string& path) {
-  std::ifstream in(path);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 class BrokerTest : public ::testing::Test {
  protected:
   void SetUp() override {
     b_ = broker();
     if (b_.dir.empty() || b_.port == 0) GTEST_SKIP() << "no broker: run through ctest (fixture feeds_broker)";
   }
-  std::vector<std::string> feedsim(const std::vector<std::string>& extra) const {
-    std::vector<std::string> a = {CITYMAP_FEEDSIM, "--data-dir", CITYMAP_DATA_DIR, "--broker-env", b_.dir + "/broker.env"};
-    a.insert(a.end(), extra.begin(), extra.end());
-    return a;
-  }
+  std::vector<std::string> feedsim(const std::vector<std::string>& extra) const { return feedsimArgs(b_, extra); }
   Broker b_;
 };
 

@@ -1,8 +1,9 @@
 // Unit tests of the data pipeline's pieces: the layer configuration, kind names, Unicode
 // normalisation, field parsing, configured ids, CRS handling (VN-2000 via ogr2ogr at test time),
-// road merging, the search index and the feature encoder.
+// road labels (merged streets), the search index and the feature encoder.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -52,6 +53,10 @@ TEST(KindNames, MatchKindsHpp) {
   EXPECT_EQ(kindName(Layer::Transit, 0), "BusRoute");
   EXPECT_EQ(kindName(Layer::Transit, 9), "");
   EXPECT_EQ(layerFromName("ioc"), Layer::Ioc);
+  EXPECT_EQ(layerFromName("road_labels"), Layer::RoadLabels);
+  EXPECT_EQ(layerFromName("overlay"), Layer::Overlay);
+  EXPECT_EQ(kindName(Layer::RoadLabels, uint8_t(tile::RoadKind::Primary)), "Primary");
+  EXPECT_EQ(kindNames(Layer::Overlay).size(), 8u);
   EXPECT_FALSE(layerFromName("IOC"));
 }
 
@@ -187,6 +192,10 @@ TEST_F(ConfigTest, StructuralErrors) {
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "layer": "pois"}]})", "not both");
   expectError(R"({"sources": [{"path": "a.geojson", "layer": "busses", "kind": "BusStop"}]})",
               "unknown layer \"busses\" (one of: water, landuse, roads, railways, buildings, pois, admin, transit, ioc)");
+  expectError(R"({"sources": [{"path": "a.geojson", "layer": "road_labels", "kind": "Primary"}]})",
+              "layer \"road_labels\" is made from the roads layer (see \"merge_roads\")");
+  expectError(R"({"sources": [{"path": "a.geojson", "layer": "overlay", "kind": "Layer0"}]})",
+              "layer \"overlay\" is not written by sources");
   expectError(R"({"sources": [{"path": "a.geojson", "layer": "admin", "kind": "Ward"}]})",
               "sources[0] (a.geojson).kind: unknown kind \"Ward\" for layer admin (one of: City2025, Ward2025");
   expectError(R"({"sources": [{"path": "a.geojson", "layer": "ioc", "kind": {"field": "k", "map": {"a": "Tower"}}}]})",
@@ -563,7 +572,7 @@ TEST_F(Vn2000, OverrideCrsReplacesADeclaredOne) {
   expectSamePlaces(spec);
 }
 
-// ---- road merging ---------------------------------------------------------------------------------
+// ---- road labels (merged streets) ---------------------------------------------------------------------------------
 
 Feature road(uint64_t id, std::string name, std::vector<geo::WorldPoint> pts, uint8_t flags = 0,
              uint8_t kind = uint8_t(tile::RoadKind::Secondary)) {
@@ -589,13 +598,17 @@ XY xy(const Path& p) {
   return out;
 }
 
-const Feature* withId(const std::vector<Feature>& fs, uint64_t id) {
+const Feature* withId(const std::vector<Feature>& fs, uint64_t id, Layer layer = Layer::RoadLabels) {
   for (const Feature& f : fs)
-    if (f.id == id) return &f;
+    if (f.id == id && f.layer == layer) return &f;
   return nullptr;
 }
 
-TEST(MergeRoads, ChainsPiecesSharingEndPoints) {
+size_t countIn(const std::vector<Feature>& fs, Layer layer) {
+  return size_t(std::count_if(fs.begin(), fs.end(), [&](const Feature& f) { return f.layer == layer; }));
+}
+
+TEST(RoadLabels, ChainsPiecesSharingEndPoints) {
   std::vector<Feature> fs;
   fs.push_back(road(30, "A", {{0, 0}, {1, 0}}));
   fs.push_back(road(20, "A", {{1, 0}, {2, 0}}));
@@ -608,11 +621,20 @@ TEST(MergeRoads, ChainsPiecesSharingEndPoints) {
   Feature water = road(80, "A", {{6, 4}, {7, 4}});
   water.layer = Layer::Water;
   fs.push_back(water);
-  const MergeStats stats = mergeRoads(fs);
+  const std::vector<Feature> before = fs;
+  const MergeStats stats = addRoadLabels(fs);
   EXPECT_EQ(stats.pieces, 7u);  // named roads
   EXPECT_EQ(stats.merged, 5u);
   EXPECT_EQ(stats.groups, 1u);
-  ASSERT_EQ(fs.size(), 6u);
+  // The roads (and everything else) are untouched, each piece with its own id; the labels follow.
+  ASSERT_EQ(fs.size(), before.size() + 5);
+  for (size_t i = 0; i < before.size(); ++i) {
+    EXPECT_EQ(fs[i].id, before[i].id);
+    EXPECT_EQ(fs[i].layer, before[i].layer);
+    EXPECT_EQ(xy(fs[i].geom.parts[0]), xy(before[i].geom.parts[0]));
+  }
+  EXPECT_EQ(countIn(fs, Layer::Roads), 7u);
+  EXPECT_EQ(countIn(fs, Layer::RoadLabels), 5u);
   const Feature* a = withId(fs, 20);  // the lowest id of the group
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(withId(fs, 30), nullptr);
@@ -623,19 +645,43 @@ TEST(MergeRoads, ChainsPiecesSharingEndPoints) {
   // One line through all pieces (in either direction).
   const bool forward = line.front().x == 0;
   for (size_t i = 0; i < 4; ++i) EXPECT_EQ(line[forward ? i : 3 - i].x, double(i));
+  EXPECT_EQ(a->name, "A");
   EXPECT_EQ(a->nameEn, "A street");
-  EXPECT_EQ(a->seq, 0u + fs.front().seq);  // the earliest read position
+  EXPECT_EQ(a->kind, uint8_t(tile::RoadKind::Secondary));
+  EXPECT_EQ(a->seq, before.front().seq);  // the earliest read position
   EXPECT_EQ(a->bbox.maxx, 3);
+  EXPECT_EQ(a->minZoom, kRoadLabelMinZoom);
+  // Streets of one piece are labels too, with their flags; the water line is not.
   EXPECT_NE(withId(fs, 50), nullptr);
   EXPECT_NE(withId(fs, 60), nullptr);
-  EXPECT_NE(withId(fs, 70), nullptr);
+  ASSERT_NE(withId(fs, 70), nullptr);
+  EXPECT_EQ(withId(fs, 70)->flags, tile::kFlagBridge);
   EXPECT_NE(withId(fs, 71), nullptr);
-  EXPECT_NE(withId(fs, 80), nullptr);
-  // Read order is kept.
-  for (size_t i = 1; i < fs.size(); ++i) EXPECT_LT(fs[i - 1].seq, fs[i].seq);
+  EXPECT_EQ(withId(fs, 80), nullptr);
+  // Labels in read order.
+  for (size_t i = before.size() + 1; i < fs.size(); ++i) EXPECT_LT(fs[i - 1].seq, fs[i].seq);
 }
 
-TEST(MergeRoads, OnewayDirectionAndForks) {
+TEST(RoadLabels, MinimumZoom) {
+  std::vector<Feature> fs;
+  fs.push_back(road(1, "Main", {{0, 0}, {1, 0}}));  // written at every zoom
+  fs.push_back(road(2, "Lane", {{0, 1}, {1, 1}}, 0, uint8_t(tile::RoadKind::Service)));
+  fs.back().minZoom = 14;  // as minor roads are
+  fs.push_back(road(3, "Later", {{0, 2}, {1, 2}}));
+  fs.back().minZoom = 16;
+  addRoadLabels(fs);
+  ASSERT_NE(withId(fs, 1), nullptr);
+  EXPECT_EQ(withId(fs, 1)->minZoom, 13);  // never below z13
+  EXPECT_EQ(withId(fs, 1, Layer::Roads)->minZoom, 0);
+  EXPECT_EQ(withId(fs, 2)->minZoom, 14);  // from the zoom its road class appears
+  EXPECT_EQ(withId(fs, 3)->minZoom, 16);
+  std::vector<Feature> other;
+  other.push_back(road(4, "Main", {{0, 0}, {1, 0}}));
+  addRoadLabels(other, 15);
+  EXPECT_EQ(withId(other, 4)->minZoom, 15);
+}
+
+TEST(RoadLabels, OnewayDirectionAndForks) {
   std::vector<Feature> fs;
   const uint8_t oneway = tile::kFlagOneway;
   fs.push_back(road(1, "O", {{0, 0}, {1, 0}}, oneway));
@@ -644,31 +690,47 @@ TEST(MergeRoads, OnewayDirectionAndForks) {
   fs.push_back(road(10, "F", {{0, 5}, {1, 5}}));
   fs.push_back(road(11, "F", {{1, 5}, {2, 5}}));
   fs.push_back(road(12, "F", {{1, 5}, {1, 6}}));  // three ends at (1, 5): no chaining there
-  mergeRoads(fs);
-  ASSERT_EQ(fs.size(), 2u);
+  addRoadLabels(fs);
+  ASSERT_EQ(countIn(fs, Layer::Roads), 6u);
+  ASSERT_EQ(countIn(fs, Layer::RoadLabels), 2u);
   const Feature* o = withId(fs, 1);
   ASSERT_NE(o, nullptr);
   ASSERT_EQ(o->geom.parts.size(), 2u);
   EXPECT_EQ(xy(o->geom.parts[0]), (XY{{0, 0}, {1, 0}, {2, 0}}));
   EXPECT_EQ(xy(o->geom.parts[1]), (XY{{3, 0}, {2, 0}}));
+  EXPECT_EQ(o->flags, oneway);
   const Feature* f = withId(fs, 10);
   ASSERT_NE(f, nullptr);
   EXPECT_EQ(f->geom.parts.size(), 3u);
 }
 
-TEST(MergeRoads, LoopsAndUnnamedRoads) {
+TEST(RoadLabels, LoopsAndUnnamedRoads) {
   std::vector<Feature> fs;
   fs.push_back(road(1, "R", {{0, 0}, {1, 0}, {1, 1}}));
   fs.push_back(road(2, "R", {{1, 1}, {0, 1}, {0, 0}}));  // closes a ring
   fs.push_back(road(3, "", {{5, 5}, {6, 6}}));
-  fs.push_back(road(4, "", {{6, 6}, {7, 7}}));  // unnamed: never merged
-  const MergeStats stats = mergeRoads(fs);
+  fs.push_back(road(4, "", {{6, 6}, {7, 7}}));  // unnamed: no label
+  const MergeStats stats = addRoadLabels(fs);
   EXPECT_EQ(stats.pieces, 2u);
-  ASSERT_EQ(fs.size(), 3u);
+  ASSERT_EQ(fs.size(), 5u);
+  EXPECT_EQ(countIn(fs, Layer::RoadLabels), 1u);
   const Feature* r = withId(fs, 1);
   ASSERT_NE(r, nullptr);
   ASSERT_EQ(r->geom.parts.size(), 1u);
   EXPECT_EQ(r->geom.parts[0].size(), 5u);  // (0,0) (1,0) (1,1) (0,1) (0,0)
+}
+
+// The search index sees the road pieces, not the labels: the same streets with or without them.
+TEST(RoadLabels, SearchIndexUnchanged) {
+  std::vector<Feature> fs;
+  fs.push_back(road(3, "Lê Duẩn", {{0.80, 0.45}, {0.80001, 0.45}}));
+  fs.push_back(road(2, "Lê Duẩn", {{0.80001, 0.45}, {0.80002, 0.45}}));
+  const std::string plain = searchJson(buildSearchIndex(fs, {}));
+  addRoadLabels(fs);
+  const auto entries = buildSearchIndex(fs, {});
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].id, 2u);  // the lowest id of the street's pieces
+  EXPECT_EQ(searchJson(entries), plain);
 }
 
 // ---- search index ---------------------------------------------------------------------------------

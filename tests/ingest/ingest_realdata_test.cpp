@@ -37,6 +37,11 @@ uint64_t configuredId(std::string_view ns, std::initializer_list<std::string_vie
   return ((h & ((uint64_t(1) << 51) - 1)) << 2) | 3;
 }
 
+nlohmann::json readJson(const fs::path& file) {
+  std::ifstream in(file);
+  return nlohmann::json::parse(in);
+}
+
 // Dragon Bridge (Cầu Rồng) over the Hàn river.
 constexpr geo::LngLat kDragonBridge{108.2275, 16.0612};
 
@@ -151,12 +156,38 @@ TEST_F(DaNangIngest, EveryTileExistsAndDecodes) {
   EXPECT_EQ(listTiles(out_).size(), expected);
   // The configured box, not the admin layers' (Hoàng Sa reaches 112.7 E).
   EXPECT_EQ(b, nlohmann::json({107.7, 15.7, 108.6, 16.4}));
-  EXPECT_EQ(j["layers"], nlohmann::json({"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc"}));
+  EXPECT_EQ(j["layers"],
+            nlohmann::json({"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc", "road_labels"}));
 }
 
-nlohmann::json readJson(const fs::path& file) {
-  std::ifstream in(file);
-  return nlohmann::json::parse(in);
+// The roads layer keeps every way with its own id (live traffic names ways); road_labels holds
+// the streets joined from the named ones, from z13 on.
+TEST_F(DaNangIngest, RoadsKeepEveryWayLabelsJoinStreets) {
+  std::set<uint64_t> roads, labels;
+  for (const fs::path& file : listTiles(out_ / "16")) {
+    auto data = tile::decodeTile(readBytes(file));
+    ASSERT_TRUE(data) << file;
+    if (const fb::Layer* l = data->layer("roads"))
+      for (const fb::Feature* f : *l->features()) roads.insert(f->id());
+    if (const fb::Layer* l = data->layer("road_labels"))
+      for (const fb::Feature* f : *l->features()) {
+        labels.insert(f->id());
+        ASSERT_NE(f->name(), nullptr);
+        EXPECT_FALSE(f->name()->string_view().empty());
+      }
+  }
+  const nlohmann::json report = readJson(tmp_->path() / "report.json");
+  EXPECT_EQ(roads.size(), report["layers"]["roads"]["features"].get<size_t>());
+  EXPECT_EQ(labels.size(), report["layers"]["road_labels"]["features"].get<size_t>());
+  EXPECT_EQ(labels.size(), report["merge"]["features"].get<size_t>());
+  EXPECT_LT(labels.size(), report["merge"]["pieces"].get<size_t>());
+  for (const uint64_t id : labels) EXPECT_TRUE(roads.count(id)) << "label " << id << " is not a road's id";
+  // Both carriageways of the Dragon Bridge (OSM ways 199383481 and 694830396) are roads.
+  EXPECT_TRUE(roads.count(osmId(199383481, 1)));
+  EXPECT_TRUE(roads.count(osmId(694830396, 1)));
+  for (const char* z : {"13", "14", "15", "16"})
+    EXPECT_GT(report["layers"]["road_labels"]["per_zoom"][z].get<uint64_t>(), 0u) << z;
+  EXPECT_EQ(report["layers"]["road_labels"]["per_zoom"]["12"], 0);
 }
 
 // Every configured source and layer was read in full (the counts of the data's README) and

@@ -112,7 +112,7 @@ TEST_F(SyntheticIngest, TilesetJson) {
   EXPECT_EQ(j["center"][2], 14);
   EXPECT_EQ(j["tile_path"], "{z}/{x}/{y}.cmt");
   EXPECT_EQ(j["attribution"], "© OpenStreetMap contributors");
-  EXPECT_EQ(j["layers"], nlohmann::json({"water", "landuse", "roads", "railways", "buildings", "pois"}));
+  EXPECT_EQ(j["layers"], nlohmann::json({"water", "landuse", "roads", "railways", "buildings", "pois", "road_labels"}));
   EXPECT_EQ(j["tiles"].get<size_t>(), listTiles(out_).size());
 }
 
@@ -133,8 +133,8 @@ TEST_F(SyntheticIngest, EveryTileInBoundsExistsAndDecodes) {
 }
 
 TEST_F(SyntheticIngest, FeaturesOrderedByLayerThenId) {
-  const std::vector<std::string> order = {"water", "landuse", "roads", "railways", "buildings",
-                                          "pois",  "admin",   "transit", "ioc"};
+  const std::vector<std::string> order = {"water", "landuse", "roads",   "railways", "buildings",
+                                          "pois",  "admin",   "transit", "ioc",      "road_labels"};
   for (const fs::path& file : listTiles(out_)) {
     auto data = tile::decodeTile(readBytes(file));
     ASSERT_TRUE(data) << file << ": " << data.error();
@@ -560,7 +560,7 @@ TEST_F(ConfiguredIngest, TilesetUsesTheConfiguredBoxAndZooms) {
   EXPECT_EQ(j["bounds"], nlohmann::json({108.2, 16.05, 108.225, 16.07}));
   EXPECT_EQ(j["minzoom"], 12);
   EXPECT_EQ(j["maxzoom"], 16);
-  EXPECT_EQ(j["layers"], nlohmann::json({"roads", "admin", "transit", "ioc"}));
+  EXPECT_EQ(j["layers"], nlohmann::json({"roads", "admin", "transit", "ioc", "road_labels"}));
   // Progress lines (stderr is not a terminal here) and the summary.
   EXPECT_NE(run_.output.find("citymap-ingest: read admin.geojson in "), std::string::npos) << run_.output;
   EXPECT_NE(run_.output.find("citymap-ingest: wrote 40 tiles in "), std::string::npos) << run_.output;
@@ -645,14 +645,25 @@ TEST_F(ConfiguredIngest, NameEnRefHeightColourInTiles) {
   EXPECT_EQ(street->name_en()->string_view(), "Link Street");
 }
 
-TEST_F(ConfiguredIngest, RoadPiecesMergedIntoStreets) {
-  // "Đường Nối": ways 30, 20 and 40 share end points: one feature with the lowest id (20), one
-  // line; the piece far away (50) stays a feature of its own.
+TEST_F(ConfiguredIngest, RoadsKeepEveryWayLabelsJoinStreets) {
+  // "Đường Nối": ways 30, 20 and 40 share end points. The roads layer keeps each way with its own
+  // id (live traffic colours them one by one); road_labels has one feature with the lowest id
+  // (20) and one line through all three; the piece far away (50) is a street of its own.
   const tile::TileData z14 = tileAt({108.2080, 16.0605}, 14);
-  const fb::Feature* street = findFeature(z14, "roads", osmId(20, 1));
+  for (uint64_t way : {20, 30, 40}) {
+    const fb::Feature* piece = findFeature(z14, "roads", osmId(way, 1));
+    ASSERT_NE(piece, nullptr) << way;
+    EXPECT_EQ(piece->part_sizes()->size(), 1u) << way;
+    EXPECT_EQ(partPoints(*piece, 0).size(), 2u) << way;
+  }
+  const fb::Feature* street = findFeature(z14, "road_labels", osmId(20, 1));
   ASSERT_NE(street, nullptr);
-  EXPECT_EQ(findFeature(z14, "roads", osmId(30, 1)), nullptr);
-  EXPECT_EQ(findFeature(z14, "roads", osmId(40, 1)), nullptr);
+  EXPECT_EQ(findFeature(z14, "road_labels", osmId(30, 1)), nullptr);
+  EXPECT_EQ(findFeature(z14, "road_labels", osmId(40, 1)), nullptr);
+  EXPECT_EQ(street->name()->string_view(), "Đường Nối");
+  EXPECT_EQ(street->kind(), findFeature(z14, "roads", osmId(20, 1))->kind());
+  ASSERT_NE(street->name_en(), nullptr);
+  EXPECT_EQ(street->name_en()->string_view(), "Link Street");
   ASSERT_EQ(street->part_sizes()->size(), 1u);
   const auto pts = partPoints(*street, 0);
   ASSERT_EQ(pts.size(), 4u);
@@ -660,21 +671,38 @@ TEST_F(ConfiguredIngest, RoadPiecesMergedIntoStreets) {
   const Pt a = tilePos({108.2020, 16.0600}, t), b = tilePos({108.2140, 16.0610}, t);
   EXPECT_TRUE((distance(pts.front(), a) < 1.5 && distance(pts.back(), b) < 1.5) ||
               (distance(pts.front(), b) < 1.5 && distance(pts.back(), a) < 1.5));
+  EXPECT_NE(findFeature(tileAt({108.2215, 16.0520}, 14), "road_labels", osmId(50, 1)), nullptr);
   EXPECT_NE(findFeature(tileAt({108.2215, 16.0520}, 14), "roads", osmId(50, 1)), nullptr);
-  // One-way pieces pointing at each other: one feature, two parts, directions kept.
-  const fb::Feature* oneway = findFeature(tileAt({108.2060, 16.0660}, 16), "roads", osmId(60, 1));
+  // One-way pieces pointing at each other: one label, two parts, directions kept; both ways in roads.
+  const tile::TileData z16 = tileAt({108.2060, 16.0660}, 16);
+  const fb::Feature* oneway = findFeature(z16, "road_labels", osmId(60, 1));
   ASSERT_NE(oneway, nullptr);
   EXPECT_EQ(oneway->part_sizes()->size(), 2u);
   EXPECT_EQ(oneway->flags() & kFlagOneway, kFlagOneway);
-  EXPECT_NE(run_.output.find("roads: 9 named pieces merged into 4 streets (3 joined)"), std::string::npos) << run_.output;
+  EXPECT_NE(findFeature(z16, "roads", osmId(60, 1)), nullptr);
+  EXPECT_NE(findFeature(z16, "roads", osmId(61, 1)), nullptr);
+  // Labels from z13 on; the roads at every zoom.
+  const tile::TileData z12 = tileAt({108.2080, 16.0605}, 12);
+  EXPECT_EQ(z12.layer("road_labels"), nullptr);
+  EXPECT_NE(findFeature(z12, "roads", osmId(30, 1)), nullptr);
+  EXPECT_NE(findFeature(tileAt({108.2080, 16.0605}, 13), "road_labels", osmId(20, 1)), nullptr);
+  EXPECT_NE(run_.output.find("road_labels: 9 named road pieces merged into 4 streets (3 joined)"), std::string::npos)
+      << run_.output;
+  const nlohmann::json report = readJson(tmp_->path() / "report.json");
+  EXPECT_EQ(report["layers"]["road_labels"]["features"], 4);
+  EXPECT_EQ(report["layers"]["road_labels"]["per_zoom"]["12"], 0);
+  EXPECT_EQ(report["layers"]["roads"]["features"], 9);
 
-  // --no-merge keeps the pieces.
+  // --no-merge: the same roads, no road_labels layer.
   TempDir tmp("nomerge");
   const RunResult r = runIngest({"--quiet", "--no-merge", "--out", (tmp / "t").string(), "--config", kConfig});
   ASSERT_EQ(r.exitCode, 0) << r.output;
   const auto plain = loadTile(tmp / "t", tileOf({108.2080, 16.0605}, 14));
   ASSERT_TRUE(plain);
   for (uint64_t way : {20, 30, 40}) EXPECT_NE(findFeature(*plain, "roads", osmId(way, 1)), nullptr) << way;
+  EXPECT_EQ(plain->layer("road_labels"), nullptr);
+  EXPECT_EQ(readJson(tmp / "t" / "tileset.json")["layers"], nlohmann::json({"roads", "admin", "transit", "ioc"}));
+  EXPECT_EQ(readBytes(tmp / "t" / "search.json"), readBytes(out_ / "search.json"));  // same streets
 }
 
 TEST_F(ConfiguredIngest, SearchIndex) {

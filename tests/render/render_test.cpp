@@ -16,6 +16,8 @@
 #include <stb_image_write.h>
 
 #include "app/map_app.hpp"
+#include "feeds/feed_writer.hpp"
+#include "feeds/topic.hpp"
 #include "platform/egl/egl_context.hpp"
 #include "platform/file/file_platform.hpp"
 
@@ -37,6 +39,58 @@ bool loadPng(const std::string& path, Image& out) {
 
 bool savePng(const std::string& path, const Image& img) {
   return stbi_write_png(path.c_str(), img.w, img.h, 4, img.rgba.data(), img.w * 4) != 0;
+}
+
+// Feed messages from the case's JSON: {"kind": "traffic"|"sensor"|"incident"|"bus", ...fields}.
+citymap::Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> feedMessages(const nlohmann::json& list,
+                                                                                      int64_t nowMs) {
+  using namespace citymap::feeds;
+  std::vector<std::pair<std::string, std::vector<uint8_t>>> out;
+  uint64_t sequence = 0;
+  for (const auto& j : list) {
+    FeedMessage m;
+    m.source = "render-test";
+    m.sequence = ++sequence;
+    m.timestampMs = nowMs;
+    m.simulated = true;
+    const std::string kind = j.value("kind", "");
+    const auto lngLat = [](const nlohmann::json& p) { return LngLat{p.at(0).get<double>(), p.at(1).get<double>()}; };
+    if (kind == "traffic") {
+      m.payload = TrafficUpdate{j.at("segment").get<uint64_t>(), j.at("speed").get<float>(), j.at("free_flow").get<float>(),
+                                Congestion(j.at("congestion").get<int>())};
+    } else if (kind == "sensor") {
+      SensorReading r;
+      r.stationId = j.at("id").get<uint64_t>();
+      r.kind = citymap::tile::IocKind::FloodStation;
+      r.position = lngLat(j.at("position"));
+      r.value = j.at("value").get<float>();
+      r.thresholds = j.at("thresholds").get<std::vector<float>>();
+      m.payload = r;
+    } else if (kind == "incident") {
+      Incident in;
+      in.incidentId = j.at("id").get<uint64_t>();
+      in.kind = IncidentKind(j.at("incident").get<int>());
+      in.severity = Severity(j.at("severity").get<int>());
+      in.point = lngLat(j.at("point"));
+      for (const auto& p : j.value("area", nlohmann::json::array())) in.area.push_back(lngLat(p));
+      in.titleVi = in.titleEn = j.value("title", "");
+      in.startMs = nowMs - 60'000;
+      in.expiryMs = nowMs + 3'600'000;
+      for (const auto& id : j.value("segments", nlohmann::json::array())) in.segmentIds.push_back(id.get<uint64_t>());
+      m.payload = in;
+    } else if (kind == "bus") {
+      BusReport b;
+      b.vehicleId = j.at("id").get<uint64_t>();
+      b.route = j.at("route").get<std::string>();
+      b.position = lngLat(j.at("position"));
+      b.bearingDeg = j.at("bearing").get<float>();
+      m.payload = b;
+    } else {
+      return citymap::Error{"unknown feed message kind '" + kind + "'"};
+    }
+    out.emplace_back(feedTopic("danang", m.kind(), m.entityId()), encodeFeedMessage(m));
+  }
+  return out;
 }
 
 int fail(const std::string& message) {
@@ -69,6 +123,12 @@ int main(int argc, char** argv) {
   citymap::app::MapApp app(platform, config);
   app.resize(width, height, 1);
   if (!app.start()) return fail(app.status().error);
+  // Live feed messages (case.json "feed"), stamped with the current time so they are fresh.
+  if (spec.contains("feed")) {
+    auto messages = feedMessages(spec.at("feed"), int64_t(platform.epochMs()));
+    if (!messages) return fail("case.json feed: " + messages.error());
+    for (const auto& [topic, payload] : messages.value()) app.feedMessage(topic, payload);
+  }
   if (!platform.runUntilIdle(app)) return fail("the map never became idle: " + app.status().error);
   if (!app.status().error.empty()) return fail(app.status().error);
   if (app.pyramid()->stats().failed > 0) return fail("tile errors: " + app.pyramid()->stats().lastError);

@@ -1,15 +1,23 @@
 // citymap desktop app: the same core as the browser client in a GLFW window (OpenGL ES 3).
 //   citymap-desktop [--tiles PATH] [--lng X --lat Y --zoom Z] [--size WxH] [--no-ui]
 //                   [--screenshot out.png]   (draw until idle, save the window, exit)
+//                   [--feed mqtt://host:port | off]   (live feeds, docs/FEEDS.md)
+//                   [--overlay FILE]... [--overlay-srs CRS]   (GIS files over the map, docs/OVERLAY.md)
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
 
+#include "desktop_feed.hpp"
+#include "desktop_overlay.hpp"
+#include "ingest/config.hpp"
 #include "platform/glfw/glfw_platform.hpp"
 
 namespace {
@@ -17,10 +25,16 @@ namespace {
 void usage() {
   std::puts(
       "usage: citymap-desktop [--tiles PATH] [--lng X --lat Y] [--zoom Z] [--size WxH] [--no-ui]\n"
-      "                       [--screenshot out.png]\n"
+      "                       [--screenshot out.png] [--overlay FILE]... [--overlay-srs CRS]\n"
       "  --tiles PATH       a .pmtiles archive or a folder with tileset.json\n"
       "                     (default: build/tiles/danang.pmtiles)\n"
-      "  --screenshot PNG   draw until every tile is shown, save the frame, exit");
+      "  --screenshot PNG   draw until every tile is shown, save the frame, exit\n"
+      "  --feed URL|off     live feeds from an MQTT broker, mqtt://host:port (default: the broker of\n"
+      "                     build/broker/broker.env if present, else mqtt://127.0.0.1:1883)\n"
+      "  --overlay FILE     draw any vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, KML,\n"
+      "                     OSM, ...) above the map, reprojected; repeatable. Files dropped onto the\n"
+      "                     window are opened the same way.\n"
+      "  --overlay-srs CRS  the CRS of overlay layers that declare none (EPSG:5899, a PROJ string)");
 }
 
 }  // namespace
@@ -28,7 +42,9 @@ void usage() {
 int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.tilesetUrl = "build/tiles/danang.pmtiles";
-  std::string screenshot;
+  config.uiFontUrl = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";  // fonts-noto-core: Vietnamese glyphs
+  std::string screenshot, feedArg, overlaySrs;
+  std::vector<std::string> overlayFiles;
   int width = 1280, height = 800;
   double lng = NAN, lat = NAN;
   for (int i = 1; i < argc; ++i) {
@@ -42,6 +58,9 @@ int main(int argc, char** argv) {
     else if (a == "--lat") lat = std::atof(argv[++i]);
     else if (a == "--zoom") config.zoom = std::atof(argv[++i]);
     else if (a == "--screenshot") screenshot = argv[++i];
+    else if (a == "--feed") feedArg = argv[++i];
+    else if (a == "--overlay") overlayFiles.emplace_back(argv[++i]);
+    else if (a == "--overlay-srs") overlaySrs = argv[++i];
     else if (a == "--size") {
       if (std::sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 64 || height < 64) {
         std::fprintf(stderr, "citymap-desktop: --size wants WxH, e.g. 1280x800\n");
@@ -50,6 +69,16 @@ int main(int argc, char** argv) {
     } else { std::fprintf(stderr, "citymap-desktop: unknown option %s\n", argv[i]); usage(); return 2; }
   }
   if (lng == lng && lat == lat) config.center = citymap::geo::LngLat{lng, lat};
+  if (!overlaySrs.empty())
+    if (auto ok = citymap::ingest::validateCrs(overlaySrs); !ok) {
+      std::fprintf(stderr, "citymap-desktop: --overlay-srs: %s\n", ok.error().c_str());
+      return 2;
+    }
+  const auto feedBroker = citymap::desktop::feedEndpoint(feedArg);
+  if (!feedBroker) {
+    std::fprintf(stderr, "citymap-desktop: --feed: %s\n", feedBroker.error().c_str());
+    return 2;
+  }
 
   auto platform = citymap::platform::GlfwPlatform::create(width, height, "citymap · Da Nang");
   if (!platform) {
@@ -67,9 +96,39 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "citymap-desktop: %s\n", app.status().error.c_str());
     return 1;
   }
+  // Overlays: the --overlay files now, dropped files when they come.
+  citymap::desktop::DesktopOverlays overlays(app, *platform.value(), overlaySrs);
+  for (const std::string& file : overlayFiles) overlays.open(file);
+  platform.value()->setDropHandler([&overlays](const std::vector<std::string>& paths) {
+    for (const std::string& path : paths) overlays.open(path);
+  });
+  // The live feed: its transport wakes the GLFW loop, whose idle hook hands messages to the app.
+  std::unique_ptr<citymap::desktop::DesktopFeed> feed;
+  if (*feedBroker) {
+    auto f = citymap::desktop::DesktopFeed::start(app, **feedBroker, &citymap::platform::GlfwPlatform::wake);
+    if (!f) {
+      std::fprintf(stderr, "citymap-desktop: --feed: %s\n", f.error().c_str());
+      return 2;
+    }
+    feed = std::move(f).value();
+    platform.value()->setIdleHook([&feed] { feed->pump(); });
+  } else {
+    app.feedConnection({citymap::feeds::ConnectionState::Off, "", "turned off (--feed off)"});
+  }
   if (screenshot.empty()) {
     platform.value()->run();
+    if (feed) feed->logSummary();
     return 0;
+  }
+  if (feed) {
+    // Up to 5 s for the connection and the retained state, then the feed holds still for the shot.
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!feed->settled(1000) && std::chrono::steady_clock::now() < until) {
+      platform.value()->drawUntilIdle(1);
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    platform.value()->setIdleHook({});
+    feed->logSummary();
   }
   const bool idle = platform.value()->drawUntilIdle();
   if (!app.status().error.empty()) {

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -20,6 +21,7 @@
 #include "feedsim/describe.hpp"
 #include "feedsim/mqtt_client.hpp"
 #include "feedsim/simulator.hpp"
+#include "feedsim/traffic_load.hpp"
 
 namespace citymap::feedsim {
 namespace {
@@ -44,6 +46,10 @@ tied to the real Da Nang data in DIR (the folder described by its README.md).
   --only LIST           comma-separated subset of sensors,shelters,incidents,buses,traffic
   --city SLUG           topic city (default danang)
   --source NAME         the messages' source (default feedsim)
+load (benchmarks):
+  --traffic-rate N      instead of the traffic model, publish N traffic updates per second
+                        (QoS 0, retained), cycling over the real road segments with new speeds
+                        on every pass; the other feeds run as usual (--only traffic: none)
 broker:
   --broker-env FILE     read MQTT_HOST, MQTT_PORT, MQTT_USER, MQTT_PASSWORD_FILE from FILE
                         (tools/broker/start.sh writes build/broker/broker.env)
@@ -75,6 +81,7 @@ struct Options {
   bool keepIncidents = false;
   double dryRunS = -1;
   bool quiet = false;
+  double trafficRate = 0;  // load mode: traffic updates per second (0: the model's traffic)
 };
 
 int64_t wallNowMs() {
@@ -189,6 +196,9 @@ Result<Options> parseArgs(int argc, char** argv) {
       if (!(err = number(num)).empty()) return Error{err};
       if (num != 0 && num != 1) return Error{"--qos must be 0 or 1"};
       o.qos = int(num);
+    } else if (a == "--traffic-rate") {
+      if (!(err = number(o.trafficRate)).empty()) return Error{err};
+      if (!(o.trafficRate > 0 && o.trafficRate <= 1e6)) return Error{"--traffic-rate must be in (0, 1000000]"};
     } else if (a == "--keep-incidents") {
       o.keepIncidents = true;
     } else if (a == "--dry-run") {
@@ -241,6 +251,7 @@ Result<SimConfig> makeConfig(const Options& o, int64_t wallStart) {
       else return Error{"--only: unknown feed '" + item + "'"};
     }
   }
+  if (o.trafficRate > 0) c.traffic = false;  // the load generator publishes the traffic
   return c;
 }
 
@@ -262,10 +273,17 @@ int dryRun(const CityData& data, const Options& o) {
   Simulator sim(data, c);
   const int64_t end = c.simStartMs + int64_t(o.dryRunS * 1000);
   std::vector<Outgoing> out;
+  std::optional<TrafficLoad> load;
+  if (o.trafficRate > 0) load.emplace(data, o.city, o.source, o.seed, uint64_t(c.simStartMs) * 1000);
+  uint64_t loadSent = 0;
   for (int64_t t = c.simStartMs;; t = std::min(end, t + 60'000)) {
     out.clear();
     sim.advanceTo(t, out);
     for (const Outgoing& m : out) std::cout << describe(m) << '\n';
+    for (const uint64_t due = load ? uint64_t(double(t - c.simStartMs) * o.trafficRate / 1000) : 0; loadSent < due;
+         ++loadSent)
+      std::cout << describe(load->make(loadSent, c.simStartMs + int64_t(double(loadSent) * 1000 / o.trafficRate)))
+                << '\n';
     if (t >= end) break;
   }
   const SimStats& s = sim.stats();
@@ -302,6 +320,15 @@ int live(const CityData& data, const Options& o) {
             << utcText(config->simStartMs) << ", seed " << o.seed << ", speedup " << o.speedup << ", "
             << data.stations.size() << " stations, " << data.shelters.size() << " shelters, " << data.roads.size()
             << " road segments, " << data.trips.size() << " bus trips -> mqtt://" << mo.host << ":" << mo.port << "\n";
+  // Load mode: traffic updates at a fixed rate, sent in small bursts (every 10 ms); a backlog
+  // of more than a second (a stalled process) is skipped, not sent at once.
+  std::optional<TrafficLoad> load;
+  if (o.trafficRate > 0) {
+    load.emplace(data, o.city, o.source, o.seed, uint64_t(wallStart) * 1000);
+    std::cerr << "citymap-feedsim: load mode, " << o.trafficRate << " traffic updates/s over " << load->segments()
+              << " road segments (QoS 0)\n";
+  }
+  uint64_t loadSent = 0, loadSkipped = 0;
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   std::vector<Outgoing> out;
@@ -328,6 +355,18 @@ int live(const CityData& data, const Options& o) {
         else incidentTopics.insert(m.topic);
       }
     }
+    if (load) {
+      const uint64_t due = uint64_t(double(wall - wallStart) * o.trafficRate / 1000);
+      const uint64_t maxBacklog = uint64_t(o.trafficRate) + 1;
+      if (due > loadSent + maxBacklog) {
+        loadSkipped += due - maxBacklog - loadSent;
+        loadSent = due - maxBacklog;
+      }
+      for (; loadSent < due; ++loadSent) {
+        const Outgoing m = load->make(loadSent, wall);
+        mqtt.publish(m.topic, m.payload, 0, true);
+      }
+    }
     if (!o.quiet && wall - lastLog >= 10'000) {
       const uint64_t n = mqtt.published();
       std::fprintf(stderr,
@@ -338,14 +377,16 @@ int live(const CityData& data, const Options& o) {
       lastLog = wall;
       lastCount = n;
     }
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(load ? 10 : 100));
   }
   if (!o.keepIncidents)
     for (const std::string& t : incidentTopics) mqtt.publish(t, {}, o.qos, true);
   const bool flushed = mqtt.flush(5000);
   std::cerr << "citymap-feedsim: stopped; " << mqtt.published() << " published, " << mqtt.acknowledged()
             << " acknowledged, " << mqtt.failed() << " refused, " << mqtt.reconnects() << " reconnects"
-            << (flushed ? "" : " (not all acknowledged)") << "\n";
+            << (flushed ? "" : " (not all acknowledged)");
+  if (load) std::cerr << "; load: " << loadSent << " traffic updates, " << loadSkipped << " skipped (behind)";
+  std::cerr << "\n";
   return 0;
 }
 
@@ -357,11 +398,16 @@ int run(int argc, char** argv) {
   }
   const Options& o = *options;
   LoadOptions lo;
-  lo.roads = o.only.empty() || o.only.find("traffic") != std::string::npos || o.only.find("incidents") != std::string::npos;
+  lo.roads = o.only.empty() || o.only.find("traffic") != std::string::npos || o.only.find("incidents") != std::string::npos ||
+             o.trafficRate > 0;
   lo.buses = o.only.empty() || o.only.find("buses") != std::string::npos;
   auto data = loadCityData(o.dataDir, lo);
   if (!data) {
     std::cerr << "citymap-feedsim: " << data.error() << "\n";
+    return 1;
+  }
+  if (o.trafficRate > 0 && data->roads.empty()) {
+    std::cerr << "citymap-feedsim: --traffic-rate: the data has no road segments\n";
     return 1;
   }
   return o.dryRunS >= 0 ? dryRun(*data, o) : live(*data, o);

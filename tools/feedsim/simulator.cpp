@@ -59,6 +59,12 @@ bool isMajor(const std::string& highway) {
   return highway == "primary" || highway == "secondary" || highway == "tertiary" || highway == "trunk";
 }
 
+double round1(double v) { return std::round(v * 10) / 10; }
+
+uint64_t textHash(std::string_view s) { return StableId("").add(s).id(); }
+
+}  // namespace
+
 double freeFlowKmh(const std::string& highway) {
   if (highway == "motorway") return 80;
   if (highway == "trunk") return 55;
@@ -77,12 +83,6 @@ feeds::Congestion congestionFor(double factor) {
   if (factor >= 0.25) return feeds::Congestion::Heavy;
   return feeds::Congestion::Standstill;
 }
-
-double round1(double v) { return std::round(v * 10) / 10; }
-
-uint64_t textHash(std::string_view s) { return StableId("").add(s).id(); }
-
-}  // namespace
 
 std::optional<Scenario> parseScenario(std::string_view name) {
   if (name == "normal") return Scenario::Normal;

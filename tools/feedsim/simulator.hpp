@@ -42,6 +42,11 @@ struct SimConfig {
 int64_t localMidnightMs(int64_t utcMs);
 int64_t scenarioStartMs(Scenario s, int64_t dayMs);
 
+// The traffic model's free-flow speed of an OSM highway class, and the congestion level of a
+// speed as a fraction of it.
+double freeFlowKmh(const std::string& highway);
+feeds::Congestion congestionFor(double factor);
+
 struct Outgoing {
   std::string topic;
   std::vector<uint8_t> payload;            // empty: clear the retained message (entity gone)

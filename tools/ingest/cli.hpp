@@ -23,7 +23,7 @@ struct CliOptions {
   std::string dataDir;                          // --data-dir: base of the configuration's paths
   std::string assumeCrs;                        // --assume-crs: CRS of sources that declare none
   std::string report;                           // --report: JSON statistics of the run
-  bool mergeRoads = true;                       // --no-merge turns road merging off
+  bool mergeRoads = true;                       // --no-merge: no road_labels layer
   bool search = true;                           // --no-search: no search.json
 };
 

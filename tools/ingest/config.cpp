@@ -137,9 +137,12 @@ void parseKind(Reader& r, const json& src, const std::string& where, SourceSpec&
   const auto layerText = r.string(src, "layer", where, true);
   if (!layerText) return;
   const auto layer = layerFromName(*layerText);
-  if (!layer) {
-    r.fail(where, "unknown layer \"" + *layerText + "\" (one of: " +
-                      join(std::span<const std::string_view>(kLayerNames.data(), kLayerNames.size())) + ")");
+  if (!layer || size_t(*layer) >= kSourceLayerCount) {
+    const std::string why = layer == Layer::RoadLabels ? " is made from the roads layer (see \"merge_roads\")"
+                            : layer                    ? " is not written by sources"
+                                                       : "";
+    r.fail(where, (layer ? "layer \"" + *layerText + "\"" + why : "unknown layer \"" + *layerText + "\"") + " (one of: " +
+                      join(std::span<const std::string_view>(kLayerNames.data(), kSourceLayerCount)) + ")");
     return;
   }
   spec.kind.layer = *layer;
@@ -282,6 +285,16 @@ SourceSpec SourceSpec::commandLine(const std::string& path) {
   s.path = path;
   s.label = fs::path(path).filename().string();
   s.id.mode = IdRule::Mode::Legacy;
+  return s;
+}
+
+SourceSpec SourceSpec::overlay(const std::string& path) {
+  SourceSpec s = commandLine(path);
+  s.kind.mode = KindRule::Mode::LayerIndex;
+  s.kind.layer = Layer::Overlay;
+  s.minZoom = 0;
+  s.search = false;
+  s.guessNameField = true;
   return s;
 }
 

@@ -23,6 +23,8 @@ struct KindRule {
     OsmTags,   // the OSM-tag classifier (classify.hpp): layer and kind from highway, building, ...
     Constant,  // every feature: `layer`, `constant`
     FieldMap,  // `layer`; the kind from the value of `field` through `map`
+    LayerIndex,  // every feature: `layer`; the kind is the index of its GDAL layer among the
+                 // dataset's layers with geometry, modulo 8 (the desktop's overlays)
   };
   Mode mode = Mode::OsmTags;
   Layer layer = Layer::Pois;
@@ -75,9 +77,15 @@ struct SourceSpec {
   std::string crs;                 // CRS assumed when the source declares none (any PROJ/GDAL text)
   bool overrideCrs = false;        // use `crs` even when the source declares one
   bool search = true;              // add named features to the search index
+  // The name comes from `fields.name` if the layer has that field, else from the first field
+  // that looks like a name (name, ten, title, label, ..., case-insensitive; see nameFieldOf()).
+  bool guessNameField = false;
 
   // A command-line INPUT: every layer, OSM tags, legacy ids.
   static SourceSpec commandLine(const std::string& path);
+  // An overlay file (overlay.hpp): every feature of every layer into `Layer::Overlay`, kind by
+  // layer index, legacy ids, a guessed name field, written from zoom 0, not searched.
+  static SourceSpec overlay(const std::string& path);
 };
 
 struct IngestConfig {
@@ -85,7 +93,7 @@ struct IngestConfig {
   std::optional<std::array<double, 3>> center;  // lng, lat, zoom: the map's default view
   std::optional<int> minZoom, maxZoom;
   std::string assumeCrs;  // for every source without a CRS
-  bool mergeRoads = true;
+  bool mergeRoads = true;  // "merge_roads": write the road_labels layer
   std::vector<SourceSpec> sources;
 };
 

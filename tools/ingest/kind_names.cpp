@@ -22,8 +22,11 @@ constexpr std::string_view kTransit[] = {"BusRoute", "BusStop"};
 constexpr std::string_view kIoc[] = {"FloodTower",   "FloodStation",  "RainGauge",  "CoastalStation",
                                      "StormShelter", "LandslideSite", "LoraGateway"};
 
+// Overlay kinds are the index of the overlay file's GDAL layer, modulo 8 (overlay.hpp).
+constexpr std::string_view kOverlay[] = {"Layer0", "Layer1", "Layer2", "Layer3", "Layer4", "Layer5", "Layer6", "Layer7"};
+
 constexpr std::array<std::span<const std::string_view>, kLayerCount> kTables = {
-    kWater, kLanduse, kRoads, kRailways, kBuildings, kPois, kAdmin, kTransit, kIoc};
+    kWater, kLanduse, kRoads, kRailways, kBuildings, kPois, kAdmin, kTransit, kIoc, kRoads, kOverlay};
 
 }  // namespace
 

@@ -139,8 +139,9 @@ int run(const ingest::CliOptions& o) {
   }
   const double readTime = seconds();
   const auto duplicates = ingest::removeDuplicates(features);
+  // Roads keep every piece; the named streets joined from them go to road_labels.
   ingest::MergeStats merge;
-  if (plan.mergeRoads) merge = ingest::mergeRoads(features);
+  if (plan.mergeRoads) merge = ingest::addRoadLabels(features);
   if (features.empty() && !plan.bbox) {
     return abandon("no feature in the inputs could be classified, so there are no bounds to tile (pass --bbox to write empty tiles)");
   }
@@ -193,6 +194,11 @@ int run(const ingest::CliOptions& o) {
     }
   }
 
+  // Layers in the summary and the report: every source layer, road_labels when it is written.
+  const auto listed = [&](size_t l) {
+    return l < ingest::kSourceLayerCount || (l == size_t(ingest::Layer::RoadLabels) && plan.mergeRoads);
+  };
+
   ingest::TilesetInfo info;
   info.minZoom = tiler.minZoom;
   info.maxZoom = tiler.maxZoom;
@@ -238,7 +244,7 @@ int run(const ingest::CliOptions& o) {
     r["maxzoom"] = plan.maxZoom;
     r["bounds"] = {info.west, info.south, info.east, info.north};
     r["search_entries"] = searchEntries;
-    r["merge"] = {{"pieces", merge.pieces}, {"features", merge.merged}, {"joined", merge.groups}};
+    r["merge"] = {{"pieces", merge.pieces}, {"features", merge.merged}, {"joined", merge.groups}};  // road_labels
     nlohmann::ordered_json sources = nlohmann::ordered_json::array();
     for (const ingest::LayerStats& s : layerStats)
       sources.push_back({{"source", s.source}, {"layer", s.layer}, {"read", s.read}, {"kept", s.classified},
@@ -248,6 +254,7 @@ int run(const ingest::CliOptions& o) {
     r["sources"] = sources;
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
     for (size_t l = 0; l < ingest::kLayerCount; ++l) {
+      if (!listed(l)) continue;
       nlohmann::ordered_json z = nlohmann::ordered_json::object();
       for (size_t zi = 0; zi < zooms; ++zi) z[std::to_string(tiler.minZoom + zi)] = perZoom[zi][l];
       layers[std::string(ingest::kLayerNames[l])] = {
@@ -280,12 +287,13 @@ int run(const ingest::CliOptions& o) {
       std::printf("  warning: %s:%s: %llu features share their id with an earlier one (give \"id\" more fields)\n",
                   s.source.c_str(), s.layer.c_str(), (unsigned long long)s.duplicateIds);
   if (plan.mergeRoads)
-    std::printf("  roads: %llu named pieces merged into %llu streets (%llu joined)\n", (unsigned long long)merge.pieces,
+    std::printf("  road_labels: %llu named road pieces merged into %llu streets (%llu joined)\n", (unsigned long long)merge.pieces,
                 (unsigned long long)merge.merged, (unsigned long long)merge.groups);
   std::printf("  %-12s %10s %12s %14s", "output layer", "features", "duplicates", "tile features");
   for (size_t zi = 0; zi < zooms; ++zi) std::printf(" %8s", ("z" + std::to_string(tiler.minZoom + zi)).c_str());
   std::printf("\n");
   for (size_t l = 0; l < ingest::kLayerCount; ++l) {
+    if (!listed(l)) continue;
     std::printf("  %-12s %10llu %12llu %14llu", std::string(ingest::kLayerNames[l]).c_str(), (unsigned long long)kept[l],
                 (unsigned long long)duplicates[l], (unsigned long long)inTiles[l]);
     for (size_t zi = 0; zi < zooms; ++zi) std::printf(" %8llu", (unsigned long long)perZoom[zi][l]);

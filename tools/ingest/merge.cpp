@@ -105,7 +105,7 @@ std::vector<Path> chain(const std::vector<Feature>& features, const std::vector<
 
 }  // namespace
 
-MergeStats mergeRoads(std::vector<Feature>& features) {
+MergeStats addRoadLabels(std::vector<Feature>& features, uint8_t labelMinZoom) {
   MergeStats stats;
   // Candidate features grouped by what must be equal.
   using GroupKey = std::tuple<std::string, std::string, uint8_t, uint8_t, int8_t, uint8_t>;
@@ -117,8 +117,7 @@ MergeStats mergeRoads(std::vector<Feature>& features) {
     ++stats.pieces;
   }
 
-  std::vector<bool> remove(features.size(), false);
-  std::vector<Feature> added;
+  std::vector<Feature> labels;
   for (auto& [key, members] : groups) {
     const bool oneway = (std::get<3>(key) & tile::kFlagOneway) != 0;
     std::vector<Piece> pieces;
@@ -142,39 +141,38 @@ MergeStats mergeRoads(std::vector<Feature>& features) {
     for (uint32_t m = 0; m < members.size(); ++m) components[uf.find(m)].push_back(m);
     for (auto& [root, comp] : components) {
       ++stats.merged;
-      if (comp.size() == 1) continue;
-      ++stats.groups;
-      // Deterministic piece order: by id, then read order, then part.
-      std::vector<Piece> compPieces;
-      for (const uint32_t m : comp)
-        for (uint32_t p = 0; p < features[members[m]].geom.parts.size(); ++p) compPieces.push_back({members[m], p});
-      std::sort(compPieces.begin(), compPieces.end(), [&](const Piece& a, const Piece& b) {
-        const Feature &fa = features[a.feature], &fb = features[b.feature];
-        return std::tie(fa.id, fa.seq, a.part) < std::tie(fb.id, fb.seq, b.part);
-      });
-      const Feature& lowest = features[compPieces.front().feature];
-      Feature merged = lowest;
-      merged.geom.parts = chain(features, compPieces, oneway);
-      merged.bbox = boundsOf(merged.geom);
-      for (const Piece& p : compPieces) {
-        const Feature& f = features[p.feature];
-        merged.seq = std::min(merged.seq, f.seq);
-        merged.osmId = merged.osmId && f.osmId;
-        if (merged.nameEn.empty()) merged.nameEn = f.nameEn;
-        remove[p.feature] = true;
+      Feature label;
+      if (comp.size() == 1) {
+        label = features[members[comp.front()]];  // a street of one piece
+      } else {
+        ++stats.groups;
+        // Deterministic piece order: by id, then read order, then part.
+        std::vector<Piece> compPieces;
+        for (const uint32_t m : comp)
+          for (uint32_t p = 0; p < features[members[m]].geom.parts.size(); ++p) compPieces.push_back({members[m], p});
+        std::sort(compPieces.begin(), compPieces.end(), [&](const Piece& a, const Piece& b) {
+          const Feature &fa = features[a.feature], &fb = features[b.feature];
+          return std::tie(fa.id, fa.seq, a.part) < std::tie(fb.id, fb.seq, b.part);
+        });
+        label = features[compPieces.front().feature];  // the lowest id
+        label.geom.parts = chain(features, compPieces, oneway);
+        label.bbox = boundsOf(label.geom);
+        for (const Piece& p : compPieces) {
+          const Feature& f = features[p.feature];
+          label.seq = std::min(label.seq, f.seq);
+          label.osmId = label.osmId && f.osmId;
+          if (label.nameEn.empty()) label.nameEn = f.nameEn;
+        }
       }
-      added.push_back(std::move(merged));
+      label.layer = Layer::RoadLabels;
+      label.minZoom = std::max(label.minZoom, labelMinZoom);
+      labels.push_back(std::move(label));
     }
   }
-  if (added.empty()) return stats;
-  std::vector<Feature> kept;
-  kept.reserve(features.size() - stats.pieces + stats.merged);
-  for (size_t i = 0; i < features.size(); ++i)
-    if (!remove[i]) kept.push_back(std::move(features[i]));
-  for (Feature& f : added) kept.push_back(std::move(f));
-  // Back into read order.
-  std::stable_sort(kept.begin(), kept.end(), [](const Feature& a, const Feature& b) { return a.seq < b.seq; });
-  features = std::move(kept);
+  // In read order, after the features they come from.
+  std::stable_sort(labels.begin(), labels.end(), [](const Feature& a, const Feature& b) { return a.seq < b.seq; });
+  features.reserve(features.size() + labels.size());
+  for (Feature& f : labels) features.push_back(std::move(f));
   return stats;
 }
 

@@ -47,6 +47,9 @@ struct LayerContext {
   bool osmIds = false;  // ids follow the OSM driver's per-layer scheme
   size_t statsIndex = 0;
   bool selected = true;  // read (spec.layers)
+  uint8_t kindIndex = 0;  // KindRule::Mode::LayerIndex: index among the layers with geometry, % 8
+  std::string nameField;  // the field names are read from ("" = none)
+  std::string crs;        // crsLabel() of the CRS read from
   std::unordered_set<uint64_t> ids;  // ids of the kept features (duplicate detection)
 };
 
@@ -250,6 +253,34 @@ std::optional<uint32_t> parseColor(std::string_view t) {
   return (v << 8) | 0xff;
 }
 
+std::string nameFieldOf(const std::vector<std::string>& fields, const std::string& preferred) {
+  const auto lower = [](std::string s) {
+    for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  if (!preferred.empty() && std::find(fields.begin(), fields.end(), preferred) != fields.end()) return preferred;
+  for (const char* candidate : {"name", "name:vi", "name_vi", "ten", "tên", "title", "label", "nom", "nombre"})
+    for (const std::string& f : fields)
+      if (lower(f) == candidate) return f;
+  for (const std::string& f : fields)
+    if (lower(f).find("name") != std::string::npos) return f;
+  return {};
+}
+
+std::string crsLabel(const OGRSpatialReference& crs) {
+  const char* name = crs.GetName();
+  const char* authority = crs.GetAuthorityName(nullptr);
+  const char* code = crs.GetAuthorityCode(nullptr);
+  std::string label = authority && code ? std::string(authority) + ":" + code : std::string();
+  if (label.empty()) {  // e.g. a .prj in ESRI WKT: ask PROJ which EPSG CRS it is
+    OGRSpatialReference copy(crs);
+    if (copy.AutoIdentifyEPSG() == OGRERR_NONE && copy.GetAuthorityCode(nullptr))
+      label = std::string(copy.GetAuthorityName(nullptr)) + ":" + copy.GetAuthorityCode(nullptr);
+  }
+  if (name && *name) label += label.empty() ? std::string(name) : " (" + std::string(name) + ")";
+  return label.empty() ? std::string("unnamed CRS") : label;
+}
+
 void initGdal() {
   static std::once_flag once;
   std::call_once(once, [] { GDALAllRegister(); });
@@ -305,6 +336,7 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
   std::vector<LayerContext> layers;
   std::unordered_map<const OGRLayer*, size_t> layerIndex;
   uint64_t totalFeatures = 0;
+  unsigned geometryLayers = 0;
   for (int i = 0; i < ds->GetLayerCount(); ++i) {
     OGRLayer* layer = ds->GetLayer(i);
     LayerContext ctx;
@@ -313,6 +345,13 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     ctx.selected = spec.layers.empty() || std::find(spec.layers.begin(), spec.layers.end(), ctx.name) != spec.layers.end();
     OGRFeatureDefn& defn = *layer->GetLayerDefn();
     ctx.hasGeometry = defn.GetGeomFieldCount() > 0;
+    if (ctx.hasGeometry) ctx.kindIndex = uint8_t(geometryLayers++ % 8);
+    ctx.nameField = spec.fields.name.name;
+    if (spec.guessNameField) {
+      std::vector<std::string> names;
+      for (int f = 0; f < defn.GetFieldCount(); ++f) names.emplace_back(defn.GetFieldDefn(f)->GetNameRef());
+      ctx.nameField = nameFieldOf(names, spec.fields.name.name);
+    }
     ctx.otherTagsField = defn.GetFieldIndex("other_tags");
     ctx.osmIds = osmDriver || (isOsmDriverLayerName(ctx.name) &&
                                (defn.GetFieldIndex("osm_id") >= 0 || defn.GetFieldIndex("osm_way_id") >= 0));
@@ -324,16 +363,20 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       const OGRSpatialReference* declared = layer->GetSpatialRef();
       std::string assumed = spec.crs.empty() ? options.assumeCrs : spec.crs;
       OGRSpatialReference source;
+      std::string crsNote;
       if (declared && !spec.overrideCrs) {
         source = *declared;
       } else if (!assumed.empty()) {
-        if (source.SetFromUserInput(assumed.c_str()) != OGRERR_NONE)
-          return Error{label + ": PROJ/GDAL does not understand the CRS \"" + assumed + "\""};
+        CPLPushErrorHandler(CPLQuietErrorHandler);
+        const OGRErr parsed = source.SetFromUserInput(assumed.c_str());
+        CPLPopErrorHandler();
+        if (parsed != OGRERR_NONE) return Error{label + ": PROJ/GDAL does not understand the CRS \"" + assumed + "\""};
+        crsNote = declared ? ", overriding the declared one" : ", assumed";
       } else {
-        return Error{path + ": layer '" + ctx.name + "' has no CRS (add one, e.g. a .prj file or ogr2ogr -a_srs, or give "
-                     "it with \"crs\" in the layer configuration or --assume-crs EPSG:xxxx)"};
+        return Error{path + ": layer '" + ctx.name + "' has no CRS (" + options.missingCrsHint + ")"};
       }
       source.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+      ctx.crs = crsLabel(source) + crsNote;
       if (!source.IsSame(&webMercator)) {
         CPLErrorReset();
         CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -349,7 +392,11 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       }
     }
     ctx.statsIndex = stats.size();
-    if (ctx.selected) stats.push_back({label, ctx.name});
+    if (ctx.selected) {
+      stats.push_back({label, ctx.name});
+      stats.back().crs = ctx.crs;
+      stats.back().hasGeometry = ctx.hasGeometry;
+    }
     layerIndex[layer] = layers.size();
     layers.push_back(std::move(ctx));
   }
@@ -387,6 +434,9 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
         break;
       case KindRule::Mode::Constant:
         cls = Classification{spec.kind.layer, spec.kind.constant};
+        break;
+      case KindRule::Mode::LayerIndex:
+        cls = Classification{spec.kind.layer, ctx.kindIndex};
         break;
       case KindRule::Mode::FieldMap: {
         const std::string_view value = tags.get(spec.kind.field);
@@ -434,7 +484,7 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       ++st.transformFailed;
       return;
     }
-    const std::string name = spec.fields.name.empty() ? std::string() : normalizeText(tags.get(spec.fields.name.name));
+    const std::string name = ctx.nameField.empty() ? std::string() : normalizeText(tags.get(ctx.nameField));
     if (place && !cls) {
       GeometryConverter converter(GeomType::Point);
       if (converter.add(*owned)) {
@@ -466,7 +516,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     }
     // A point inside the area (GEOS point-on-surface: inside even for concave shapes): the
     // position of an area's POI, and the label point of named areas.
-    const bool wantLabel = geomClass == GeomType::Polygon && !name.empty() && (areaPoi || (cls && cls->layer != Layer::Buildings));
+    const bool wantLabel = geomClass == GeomType::Polygon && !name.empty() &&
+                           (areaPoi || (cls && cls->layer != Layer::Buildings && cls->layer != Layer::Overlay));
     Geometry labelPoint;
     if (wantLabel) {
       // Inside the part within --bbox (a city outline with far islands gets its point on the mainland).

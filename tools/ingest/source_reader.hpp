@@ -16,6 +16,8 @@
 #include "ingest/config.hpp"
 #include "ingest/feature.hpp"
 
+class OGRSpatialReference;
+
 namespace citymap::ingest {
 
 struct LayerStats {
@@ -29,12 +31,18 @@ struct LayerStats {
   uint64_t transformFailed = 0;  // PROJ could not reproject it
   uint64_t outsideBbox = 0;      // outside --bbox
   uint64_t duplicateIds = 0;     // kept features whose id an earlier feature of this layer has
+  bool hasGeometry = false;      // a layer without geometry (a plain table) is not read
+  std::string crs;               // the CRS read from: "EPSG:32649 (WGS 84 / UTM zone 49N)" (crsLabel)
   uint64_t dropped() const { return unclassified + noGeometry + transformFailed + outsideBbox; }
 };
 
 struct ReadOptions {
   std::optional<geo::WorldBox> bbox;  // features not touching it are dropped
   std::string assumeCrs;              // CRS of layers that declare none (and whose spec gives none)
+  // The end of the error for a layer without a CRS: how to give one.
+  std::string missingCrsHint =
+      "add one, e.g. a .prj file or ogr2ogr -a_srs, or give it with \"crs\" in the layer configuration or "
+      "--assume-crs EPSG:xxxx";
   // Called now and then with the share of this source read so far (0..1).
   std::function<void(double)> progress;
   // Named OSM place points are appended here when set (OSM-tag sources only).
@@ -54,6 +62,15 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
 // A command-line INPUT (SourceSpec::commandLine).
 Result<std::vector<LayerStats>> readSource(const std::string& path, uint16_t sourceIndex, const ReadOptions& options,
                                            std::vector<Feature>& out);
+
+// The field a layer's names are read from when the spec guesses (SourceSpec::guessNameField):
+// `preferred` if the layer has it, else the first of name, name:vi, name_vi, ten, tên, title,
+// label, nom, nombre (compared case-insensitively, in this order), else the first field whose
+// name contains "name"; "" if none.
+std::string nameFieldOf(const std::vector<std::string>& fields, const std::string& preferred);
+
+// A short description of a CRS: "EPSG:5899 (VN-2000 / TM-3 107-45)", or its name.
+std::string crsLabel(const OGRSpatialReference& crs);
 
 // "12", "12.5 m", "03 tầng; 12m" -> metres (the first number followed by "m", else a bare
 // number); nullopt if there is none.

@@ -105,7 +105,7 @@ std::string tilesetJson(const TilesetInfo& info, bool archive) {
   s += "  \"center\": [" + number(info.center.lng, 7) + ", " + number(info.center.lat, 7) + ", " +
        std::to_string(info.centerZoom) + "],\n";
   if (!archive) s += "  \"tile_path\": \"{z}/{x}/{y}.cmt\",\n";
-  s += "  \"attribution\": " + jsonString("© OpenStreetMap contributors") + ",\n";
+  s += "  \"attribution\": " + jsonString(info.attribution) + ",\n";
   s += "  \"layers\": [";
   for (size_t i = 0; i < info.layers.size(); ++i) s += (i ? ", " : "") + jsonString(info.layers[i]);
   s += "],\n";
@@ -117,6 +117,7 @@ std::string tilesetJson(const TilesetInfo& info, bool archive) {
 geo::LngLat busiestPoint(const std::vector<Feature>& features, const geo::WorldBox& bounds, uint8_t zoom) {
   std::map<uint64_t, std::pair<uint64_t, geo::TileID>> counts;
   for (const Feature& f : features) {
+    if (f.layer == Layer::RoadLabels) continue;  // copies of roads
     const geo::WorldPoint c{(f.bbox.minx + f.bbox.maxx) / 2, (f.bbox.miny + f.bbox.maxy) / 2};
     if (c.x < bounds.minx || c.x > bounds.maxx || c.y < bounds.miny || c.y > bounds.maxy) continue;
     const geo::TileID t = geo::tileAt(c, zoom);

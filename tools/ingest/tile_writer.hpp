@@ -32,6 +32,7 @@ struct TilesetInfo {
   uint8_t centerZoom = 0;
   std::vector<std::string> layers;
   uint64_t tiles = 0;
+  std::string attribution = "© OpenStreetMap contributors";
 };
 
 // The tileset metadata: tileset.json of a folder, or (archive = true) the JSON metadata of a
@@ -39,7 +40,8 @@ struct TilesetInfo {
 std::string tilesetJson(const TilesetInfo& info, bool archive = false);
 
 // Where a map over the data should open: the centre of the tile at `zoom` holding the most
-// feature centres (ties: the first tile in key order). Falls back to the bounds' centre.
+// feature centres (road_labels, copies of roads, not counted; ties: the first tile in key
+// order). Falls back to the bounds' centre.
 geo::LngLat busiestPoint(const std::vector<Feature>& features, const geo::WorldBox& bounds, uint8_t zoom);
 
 struct ZoomStats {

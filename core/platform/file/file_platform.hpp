@@ -7,6 +7,8 @@
 #include <utility>
 
 #include "app/map_app.hpp"
+#include <algorithm>
+
 #include "app/platform.hpp"
 
 namespace citymap::platform {
@@ -17,11 +19,21 @@ class FilePlatform : public app::Platform {
   double nowMs() const override;
   double epochMs() const override;
   void requestFrame() override { frameRequested_ = true; }
+  // A frame at nowMs() + ms (the earliest of several requests wins).
+  void requestFrameIn(double ms) override { frameDueMs_ = std::min(frameDueMs_, nowMs() + std::max(0.0, ms)); }
 
   // Delivers completed fetches; returns how many.
   int poll();
-  bool frameRequested() const { return frameRequested_; }
-  bool takeFrameRequest() { return std::exchange(frameRequested_, false); }
+  // True if a frame was asked for now, or a timed one is due.
+  bool frameRequested() const { return frameRequested_ || nowMs() >= frameDueMs_; }
+  bool takeFrameRequest() {
+    if (!frameRequested()) return false;
+    frameRequested_ = false;
+    frameDueMs_ = kNever;
+    return true;
+  }
+  // Milliseconds until a timed frame is due (a large number if none).
+  double msUntilFrame() const { return frameRequested_ ? 0 : std::max(0.0, frameDueMs_ - nowMs()); }
   bool hasPendingFetches() const { return !done_.empty(); }
 
   // Headless: delivers fetches and draws frames until the app is idle or maxFrames ran out.
@@ -29,7 +41,9 @@ class FilePlatform : public app::Platform {
 
  private:
   std::deque<std::pair<FetchCallback, Result<std::vector<uint8_t>>>> done_;
+  static constexpr double kNever = 1e300;
   bool frameRequested_ = false;
+  double frameDueMs_ = kNever;
 };
 
 // Reads a whole file, or a byte range of it (a range past the end is cut short); an error names

@@ -1,5 +1,7 @@
 #include "platform/glfw/glfw_platform.hpp"
 
+#include <algorithm>
+
 #define GLFW_INCLUDE_ES3
 #include <GLFW/glfw3.h>
 #include <imgui.h>
@@ -71,6 +73,12 @@ void GlfwPlatform::attach(app::MapApp& app) {
   glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) {
     if (auto* p = static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w))) p->requestFrame();
   });
+  glfwSetDropCallback(window_, [](GLFWwindow* w, int count, const char** paths) {
+    auto* p = static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w));
+    if (!p || !p->dropHandler() || count <= 0) return;
+    p->dropHandler()(std::vector<std::string>(paths, paths + count));
+    p->requestFrame();
+  });
   if (ImGui::GetCurrentContext()) imguiBackend_ = ImGui_ImplGlfw_InitForOpenGL(window_, true);
   syncSize();
 }
@@ -94,13 +102,45 @@ void GlfwPlatform::drawFrame() {
   glfwSwapBuffers(window_);
 }
 
+void GlfwPlatform::wake() { glfwPostEmptyEvent(); }
+
+void GlfwPlatform::serve(const std::string& url, Result<std::vector<uint8_t>> bytes) {
+  served_.insert_or_assign(url, std::move(bytes));
+}
+
+void GlfwPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
+  const auto it = served_.find(url);
+  if (it == served_.end()) return FilePlatform::fetch(url, range, std::move(done));
+  if (!it->second) {
+    servedDone_.emplace_back(std::move(done), Error{it->second.error()});
+    return;
+  }
+  const std::vector<uint8_t>& all = it->second.value();
+  const size_t begin = range ? size_t(std::min<uint64_t>(range->offset, all.size())) : 0;
+  const size_t end = range ? size_t(std::min<uint64_t>(range->offset + range->length, all.size())) : all.size();
+  servedDone_.emplace_back(std::move(done), std::vector<uint8_t>(all.begin() + long(begin), all.begin() + long(end)));
+}
+
+int GlfwPlatform::poll() {
+  int count = 0;
+  // Callbacks may fetch more; those are delivered on the next poll().
+  for (size_t n = servedDone_.size(); n > 0; --n, ++count) {
+    auto item = std::move(servedDone_.front());
+    servedDone_.pop_front();
+    item.first(std::move(item.second));
+  }
+  return count + FilePlatform::poll();
+}
+
 void GlfwPlatform::run() {
   while (!glfwWindowShouldClose(window_)) {
-    // Sleep until input arrives unless there is work: a frame asked for or fetched bytes.
+    // Sleep until input arrives unless there is work: a frame asked for (now or at a time) or
+    // fetched bytes.
     if (frameRequested() || hasPendingFetches())
       glfwPollEvents();
     else
-      glfwWaitEventsTimeout(0.25);
+      glfwWaitEventsTimeout(std::clamp(msUntilFrame() / 1000, 0.001, 0.25));
+    if (idleHook_) idleHook_();
     poll();
     if (takeFrameRequest()) drawFrame();
   }
@@ -109,6 +149,7 @@ void GlfwPlatform::run() {
 bool GlfwPlatform::drawUntilIdle(int maxFrames) {
   for (int i = 0; i < maxFrames; ++i) {
     glfwPollEvents();
+    if (idleHook_) idleHook_();
     poll();
     if (takeFrameRequest() || hasPendingFetches() || !app_->status().idle)
       drawFrame();

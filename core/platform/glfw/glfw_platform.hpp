@@ -1,8 +1,14 @@
 #pragma once
 // The desktop platform: a GLFW window with an OpenGL ES 3 context (the same GL dialect as
-// WebGL 2), ImGui's GLFW input backend, and files read from disk.
+// WebGL 2), ImGui's GLFW input backend, files read from disk or served from memory, and files
+// dropped onto the window.
+#include <deque>
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "platform/file/file_platform.hpp"
 
@@ -24,8 +30,25 @@ class GlfwPlatform : public FilePlatform {
   void run();
   // Draws until the map is idle (or maxFrames ran out); used for --screenshot.
   bool drawUntilIdle(int maxFrames = 600);
+  // Called once per loop iteration of run() and drawUntilIdle(), before the frame: the desktop
+  // pumps its feed transport here.
+  void setIdleHook(std::function<void()> hook) { idleHook_ = std::move(hook); }
+  // Wakes run() from its wait; may be called from any thread (a transport's network thread).
+  static void wake();
   GLFWwindow* window() const { return window_; }
   app::MapApp* app() const { return app_; }
+
+  // In-memory files (the desktop's overlays, docs/OVERLAY.md): fetch(url) answers from `bytes`
+  // (a byte range of them, cut short at the end like a file) or with the error, not from disk.
+  void serve(const std::string& url, Result<std::vector<uint8_t>> bytes);
+  void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
+  // Delivers completed fetches, served and from disk; returns how many.
+  int poll();
+  bool hasPendingFetches() const { return !servedDone_.empty() || FilePlatform::hasPendingFetches(); }
+  // Paths of files dropped onto the window go to `handler` (called from the event loop).
+  using DropHandler = std::function<void(const std::vector<std::string>& paths)>;
+  void setDropHandler(DropHandler handler) { dropHandler_ = std::move(handler); }
+  const DropHandler& dropHandler() const { return dropHandler_; }
 
  private:
   GlfwPlatform() = default;
@@ -35,6 +58,10 @@ class GlfwPlatform : public FilePlatform {
   GLFWwindow* window_ = nullptr;
   app::MapApp* app_ = nullptr;
   bool imguiBackend_ = false;
+  std::function<void()> idleHook_;
+  std::map<std::string, Result<std::vector<uint8_t>>> served_;
+  std::deque<std::pair<FetchCallback, Result<std::vector<uint8_t>>>> servedDone_;
+  DropHandler dropHandler_;
 };
 
 }  // namespace citymap::platform

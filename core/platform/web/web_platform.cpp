@@ -1,17 +1,28 @@
 #include "platform/web/web_platform.hpp"
 
 #include <emscripten/emscripten.h>
+#include <emscripten/eventloop.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <iterator>
+#include <span>
+#include <string_view>
+
+#include "feeds/feed_types.hpp"
 
 // Implemented in web/library_citymap.js.
 extern "C" {
 // offset < 0: the whole resource; else `length` bytes from `offset` (HTTP Range).
 void citymap_js_fetch(int id, const char* url, double offset, double length);
+// feedJson: the feed summary as JSON when it changed since the last call, else null (the page
+// keeps the previous one and only updates feedAgeMs, the age of the newest feed message).
 void citymap_js_publish_status(int ready, int idle, double frames, int tiles, const char* error, double zoom,
-                               double lng, double lat, const char* attribution);
+                               double lng, double lat, const char* attribution, double feedAgeMs,
+                               const char* feedJson);
 }
 
 namespace citymap::platform {
@@ -20,6 +31,108 @@ namespace {
 WebPlatform* gPlatform = nullptr;  // the page has one map; JS callbacks find it here
 
 app::MapApp* appOf(void* user) { return static_cast<WebPlatform*>(user)->app(); }
+
+std::string_view severityName(int s) {
+  static constexpr std::string_view kNames[] = {"info", "minor", "moderate", "severe", "extreme"};
+  return s >= 0 && s < int(std::size(kNames)) ? kNames[s] : "unknown";
+}
+
+std::string_view incidentKindName(int k) {
+  static constexpr std::string_view kNames[] = {"flood", "storm", "landslide", "trafficJam", "accident", "roadClosure"};
+  return k >= 0 && k < int(std::size(kNames)) ? kNames[k] : "unknown";
+}
+
+// A JSON string literal; the text is UTF-8 already (the feed reader checked it).
+void appendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char ch : text) {
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out += buf;
+    } else {
+      out += ch;
+    }
+  }
+  out += '"';
+}
+
+void appendNumber(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", v);
+  out += buf;
+}
+
+// window.citymap.state.feed (web/app.js documents the fields).
+std::string feedSummaryJson(const app::FeedSummary& f) {
+  std::string o;
+  o.reserve(512 + f.alerts.size() * 160);
+  o += "{\"version\":";
+  appendNumber(o, double(f.version));
+  o += ",\"connection\":{\"state\":";
+  appendJsonString(o, feeds::connectionStateName(f.connection.state));
+  o += ",\"url\":";
+  appendJsonString(o, f.connection.url);
+  o += ",\"detail\":";
+  appendJsonString(o, f.connection.detail);
+  o += ",\"attempt\":";
+  appendNumber(o, f.connection.attempt);
+  o += ",\"retryInMs\":";
+  appendNumber(o, f.connection.retryInMs);
+  o += "},\"newestAgeMs\":";
+  appendNumber(o, f.newestAgeMs);
+  o += ",\"entities\":{";
+  for (int k = 0; k < feeds::kFeedKindCount; ++k) {
+    if (k) o += ',';
+    appendJsonString(o, feeds::kindName(feeds::FeedKind(k)));
+    o += ':';
+    appendNumber(o, f.entities[size_t(k)]);
+  }
+  o += "},\"received\":";
+  appendNumber(o, double(f.received));
+  o += ",\"accepted\":";
+  appendNumber(o, double(f.accepted));
+  o += ",\"dropped\":";
+  appendNumber(o, double(f.dropped));
+  o += ",\"droppedMalformed\":";
+  appendNumber(o, double(f.droppedMalformed));
+  o += ",\"droppedUnknown\":";
+  appendNumber(o, double(f.droppedUnknown));
+  o += ",\"simulated\":";
+  o += f.simulated ? "true" : "false";
+  o += ",\"alerts\":[";
+  for (size_t i = 0; i < f.alerts.size(); ++i) {
+    const app::AlertSummary& a = f.alerts[i];
+    if (i) o += ',';
+    o += "{\"id\":";
+    appendNumber(o, double(a.id));  // feature ids stay below 2^53
+    o += ",\"severity\":";
+    appendJsonString(o, severityName(a.severity));
+    o += ",\"kind\":";
+    appendJsonString(o, incidentKindName(a.kind));
+    o += ",\"titleVi\":";
+    appendJsonString(o, a.titleVi);
+    o += ",\"titleEn\":";
+    appendJsonString(o, a.titleEn);
+    o += ",\"lng\":";
+    if (a.hasPosition) appendNumber(o, a.lng);
+    else o += "null";
+    o += ",\"lat\":";
+    if (a.hasPosition) appendNumber(o, a.lat);
+    else o += "null";
+    o += '}';
+  }
+  o += "]}";
+  return o;
+}
 }  // namespace
 
 Result<bool> WebPlatform::init(const char* canvasSelector) {
@@ -142,6 +255,18 @@ double WebPlatform::nowMs() const { return emscripten_get_now(); }
 
 double WebPlatform::epochMs() const { return emscripten_date_now(); }
 
+void WebPlatform::requestFrameIn(double ms) {
+  if (frameScheduled_ || timerScheduled_) return;
+  timerScheduled_ = true;
+  emscripten_set_timeout(
+      [](void* user) {
+        auto* p = static_cast<WebPlatform*>(user);
+        p->timerScheduled_ = false;
+        p->requestFrame();
+      },
+      ms, this);
+}
+
 void WebPlatform::requestFrame() {
   if (frameScheduled_) return;
   frameScheduled_ = true;
@@ -164,8 +289,18 @@ int WebPlatform::onAnimationFrame(double time, void* user) {
 }
 
 void WebPlatform::publishStatus(const app::MapStatus& s) {
+  // The feed summary crosses to JavaScript only when it changed (its version); its age is a
+  // plain number every time.
+  const bool feedChanged = !feedPublished_ || s.feed.version != feedVersion_;
+  std::string feedJson;
+  if (feedChanged) {
+    feedJson = feedSummaryJson(s.feed);
+    feedPublished_ = true;
+    feedVersion_ = s.feed.version;
+  }
   citymap_js_publish_status(s.ready, s.idle, double(s.framesDrawn), s.tilesLoaded,
-                            s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.attribution.c_str());
+                            s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.attribution.c_str(),
+                            s.feed.newestAgeMs, feedChanged ? feedJson.c_str() : nullptr);
 }
 
 }  // namespace citymap::platform
@@ -177,6 +312,28 @@ EMSCRIPTEN_KEEPALIVE void citymap_fetch_done(int id, const uint8_t* data, int si
 }
 EMSCRIPTEN_KEEPALIVE void citymap_jump_to(double lng, double lat, double zoom) {
   if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->jumpTo({lng, lat}, zoom);
+}
+// The browser's feed transport (web/feed.js, mqtt.js over WebSocket) hands every MQTT message
+// here: the topic (UTF-8, not terminated) and the payload, both in the wasm heap; an empty
+// payload clears the entity.
+EMSCRIPTEN_KEEPALIVE void citymap_feed_message(const char* topic, int topicLen, const uint8_t* payload, int len) {
+  auto* p = citymap::platform::gPlatform;
+  if (!p || !p->app() || !topic || topicLen < 0 || len < 0 || (len > 0 && !payload)) return;
+  p->app()->feedMessage(std::string_view(topic, size_t(topicLen)), std::span<const uint8_t>(payload, size_t(len)));
+}
+// Every state change of the transport: state is a feeds::ConnectionState (0 off, 1 connecting,
+// 2 connected, 3 reconnecting); url and detail are UTF-8 strings (null = empty).
+EMSCRIPTEN_KEEPALIVE void citymap_feed_connection(int state, const char* url, const char* detail, int attempt,
+                                                  double retryInMs) {
+  auto* p = citymap::platform::gPlatform;
+  if (!p || !p->app() || state < 0 || state > 3) return;
+  citymap::feeds::ConnectionStatus s;
+  s.state = citymap::feeds::ConnectionState(state);
+  s.url = url ? url : "";
+  s.detail = detail ? detail : "";
+  s.attempt = std::max(0, attempt);
+  s.retryInMs = std::isfinite(retryInMs) ? std::max(0.0, retryInMs) : 0.0;
+  p->app()->feedConnection(s);
 }
 EMSCRIPTEN_KEEPALIVE int citymap_frame_time_count() {
   auto* p = citymap::platform::gPlatform;

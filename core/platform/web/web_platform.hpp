@@ -1,7 +1,7 @@
 #pragma once
 // The browser platform: a WebGL 2 context on the page's <canvas id="map">, HTML5 input events,
-// fetch() through web/library_citymap.js, requestAnimationFrame on demand, and the map status
-// mirrored into window.citymap.state.
+// fetch() through web/library_citymap.js, requestAnimationFrame on demand, the map status
+// mirrored into window.citymap.state, and the entry points of the browser's feed transport.
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -22,6 +22,7 @@ class WebPlatform : public app::Platform {
   double nowMs() const override;
   double epochMs() const override;
   void requestFrame() override;
+  void requestFrameIn(double ms) override;
   void publishStatus(const app::MapStatus& s) override;
 
   // Called from JavaScript.
@@ -38,8 +39,11 @@ class WebPlatform : public app::Platform {
   std::unordered_map<int, FetchCallback> fetches_;
   int nextFetch_ = 1;
   bool frameScheduled_ = false;
+  bool timerScheduled_ = false;
   double lastFrameTime_ = 0;
   double cssWidth_ = 0, cssHeight_ = 0, dpr_ = 1;
+  bool feedPublished_ = false;  // the feed summary of version feedVersion_ reached the page
+  uint64_t feedVersion_ = 0;
 };
 
 }  // namespace citymap::platform

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "../../support/test_tiles.hpp"
 #include "scene/tile_mesh.hpp"
 #include "style/style.hpp"
@@ -73,6 +75,36 @@ TEST(Style, ZoomCurves) {
       EXPECT_GT(l.width.at(16), 0) << l.id;
     }
   }
+}
+
+}  // namespace
+}  // namespace citymap::scene
+
+namespace citymap::scene {
+namespace {
+
+TEST(TileMesher, TrafficBucketNamesItsFeaturesAndIocPointsAreAnchored) {
+  const auto& style = style::defaultStyle();
+  auto tile = tile::decodeTile(testing::sampleTile());
+  ASSERT_TRUE(tile) << tile.error();
+  const int traffic = bucketFor(style, "traffic");
+  ASSERT_GE(traffic, 0);
+  // Without a feature index the feature-state bucket is not built.
+  EXPECT_TRUE(buildTileMesh(tile.value(), style)->buckets[size_t(traffic)].empty());
+
+  FeatureIndex index;
+  const auto mesh = buildTileMesh(tile.value(), style, &index);
+  const BucketMesh& b = mesh->buckets[size_t(traffic)];
+  ASSERT_FALSE(b.line.vertices.empty());
+  ASSERT_EQ(b.slots.size(), b.line.vertices.size());
+  const uint32_t slot = index.slotFor(101);  // the primary road's id
+  for (float s : b.slots) EXPECT_EQ(s, float(slot));
+  // The flood tower at the tile's centre (2048, 2048 of 4096).
+  const auto anchor = index.anchor(404);
+  ASSERT_TRUE(anchor);
+  const double n = std::exp2(16.0);
+  EXPECT_NEAR(anchor->x, (52470 + 0.5) / n, 1e-12);
+  EXPECT_NEAR(anchor->y, (29805 + 0.5) / n, 1e-12);
 }
 
 }  // namespace

@@ -1,0 +1,80 @@
+#pragma once
+// What the live feeds look like on the map (docs/FEEDS.md, "On the map"): markers for sensors,
+// shelters, cameras, buses and incidents, and incident areas, built each frame in device pixels
+// from the feed store and the camera (a few thousand vertices at most: cheap on the CPU, and
+// double precision up to the last step, so markers sit exactly at every zoom). The renderer draws
+// a LiveBatch with one program in one call. No GL here.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "feeds/feed_store.hpp"
+#include "geo/camera.hpp"
+#include "scene/feature_index.hpp"
+
+namespace citymap::live {
+
+// Premultiplied RGBA8 packed as bytes r, g, b, a in memory order (little-endian uint32).
+uint32_t packColor(uint32_t rgb, float alpha);
+
+enum class Shape : uint8_t {
+  Flat = 0,      // areas and outlines: the fill colour as is
+  Disc = 1,
+  Square = 2,    // rounded
+  Triangle = 3,  // pointing up in the marker's frame (rotated by the vertex positions)
+  Gauge = 4,     // a disc filled from the bottom up to `gauge` (0..1)
+};
+
+struct MarkerVertex {
+  float x = 0, y = 0;  // device pixels, origin top-left
+  float u = 0, v = 0;  // position in the marker's frame: the shape spans -1..1
+  uint32_t fill = 0, stroke = 0;
+  float radius = 0;       // device pixels (for antialiasing); 0 for Flat
+  float strokeWidth = 0;  // device pixels
+  float shape = 0;        // Shape
+  float gauge = 0;        // Gauge: filled fraction
+};
+static_assert(sizeof(MarkerVertex) == 40);
+
+struct LiveBatch {
+  std::vector<MarkerVertex> vertices;
+  std::vector<uint32_t> indices;
+  void clear() { vertices.clear(); indices.clear(); }
+  bool empty() const { return indices.empty(); }
+};
+
+// Which live layers are shown (the UI's toggles).
+struct LiveLayers {
+  bool traffic = true, buses = true, sensors = true, shelters = true, incidents = true, cameras = true;
+};
+
+// Colours (RGB) the map and the UI share.
+uint32_t severityColor(feeds::Severity s);
+uint32_t sensorLevelColor(int alertLevel);  // 0 = below the first threshold
+uint32_t congestionColor(feeds::Congestion c);
+uint32_t routeColor(std::string_view route);  // a stable colour per bus route name
+
+// Where the sensor's value stands between 0 and its top threshold (0..1).
+float gaugeFraction(const feeds::SensorReading& r);
+
+// Where an entity is drawn: its reported position, else the map feature it names (shelters,
+// stations; `index` learnt it from the tiles). nullopt if unknown or not a point.
+std::optional<feeds::LngLat> entityPosition(const feeds::FeedStore& store, const scene::FeatureIndex& index,
+                                            feeds::FeedKind kind, uint64_t id, int64_t nowMs);
+
+// Fills `out` with everything the store holds that is visible in the camera, at time nowMs
+// (epoch ms): faded by staleness, buses at their interpolated positions.
+void buildLiveBatch(const feeds::FeedStore& store, const scene::FeatureIndex& index, const geo::Camera& camera,
+                    int64_t nowMs, const LiveLayers& layers, LiveBatch& out);
+
+// A live thing under the pointer (for the UI's tooltip).
+struct LivePick {
+  feeds::FeedKind kind;
+  uint64_t id = 0;
+};
+// The topmost marker within a few pixels of `p` (CSS pixels), if any.
+std::optional<LivePick> pickLive(const feeds::FeedStore& store, const scene::FeatureIndex& index,
+                                 const geo::Camera& camera, int64_t nowMs, const LiveLayers& layers, geo::ScreenPoint p);
+
+}  // namespace citymap::live

@@ -1,0 +1,261 @@
+#include "ui/feed_panel.hpp"
+
+#include <imgui.h>
+
+#include <cinttypes>
+#include <cmath>
+#include <cstdio>
+
+namespace citymap::ui {
+
+namespace {
+
+struct Text {
+  const char* vi;
+  const char* en;
+  const char* operator()(bool english) const { return english ? en : vi; }
+};
+
+const Text kSeverity[] = {{"Thông tin", "Info"},
+                          {"Nhẹ", "Minor"},
+                          {"Trung bình", "Moderate"},
+                          {"Nghiêm trọng", "Severe"},
+                          {"Khẩn cấp", "Extreme"}};
+const Text kIncident[] = {{"Ngập lụt", "Flood"},        {"Bão", "Storm"},       {"Sạt lở", "Landslide"},
+                          {"Ùn tắc", "Traffic jam"},   {"Tai nạn", "Accident"}, {"Cấm đường", "Road closure"}};
+
+ImVec4 rgb(uint32_t c, float a = 1) {
+  return ImVec4(float((c >> 16) & 0xff) / 255.f, float((c >> 8) & 0xff) / 255.f, float(c & 0xff) / 255.f, a);
+}
+
+const std::string& pick(const std::string& vi, const std::string& en, bool english) {
+  if (english) return en.empty() ? vi : en;
+  return vi.empty() ? en : vi;
+}
+
+void connectionLine(const FeedPanelModel& m, bool en) {
+  const auto& c = m.connection;
+  uint32_t color = 0x8a8a8a;
+  char buf[160];
+  switch (c.state) {
+    case feeds::ConnectionState::Off:
+      std::snprintf(buf, sizeof buf, "%s", en ? "No live feed" : "Không có dữ liệu trực tiếp");
+      break;
+    case feeds::ConnectionState::Connecting:
+      color = 0xe0b000;
+      std::snprintf(buf, sizeof buf, "%s", en ? "Connecting..." : "Đang kết nối...");
+      break;
+    case feeds::ConnectionState::Connected:
+      color = 0x1a9850;
+      std::snprintf(buf, sizeof buf, "%s", en ? "Live" : "Trực tiếp");
+      break;
+    case feeds::ConnectionState::Reconnecting:
+      color = 0xd62718;
+      std::snprintf(buf, sizeof buf, en ? "Offline - reconnecting in %.0f s" : "Mất kết nối - thử lại sau %.0f giây",
+                    std::ceil(c.retryInMs / 1000));
+      break;
+  }
+  // A status dot, then the state.
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float h = ImGui::GetTextLineHeight();
+  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + h * 0.4f, at.y + h * 0.5f), h * 0.3f,
+                                              ImGui::ColorConvertFloat4ToU32(rgb(color)));
+  ImGui::SetCursorScreenPos(ImVec2(at.x + h, at.y));
+  ImGui::TextUnformatted(buf);
+  if (!c.url.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s%s%s", c.url.c_str(), c.detail.empty() ? "" : "\n", c.detail.c_str());
+  if (m.newestAgeMs >= 0) {
+    const std::string age = formatAge(m.newestAgeMs);
+    ImGui::Text(en ? "Newest message %s ago" : "Tin mới nhất %s trước", age.c_str());
+  }
+  if (c.state != feeds::ConnectionState::Connected && m.newestAgeMs >= 0)
+    ImGui::TextColored(rgb(0xd62718), "%s", en ? "Showing the last known state, not live" : "Đang hiện trạng thái cuối, không trực tiếp");
+}
+
+}  // namespace
+
+std::string formatAge(double ms) {
+  char buf[32];
+  const double s = std::max(0.0, ms / 1000);
+  if (s < 90) std::snprintf(buf, sizeof buf, "%.0f s", s);
+  else if (s < 90 * 60) std::snprintf(buf, sizeof buf, "%.0f min", s / 60);
+  else std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
+  return buf;
+}
+
+FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, float vw, float vh) {
+  FeedPanelActions out;
+  const bool en = st.english;
+
+  // Severe alerts: a banner across the top until dismissed.
+  const feeds::Entity<feeds::Incident>* top = nullptr;
+  int severeCount = 0;
+  for (const auto* a : m.alerts)
+    if (a->value.severity >= feeds::Severity::Severe && !st.dismissed.count(a->value.incidentId)) {
+      if (!top) top = a;
+      ++severeCount;
+    }
+  if (top) {
+    // Across the top between the two panels; on a narrow screen at the bottom instead, so it
+    // never hides the panels' first lines.
+    const float between = vw - 2 * 345;
+    const bool atTop = between >= 360;
+    const float w = atTop ? std::min(640.f, between) : std::min(640.f, vw - 20);
+    if (atTop)
+      ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, 8));
+    else
+      ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, vh - 40), ImGuiCond_Always, ImVec2(0, 1));
+    ImGui::SetNextWindowSize(ImVec2(w, 0));
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, rgb(live::severityColor(top->value.severity), 0.95f));
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+    ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1, 1, 1, 0.2f));
+    ImGui::Begin("##banner", nullptr,
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing);
+    const auto& in = top->value;
+    ImGui::Text("%s - %s", kSeverity[int(in.severity)](en), kIncident[int(in.kind)](en));
+    ImGui::TextWrapped("%s", pick(in.titleVi, in.titleEn, en).c_str());
+    const std::string& advice = pick(in.adviceVi, in.adviceEn, en);
+    if (!advice.empty()) ImGui::TextWrapped("%s", advice.c_str());
+    if (in.point || !in.area.empty()) {
+      if (ImGui::Button(en ? "Show on map" : "Xem trên bản đồ")) out.showOnMap = in.point ? *in.point : in.area.front();
+      ImGui::SameLine();
+    }
+    if (ImGui::Button(en ? "Dismiss" : "Đóng")) {
+      st.dismissed.insert(in.incidentId);
+      out.changed = true;
+    }
+    if (severeCount > 1) {
+      ImGui::SameLine();
+      ImGui::Text(en ? "(+%d more severe alerts)" : "(+%d cảnh báo nghiêm trọng khác)", severeCount - 1);
+    }
+    ImGui::End();
+    ImGui::PopStyleColor(3);
+  }
+
+  ImGui::SetNextWindowPos(ImVec2(vw - 330, 10), ImGuiCond_FirstUseEver);
+  ImGui::SetNextWindowSizeConstraints(ImVec2(300, 0), ImVec2(320, std::max(200.f, vh - 60)));
+  ImGui::SetNextWindowBgAlpha(0.9f);
+  if (ImGui::Begin(en ? "Live city data###live" : "Dữ liệu trực tiếp###live", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    if (m.simulated) {
+      ImGui::PushStyleColor(ImGuiCol_Text, rgb(0xb35900));
+      ImGui::TextWrapped("%s", en ? "SIMULATED DATA - not real observations" : "DỮ LIỆU MÔ PHỎNG - không phải số liệu thật");
+      ImGui::PopStyleColor();
+    }
+    connectionLine(m, en);
+    if (ImGui::SmallButton(en ? "Tiếng Việt" : "English")) {
+      st.english = !st.english;
+      out.changed = true;
+    }
+    ImGui::Separator();
+    const auto toggle = [&](const Text& label, bool& on, feeds::FeedKind kind) {
+      out.changed |= ImGui::Checkbox(label(en), &on);
+      ImGui::SameLine(200);
+      ImGui::TextDisabled("%d", m.entities[size_t(kind)]);
+    };
+    toggle({"Giao thông", "Traffic"}, st.layers.traffic, feeds::FeedKind::Traffic);
+    toggle({"Xe buýt", "Buses"}, st.layers.buses, feeds::FeedKind::Bus);
+    toggle({"Trạm quan trắc", "Sensors"}, st.layers.sensors, feeds::FeedKind::Sensor);
+    toggle({"Nhà tránh trú", "Shelters"}, st.layers.shelters, feeds::FeedKind::Shelter);
+    toggle({"Sự cố", "Incidents"}, st.layers.incidents, feeds::FeedKind::Incident);
+    toggle({"Camera", "Cameras"}, st.layers.cameras, feeds::FeedKind::Camera);
+    ImGui::TextDisabled(en ? "%" PRIu64 " messages, %" PRIu64 " dropped (%" PRIu64 " malformed)"
+                           : "%" PRIu64 " tin, %" PRIu64 " bị bỏ (%" PRIu64 " lỗi)",
+                        m.received, m.dropped, m.droppedMalformed);
+    ImGui::Separator();
+    char header[64];
+    std::snprintf(header, sizeof header, en ? "Alerts (%zu)###alerts" : "Cảnh báo (%zu)###alerts", m.alerts.size());
+    if (ImGui::CollapsingHeader(header, ImGuiTreeNodeFlags_DefaultOpen)) {
+      if (m.alerts.empty()) ImGui::TextDisabled("%s", en ? "No active alerts" : "Không có cảnh báo");
+      const size_t shown = std::min<size_t>(m.alerts.size(), 12);
+      for (size_t i = 0; i < shown; ++i) {
+        const auto& in = m.alerts[i]->value;
+        ImGui::PushID(int(i));
+        ImGui::TextColored(rgb(live::severityColor(in.severity)), "%s", kSeverity[int(in.severity)](en));
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", kIncident[int(in.kind)](en));
+        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 290);
+        ImGui::TextUnformatted(pick(in.titleVi, in.titleEn, en).c_str());
+        if (ImGui::IsItemHovered()) {
+          const std::string& text = pick(in.textVi, in.textEn, en);
+          const std::string& advice = pick(in.adviceVi, in.adviceEn, en);
+          ImGui::SetTooltip("%s%s%s", text.c_str(), advice.empty() ? "" : "\n\n", advice.c_str());
+        }
+        ImGui::PopTextWrapPos();
+        if ((in.point || !in.area.empty()) && ImGui::SmallButton(en ? "Show on map" : "Xem trên bản đồ"))
+          out.showOnMap = in.point ? *in.point : in.area.front();
+        ImGui::PopID();
+      }
+      if (m.alerts.size() > shown) ImGui::TextDisabled(en ? "... %zu more" : "... còn %zu", m.alerts.size() - shown);
+    }
+  }
+  ImGui::End();
+
+  if (!m.tooltip.empty()) ImGui::SetTooltip("%s", m.tooltip.c_str());
+  return out;
+}
+
+std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& p, int64_t nowMs, bool en) {
+  char buf[512];
+  buf[0] = 0;
+  const auto age = [&](const feeds::EntityMeta& meta) { return formatAge(double(nowMs - meta.timestampMs)); };
+  const char* sim = en ? " (simulated)" : " (mô phỏng)";
+  switch (p.kind) {
+    case feeds::FeedKind::Sensor: {
+      const auto it = store.sensors().find(p.id);
+      if (it == store.sensors().end()) break;
+      const auto& r = it->second.value;
+      static const Text kKind[] = {{"Tháp báo lũ", "Flood tower"}, {"Trạm đo mực nước", "Flood station"},
+                                   {"Trạm đo mưa", "Rain gauge"}, {"Trạm ven biển", "Coastal station"}};
+      static const Text kTrend[] = {{"", ""}, {"đang giảm", "falling"}, {"ổn định", "steady"}, {"đang tăng", "rising"}};
+      const int k = std::min(int(r.kind), 3);
+      std::string thresholds;
+      for (float t : r.thresholds) thresholds += (thresholds.empty() ? "" : " / ") + std::to_string(int(std::lround(t)));
+      std::snprintf(buf, sizeof buf, "%s\n%.1f %s %s\n%s: %s %s\n%s %s%s", kKind[k](en), double(r.value),
+                    std::string(feeds::unitSymbol(r.unit)).c_str(), kTrend[int(r.trend)](en),
+                    en ? "Alert levels" : "Mức báo động", thresholds.empty() ? "-" : thresholds.c_str(),
+                    std::string(feeds::unitSymbol(r.unit)).c_str(), age(it->second.meta).c_str(), en ? "ago" : "trước",
+                    it->second.meta.simulated ? sim : "");
+      break;
+    }
+    case feeds::FeedKind::Shelter: {
+      const auto it = store.shelters().find(p.id);
+      if (it == store.shelters().end()) break;
+      const auto& s = it->second.value;
+      std::snprintf(buf, sizeof buf, "%s: %s\n%s %d / %d\n%s %s%s", en ? "Storm shelter" : "Nhà tránh trú bão",
+                    s.open ? (en ? "open" : "đang mở") : (en ? "closed" : "đóng"), en ? "People" : "Số người",
+                    s.occupancy, s.capacity, age(it->second.meta).c_str(), en ? "ago" : "trước",
+                    it->second.meta.simulated ? sim : "");
+      break;
+    }
+    case feeds::FeedKind::Bus: {
+      const auto it = store.buses().find(p.id);
+      if (it == store.buses().end()) break;
+      const auto& b = it->second.value;
+      std::snprintf(buf, sizeof buf, "%s %s (%s)\n%s: %s\n%s %+d min\n%s %s%s", en ? "Bus" : "Xe buýt", b.route.c_str(),
+                    b.label.c_str(), en ? "Next stop" : "Trạm kế tiếp", b.nextStopName.c_str(), en ? "Delay" : "Trễ",
+                    b.delayS / 60, age(it->second.meta).c_str(), en ? "ago" : "trước", it->second.meta.simulated ? sim : "");
+      break;
+    }
+    case feeds::FeedKind::Camera: {
+      const auto it = store.cameras().find(p.id);
+      if (it == store.cameras().end()) break;
+      const auto& c = it->second.value;
+      static const Text kStatus[] = {{"hoạt động", "online"}, {"mất tín hiệu", "offline"}, {"bảo trì", "maintenance"}};
+      std::snprintf(buf, sizeof buf, "%s %s\n%s%s", c.kind == feeds::CameraKind::Traffic ? (en ? "Traffic camera" : "Camera giao thông")
+                                                                                      : (en ? "Security camera" : "Camera an ninh"),
+                    c.name.c_str(), kStatus[std::min(int(c.status), 2)](en), it->second.meta.simulated ? sim : "");
+      break;
+    }
+    case feeds::FeedKind::Incident: {
+      const auto it = store.incidents().find(p.id);
+      if (it == store.incidents().end()) break;
+      const auto& in = it->second.value;
+      std::snprintf(buf, sizeof buf, "%s - %s\n%s\n%s", kSeverity[int(in.severity)](en), kIncident[int(in.kind)](en),
+                    pick(in.titleVi, in.titleEn, en).c_str(), pick(in.textVi, in.textEn, en).c_str());
+      break;
+    }
+    case feeds::FeedKind::Traffic: break;
+  }
+  return buf;
+}
+
+}  // namespace citymap::ui

@@ -1,0 +1,49 @@
+#pragma once
+// The live-feed UI drawn with ImGui: the "Live" window (connection state, age of the newest
+// message, a SIMULATED badge, live layer toggles, counters, alerts sorted by severity with
+// "show on map"), the banner for severe alerts, and the tooltip of the marker under the
+// pointer. Vietnamese or English. Reads a model, returns what the user asked for.
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "feeds/connection.hpp"
+#include "feeds/feed_store.hpp"
+#include "live/live_batch.hpp"
+
+namespace citymap::ui {
+
+struct FeedPanelModel {
+  feeds::ConnectionStatus connection;
+  double newestAgeMs = -1;
+  std::array<int, feeds::kFeedKindCount> entities{};
+  uint64_t received = 0, dropped = 0, droppedMalformed = 0;
+  bool simulated = false;
+  std::vector<const feeds::Entity<feeds::Incident>*> alerts;  // most severe first
+  std::string tooltip;  // about the marker under the pointer; empty: none
+};
+
+struct FeedPanelState {
+  live::LiveLayers layers;
+  bool english = false;
+  std::set<uint64_t> dismissed;  // banner alerts the user closed
+};
+
+struct FeedPanelActions {
+  bool changed = false;
+  std::optional<feeds::LngLat> showOnMap;
+};
+
+FeedPanelActions drawFeedPanel(const FeedPanelModel& model, FeedPanelState& state, float viewportWidth,
+                               float viewportHeight);
+
+// Text for the tooltip of a live entity.
+std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& pick, int64_t nowMs, bool english);
+
+// "12 s", "3 min", "2 h".
+std::string formatAge(double ms);
+
+}  // namespace citymap::ui

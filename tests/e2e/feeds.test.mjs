@@ -1,0 +1,195 @@
+// Live feeds in the browser, end to end: the simulator publishes to a real Mosquitto broker,
+// the page subscribes over WebSocket (mqtt.js) and the core's feed summary reaches
+// window.citymap.state.feed; alerts are announced in the ARIA live regions; the broker goes
+// away and comes back; malformed payloads are counted and dropped; anonymous clients cannot
+// publish.
+//   CITYMAP_SITE=... CITYMAP_FIXTURES=... CITYMAP_BROKER_DIR=... CITYMAP_FEEDSIM=... CITYMAP_DATA_DIR=...
+//   node --test tests/e2e/feeds.test.mjs
+// (ctest starts the broker: fixture browser_feeds_broker in tests/e2e/CMakeLists.txt.)
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import test from 'node:test';
+import { collectProblems, launch, resolveUrl, runCleanup, waitForIdle } from './lib/browser.mjs';
+import {
+  countMessages, danangDay, isWebSocketFailure, publishAsPublisher, readBrokerEnv, restartBroker, startSim, stopBroker,
+  stopSim, waitForFeed,
+} from './lib/feeds.mjs';
+
+const site = process.env.CITYMAP_SITE || path.resolve('build/wasm/site');
+const fixtures = process.env.CITYMAP_FIXTURES || path.resolve('build/native/tests/render/fixtures');
+const brokerDir = process.env.CITYMAP_BROKER_DIR || path.resolve('build/broker');
+const feedsim = process.env.CITYMAP_FEEDSIM || path.resolve('build/native/tools/feedsim/citymap-feedsim');
+const dataDir = process.env.CITYMAP_DATA_DIR || path.resolve('../shared/data/danang');
+
+const missing = [
+  [path.join(site, 'index.html'), 'the site'],
+  [path.join(fixtures, 'basic'), 'the render fixtures'],
+  [path.join(brokerDir, 'broker.env'), 'a running broker (tools/broker/start.sh)'],
+  [feedsim, 'citymap-feedsim'],
+  [path.join(dataDir, 'README.md'), 'the Da Nang data'],
+].filter(([p]) => !fs.existsSync(p)).map(([, what]) => what);
+const skip = missing.length ? `missing: ${missing.join(', ')}` : false;
+
+test.after(() => runCleanup());
+
+// A page on the synthetic fixture tiles (the feeds are Da Nang's; the map under them does not
+// matter here), subscribed to the test broker.
+async function openPage(env, { lang = 'en', extra = '' } = {}) {
+  const url = await resolveUrl({
+    url: `?tiles=/fixtures/basic/&ui=0&lng=108.21&lat=16.06&zoom=14&lang=${lang}&feed=${encodeURIComponent(env.wsUrl)}${extra}`,
+    root: site,
+    mounts: [`/fixtures=${fixtures}`],
+  });
+  const { page } = await launch({ width: 640, height: 480 });
+  const problems = collectProblems(page, { echo: false });
+  await page.goto(url, { waitUntil: 'load' });
+  await waitForIdle(page, { problems, timeout: 60000 });
+  return { page, problems };
+}
+
+const regions = (page) =>
+  page.evaluate(() => ({
+    polite: document.getElementById('feed-announce').textContent,
+    urgent: document.getElementById('feed-alert').textContent,
+    politeRole: document.getElementById('feed-announce').getAttribute('role'),
+    urgentRole: document.getElementById('feed-alert').getAttribute('role'),
+    simulatedNote: (() => {
+      const el = document.getElementById('feed-simulated');
+      return el.checkVisibility() ? el.textContent : null;
+    })(),
+    attribution: document.getElementById('attribution').textContent,
+    lang: document.documentElement.lang,
+  }));
+
+test('normal day: the page connects and shows the simulated feeds', { skip, timeout: 180000 }, async () => {
+  const env = readBrokerEnv(brokerDir);
+  // 08:00 local: buses are on the road whatever the time the test runs.
+  const sim = await startSim({ bin: feedsim, dataDir, env, scenario: 'normal', start: `${danangDay()}T08:00`, duration: 150 });
+  const { page, problems } = await openPage(env);
+  const feed = await waitForFeed(
+    page,
+    (f) => f.connection.state === 'connected' && f.simulated && f.entities.traffic > 0 && f.entities.sensor >= 45 &&
+      f.entities.shelter > 0 && f.entities.bus > 0,
+    { what: 'connected with traffic, sensors, shelters and buses', problems, timeout: 90000 },
+  );
+  assert.equal(feed.connection.url, env.wsUrl);
+  assert.equal(feed.connection.attempt, 0);
+  assert.ok(feed.accepted > 0 && feed.received >= feed.accepted, JSON.stringify(feed));
+  assert.ok(feed.newestAgeMs >= 0 && feed.newestAgeMs < 60000, `newestAgeMs ${feed.newestAgeMs}`);
+  const r = await regions(page);
+  assert.equal(r.simulatedNote, 'Simulated data');
+  assert.equal(r.politeRole, 'status');
+  assert.equal(r.urgentRole, 'alert');
+  await stopSim(sim.child);
+  assert.deepEqual(problems.errors, []);
+  await page.context().close();
+});
+
+test('typhoon: alerts in Vietnamese and English, announced in the ARIA live regions', { skip, timeout: 180000 }, async () => {
+  const env = readBrokerEnv(brokerDir);
+  const sim = await startSim({ bin: feedsim, dataDir, env, scenario: 'typhoon', speedup: 60, duration: 150 });
+  for (const lang of ['en', 'vi']) {
+    const { page, problems } = await openPage(env, { lang });
+    const feed = await waitForFeed(
+      page,
+      (f) => f.connection.state === 'connected' && f.simulated && f.alerts.length > 0 && f.entities.sensor >= 45,
+      { what: 'typhoon alerts', problems, timeout: 90000 },
+    );
+    for (const a of feed.alerts) {
+      assert.ok(a.titleVi && a.titleEn, `alert ${a.id} has both titles: ${JSON.stringify(a)}`);
+      assert.ok(['info', 'minor', 'moderate', 'severe', 'extreme'].includes(a.severity), a.severity);
+      assert.ok(Number.isSafeInteger(a.id) && a.id > 0, String(a.id));
+    }
+    const storm = feed.alerts.find((a) => a.kind === 'storm');
+    assert.ok(storm, `a storm alert: ${JSON.stringify(feed.alerts.map((a) => a.titleEn))}`);
+    // The announcement (once the page has handled this summary) names an alert in the page's language.
+    let r;
+    for (let i = 0; i < 50; i++) {
+      r = await regions(page);
+      if (r.polite || r.urgent) break;
+      await page.waitForTimeout(100);
+    }
+    assert.equal(r.lang, lang);
+    const titles = feed.alerts.map((a) => (lang === 'vi' ? a.titleVi : a.titleEn));
+    const spoken = `${r.urgent} ${r.polite}`;
+    assert.ok(titles.some((t) => spoken.includes(t)), `ARIA regions ${JSON.stringify(r)} name one of ${JSON.stringify(titles)}`);
+    if (storm.severity === 'severe' || storm.severity === 'extreme') assert.ok(r.urgent.length > 0, 'severe: role=alert region');
+    assert.equal(r.simulatedNote, lang === 'vi' ? 'Dữ liệu mô phỏng' : 'Simulated data');
+    assert.deepEqual(problems.errors, []);
+    await page.context().close();
+  }
+  await stopSim(sim.child);
+});
+
+test('the broker goes away and comes back: reconnecting, then connected with the retained state', { skip, timeout: 180000 }, async () => {
+  const env = readBrokerEnv(brokerDir);
+  const sim = await startSim({ bin: feedsim, dataDir, env, scenario: 'normal', start: `${danangDay()}T08:00`, duration: 150 });
+  const { page, problems } = await openPage(env);
+  const before = await waitForFeed(page, (f) => f.connection.state === 'connected' && f.entities.sensor >= 45,
+    { what: 'connected', problems });
+  try {
+    await stopBroker(env.dir);
+    const lost = await waitForFeed(page, (f) => f.connection.state === 'reconnecting' && f.connection.attempt >= 1,
+      { what: 'reconnecting', problems, timeout: 30000 });
+    assert.ok(lost.connection.detail.length > 0, 'a reason is given');
+    assert.ok(lost.connection.retryInMs >= 250 && lost.connection.retryInMs <= 30000, `retry in ${lost.connection.retryInMs} ms`);
+    // Stay away long enough for a few backoff steps.
+    await page.waitForTimeout(2500);
+  } finally {
+    await restartBroker(env);
+  }
+  const back = await waitForFeed(
+    page,
+    `(f) => f.connection.state === 'connected' && f.connection.attempt === 0 && f.received >= ${before.received + 45}`,
+    { what: 'connected again with the retained catch-up', problems, timeout: 60000 },
+  );
+  assert.ok(back.entities.sensor >= 45);
+  await stopSim(sim.child);
+  // The browser itself logs the refused WebSocket connections; nothing else may go wrong.
+  assert.deepEqual(problems.errors.filter((e) => !isWebSocketFailure(e)), []);
+  await page.context().close();
+});
+
+test('malformed and unknown payloads are counted and dropped; anonymous publishes are refused', { skip, timeout: 120000 }, async () => {
+  const env = readBrokerEnv(brokerDir);
+  const { page, problems } = await openPage(env);
+  const before = await waitForFeed(page, (f) => f.connection.state === 'connected', { what: 'connected', problems });
+  const junk = [
+    Buffer.from('abc'), // too short
+    Buffer.from('definitely not a flatbuffer, just text'),
+    Buffer.concat([Buffer.from([8, 0, 0, 0]), Buffer.from('CMF1'), Buffer.alloc(40, 0xff)]), // corrupt
+  ];
+  for (const [i, payload] of junk.entries()) {
+    await publishAsPublisher(env, `citymap/v1/danang/sensor/${900001 + i}`, payload);
+  }
+  // A newer format (identifier CMF2): unknown, not malformed.
+  await publishAsPublisher(env, 'citymap/v1/danang/sensor/900010',
+    Buffer.concat([Buffer.from([8, 0, 0, 0]), Buffer.from('CMF2'), Buffer.alloc(16)]));
+  const after = await waitForFeed(
+    page,
+    `(f) => f.droppedMalformed >= ${before.droppedMalformed + junk.length} && f.droppedUnknown >= ${before.droppedUnknown + 1}`,
+    { what: 'the junk counted', problems, timeout: 30000 },
+  );
+  assert.equal(after.connection.state, 'connected');
+  assert.ok(after.dropped >= before.dropped + junk.length + 1);
+
+  // Anonymous (the page's own connection) may not publish: the broker drops it, so a fresh
+  // subscriber sees nothing on that topic, neither live nor retained.
+  const topic = 'citymap/v1/danang/sensor/900099';
+  const seen = countMessages(env, topic, 3000);
+  await page.waitForTimeout(500);
+  const published = await page.evaluate((t) => new Promise((resolve) => {
+    const client = window.citymap.feedTransport.client;
+    if (!client) return resolve('no client');
+    client.publish(t, 'anonymous', { qos: 1, retain: true }, (err) => resolve(err ? String(err.message || err) : 'sent'));
+  }), topic);
+  assert.ok(['sent', 'no client'].includes(published) || /not authori[sz]ed/i.test(published), published);
+  assert.equal(await seen, 0, 'the anonymous publish must not reach subscribers');
+  assert.equal(await countMessages(env, topic, 1000), 0, 'nor be retained');
+
+  const state = await page.evaluate(() => ({ error: window.citymap.state.error, ready: window.citymap.state.ready }));
+  assert.deepEqual(state, { error: null, ready: true });
+  assert.deepEqual(problems.errors, []);
+  await page.context().close();
+});

@@ -1,0 +1,42 @@
+// The page's own texts in Vietnamese and English, the page language, and the alert
+// announcements of the ARIA live regions. (The map's labels come from the tiles.)
+export const TEXT = {
+  en: {
+    map: 'Map of Da Nang. Drag to pan, scroll to zoom.',
+    loading: 'Loading the map…',
+    loadingTiles: 'Loading tiles…',
+    simulated: 'Simulated data',
+    simulatedTitle: 'The live feeds shown (traffic, sensors, alerts, buses, shelters) are simulated, not real observations.',
+    severity: { info: 'Information', minor: 'Minor alert', moderate: 'Alert', severe: 'Severe alert', extreme: 'Extreme alert' },
+    more: (n) => `${n} more alert${n === 1 ? '' : 's'}`,
+  },
+  vi: {
+    map: 'Bản đồ Đà Nẵng. Kéo để di chuyển, cuộn để phóng to hoặc thu nhỏ.',
+    loading: 'Đang tải bản đồ…',
+    loadingTiles: 'Đang tải dữ liệu bản đồ…',
+    simulated: 'Dữ liệu mô phỏng',
+    simulatedTitle: 'Dữ liệu trực tuyến hiển thị (giao thông, cảm biến, cảnh báo, xe buýt, nhà tránh trú) là dữ liệu mô phỏng, không phải số liệu quan trắc thật.',
+    severity: { info: 'Thông tin', minor: 'Cảnh báo nhẹ', moderate: 'Cảnh báo', severe: 'Cảnh báo nghiêm trọng', extreme: 'Cảnh báo khẩn cấp' },
+    more: (n) => `Thêm ${n} cảnh báo khác`,
+  },
+};
+
+/** `lang=vi|en` in the query, else Vietnamese for Vietnamese browsers, else English. */
+export function pageLanguage(params, languages) {
+  const q = (params.get('lang') || '').toLowerCase();
+  if (q === 'vi' || q === 'en') return q;
+  return (languages || []).some((l) => /^vi\b/i.test(String(l))) ? 'vi' : 'en';
+}
+
+/**
+ * The text announcing newly seen alerts in `lang`, or '' when there is none: "<severity>:
+ * <title>" for up to three of them (most severe first, as the core orders them), then a count.
+ */
+export function announcement(alerts, lang) {
+  if (!alerts.length) return '';
+  const t = TEXT[lang];
+  const title = (a) => (lang === 'vi' ? a.titleVi || a.titleEn : a.titleEn || a.titleVi) || '';
+  const parts = alerts.slice(0, 3).map((a) => `${t.severity[a.severity] || t.severity.moderate}: ${title(a)}`);
+  if (alerts.length > 3) parts.push(t.more(alerts.length - 3));
+  return parts.join('. ') + '.';
+}
