@@ -4,7 +4,7 @@
 // the core (citymap_feed_message / citymap_feed_connection).
 //
 // Reconnects follow the core's policy (feeds::Backoff in core/feeds/connection.hpp: 500 ms
-// initial, doubling, 30 s cap, full jitter); mqtt.js' own reconnect is off. Each attempt is
+// initial, doubling, 30 s cap, random in [250 ms, cap]); mqtt.js' own reconnect is off. Each attempt is
 // a fresh clean session that subscribes again, so the broker's retained messages bring the
 // whole current picture back (catch-up) before the live updates.
 import mqtt from 'mqtt';

@@ -27,7 +27,7 @@ struct ConnectionStatus {
   friend bool operator==(const ConnectionStatus&, const ConnectionStatus&) = default;
 };
 
-// Exponential backoff with full jitter: attempt n (1-based) waits a uniformly random time in
+// Exponential backoff with jitter: attempt n (1-based) waits a uniformly random time in
 // [initial/2, min(max, initial * 2^(n-1))]. The browser transport (web/feed.js) uses the same
 // constants.
 struct Backoff {

@@ -532,6 +532,11 @@ TEST_F(Vn2000, EpsgTm3ZoneOfDaNang) {
   const double x = j["features"][0]["geometry"]["coordinates"][0].get<double>();
   EXPECT_GT(x, 100000) << "not reprojected: " << x;  // metres, not degrees
   expectSamePlaces(constantSource(tmp_ / "tm3.geojson", Layer::Ioc, 0));
+  // The report names the CRS read from.
+  const Read r = readWith(constantSource(tmp_ / "tm3.geojson", Layer::Ioc, 0));
+  ASSERT_EQ(r.stats.size(), 1u);
+  EXPECT_EQ(r.stats[0].crs, "EPSG:5899 (VN-2000 / TM-3 107-45)");
+  EXPECT_TRUE(r.stats[0].hasGeometry);
 }
 
 TEST_F(Vn2000, ProjStringInAGeoPackage) {
@@ -556,6 +561,7 @@ TEST_F(Vn2000, SourceWithoutCrsNeedsOne) {
   SourceSpec withCrs = spec;
   withCrs.crs = "EPSG:5899";
   expectSamePlaces(withCrs);
+  EXPECT_EQ(readWith(withCrs).stats.at(0).crs, "EPSG:5899 (VN-2000 / TM-3 107-45), assumed");
   // ... or by --assume-crs.
   ReadOptions options;
   options.assumeCrs = kVn2000DaNangProj;

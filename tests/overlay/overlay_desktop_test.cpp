@@ -1,9 +1,14 @@
-// citymap-desktop --overlay under xvfb: a GeoPackage in UTM 49N (made with ogr2ogr here) is drawn
+// citymap-desktop --overlay under Xvfb: a GeoPackage in UTM 49N (made with ogr2ogr here) is drawn
 // where it belongs. Two screenshots of the same view, without and with the overlay, are
 // compared: pixels inside the overlay's square change, pixels outside it stay as they were, and
 // the overlay's point is drawn at its place. A file without CRS, a broken file and a far-away
-// file give what docs/OVERLAY.md says. Skipped without xvfb-run or ogr2ogr.
+// file give what docs/OVERLAY.md says. Skipped without Xvfb or ogr2ogr.
 #include <gtest/gtest.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -72,9 +77,11 @@ constexpr geo::LngLat kPoint{108.2200, 16.0620};
 class OverlayDesktop : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    xvfb_ = findProgram("xvfb-run");
+    const std::string xvfb = findProgram("Xvfb");
     ogr2ogr_ = findProgram("ogr2ogr");
-    if (xvfb_.empty() || ogr2ogr_.empty()) return;
+    if (xvfb.empty() || ogr2ogr_.empty()) return;
+    startXvfb(xvfb);
+    if (display_.empty()) return;
     tmp_ = std::make_unique<TempDir>("overlay-desktop");
     // The base map: the ingest tests' synthetic streets, into an archive.
     const RunResult base = ingest_test::runIngest(
@@ -103,19 +110,60 @@ class OverlayDesktop : public ::testing::Test {
       ASSERT_EQ(r.exitCode, 0) << r.output;
     }
   }
-  static void TearDownTestSuite() { tmp_.reset(); }
+  static void TearDownTestSuite() {
+    tmp_.reset();
+    if (xvfbPid_ > 0) {
+      kill(xvfbPid_, SIGTERM);
+      waitpid(xvfbPid_, nullptr, 0);
+      xvfbPid_ = -1;
+    }
+  }
   void SetUp() override {
-    if (xvfb_.empty() || ogr2ogr_.empty()) GTEST_SKIP() << "xvfb-run or ogr2ogr not found";
+    if (display_.empty() || ogr2ogr_.empty()) GTEST_SKIP() << "Xvfb or ogr2ogr not found, or Xvfb did not start";
   }
 
-  // citymap-desktop on the base map at the test view with `extra` arguments, under xvfb.
+  // One X server for the suite, on a free display it picks itself (-displayfd), used by every run
+  // (without -auth it accepts local clients).
+  static void startXvfb(const std::string& xvfb) {
+    int fds[2];
+    if (pipe(fds) != 0) return;
+    const pid_t pid = fork();
+    if (pid == 0) {
+      close(fds[0]);
+      const std::string fd = std::to_string(fds[1]);
+      const int null = open("/dev/null", O_WRONLY);
+      dup2(null, STDOUT_FILENO);
+      dup2(null, STDERR_FILENO);
+      execl(xvfb.c_str(), xvfb.c_str(), "-displayfd", fd.c_str(), "-screen", "0", "1024x768x24", "-nolisten", "tcp",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(fds[1]);
+    if (pid < 0) {
+      close(fds[0]);
+      return;
+    }
+    xvfbPid_ = pid;
+    std::string number;
+    char c;
+    while (read(fds[0], &c, 1) == 1 && c != '\n') number += c;  // written once the server is ready
+    close(fds[0]);
+    if (number.empty()) return;
+    display_ = ":" + number;
+    setenv("DISPLAY", display_.c_str(), 1);
+  }
+
+  // citymap-desktop on the base map at the test view with `extra` arguments, on the Xvfb display.
   static RunResult desktop(std::vector<std::string> extra, const fs::path& shot) {
-    std::vector<std::string> args = {xvfb_,           "-a",          "-s",        "-screen 0 1024x768x24",
-                                     CITYMAP_DESKTOP_EXE, "--tiles", (*tmp_ / "base.pmtiles").string(),
-                                     "--feed",        "off",         "--no-ui",   "--size",
-                                     std::to_string(kWidth) + "x" + std::to_string(kHeight),
-                                     "--lng",         std::to_string(kCentre.lng), "--lat", std::to_string(kCentre.lat),
-                                     "--zoom",        std::to_string(kZoom), "--screenshot", shot.string()};
+    std::vector<std::string> args = {CITYMAP_DESKTOP_EXE,
+                                     "--tiles", (*tmp_ / "base.pmtiles").string(),
+                                     "--feed", "off",
+                                     "--no-ui",
+                                     "--size", std::to_string(kWidth) + "x" + std::to_string(kHeight),
+                                     "--lng", std::to_string(kCentre.lng),
+                                     "--lat", std::to_string(kCentre.lat),
+                                     "--zoom", std::to_string(kZoom),
+                                     "--screenshot", shot.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return ingest_test::runProgram(args);
   }
@@ -128,7 +176,8 @@ class OverlayDesktop : public ::testing::Test {
     return {(w.x - c.x) * worldPx + img.w / 2.0, (w.y - c.y) * worldPx + img.h / 2.0};
   }
 
-  static inline std::string xvfb_, ogr2ogr_;
+  static inline std::string display_, ogr2ogr_;
+  static inline pid_t xvfbPid_ = -1;
   static inline std::unique_ptr<TempDir> tmp_;
 };
 

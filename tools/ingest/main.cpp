@@ -250,7 +250,7 @@ int run(const ingest::CliOptions& o) {
       sources.push_back({{"source", s.source}, {"layer", s.layer}, {"read", s.read}, {"kept", s.classified},
                          {"area_pois", s.labelPoints}, {"unclassified", s.unclassified}, {"no_geometry", s.noGeometry},
                          {"reprojection_failed", s.transformFailed}, {"outside_bbox", s.outsideBbox},
-                         {"duplicate_ids", s.duplicateIds}});
+                         {"duplicate_ids", s.duplicateIds}, {"crs", s.crs}});
     r["sources"] = sources;
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
     for (size_t l = 0; l < ingest::kLayerCount; ++l) {
