@@ -35,6 +35,11 @@ class FeatureIndex {
     }
     return it->second;
   }
+  // The slot of an id already seen; 0 if none (never hands out a new one).
+  uint32_t find(uint64_t id) const {
+    const auto it = slots_.find(id);
+    return it == slots_.end() ? 0 : it->second;
+  }
   // Slot -> id (index 0 holds 0).
   const std::vector<uint64_t>& ids() const { return ids_; }
   size_t size() const { return ids_.size(); }

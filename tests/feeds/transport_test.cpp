@@ -171,7 +171,10 @@ TEST(FeedHandoff, ManyProducersOneConsumer) {
   EXPECT_EQ(s.delivered, delivered);
   EXPECT_EQ(s.delivered + s.droppedFull, s.pushed);
   EXPECT_LE(s.peakQueued, 512u);
-  for (int p = 0; p < kThreads; ++p) EXPECT_EQ(last[size_t(p)], kEach - 1) << "the newest message always arrives";
+  // Drop-oldest never drops the newest message: the last one pushed (some producer's final
+  // message) always arrives. Another producer's final messages may have been pushed out by
+  // producers still running after it.
+  EXPECT_TRUE(std::count(last.begin(), last.end(), int64_t(kEach - 1)) >= 1) << "the newest message always arrives";
   EXPECT_GE(wakes.load(), 1);
   EXPECT_EQ(s.wakes, uint64_t(wakes.load()));
 }
