@@ -11,6 +11,7 @@
 #include "geo/mercator.hpp"
 #include "live/traffic_state.hpp"
 #include "style/style.hpp"
+#include "ui/label_fonts.hpp"
 
 namespace citymap::app {
 
@@ -21,19 +22,16 @@ constexpr size_t kFrameHistory = 120;
 MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), config_(std::move(config)) {
   visible_.fill(true);
   feedUi_.english = config_.english;
-  if (config_.showUi) {
-    IMGUI_CHECKVERSION();
-    ImGui::CreateContext();
-    ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini next to the user's files
-    ImGui::StyleColorsLight();
-  }
+  // ImGui's context exists even without the panels: its font atlas rasterises the map's labels.
+  IMGUI_CHECKVERSION();
+  ImGui::CreateContext();
+  ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini next to the user's files
+  ImGui::StyleColorsLight();
 }
 
 MapApp::~MapApp() {
-  if (config_.showUi) {
-    imgui_.reset();
-    ImGui::DestroyContext();
-  }
+  imgui_.reset();
+  ImGui::DestroyContext();
 }
 
 bool MapApp::start() {
@@ -45,50 +43,63 @@ bool MapApp::start() {
     platform_.publishStatus(status_);
     return false;
   }
-  if (config_.showUi) {
-    imgui_ = std::make_unique<render::ImGuiRenderer>();
-    if (auto ui = imgui_->init(); !ui) {
-      status_.error = ui.error();
-      platform_.publishStatus(status_);
-      return false;
-    }
+  imgui_ = std::make_unique<render::ImGuiRenderer>();
+  if (auto ui = imgui_->init(); !ui) {
+    status_.error = ui.error();
+    platform_.publishStatus(status_);
+    return false;
   }
   source_ = source::openSource(config_.tilesetUrl,
                                 [this](const std::string& url, std::optional<source::ByteRange> range,
                                        source::BytesCallback done) { platform_.fetch(url, range, std::move(done)); });
   source_->open([this](Result<tile::Tileset> tileset) { onTileset(std::move(tileset)); });
   for (size_t i = 0; i < overlays_.size(); ++i) openOverlay(i);
-  if (config_.showUi) loadUiFont();
+  loadUiFont();
   invalidate();
   return true;
 }
 
+// The UI font and the label fonts (one ImGui atlas). The map is not idle until the font file
+// has been answered: labels are drawn with the final font from the first idle frame on.
 void MapApp::loadUiFont() {
-  if (config_.uiFontUrl.empty()) return;
+  if (config_.uiFontUrl.empty()) {
+    applyFonts({});  // ImGui's built-in (ASCII) font
+    return;
+  }
+  fontPending_ = true;
   platform_.fetch(config_.uiFontUrl, std::nullopt, [this](Result<std::vector<uint8_t>> bytes) {
+    fontPending_ = false;
     if (!bytes || bytes->size() < 12) {
       std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(),
                    bytes ? "empty file" : bytes.error().c_str());
-      return;  // ImGui's built-in font stays
-    }
-    ImGuiIO& io = ImGui::GetIO();
-    // ImGui owns (and frees) the font data it is given.
-    void* data = IM_ALLOC(bytes->size());
-    std::memcpy(data, bytes->data(), bytes->size());
-    ImFontConfig cfg;
-    cfg.OversampleH = 2;
-    const float dpr = float(std::max(1.0, camera_.pixelRatio()));
-    io.Fonts->Clear();
-    if (!io.Fonts->AddFontFromMemoryTTF(data, int(bytes->size()), std::round(15.f * dpr), &cfg,
-                                        io.Fonts->GetGlyphRangesVietnamese())) {
-      io.Fonts->AddFontDefault();
-      std::fprintf(stderr, "citymap: UI font %s is not a TrueType font\n", config_.uiFontUrl.c_str());
+      fontBytes_.clear();
     } else {
-      io.FontGlobalScale = 1.f / dpr;  // rasterised for device pixels, laid out in CSS pixels
+      fontBytes_ = std::move(bytes).value();
     }
-    imgui_->rebuildFonts();
+    applyFonts(fontBytes_);
     invalidate();
   });
+}
+
+void MapApp::applyFonts(std::span<const uint8_t> ttf) {
+  ui::FontBuild fonts = ui::buildFonts(ttf, 15.f, style::labelSizes(style::defaultStyle()), float(camera_.pixelRatio()));
+  if (!ttf.empty() && !fonts.trueType)
+    std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(), fonts.error.c_str());
+  labelFonts_ = std::move(fonts.labels);
+  fontsDpr_ = camera_.pixelRatio();
+  renderer_.setLabelAtlas(fonts.width, fonts.height, fonts.atlas);
+  imgui_->rebuildFonts();
+  labeler_.clear();
+}
+
+// Text labels over the base map (placed anew each frame; they fade in and out).
+void MapApp::drawLabels() {
+  if (!pyramid_ || labelFonts_.empty()) return;
+  const style::Style& style = style::defaultStyle();
+  scene::labelTiles(pyramid_->drawList(), labelTiles_);
+  const auto& placed = labeler_.place(labelTiles_, camera_, style, labelFonts_, visible_, platform_.nowMs());
+  labels::buildLabelBatch(placed, style, labelFonts_, camera_.pixelRatio(), labelBatch_);
+  renderer_.drawLabels(labelBatch_);
 }
 
 void MapApp::addOverlay(const std::string& tilesetUrl, const std::string& label) {
@@ -358,6 +369,9 @@ void MapApp::frame() {
   dirty_ = false;
   static const std::vector<scene::DrawTile> kNoTiles;
   updateFeeds();
+  // Fonts are rasterised for the screen's pixel ratio: again when it changed (another monitor,
+  // browser zoom).
+  if (imgui_ && !fontPending_ && fontsDpr_ != camera_.pixelRatio()) applyFonts(fontBytes_);
   if (pyramid_) pyramid_->update(camera_, [this](const geo::TileID& id) { requestTile(id); });
   for (auto& o : overlays_) {
     if (!o->pyramid) continue;
@@ -376,6 +390,7 @@ void MapApp::frame() {
   renderer_.drawTiles(base, pyramid_ ? pyramid_->drawList() : kNoTiles, visible_);
   for (const auto& o : overlays_)
     if (o->pyramid) renderer_.drawTiles(style::overlayStyle(), o->pyramid->drawList(), visible_);
+  drawLabels();
   drawLive(nowMs);
   renderer_.endFrame();
   if (config_.showUi) drawUi();
@@ -387,6 +402,10 @@ void MapApp::frame() {
   if (presentTimes_.size() > kFrameHistory) presentTimes_.pop_front();
 
   ++status_.framesDrawn;
+  if (labeler_.fading()) {  // the next frame continues the fades
+    dirty_ = true;
+    platform_.requestFrame();
+  }
   // ImGui sizes auto-resizing windows from the previous frame's content: after a change, one
   // more frame lets the panel fit what it now shows (without counting as a new change).
   if (config_.showUi && (status_.framesDrawn < 3 || uiFollowUp_)) {
@@ -397,7 +416,7 @@ void MapApp::frame() {
   status_.tilesLoaded = pyramid_ ? pyramid_->stats().loaded : 0;
   bool overlaysComplete = true;
   for (const auto& o : overlays_) overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
-  status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete;
+  status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete && !fontPending_;
   const geo::LngLat c = camera_.centerLngLat();
   status_.zoom = camera_.zoom();
   status_.lng = c.lng;

@@ -19,6 +19,8 @@
 #include "source/tile_source.hpp"
 #include "live/live_batch.hpp"
 #include "scene/feature_index.hpp"
+#include "labels/label_batch.hpp"
+#include "labels/placement.hpp"
 #include "ui/feed_panel.hpp"
 #include "ui/map_panel.hpp"
 
@@ -31,8 +33,8 @@ struct AppConfig {
   bool showUi = true;
   // Draw the data's attribution in the canvas (off where the host page shows it itself).
   bool drawAttribution = true;
-  // A TrueType font with Vietnamese glyphs for the UI (URL or path); empty: ImGui's own font
-  // (ASCII only).
+  // A TrueType font with Vietnamese glyphs for the UI and the map's labels (URL or path); empty:
+  // ImGui's own font (ASCII only).
   std::string uiFontUrl;
   bool english = false;  // UI and alert language (default Vietnamese)
 };
@@ -93,6 +95,8 @@ class MapApp {
   void updateTraffic(int64_t nowMs);
   void drawLive(int64_t nowMs);
   void loadUiFont();
+  void applyFonts(std::span<const uint8_t> ttf);
+  void drawLabels();
   void openOverlay(size_t i);
 
   Platform& platform_;
@@ -113,6 +117,13 @@ class MapApp {
   bool trafficShown_ = false;
   double lastTrafficMs_ = -1e9;
   ui::FeedPanelState feedUi_;
+  labels::Labeler labeler_;
+  labels::FontSet labelFonts_;
+  labels::LabelBatch labelBatch_;
+  std::vector<labels::LabelTile> labelTiles_;
+  bool fontPending_ = false;  // the font file was asked for and has not arrived
+  std::vector<uint8_t> fontBytes_;  // the TrueType font (empty: ImGui's built-in font)
+  double fontsDpr_ = 0;             // the pixel ratio the fonts were rasterised for
   struct Overlay {
     OverlayInfo info;
     std::unique_ptr<source::TileSource> source;

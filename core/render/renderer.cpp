@@ -16,6 +16,10 @@ Renderer::~Renderer() {
   if (liveVao_) glDeleteVertexArrays(1, &liveVao_);
   if (liveVbo_) glDeleteBuffers(1, &liveVbo_);
   if (liveIbo_) glDeleteBuffers(1, &liveIbo_);
+  if (labelAtlas_) glDeleteTextures(1, &labelAtlas_);
+  if (labelVao_) glDeleteVertexArrays(1, &labelVao_);
+  if (labelVbo_) glDeleteBuffers(1, &labelVbo_);
+  if (labelIbo_) glDeleteBuffers(1, &labelIbo_);
 }
 
 Result<bool> Renderer::init() {
@@ -27,7 +31,11 @@ Result<bool> Renderer::init() {
   if (!traffic) return Error{traffic.error()};
   auto marker = Program::build("marker", shaders::marker_vert, shaders::marker_frag);
   if (!marker) return Error{marker.error()};
+  auto label = Program::build("label", shaders::label_vert, shaders::label_frag);
+  if (!label) return Error{label.error()};
   fill_ = std::move(fill).value();
+  label_ = std::move(label).value();
+  labelU_ = {label_.uniform("u_device_to_clip"), label_.uniform("u_atlas")};
   line_ = std::move(line).value();
   traffic_ = std::move(traffic).value();
   marker_ = std::move(marker).value();
@@ -259,6 +267,57 @@ void Renderer::drawLive(const live::LiveBatch& batch) {
   glUniform2f(markerU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
   glDrawElements(GL_TRIANGLES, GLsizei(batch.indices.size()), GL_UNSIGNED_INT, nullptr);
   glBindVertexArray(0);
+  ++stats_.drawCalls;
+  stats_.triangles += batch.indices.size() / 3;
+}
+
+void Renderer::setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg) {
+  if (width <= 0 || height <= 0 || rg.size() < size_t(width) * size_t(height) * 2) return;
+  if (!labelAtlas_) glGenTextures(1, &labelAtlas_);
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, labelAtlas_);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_LINEAR);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+  glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
+  glPixelStorei(GL_UNPACK_ALIGNMENT, 1);
+  glTexImage2D(GL_TEXTURE_2D, 0, GL_RG8, width, height, 0, GL_RG, GL_UNSIGNED_BYTE, rg.data());
+  glBindTexture(GL_TEXTURE_2D, 0);
+}
+
+void Renderer::drawLabels(const labels::LabelBatch& batch) {
+  if (batch.empty() || !labelAtlas_) return;
+  using V = labels::GlyphVertex;
+  if (!labelVao_) {
+    glGenVertexArrays(1, &labelVao_);
+    glBindVertexArray(labelVao_);
+    glGenBuffers(1, &labelVbo_);
+    glGenBuffers(1, &labelIbo_);
+    glBindBuffer(GL_ARRAY_BUFFER, labelVbo_);
+    glBindBuffer(GL_ELEMENT_ARRAY_BUFFER, labelIbo_);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, x)));
+    glEnableVertexAttribArray(1);
+    glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, u)));
+    glEnableVertexAttribArray(2);
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, color)));
+    glEnableVertexAttribArray(3);
+    glVertexAttribPointer(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, halo)));
+  } else {
+    glBindVertexArray(labelVao_);
+    glBindBuffer(GL_ARRAY_BUFFER, labelVbo_);
+  }
+  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(batch.vertices.size() * sizeof(V)), batch.vertices.data(), GL_STREAM_DRAW);
+  glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(batch.indices.size() * sizeof(uint32_t)), batch.indices.data(),
+               GL_STREAM_DRAW);
+  glUseProgram(label_.id());
+  glUniform2f(labelU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
+  glActiveTexture(GL_TEXTURE0);
+  glBindTexture(GL_TEXTURE_2D, labelAtlas_);
+  glUniform1i(labelU_.atlas, 0);
+  glDrawElements(GL_TRIANGLES, GLsizei(batch.indices.size()), GL_UNSIGNED_INT, nullptr);
+  glBindVertexArray(0);
+  glBindTexture(GL_TEXTURE_2D, 0);
   ++stats_.drawCalls;
   stats_.triangles += batch.indices.size() / 3;
 }

@@ -11,6 +11,7 @@
 
 #include "base/result.hpp"
 #include "geo/camera.hpp"
+#include "labels/label_batch.hpp"
 #include "live/live_batch.hpp"
 #include "render/program.hpp"
 #include "scene/tile_pyramid.hpp"
@@ -42,7 +43,13 @@ class Renderer {
   void beginFrame(const geo::Camera& camera, style::Color background);
   void drawTiles(const style::Style& style, const std::vector<scene::DrawTile>& tiles, const GroupVisibility& visible);
   void drawLive(const live::LiveBatch& batch);
+  // Text labels: glyph quads sampling the label atlas (labels::makeHaloAtlas).
+  void drawLabels(const labels::LabelBatch& batch);
   void endFrame();
+
+  // The label atlas, two bytes per texel (glyph coverage, halo); replaces the previous one.
+  void setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg);
+  bool hasLabelAtlas() const { return labelAtlas_ != 0; }
 
   // The per-feature colours of feature-state layers (live traffic), one premultiplied RGBA8 per
   // slot (scene::FeatureIndex); kept until replaced.
@@ -65,11 +72,14 @@ class Renderer {
   void release(GpuTile& tile);
   void purgeReleased();
 
-  Program fill_, line_, traffic_, marker_;
+  Program fill_, line_, traffic_, marker_, label_;
   struct { GLint transform, color; } fillU_{};
   struct { GLint transform, deviceToClip, halfWidth, color; } lineU_{};
   struct { GLint transform, deviceToClip, halfWidth, state, opacity; } trafficU_{};
   struct { GLint deviceToClip; } markerU_{};
+  struct { GLint deviceToClip, atlas; } labelU_{};
+  GLuint labelAtlas_ = 0;
+  GLuint labelVao_ = 0, labelVbo_ = 0, labelIbo_ = 0;
   GLuint stateTexture_ = 0;
   int stateRows_ = 0;  // allocated rows of 1024 slots
   bool hasState_ = false;

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "geo/tile_id.hpp"
+#include "labels/candidates.hpp"
 #include "scene/feature_index.hpp"
 #include "style/style.hpp"
 #include "tess/geometry.hpp"
@@ -23,10 +24,11 @@ struct TileMesh {
   geo::TileID id;
   float extent = 4096;
   std::vector<BucketMesh> buckets;  // parallel to Style::buckets
+  labels::TileLabels labels;        // label candidates of the style's label classes
   size_t byteSize() const;
 };
 
-// Builds every bucket of `style` for a verified tile. Buckets that keep feature slots take them
+// Builds every bucket of `style` for a verified tile, and collects its label candidates. Buckets that keep feature slots take them
 // from `slots` (without one, they are left empty).
 std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style,
                                               FeatureIndex* slots = nullptr);

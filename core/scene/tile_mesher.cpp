@@ -11,7 +11,7 @@
 namespace citymap::scene {
 
 size_t TileMesh::byteSize() const {
-  size_t n = sizeof(*this);
+  size_t n = sizeof(*this) + labels.byteSize() - sizeof(labels);
   for (const auto& b : buckets)
     n += b.fill.vertices.size() * sizeof(tess::Vec2) + b.fill.indices.size() * 4 +
          b.line.vertices.size() * sizeof(tess::LineVertex) + b.line.indices.size() * 4 + b.slots.size() * sizeof(float);
@@ -106,6 +106,7 @@ std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const 
     }
   }
   if (slots) recordAnchors(tile, *slots);
+  mesh->labels = labels::collectLabels(tile, style);
   return mesh;
 }
 

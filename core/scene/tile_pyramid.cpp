@@ -98,6 +98,7 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
   if (bytes->empty()) {  // the source has no tile here: loaded, nothing to draw
     auto empty = std::make_shared<TileMesh>();
     empty->id = id;
+    empty->labels.id = id;
     empty->buckets.resize(style_.buckets.size());
     e.mesh = std::move(empty);
     e.state = Entry::State::Loaded;

@@ -11,6 +11,7 @@
 
 #include "base/result.hpp"
 #include "geo/camera.hpp"
+#include "labels/placement.hpp"
 #include "scene/tile_mesh.hpp"
 #include "tile/tileset.hpp"
 
@@ -21,6 +22,13 @@ struct DrawTile {
   geo::TileID target;
   std::shared_ptr<const TileMesh> mesh;
 };
+
+// The label candidates of a draw list, for labels::Labeler::place (pointers into the meshes).
+inline void labelTiles(const std::vector<DrawTile>& tiles, std::vector<labels::LabelTile>& out) {
+  out.clear();
+  for (const DrawTile& t : tiles)
+    if (t.mesh) out.push_back({t.target, &t.mesh->labels});
+}
 
 struct PyramidStats {
   int idealTiles = 0;

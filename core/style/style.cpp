@@ -1,5 +1,6 @@
 #include "style/style.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <initializer_list>
 #include <iterator>
@@ -12,6 +13,8 @@ namespace citymap::style {
 using tile::AdminKind;
 using tile::IocKind;
 using tile::LanduseKind;
+using tile::PoiKind;
+using tile::WaterKind;
 using tile::RoadKind;
 using tile::TransitKind;
 
@@ -41,6 +44,7 @@ const char* groupName(Group g) {
     case Group::Transit: return "Bus routes & stops";
     case Group::Ioc: return "IOC stations & shelters";
     case Group::Pois: return "Places of interest";
+    case Group::Labels: return "Labels";
     case Group::Overlay: return "Overlays";
     case Group::Count: break;
   }
@@ -219,10 +223,62 @@ Style makeDefault() {
   for (const auto& m : ioc)
     marker(m.id, Group::Ioc, tile::layer::kIoc, kinds({m.kind}), m.color, {{{11, 6.f}, {16, 11.f}, {18, 14.f}}, 1},
            m.minZoom);
+
+  // Labels, by priority (lower first): IOC assets, wards, major streets, important places,
+  // other streets, water, bus stops, other places, lanes and paths. Point labels sit beside
+  // their marker: the offset is the marker's radius (with its ring) plus a 2 px gap.
+  using P = LabelClass::Placement;
+  const Color halo = Color::hex(0xffffff, 0.9f);
+  const auto offsetFor = [](ZoomCurve size) {
+    for (auto& [z, w] : size.stops) w = (w + 3) / 2 + 2;
+    return size;
+  };
+  const ZoomCurve iocOffset = offsetFor({{{11, 6.f}, {16, 11.f}, {18, 14.f}}, 1});
+  const auto label = [&](LabelClass c) { s.labels.push_back(std::move(c)); };
+  label({"label-ioc-station", Group::Ioc, tile::layer::kIoc, P::Point,
+         kinds({IocKind::FloodTower, IocKind::FloodStation, IocKind::RainGauge, IocKind::CoastalStation}), 13, 24, 0, 12,
+         Color::hex(0x8c1d2c), halo, iocOffset, 0, 128, 11});
+  label({"label-ioc-shelter", Group::Ioc, tile::layer::kIoc, P::Point, kinds({IocKind::StormShelter}), 14.5, 24, 1, 12,
+         Color::hex(0x136b38), halo, iocOffset, 0, 128, 13});
+  label({"label-ward", Group::Admin, tile::layer::kAdmin, P::Area, kinds({AdminKind::Ward2025}), 12, 16.5, 2, 14,
+         Color::hex(0x6a4c82), Color::hex(0xffffff, 0.8f), ZoomCurve::constant(0), 0});
+  const uint32_t major = kinds({RoadKind::Motorway, RoadKind::Trunk, RoadKind::Primary});
+  const uint32_t middle = kinds({RoadKind::Secondary, RoadKind::Tertiary});
+  const uint32_t minor = kinds({RoadKind::Residential, RoadKind::Unknown});
+  const uint32_t lanes = kinds({RoadKind::Service, RoadKind::Pedestrian});
+  const uint32_t paths = kinds({RoadKind::Footway, RoadKind::Path, RoadKind::Track});
+  const Color street = Color::hex(0x333333);
+  const auto road = [&](const char* id, uint32_t mask, double minZoom, int priority, float size, Color c) {
+    label({id, Group::Roads, tile::layer::kRoadLabels, P::Line, mask, minZoom, 24, priority, size, c, halo,
+           ZoomCurve::constant(0), 250, 128});
+  };
+  road("label-road-major", major, 13, 3, 13, street);
+  road("label-road-middle", middle, 14, 4, 12, street);
+  const uint32_t importantPois = kinds({PoiKind::Tourism, PoiKind::Government, PoiKind::Health, PoiKind::Education});
+  const ZoomCurve poiOffset = offsetFor({{{15, 4.f}, {18, 8.f}}, 1});
+  label({"label-poi-major", Group::Pois, tile::layer::kPois, P::Point, importantPois, 16, 24, 5, 11,
+         Color::hex(0x6f4a33), halo, poiOffset, 150, 128, 16});
+  road("label-road-minor", minor, 15, 6, 12, street);
+  label({"label-water", Group::Water, tile::layer::kWater, P::Area, kinds({WaterKind::Water, WaterKind::River, WaterKind::Basin}),
+         13, 24, 7, 12, Color::hex(0x3d6e91), Color::hex(0xffffff, 0.7f), ZoomCurve::constant(0), 400});
+  label({"label-transit-stop", Group::Transit, tile::layer::kTransit, P::Point, kinds({TransitKind::BusStop}), 16.5, 24,
+         8, 11, Color::hex(0x1f5f8b), halo, offsetFor({{{14, 4.f}, {18, 9.f}}, 1}), 120, 128, 14.5});
+  label({"label-poi", Group::Pois, tile::layer::kPois, P::Point, ~importantPois, 17, 24, 9, 11, Color::hex(0x6f4a33),
+         halo, poiOffset, 150, 128, 16});
+  road("label-road-lane", lanes, 16.5, 10, 11, Color::hex(0x4a4a4a));
+  road("label-road-path", paths, 17, 11, 11, Color::hex(0x5a5a5a));
   return s;
 }
 
 }  // namespace
+
+std::vector<float> labelSizes(const Style& style) {
+  std::vector<float> sizes;
+  for (const LabelClass& c : style.labels)
+    if (std::find(sizes.begin(), sizes.end(), c.size) == sizes.end()) sizes.push_back(c.size);
+  std::sort(sizes.begin(), sizes.end());
+  return sizes;
+}
 
 const Style& defaultStyle() {
   static const Style s = makeDefault();

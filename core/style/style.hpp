@@ -30,7 +30,8 @@ struct ZoomCurve {
 };
 
 // Layer toggles shown in the UI.
-enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Admin, Transit, Ioc, Pois, Overlay, Count };
+// Labels: every text label on the map (each label class also hides with its own group).
+enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Admin, Transit, Ioc, Pois, Labels, Overlay, Count };
 const char* groupName(Group g);
 
 // Which features of a tile go into one bucket, and how they are tessellated.
@@ -63,11 +64,39 @@ struct Layer {
   bool featureState = false;
 };
 
+// Text labels (core/labels): which features of a tile get one, where, and how it looks. Labels
+// are placed each frame by priority without overlaps; sizes are CSS pixels.
+struct LabelClass {
+  std::string id;
+  Group group;  // hidden with its group (and with Group::Labels)
+  std::string_view sourceLayer;
+  // Point: beside the feature's point (its marker); Line: along the line, rotated with it
+  // (upright); Area: at the polygon's pole of inaccessibility (per tile, clipped to the tile).
+  enum class Placement : uint8_t { Point, Line, Area } placement;
+  uint32_t kindMask = ~0u;
+  double minZoom = 0, maxZoom = 24;  // camera zooms the class shows at
+  int priority = 0;                  // lower is placed first
+  float size = 12;                   // text size, CSS px (the app rasterises each size used)
+  Color color, halo;
+  ZoomCurve offset = ZoomCurve::constant(0);  // Point: gap between the point and the text (the marker's radius + 2)
+  float repeatDistance = 0;  // the same text is not shown again closer than this (CSS px)
+  // Line: candidate anchors along the line about every `spacing` px at the tile's zoom (the
+  // placement keeps one per `repeatDistance`).
+  float spacing = 128;
+  // Point: the zoom from which the features' markers are drawn; from there on they keep other
+  // point labels off, even before their own labels show.
+  double markerMinZoom = 24;
+};
+
 struct Style {
   Color background;
   std::vector<Bucket> buckets;
   std::vector<Layer> layers;  // drawing order, bottom first
+  std::vector<LabelClass> labels;
 };
+
+// The distinct label text sizes of a style, smallest first (the fonts the app rasterises).
+std::vector<float> labelSizes(const Style& style);
 
 // The default citymap look (light, OSM-Carto-like palette tuned for a city centre).
 const Style& defaultStyle();

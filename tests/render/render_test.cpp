@@ -120,6 +120,7 @@ int main(int argc, char** argv) {
   config.center = citymap::geo::LngLat{spec.at("center")[0], spec.at("center")[1]};
   config.zoom = spec.at("zoom").get<double>();
   config.showUi = false;
+  config.uiFontUrl = CITYMAP_UI_FONT;  // the labels' font
   citymap::app::MapApp app(platform, config);
   app.resize(width, height, 1);
   if (!app.start()) return fail(app.status().error);

@@ -1,0 +1,118 @@
+#pragma once
+// Per-frame label placement: takes the candidates of the tiles being drawn, keeps those of the
+// label classes shown at this zoom whose anchor is on screen, and places them in priority order
+// (style::LabelClass::priority, then the labels already shown last frame, then by rank) into a
+// screen-space collision grid: no two labels overlap, point labels keep off the markers of other
+// points at least as important, none crosses the viewport's edge, a text is not repeated within
+// its class's repeat distance and a feature gets one label. Point labels try four positions
+// around their marker; line labels are centred on the line, rotated along it and kept upright,
+// and only where the line is straight enough under the text. Labels fade in and out over
+// kFadeMs. No GL, no font library: text widths come from a FontSet.
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "geo/camera.hpp"
+#include "labels/candidates.hpp"
+#include "labels/collision.hpp"
+#include "labels/text.hpp"
+#include "style/style.hpp"
+
+namespace citymap::labels {
+
+// One tile's candidates and the tile area they are drawn for (a parent tile standing in for a
+// missing child covers only that child: candidates elsewhere are left to other tiles).
+struct LabelTile {
+  geo::TileID target;
+  const TileLabels* labels = nullptr;
+};
+
+struct PlacedLabel {
+  std::string_view text;    // valid until the next place()
+  uint16_t labelClass = 0;  // index into Style::labels
+  float x = 0, y = 0;       // centre of the text, CSS px
+  float angle = 0;          // radians, clockwise on screen, in [-pi/2, pi/2): never upside down
+  float width = 0;          // text width, CSS px
+  float opacity = 1;
+  uint64_t key = 0;
+};
+
+struct PlacementStats {
+  int candidates = 0;  // on screen, of the classes shown
+  int placed = 0;
+  int fadingOut = 0;
+};
+
+using GroupVisibility = std::array<bool, size_t(style::Group::Count)>;
+
+class Labeler {
+ public:
+  static constexpr double kFadeMs = 200;
+  static constexpr float kPadding = 2;  // CSS px kept free around each label
+
+  // Places this frame's labels. `nowMs` (monotonic) drives the fades.
+  const std::vector<PlacedLabel>& place(std::span<const LabelTile> tiles, const geo::Camera& camera,
+                                        const style::Style& style, const FontSet& fonts,
+                                        const GroupVisibility& visible, double nowMs);
+  // Some label is still fading in or out: more frames are needed to finish.
+  bool fading() const { return fading_; }
+  const PlacementStats& stats() const { return stats_; }
+  const std::vector<PlacedLabel>& placed() const { return out_; }
+  void clear();
+
+ private:
+  struct Ref {
+    uint32_t tile, candidate;
+    float x, y;      // anchor, CSS px
+    float unit;      // CSS px per tile unit
+    float rankPx;
+    int priority;
+    bool wasShown;
+    int8_t variant;  // Point: the side it was shown on last frame (tried first), -1: none
+    uint64_t key;
+  };
+  struct Shown {
+    std::string text;
+    geo::WorldPoint anchor;
+    float dx = 0, dy = 0;  // text centre minus anchor, CSS px
+    float angle = 0, width = 0;
+    uint16_t labelClass = 0;
+    int8_t variant = -1;
+    float opacity = 0;
+    bool placed = false, wasPlaced = false;
+  };
+  struct ClassInfo {
+    bool active = false;   // its labels show
+    bool markers = false;  // its markers are drawn: obstacles for point labels
+    const Font* font = nullptr;
+    float scale = 1, offset = 0;
+  };
+  struct RepeatEntry {
+    uint64_t textHash;
+    float x, y;
+  };
+  bool tryPlace(const Ref& ref, const TileLabels& tile, const style::LabelClass& cls, const ClassInfo& info,
+                float viewW, float viewH, PlacedLabel& out, int8_t& variant);
+  bool repeated(uint64_t textHash, float x, float y, float distance) const;
+  void addRepeat(uint64_t textHash, float x, float y);
+
+  std::unordered_map<uint64_t, Shown> shown_;
+  std::vector<Ref> refs_;
+  std::vector<ClassInfo> classes_;
+  CollisionGrid grid_;     // placed labels
+  CollisionGrid markers_;  // the markers of point candidates
+  std::vector<PlacedLabel> out_;
+  std::vector<std::vector<RepeatEntry>> repeats_;  // hashed by text
+  std::vector<uint64_t> features_;                 // (feature, class) with a label this frame
+  std::vector<Box> boxes_;                         // scratch
+  std::vector<tess::Vec2> path_;                   // scratch
+  double lastMs_ = -1;
+  bool fading_ = false;
+  PlacementStats stats_;
+};
+
+}  // namespace citymap::labels
