@@ -1,7 +1,7 @@
 // The page glue: checks for WebGL 2, turns the query string into program arguments, loads
-// citymap.js/citymap.wasm, connects the live feeds (feed.js) and exposes window.citymap
-// (state, jumpTo, frameTimes) to the page and to tests. Bundled with mqtt.js into the site's
-// app.js by esbuild (web/CMakeLists.txt).
+// citymap.js/citymap.wasm, starts the live feeds' worker (feed_worker.js) and exposes
+// window.citymap (state, jumpTo, frameTimes) to the page and to tests. Bundled by esbuild into
+// the site's app.js (web/CMakeLists.txt); mqtt.js is not in it but in the worker's bundle.
 //
 // window.citymap.state.feed (null until the core publishes it):
 //   connection {state: off|connecting|connected|reconnecting, url, detail, attempt, retryInMs},
@@ -10,7 +10,10 @@
 //   droppedUnknown, simulated, alerts [{id, severity (info|minor|moderate|severe|extreme),
 //   kind (flood|storm|landslide|trafficJam|accident|roadClosure), titleVi, titleEn, lng, lat}]
 //   most severe first, version (changes with everything above except newestAgeMs).
-import { FeedTransport, feedUrlFromQuery, topicFilter } from './feed.js';
+// window.citymap.state.feedWorker (the transport's own counters, while a feed runs):
+//   batches and messages handed to the core, malformedBatches (refused by the core's framing
+//   check, nothing of them applied), droppedInWorker (messages the worker had no room for).
+import { State, feedUrlFromQuery, topicFilter } from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
 
 function main() {
@@ -91,18 +94,21 @@ function main() {
     if (other.length) announcePolite.textContent = announcement(other, lang);
   }
 
-  // --- the wasm side of the feed: payloads are copied into the wasm heap once --------------
+  // --- the live feed: MQTT runs in a worker (feed_worker.js), which transfers batches of
+  // framed messages (feed_batch.js); each batch is copied into the wasm heap once and handed to
+  // the core in one call.
   const encoder = new TextEncoder();
-  function feedMessage(topic, bytes) {
-    const n = bytes.length;
-    const room = topic.length * 3; // UTF-8 bytes at most
-    const ptr = Module._malloc(n + room + 1);
+  const feedStats = { batches: 0, messages: 0, malformedBatches: 0, droppedInWorker: 0 };
+  function feedBatch(buffer) {
+    const bytes = new Uint8Array(buffer);
+    const ptr = Module._malloc(Math.max(bytes.length, 1));
     if (!ptr) return;
-    const heap = Module.HEAPU8; // after malloc: the memory may have grown
-    heap.set(bytes, ptr);
-    const { written } = encoder.encodeInto(topic, heap.subarray(ptr + n, ptr + n + room));
-    Module._citymap_feed_message(ptr + n, written, ptr, n);
+    Module.HEAPU8.set(bytes, ptr); // after malloc: the memory may have grown
+    const delivered = Module._citymap_feed_batch(ptr, bytes.length);
     Module._free(ptr);
+    feedStats.batches += 1;
+    if (delivered < 0) feedStats.malformedBatches += 1;
+    else feedStats.messages += delivered;
   }
   function cString(s) {
     const bytes = encoder.encode(s);
@@ -121,17 +127,36 @@ function main() {
 
   const feedConfig = feedUrlFromQuery(params, window.location);
   if (feedConfig.error) console.warn('citymap: ' + feedConfig.error);
-  let transport = null;
+  let worker = null;
   function startFeed() {
-    if (!feedConfig.url || transport || state.error) return;
-    transport = new FeedTransport({
-      url: feedConfig.url,
-      topic: topicFilter(params.get('city')),
-      onMessage: feedMessage,
-      onState: feedConnection,
-    });
-    citymap.feedTransport = transport;
-    transport.start();
+    if (!feedConfig.url || worker || state.error) return;
+    const failed = (why) => {
+      console.error('citymap: the feed worker failed: ' + why);
+      if (worker) worker.terminate();
+      feedConnection({ state: State.off, url: feedConfig.url, detail: 'feed worker failed: ' + why, attempt: 0, retryInMs: 0 });
+    };
+    try {
+      worker = new Worker('feed_worker.js');
+    } catch (e) {
+      failed(String((e && e.message) || e));
+      return;
+    }
+    state.feedWorker = feedStats;
+    worker.onmessage = (event) => {
+      const m = event.data;
+      if (m.type === 'batch') {
+        feedBatch(m.buffer);
+        feedStats.droppedInWorker = m.dropped;
+        worker.postMessage({ type: 'ack' });
+      } else if (m.type === 'state') {
+        feedConnection(m.status);
+      }
+    };
+    worker.onerror = (event) => {
+      event.preventDefault();
+      failed(event.message || 'cannot load feed_worker.js');
+    };
+    worker.postMessage({ type: 'start', url: feedConfig.url, topic: topicFilter(params.get('city')) });
   }
 
   window.Module = {
@@ -149,7 +174,8 @@ function main() {
       document.documentElement.dataset.mapIdle = String(s.idle);
     },
     onAbort: (what) => showError('citymap stopped: ' + what),
-    // After main(): the map app exists, messages have somewhere to go.
+    // After main(): the map app exists and has started loading, messages have somewhere to go;
+    // the worker's script (with mqtt.js) loads in parallel with the tiles.
     postRun: [startFeed],
   };
 

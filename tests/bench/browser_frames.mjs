@@ -252,7 +252,11 @@ async function measure(o, url, { startFeed = null } = {}) {
     }
     const feedState = () => page.evaluate(() => {
       const f = window.citymap.state.feed;
-      return f ? { received: f.received, accepted: f.accepted, dropped: f.dropped, state: f.connection.state, t: performance.now() } : null;
+      const w = window.citymap.state.feedWorker; // the feed worker's batches (web/app.js), when there is one
+      return f ? {
+        received: f.received, accepted: f.accepted, dropped: f.dropped, state: f.connection.state, t: performance.now(),
+        batches: w ? w.batches : null, droppedInWorker: w ? w.droppedInWorker : null,
+      } : null;
     });
     if (feed) {
       // Connected, and the stream is flowing (a second of it before the path starts).
@@ -298,6 +302,12 @@ async function measure(o, url, { startFeed = null } = {}) {
         acceptedPerSecond: Math.round((feed1.accepted - feed0.accepted) / s),
         droppedDuringPath: feed1.dropped - feed0.dropped,
       };
+      if (feed0.batches !== null && feed1.batches !== null) {
+        const batches = feed1.batches - feed0.batches;
+        report.feed.batchesPerSecond = Math.round((batches / s) * 10) / 10;
+        report.feed.messagesPerBatch = batches > 0 ? Math.round((feed1.received - feed0.received) / batches) : null;
+        report.feed.droppedInWorkerDuringPath = feed1.droppedInWorker - feed0.droppedInWorker;
+      }
     }
 
     // Settle: time from the end of the path until the view is complete again (a streaming
@@ -329,6 +339,7 @@ function summary(label, r) {
     `frame interval median ${fi ? fi.median.toFixed(1) : '?'} ms p95 ${fi ? fi.p95.toFixed(1) : '?'} ms, ` +
     `cpu frame ${cf ? `median ${cf.median.toFixed(2)} ms p95 ${cf.p95.toFixed(2)} ms` : 'n/a'}` +
     (r.feed ? `, feed ${r.feed.receivedPerSecond} msg/s received (${r.feed.droppedDuringPath} dropped)` : '') +
+    (r.feed && r.feed.batchesPerSecond !== undefined ? ` in ${r.feed.batchesPerSecond} batches/s` : '') +
     (r.timeToIdleMs !== undefined && !r.feed ? `, time-to-idle ${r.timeToIdleMs ?? '?'} ms` : '') +
     (r.settleMs !== undefined ? `, settle ${r.settleMs ?? '?'} ms` : '') +
     (r.download ? `, wasm+js ${kib(r.download.gzipBytes)} KiB gzip (${kib(r.download.bytes)} KiB raw, ${r.download.files.length} files)` : '') +

@@ -1,9 +1,11 @@
-// The page's own scripts (web/feed.js, web/i18n.js) under node: the reconnect policy is the
-// core's (feeds::Backoff), the feed URL and topic come from the query string, the page language
-// and the alert announcements.
+// The page's own scripts (web/feed.js, web/feed_batch.js, web/i18n.js) under node: the
+// reconnect policy is the core's (feeds::Backoff), the feed URL and topic come from the query
+// string, the feed worker's batch framing and batching, the page language and the alert
+// announcements.
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import { BACKOFF, State, backoffDelayMs, feedUrlFromQuery, stateNames, topicFilter } from '../../web/feed.js';
+import { BatchWriter, FRAME_HEADER_BYTES, FeedBatcher, MAX_TOPIC_BYTES } from '../../web/feed_batch.js';
 import { announcement, pageLanguage } from '../../web/i18n.js';
 
 test('backoff: 500 ms initial, doubling, 30 s cap, full jitter (as core/feeds/connection.hpp)', () => {
@@ -78,4 +80,164 @@ test('alert announcements', () => {
   const five = [1, 2, 3, 4, 5].map((i) => a(i, 'moderate', `Lũ ${i}`, `Flood ${i}`));
   assert.equal(announcement(five, 'en'), 'Alert: Flood 1. Alert: Flood 2. Alert: Flood 3. 2 more alerts.');
   assert.equal(announcement(five, 'vi'), 'Cảnh báo: Lũ 1. Cảnh báo: Lũ 2. Cảnh báo: Lũ 3. Thêm 2 cảnh báo khác.');
+});
+
+// The reader's side of the framing, for the checks below (the real one is C++:
+// core/feeds/feed_batch.cpp). Throws on anything that does not frame exactly.
+function readBatch(buffer) {
+  const bytes = new Uint8Array(buffer);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = [];
+  let at = 0;
+  while (at < bytes.length) {
+    if (bytes.length - at < 2) throw new Error(`truncated topic length at ${at}`);
+    const t = view.getUint16(at, true);
+    if (bytes.length - at - 2 < t + 4) throw new Error(`truncated topic or payload length at ${at}`);
+    const topic = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(at + 2, at + 2 + t));
+    const n = view.getUint32(at + 2 + t, true);
+    const start = at + FRAME_HEADER_BYTES + t;
+    if (bytes.length - start < n) throw new Error(`payload past the end at ${at}`);
+    out.push({ topic, payload: Array.from(bytes.subarray(start, start + n)) });
+    at = start + n;
+  }
+  return out;
+}
+
+test('feed batch framing: [u16 topic length][topic][u32 payload length][payload], little-endian', () => {
+  const w = new BatchWriter(16);
+  assert.equal(w.add('a/b', new Uint8Array([0xde, 0xad])), true);
+  assert.equal(w.add('c', new Uint8Array(0)), true); // a retained clear
+  assert.equal(w.count, 2);
+  // The same bytes as the C++ test (tests/unit/feeds/feed_batch_test.cpp) reads.
+  const a = 'a'.charCodeAt(0);
+  assert.deepEqual(Array.from(new Uint8Array(w.take())),
+    [3, 0, a, 0x2f, a + 1, 2, 0, 0, 0, 0xde, 0xad, 1, 0, a + 2, 0, 0, 0, 0]);
+  assert.equal(w.size, 0);
+  assert.equal(w.count, 0);
+  assert.equal(w.take().byteLength, 0);
+
+  // Multi-byte lengths (least significant byte first) and UTF-8 topics; the buffer grows.
+  const topic = 'citymap/v1/đà-nẵng/sensor/7';
+  const payload = new Uint8Array(0x010203).fill(7);
+  assert.equal(w.add(topic, payload), true);
+  const utf8 = new TextEncoder().encode(topic);
+  const b = new Uint8Array(w.take());
+  assert.equal(b.length, FRAME_HEADER_BYTES + utf8.length + payload.length);
+  assert.deepEqual(Array.from(b.subarray(0, 2)), [utf8.length, 0]);
+  assert.deepEqual(b.subarray(2, 2 + utf8.length), utf8);
+  assert.deepEqual(Array.from(b.subarray(2 + utf8.length, 6 + utf8.length)), [0x03, 0x02, 0x01, 0x00]);
+
+  // A topic longer than a u16 can say is refused and leaves the batch as it was.
+  assert.equal(w.add('x', new Uint8Array([1])), true);
+  assert.equal(w.add('é'.repeat(MAX_TOPIC_BYTES / 2 + 1), new Uint8Array([2])), false); // 65538 UTF-8 bytes
+  assert.equal(w.add('a'.repeat(MAX_TOPIC_BYTES + 1), new Uint8Array([2])), false);
+  assert.equal(w.add('t'.repeat(MAX_TOPIC_BYTES), new Uint8Array([3])), true); // the longest that fits
+  const msgs = readBatch(w.take());
+  assert.deepEqual(msgs.map((m) => [m.topic.length, m.payload]), [[1, [1]], [MAX_TOPIC_BYTES, [3]]]);
+});
+
+test('feed batch: many messages round trip in order; dropOldest keeps the newest', () => {
+  const w = new BatchWriter(64);
+  const sent = [];
+  for (let i = 0; i < 500; i++) {
+    const m = { topic: `citymap/v1/danang/traffic/${i}`, payload: Array.from({ length: i % 37 }, (_, k) => (i + k) & 255) };
+    sent.push(m);
+    assert.equal(w.add(m.topic, Uint8Array.from(m.payload)), true);
+  }
+  const size = w.size;
+  const dropped = w.dropOldest(Math.floor(size / 2));
+  assert.ok(dropped > 0 && dropped < 500);
+  assert.ok(w.size <= size / 2);
+  assert.equal(w.count, 500 - dropped);
+  assert.deepEqual(readBatch(w.take()), sent.slice(dropped));
+});
+
+// A FeedBatcher on a fake clock; returns it with the posted batches (decoded).
+function fakeBatcher(options = {}) {
+  const timers = new Map();
+  let next = 1;
+  const posted = [];
+  const b = new FeedBatcher({
+    post: ({ buffer, count, dropped }) => posted.push({ messages: readBatch(buffer), count, dropped }),
+    setTimer: (f, ms) => {
+      timers.set(next, { f, ms });
+      return next++;
+    },
+    clearTimer: (id) => timers.delete(id),
+    ...options,
+  });
+  const fire = () => {
+    const pending = [...timers.entries()];
+    timers.clear();
+    for (const [, t] of pending) t.f();
+  };
+  return { b, posted, timers, fire };
+}
+const bytes = (n, v = 1) => new Uint8Array(n).fill(v);
+
+test('feed batcher: one batch per interval, or as soon as it is full', () => {
+  const { b, posted, timers, fire } = fakeBatcher({ intervalMs: 50, flushBytes: 1000 });
+  b.add('a', bytes(10));
+  b.add('b', bytes(10));
+  assert.equal(posted.length, 0, 'nothing before the interval');
+  assert.equal(timers.size, 1);
+  assert.equal([...timers.values()][0].ms, 50);
+  fire();
+  assert.equal(posted.length, 1);
+  assert.deepEqual(posted[0].messages.map((m) => m.topic), ['a', 'b']);
+  assert.equal(posted[0].count, 2);
+  assert.equal(posted[0].dropped, 0);
+  b.ack();
+  // A full batch goes at once and cancels its timer.
+  b.add('c', bytes(500));
+  b.add('d', bytes(500));
+  assert.equal(posted.length, 2);
+  assert.equal(timers.size, 0);
+  assert.deepEqual(posted[1].messages.map((m) => m.topic), ['c', 'd']);
+  fire(); // nothing pending: nothing posted
+  assert.equal(posted.length, 2);
+});
+
+test('feed batcher: at most maxInFlight unacknowledged batches; then the oldest messages go', () => {
+  const { b, posted, fire } = fakeBatcher({ intervalMs: 50, flushBytes: 100, maxInFlight: 2, maxPendingBytes: 1000 });
+  b.add('1', bytes(100));
+  b.add('2', bytes(100));
+  assert.equal(posted.length, 2);
+  b.add('3', bytes(100)); // the window is full: it waits
+  fire();
+  assert.equal(posted.length, 2);
+  for (let i = 4; i <= 12; i++) b.add(String(i), bytes(100)); // 10 x 107 bytes > 1000: the oldest go
+  assert.equal(posted.length, 2);
+  b.ack();
+  assert.equal(posted.length, 3, 'an ack lets the waiting batch go');
+  const last = posted[2];
+  assert.ok(last.dropped > 0, `dropped ${last.dropped}`);
+  assert.equal(last.messages.length + last.dropped, 10);
+  assert.equal(last.messages[last.messages.length - 1].topic, '12', 'the newest is kept');
+  assert.ok(last.messages.length * 107 <= 1000);
+  b.ack();
+  b.ack();
+  b.ack(); // more acks than batches do no harm
+  assert.equal(b.inFlight, 0);
+});
+
+test('feed batcher: flushNow posts what is pending before a state change, even past the window', () => {
+  const { b, posted, timers } = fakeBatcher({ intervalMs: 50, flushBytes: 10000, maxInFlight: 1 });
+  b.flushNow();
+  assert.equal(posted.length, 0, 'nothing pending, nothing posted');
+  b.add('x', bytes(1));
+  b.add('y', bytes(1));
+  b.flushNow();
+  assert.equal(posted.length, 1);
+  assert.equal(timers.size, 0);
+  b.add('z', bytes(1));
+  b.flushNow(); // one already in flight: still posted (order with the state change matters more)
+  assert.equal(posted.length, 2);
+  assert.deepEqual(posted.map((p) => p.messages.map((m) => m.topic)), [['x', 'y'], ['z']]);
+  // Topics too long to frame are counted as dropped.
+  b.add('é'.repeat(MAX_TOPIC_BYTES), bytes(1));
+  b.add('w', bytes(1));
+  b.flushNow();
+  assert.equal(posted[2].dropped, 1);
+  assert.deepEqual(posted[2].messages.map((m) => m.topic), ['w']);
 });

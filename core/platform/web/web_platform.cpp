@@ -12,6 +12,7 @@
 #include <span>
 #include <string_view>
 
+#include "feeds/feed_batch.hpp"
 #include "feeds/feed_types.hpp"
 
 // Implemented in web/library_citymap.js.
@@ -313,13 +314,24 @@ EMSCRIPTEN_KEEPALIVE void citymap_fetch_done(int id, const uint8_t* data, int si
 EMSCRIPTEN_KEEPALIVE void citymap_jump_to(double lng, double lat, double zoom) {
   if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->jumpTo({lng, lat}, zoom);
 }
-// The browser's feed transport (web/feed.js, mqtt.js over WebSocket) hands every MQTT message
-// here: the topic (UTF-8, not terminated) and the payload, both in the wasm heap; an empty
-// payload clears the entity.
-EMSCRIPTEN_KEEPALIVE void citymap_feed_message(const char* topic, int topicLen, const uint8_t* payload, int len) {
+// The browser's feed transport (web/feed_worker.js: mqtt.js over WebSocket in a Web Worker)
+// hands the messages of ~50 ms here in one batch in the wasm heap, framed as
+// feeds::forEachFramedMessage reads them ([u16 topic length][topic][u32 payload length][payload]);
+// an empty payload clears the entity. Returns the number of messages handed to the app, or -1
+// when the batch does not frame exactly (then none of it is applied; the reason is logged).
+EMSCRIPTEN_KEEPALIVE int citymap_feed_batch(const uint8_t* data, int size) {
   auto* p = citymap::platform::gPlatform;
-  if (!p || !p->app() || !topic || topicLen < 0 || len < 0 || (len > 0 && !payload)) return;
-  p->app()->feedMessage(std::string_view(topic, size_t(topicLen)), std::span<const uint8_t>(payload, size_t(len)));
+  if (!p || !p->app() || size < 0 || (size > 0 && !data)) return -1;
+  citymap::app::MapApp& app = *p->app();
+  const auto delivered = citymap::feeds::forEachFramedMessage(
+      std::span<const uint8_t>(data, size_t(size)),
+      [&app](const citymap::feeds::FramedMessage& m) { app.feedMessage(m.topic, m.payload); });
+  if (!delivered) {
+    static int logged = 0;  // the first few only: a broken writer would repeat it 20 times a second
+    if (++logged <= 10) std::fprintf(stderr, "citymap: feed batch dropped: %s\n", delivered.error().c_str());
+    return -1;
+  }
+  return int(*delivered);
 }
 // Every state change of the transport: state is a feeds::ConnectionState (0 off, 1 connecting,
 // 2 connected, 3 reconnecting); url and detail are UTF-8 strings (null = empty).

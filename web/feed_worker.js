@@ -1,0 +1,46 @@
+// The feed worker (docs/FEEDS.md, "Browser"): a dedicated Web Worker that owns the live feed's
+// WebSocket and mqtt.js (feed_transport.js), so that MQTT parsing and per-message events never
+// run on the page's main thread, where the map draws. It batches the messages (feed_batch.js:
+// one transferred ArrayBuffer every ~50 ms) and reports connection states. Bundled on its own
+// by esbuild into the site's feed_worker.js (web/CMakeLists.txt); app.js starts it once the map
+// runs.
+//
+// page -> worker: {type: 'start', url, topic}   connect and subscribe
+//                 {type: 'stop'}                disconnect (state off)
+//                 {type: 'ack'}                 one batch was handed to the core
+// worker -> page: {type: 'batch', buffer, count, dropped}   framed messages (buffer transferred);
+//                                               dropped: messages dropped in the worker so far
+//                 {type: 'state', status}       {state, url, detail, attempt, retryInMs} as
+//                                               citymap_feed_connection takes it; any messages
+//                                               received before it were posted before it
+import { FeedBatcher } from './feed_batch.js';
+import { FeedTransport } from './feed_transport.js';
+
+let transport = null;
+const batcher = new FeedBatcher({
+  post: ({ buffer, count, dropped }) => self.postMessage({ type: 'batch', buffer, count, dropped }, [buffer]),
+});
+
+self.onmessage = (event) => {
+  const m = event.data || {};
+  if (m.type === 'ack') {
+    batcher.ack();
+  } else if (m.type === 'start') {
+    if (transport) {
+      transport.start(); // again after a stop; the first URL and topic stay
+      return;
+    }
+    transport = new FeedTransport({
+      url: String(m.url),
+      topic: String(m.topic),
+      onMessage: (topic, payload) => batcher.add(topic, payload),
+      onState: (status) => {
+        batcher.flushNow();
+        self.postMessage({ type: 'state', status });
+      },
+    });
+    transport.start();
+  } else if (m.type === 'stop') {
+    if (transport) transport.stop();
+  }
+};
