@@ -204,7 +204,7 @@ TEST_F(OverlayDesktop, ProjectedOverlayDrawnWhereItBelongs) {
   ASSERT_LT(x1, a.w - 20);
   ASSERT_GT(y0, 20);
   ASSERT_LT(y1, a.h - 20);
-  // Inside the square (6 px in from its edges): the overlay's fill tints every pixel.
+  // Inside the square (6 px in from its edges): the overlay's fill tints every pixel (but labels).
   // Outside it (6 px out, away from the point's marker): nothing changed.
   const double margin = 6;
   size_t inside = 0, insideChanged = 0, outside = 0, outsideChanged = 0;
@@ -222,7 +222,9 @@ TEST_F(OverlayDesktop, ProjectedOverlayDrawnWhereItBelongs) {
       }
     }
   EXPECT_GT(inside, 10000u);
-  EXPECT_EQ(insideChanged, inside);
+  // Map labels are drawn above overlays: where a base-map label's opaque glyphs lie inside the
+  // square, those few pixels are the same in both shots.
+  EXPECT_GE(double(insideChanged), 0.99 * double(inside)) << insideChanged << " of " << inside;
   EXPECT_EQ(outsideChanged, 0u) << "of " << outside;
   // The square's edges are drawn on it: along the west edge, the changed pixels lie within 3 px.
   int westEdge = 0;
