@@ -23,6 +23,7 @@
 #include "labels/label_batch.hpp"
 #include "labels/placement.hpp"
 #include "scene/tile_mesh.hpp"
+#include "local_files.hpp"
 #include "source/tile_source.hpp"
 #include "style/style.hpp"
 #include "tile/tile_reader.hpp"
@@ -35,37 +36,13 @@ using namespace citymap;
 constexpr double kWidth = 1280, kHeight = 800;
 const geo::LngLat kCentre{108.2145, 16.0600};
 
-std::deque<std::pair<source::BytesCallback, Result<source::Bytes>>> gPending;
 std::map<int, std::vector<tile::TileData>> gTiles;  // by zoom
 std::map<int, std::vector<std::shared_ptr<const scene::TileMesh>>> gMeshes;
 std::vector<uint8_t> gFont;
 labels::FontSet gFonts;
 
-void fetchFile(const std::string& path, std::optional<source::ByteRange> range, source::BytesCallback done) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    gPending.emplace_back(std::move(done), Error{path + ": cannot open"});
-    return;
-  }
-  source::Bytes bytes;
-  if (range) {
-    f.seekg(std::streamoff(range->offset));
-    bytes.resize(size_t(range->length));
-    f.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()));
-    bytes.resize(size_t(f.gcount()));
-  } else {
-    bytes.assign(std::istreambuf_iterator<char>(f), {});
-  }
-  gPending.emplace_back(std::move(done), std::move(bytes));
-}
-
-void drain() {
-  while (!gPending.empty()) {
-    auto item = std::move(gPending.front());
-    gPending.pop_front();
-    item.first(std::move(item.second));
-  }
-}
+using bench::drain;
+using bench::fetchFile;
 
 geo::Camera cameraAt(double zoom) {
   geo::Camera c;

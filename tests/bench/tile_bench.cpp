@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "geo/mercator.hpp"
+#include "local_files.hpp"
 #include "source/tile_source.hpp"
 #include "scene/tile_mesh.hpp"
 #include "tess/line.hpp"
@@ -27,34 +28,9 @@ using namespace citymap;
 
 std::vector<std::vector<uint8_t>> gTiles;  // raw bytes of the benchmark's tile set
 
-// Local files through the client's tile sources; callbacks are queued, then drained.
-std::deque<std::pair<source::BytesCallback, Result<source::Bytes>>> gPending;
 
-void fetchFile(const std::string& path, std::optional<source::ByteRange> range, source::BytesCallback done) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) {
-    gPending.emplace_back(std::move(done), Error{path + ": cannot open"});
-    return;
-  }
-  source::Bytes bytes;
-  if (range) {
-    f.seekg(std::streamoff(range->offset));
-    bytes.resize(size_t(range->length));
-    f.read(reinterpret_cast<char*>(bytes.data()), std::streamsize(bytes.size()));
-    bytes.resize(size_t(f.gcount()));
-  } else {
-    bytes.assign(std::istreambuf_iterator<char>(f), {});
-  }
-  gPending.emplace_back(std::move(done), std::move(bytes));
-}
-
-void drain() {
-  while (!gPending.empty()) {
-    auto item = std::move(gPending.front());
-    gPending.pop_front();
-    item.first(std::move(item.second));
-  }
-}
+using bench::drain;
+using bench::fetchFile;
 
 // The tiles a 1280x800 view of central Hai Chau needs at z16, plus its z14 and z12 tiles.
 size_t loadTiles(const std::string& tileset) {

@@ -28,6 +28,7 @@ namespace {
 
 using ingest_test::RunResult;
 using ingest_test::TempDir;
+using ingest_test::findProgram;
 using ingest_test::writeText;
 namespace fs = std::filesystem;
 
@@ -443,20 +444,6 @@ TEST(ConfiguredSources, KindMapFieldsAndNfc) {
 
 // ---- CRS: VN-2000 --------------------------------------------------------------------------------
 
-std::string findProgram(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  std::string dirs = path ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    const size_t colon = dirs.find(':', start);
-    const std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    if (colon == std::string::npos) break;
-    start = colon + 1;
-  }
-  return {};
-}
 
 // Ground distance in metres between two world points near latitude `lat`.
 double metres(geo::WorldPoint a, geo::WorldPoint b, double lat) {

@@ -27,6 +27,21 @@ namespace citymap::ingest_test {
 
 namespace fs = std::filesystem;
 
+// The first executable called `name` on the PATH; empty if none.
+inline std::string findProgram(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  const std::string dirs = path ? path : "/usr/bin:/bin";
+  size_t start = 0;
+  for (;;) {
+    const size_t colon = dirs.find(':', start);
+    const std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
+    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    if (colon == std::string::npos) return {};
+    start = colon + 1;
+  }
+}
+
 inline std::string ingestExe() {
   if (const char* env = std::getenv("CITYMAP_INGEST_EXE")) return env;
   return CITYMAP_INGEST_EXE;

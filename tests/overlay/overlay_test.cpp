@@ -24,22 +24,10 @@ namespace pm = tile::pmtiles;
 using ingest_test::Pt;
 using ingest_test::RunResult;
 using ingest_test::TempDir;
+using ingest_test::findProgram;
 using ingest_test::writeText;
 using Bytes = std::vector<uint8_t>;
 
-std::string findProgram(const std::string& name) {
-  const char* path = std::getenv("PATH");
-  const std::string dirs = path ? path : "/usr/bin:/bin";
-  size_t start = 0;
-  for (;;) {
-    const size_t colon = dirs.find(':', start);
-    const std::string dir = dirs.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    const fs::path candidate = fs::path(dir.empty() ? "." : dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    if (colon == std::string::npos) return {};
-    start = colon + 1;
-  }
-}
 
 // Every tile of an archive, by walking the root and leaf directories as the client does.
 std::map<geo::TileID, tile::TileData> readArchive(const Bytes& archive) {

@@ -85,17 +85,7 @@ Result<bool> OutputDir::writeFile(const std::string& name, const std::string& te
 
 Result<bool> OutputDir::finish(const TilesetInfo& info) {
   if (!archive_) return writeTextFile(staging_ / "tileset.json", tilesetJson(info));
-  ArchiveInfo a;
-  a.minZoom = info.minZoom;
-  a.maxZoom = info.maxZoom;
-  a.centerZoom = info.centerZoom;
-  a.west = info.west;
-  a.south = info.south;
-  a.east = info.east;
-  a.north = info.north;
-  a.centerLng = info.center.lng;
-  a.centerLat = info.center.lat;
-  if (auto f = archiveBuilder_.finish(a, tilesetJson(info, /*archive=*/true)); !f) return f;
+  if (auto f = archiveBuilder_.finish(archiveInfo(info), tilesetJson(info, /*archive=*/true)); !f) return f;
   if (auto w = archiveBuilder_.write(staging_); !w) return w;
   finished_ = true;
   return true;

@@ -147,17 +147,7 @@ Result<Overlay> buildOverlay(const std::string& path, const OverlayOptions& opti
   info.tiles = keys.size();
   // The file's own data: OSM's credit only for OSM files.
   info.attribution = isOsmFile(path) ? "© OpenStreetMap contributors" : "";
-  ArchiveInfo a;
-  a.minZoom = info.minZoom;
-  a.maxZoom = info.maxZoom;
-  a.centerZoom = info.centerZoom;
-  a.west = info.west;
-  a.south = info.south;
-  a.east = info.east;
-  a.north = info.north;
-  a.centerLng = info.center.lng;
-  a.centerLat = info.center.lat;
-  if (auto f = archive.finish(a, tilesetJson(info, /*archive=*/true)); !f) return Error{path + ": " + f.error()};
+  if (auto f = archive.finish(archiveInfo(info), tilesetJson(info, /*archive=*/true)); !f) return Error{path + ": " + f.error()};
   overlay.archive = archive.bytes();
   return overlay;
 }

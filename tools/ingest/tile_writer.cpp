@@ -236,4 +236,18 @@ Result<bool> writeTextFile(const fs::path& file, const std::string& text) {
   return true;
 }
 
+ArchiveInfo archiveInfo(const TilesetInfo& info) {
+  ArchiveInfo a;
+  a.minZoom = info.minZoom;
+  a.maxZoom = info.maxZoom;
+  a.centerZoom = info.centerZoom;
+  a.west = info.west;
+  a.south = info.south;
+  a.east = info.east;
+  a.north = info.north;
+  a.centerLng = info.center.lng;
+  a.centerLat = info.center.lat;
+  return a;
+}
+
 }  // namespace citymap::ingest

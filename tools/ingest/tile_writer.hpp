@@ -16,6 +16,7 @@
 #include "base/result.hpp"
 #include "geo/lnglat.hpp"
 #include "geo/tile_id.hpp"
+#include "ingest/archive_writer.hpp"
 #include "ingest/feature.hpp"
 #include "ingest/tiler.hpp"
 
@@ -38,6 +39,8 @@ struct TilesetInfo {
 // The tileset metadata: tileset.json of a folder, or (archive = true) the JSON metadata of a
 // PMTiles archive: the same fields without tile_path, plus "tile_format": "citymap-fb-v1".
 std::string tilesetJson(const TilesetInfo& info, bool archive = false);
+// The archive header's description of the same tileset.
+ArchiveInfo archiveInfo(const TilesetInfo& info);
 
 // Where a map over the data should open: the centre of the tile at `zoom` holding the most
 // feature centres (road_labels, copies of roads, not counted; ties: the first tile in key
