@@ -10,16 +10,22 @@
 //   droppedUnknown, simulated, alerts [{id, severity (info|minor|moderate|severe|extreme),
 //   kind (flood|storm|landslide|trafficJam|accident|roadClosure), titleVi, titleEn, lng, lat}]
 //   most severe first, version (changes with everything above except newestAgeMs).
+// window.citymap.state.ui (null until the core publishes it): lang (vi|en), hidden (hidden layer
+//   groups, comma-separated), title/titleEn (the city's name from the archive), searchReady,
+//   searchError, selection (null, or {id: "layer/id", title, subtitle, kind, live, rows
+//   [[label, value]], lng, lat}: the open card), version.
 // window.citymap.state.feedWorker (the transport's own counters, while a feed runs):
 //   batches and messages handed to the core, malformedBatches (refused by the core's framing
 //   check, nothing of them applied), droppedInWorker (messages the worker had no room for).
 import { State, feedUrlFromQuery, topicFilter } from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
+import { SearchBox } from './search.js';
+import { parseHash, shareUrl, throttle, validHidden, validSelection } from './share.js';
 
 function main() {
   const params = new URLSearchParams(window.location.search);
-  const lang = pageLanguage(params, navigator.languages || [navigator.language]);
-  const text = TEXT[lang];
+  let lang = pageLanguage(params, navigator.languages || [navigator.language]);
+  let text = TEXT[lang];
   document.documentElement.lang = lang;
   const statusEl = document.getElementById('status');
   const canvas = document.getElementById('map');
@@ -44,12 +50,23 @@ function main() {
 
   const tiles = params.get('tiles') || 'tiles/danang.pmtiles';
   const args = ['--tiles', tiles];
-  for (const key of ['lng', 'lat', 'zoom']) {
-    const v = params.get(key);
-    if (v !== null && v !== '' && isFinite(Number(v))) args.push('--' + key, String(Number(v)));
+  // The view: the hash (#zoom/lat/lng, share links) wins over lng/lat/zoom parameters.
+  const hashView = parseHash(window.location.hash);
+  if (hashView) args.push('--lng', String(hashView.lng), '--lat', String(hashView.lat), '--zoom', String(hashView.zoom));
+  else
+    for (const key of ['lng', 'lat', 'zoom']) {
+      const v = params.get(key);
+      if (v !== null && v !== '' && isFinite(Number(v))) args.push('--' + key, String(Number(v)));
+    }
+  if (params.get('ui') === '0') {
+    args.push('--no-ui'); // a bare map (embeds, golden images): no panels, no toolbar
+    document.getElementById('toolbar').hidden = true;
   }
-  if (params.get('ui') === '0') args.push('--no-ui');
-  args.push('--lang', lang); // the panel's and the alerts' language
+  args.push('--lang', lang); // the panel's, the alerts' and the labels' language
+  const sel = validSelection(params.get('sel'));
+  if (sel) args.push('--select', sel);
+  const hide = validHidden(params.get('hide'));
+  if (hide) args.push('--hide', hide);
 
   // The info area (bottom right): "Simulated data" while simulated feeds are shown, then the
   // data's credit line (from the tileset's metadata, published by the core), with a link.
@@ -159,14 +176,123 @@ function main() {
     worker.postMessage({ type: 'start', url: feedConfig.url, topic: topicFilter(params.get('city')) });
   }
 
+  // --- the toolbar: search (web/search.js), language, share link ----------------------------
+  const cStringAt = (ptr) => {
+    const heap = Module.HEAPU8;
+    const end = heap.indexOf(0, ptr);
+    return new TextDecoder().decode(heap.subarray(ptr, end));
+  };
+  const ready = () => typeof Module._citymap_search === 'function' && state.ready;
+  const searchBox = new SearchBox({
+    input: document.getElementById('search'),
+    list: document.getElementById('search-results'),
+    status: document.getElementById('search-status'),
+    text,
+    search: (q) => {
+      if (!ready()) return [];
+      const ptr = cString(q);
+      const out = JSON.parse(cStringAt(Module._citymap_search(ptr, 8)));
+      Module._free(ptr);
+      if (!out.length && state.ui && !state.ui.searchReady)
+        searchStatus.textContent = state.ui.searchError || text.searchLoading;
+      return out;
+    },
+    choose: (entry) => {
+      if (ready()) Module._citymap_choose_result(entry);
+      document.getElementById('map').focus();
+    },
+  });
+  const searchStatus = document.getElementById('search-status');
+  const langButton = document.getElementById('lang-toggle');
+  const copyButton = document.getElementById('copy-link');
+  const toast = document.getElementById('toast');
+  const selectionAnnounce = document.getElementById('selection-announce');
+  function applyTexts() {
+    text = TEXT[lang];
+    document.documentElement.lang = lang;
+    canvas.setAttribute('aria-label', text.map);
+    searchBox.setText(text);
+    langButton.textContent = text.otherLanguage;
+    langButton.title = text.otherLanguageTitle;
+    langButton.lang = lang === 'vi' ? 'en' : 'vi';
+    copyButton.textContent = text.copyLink;
+    copyButton.title = text.copyLinkTitle;
+    simulatedEl.textContent = text.simulated;
+    simulatedEl.title = text.simulatedTitle;
+  }
+  langButton.addEventListener('click', () => {
+    if (ready()) Module._citymap_set_english(lang === 'vi' ? 1 : 0);
+  });
+  let toastTimer = 0;
+  function showToast(message) {
+    toast.textContent = message;
+    toast.hidden = false;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => (toast.hidden = true), 4000);
+  }
+  const currentUrl = () =>
+    new URL(shareUrl(window.location, state.ui, state.ready ? { zoom: state.zoom, lat: state.center.lat, lng: state.center.lng } : null), window.location.href).href;
+  copyButton.addEventListener('click', async () => {
+    const link = currentUrl();
+    citymap.lastCopiedLink = link;
+    try {
+      await navigator.clipboard.writeText(link);
+      showToast(text.copied);
+    } catch {
+      showToast(`${text.copyFailed} ${link}`); // no clipboard access (permissions, http): show it
+    }
+  });
+  // The URL follows the view (throttled, history.replaceState: no history entry per move).
+  let lastUrl = '';
+  const updateUrl = throttle(() => {
+    const url = shareUrl(window.location, state.ui, { zoom: state.zoom, lat: state.center.lat, lng: state.center.lng });
+    if (url !== lastUrl) {
+      lastUrl = url;
+      history.replaceState(history.state, '', url);
+    }
+  }, 300);
+  // A hash typed or pasted by the user moves the map there.
+  window.addEventListener('hashchange', () => {
+    const v = parseHash(window.location.hash);
+    if (v && ready()) Module._citymap_jump_to(v.lng, v.lat, v.zoom);
+  });
+  // Esc closes the card (the search box handles its own Esc first).
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && ready() && state.ui && state.ui.selection) {
+      const empty = cString('');
+      Module._citymap_select(empty);
+      Module._free(empty);
+    }
+  });
+  function showUi(ui, previous) {
+    if (ui.lang !== lang) {
+      lang = ui.lang;
+      applyTexts();
+    }
+    if (ui.searchReady && !(previous && previous.searchReady)) {
+      searchStatus.textContent = '';
+      searchBox.refresh();
+    }
+    if (ui.searchError) searchStatus.textContent = ui.searchError;
+    const title = lang === 'en' && ui.titleEn ? ui.titleEn : ui.title;
+    if (title) document.title = `citymap · ${title}`;
+    const selTitle = ui.selection && ui.selection.title;
+    if (selTitle && (!previous || !previous.selection || previous.selection.title !== selTitle))
+      selectionAnnounce.textContent = text.selected(selTitle);
+  }
+  applyTexts();
+
   window.Module = {
     arguments: args,
     canvas,
     print: (line) => console.log(line),
     printErr: (line) => console.warn(line),
     onStatus: (s) => {
-      const { feedChanged, ...rest } = s;
+      const { feedChanged, uiChanged, ...rest } = s;
+      const previousUi = state.ui;
       Object.assign(state, rest);
+      if (uiChanged && s.ui) showUi(s.ui, previousUi);
+      if (s.ready && s.ui) updateUrl();
       showAttribution(s.attribution);
       if (feedChanged && s.feed) showFeed(s.feed);
       if (s.error) showError(s.error);
@@ -180,6 +306,10 @@ function main() {
   };
 
   citymap.jumpTo = ({ lng, lat, zoom }) => Module._citymap_jump_to(lng, lat, zoom);
+  citymap.flyTo = ({ lng, lat, zoom }) => Module._citymap_fly_to(lng, lat, zoom);
+  citymap.search = searchBox;
+  citymap.labels = () => JSON.parse(cStringAt(Module._citymap_labels()));
+  citymap.shareUrl = currentUrl;
   citymap.frameTimes = () => {
     const n = Module._citymap_frame_time_count();
     const out = new Array(n);

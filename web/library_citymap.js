@@ -31,10 +31,12 @@ mergeInto(LibraryManager.library, {
   },
 
   // feedJsonPtr: the feed summary (JSON) when it changed, else 0: the last one is kept and only
-  // its newestAgeMs is updated.
+  // its newestAgeMs is updated. uiJsonPtr likewise: the UI summary (language, hidden layers,
+  // selection and its card) when it changed.
   citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat, attributionPtr,
-                                       feedAgeMs, feedJsonPtr) {
+                                       feedAgeMs, feedJsonPtr, uiJsonPtr) {
     if (feedJsonPtr) Module.citymapFeedSummary = JSON.parse(UTF8ToString(feedJsonPtr));
+    if (uiJsonPtr) Module.citymapUi = JSON.parse(UTF8ToString(uiJsonPtr));
     const feed = Module.citymapFeedSummary;
     if (feed) feed.newestAgeMs = feedAgeMs;
     if (typeof Module.onStatus === 'function') {
@@ -49,6 +51,8 @@ mergeInto(LibraryManager.library, {
         attribution: UTF8ToString(attributionPtr),
         feed: feed || null,
         feedChanged: !!feedJsonPtr,
+        ui: Module.citymapUi || null,
+        uiChanged: !!uiJsonPtr,
       });
     }
   },

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.drawAttribution = false;  // the page shows it as HTML, with a link (web/app.js)
   config.uiFontUrl = "fonts/citymap-ui.ttf";  // Latin + Vietnamese subset made at build time (assets/)
+  config.searchBox = false;  // the page has a DOM search box (web/search.js)
+  config.panelTop = 56;      // below the page's toolbar
   double lng = NAN, lat = NAN;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -24,6 +26,8 @@ int main(int argc, char** argv) {
     else if (arg == "--zoom" && next) config.zoom = std::atof(argv[++i]);
     else if (arg == "--no-ui") config.showUi = false;
     else if (arg == "--lang" && next) config.english = std::string_view(argv[++i]) == "en";
+    else if (arg == "--select" && next) config.select = argv[++i];
+    else if (arg == "--hide" && next) config.hidden = argv[++i];
   }
   if (lng == lng && lat == lat) config.center = citymap::geo::LngLat{lng, lat};
 

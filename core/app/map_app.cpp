@@ -5,10 +5,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
 
 #include "geo/mercator.hpp"
+#include "pick/highlight.hpp"
+#include "tile/kinds.hpp"
 #include "live/traffic_state.hpp"
 #include "style/style.hpp"
 #include "ui/label_fonts.hpp"
@@ -22,6 +25,9 @@ constexpr size_t kFrameHistory = 120;
 MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), config_(std::move(config)) {
   visible_.fill(true);
   feedUi_.english = config_.english;
+  labeler_.setEnglish(config_.english);
+  if (!config_.hidden.empty()) setHiddenGroups(config_.hidden);
+  if (!config_.select.empty()) select(config_.select);
   // ImGui's context exists even without the panels: its font atlas rasterises the map's labels.
   IMGUI_CHECKVERSION();
   ImGui::CreateContext();
@@ -97,6 +103,7 @@ void MapApp::drawLabels() {
   if (!pyramid_ || labelFonts_.empty()) return;
   const style::Style& style = style::defaultStyle();
   scene::labelTiles(pyramid_->drawList(), labelTiles_);
+  labeler_.setEnglish(config_.english);
   const auto& placed = labeler_.place(labelTiles_, camera_, style, labelFonts_, visible_, platform_.nowMs());
   labels::buildLabelBatch(placed, style, labelFonts_, camera_.pixelRatio(), labelBatch_);
   renderer_.drawLabels(labelBatch_);
@@ -146,6 +153,9 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   camera_.setZoomRange(tileset->minZoom - 1, 20);
   camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
   status_.attribution = tileset->attribution;
+  status_.ui.title = tileset->name;
+  status_.ui.titleEn = tileset->nameEn;
+  ++status_.ui.version;
   pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle(), 96u << 20,
                                                   &featureIndex_);
   status_.ready = true;
@@ -176,26 +186,38 @@ bool MapApp::uiWantsPointer() const { return config_.showUi && ImGui::GetIO().Wa
 
 void MapApp::pointerDown(double x, double y) {
   cursor_ = geo::ScreenPoint{x, y};
-  if (!uiWantsPointer()) dragFrom_ = cursor_;
+  downAt_.reset();
+  if (!uiWantsPointer()) {
+    dragFrom_ = cursor_;
+    downAt_ = cursor_;
+    flight_.reset();  // the user takes over
+  }
   invalidate();
 }
 
 void MapApp::pointerMove(double x, double y) {
+  if (downAt_ && std::hypot(x - downAt_->x, y - downAt_->y) > 5) downAt_.reset();  // a drag, not a click
   if (dragFrom_) {
     camera_.panBy(x - dragFrom_->x, y - dragFrom_->y);
     dragFrom_ = geo::ScreenPoint{x, y};
   }
   cursor_ = geo::ScreenPoint{x, y};
+  hoverStale_ = config_.hoverHighlight;
   invalidate();
 }
 
 void MapApp::pointerUp() {
   dragFrom_.reset();
+  // A press that stayed within a few pixels is a click: what is there?
+  if (downAt_ && cursor_ && std::hypot(cursor_->x - downAt_->x, cursor_->y - downAt_->y) <= 5)
+    selectAt(cursor_->x, cursor_->y);
+  downAt_.reset();
   invalidate();
 }
 
 void MapApp::pointerLeave() {
   cursor_.reset();
+  hover_.reset();
   invalidate();
 }
 
@@ -203,13 +225,344 @@ void MapApp::wheel(double x, double y, double deltaY) {
   if (uiWantsPointer()) return;
   // About one zoom level per 300 px of scrolling (a mouse notch is ~100 px), capped per event.
   const double dz = std::clamp(-deltaY / 300.0, -1.0, 1.0);
+  flight_.reset();
   camera_.zoomAround({x, y}, camera_.zoom() + dz);
   invalidate();
 }
 
 void MapApp::jumpTo(geo::LngLat center, double zoom) {
+  flight_.reset();
   camera_.jumpTo(center, zoom);
   invalidate();
+}
+
+void MapApp::flyTo(geo::LngLat center, double zoom) {
+  zoom = std::clamp(zoom, camera_.minZoom(), camera_.maxZoom());
+  flight_.emplace(camera_.center(), camera_.zoom(), geo::toWorld(center), zoom, std::max(camera_.width(), camera_.height()));
+  flightStartMs_ = platform_.nowMs();
+  invalidate();
+}
+
+void MapApp::setEnglish(bool english) {
+  if (english == config_.english) return;
+  config_.english = english;
+  feedUi_.english = english;
+  labeler_.setEnglish(english);
+  refreshCard();
+  ++status_.ui.version;
+  invalidate();
+}
+
+void MapApp::setHiddenGroups(std::string_view names) {
+  visible_.fill(true);
+  size_t start = 0;
+  while (start <= names.size()) {
+    const size_t end = std::min(names.find(',', start), names.size());
+    const std::string_view name = names.substr(start, end - start);
+    for (size_t g = 0; g < visible_.size(); ++g)
+      if (name == ui::groupKey(style::Group(g))) visible_[g] = false;
+    start = end + 1;
+  }
+  ++status_.ui.version;
+  invalidate();
+}
+
+// --- search -------------------------------------------------------------------------------------
+
+void MapApp::loadSearchIndex() {
+  if (searchRequested_) return;
+  searchRequested_ = true;
+  std::string url = config_.searchUrl;
+  if (url.empty()) {
+    const std::string& t = config_.tilesetUrl;
+    const std::string ext = ".pmtiles";
+    if (t.size() > ext.size() && t.compare(t.size() - ext.size(), ext.size(), ext) == 0)
+      url = t.substr(0, t.size() - ext.size()) + ".search.json";
+    else
+      url = t + (t.empty() || t.back() == '/' ? "" : "/") + "search.json";
+  }
+  platform_.fetch(url, std::nullopt, [this, url](Result<std::vector<uint8_t>> bytes) {
+    if (!bytes) {
+      searchError_ = (config_.english ? "Search is unavailable: " : "Không tìm kiếm được: ") + bytes.error();
+    } else {
+      auto index = search::SearchIndex::load(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+      if (!index) {
+        searchError_ = (config_.english ? "Search is unavailable: " : "Không tìm kiếm được: ") + url + ": " + index.error();
+        std::fprintf(stderr, "citymap: search index %s: %s\n", url.c_str(), index.error().c_str());
+      } else {
+        searchIndex_ = std::move(index).value();
+      }
+    }
+    ++status_.ui.version;
+    invalidate();
+  });
+}
+
+namespace {
+
+const char* searchTypeWords(std::string_view type, bool en) {
+  if (type == "admin") return en ? "Administrative unit" : "Đơn vị hành chính";
+  if (type == "place") return en ? "Place" : "Địa danh";
+  if (type == "street") return en ? "Street" : "Đường phố";
+  if (type == "area") return en ? "Area" : "Khu vực";
+  if (type == "building") return en ? "Building" : "Tòa nhà";
+  if (type == "bus_route") return en ? "Bus route" : "Tuyến xe buýt";
+  if (type == "bus_stop") return en ? "Bus stop" : "Trạm xe buýt";
+  if (type == "ioc") return en ? "IOC station" : "Trạm IOC";
+  return en ? "Place" : "Địa điểm";
+}
+
+}  // namespace
+
+std::vector<SearchResult> MapApp::search(std::string_view query, size_t limit) {
+  std::vector<SearchResult> out;
+  if (!searchIndex_) {
+    loadSearchIndex();
+    return out;
+  }
+  const bool en = config_.english;
+  for (const search::SearchHit& hit : searchIndex_->search(query, camera_.centerLngLat(), limit)) {
+    const search::SearchEntry& e = searchIndex_->entries()[hit.entry];
+    SearchResult r;
+    r.entry = hit.entry;
+    const std::string& primary = en && !e.nameEn.empty() ? e.nameEn : e.name;
+    const std::string& other = en && !e.nameEn.empty() ? e.name : e.nameEn;
+    r.title = primary;
+    r.type = std::string(search::entryTypeName(e.type));
+    r.detail = searchTypeWords(r.type, en);
+    if (!other.empty() && other != primary) r.detail += " · " + other;
+    r.lng = e.point.lng;
+    r.lat = e.point.lat;
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void MapApp::chooseSearchResult(size_t entry) {
+  if (!searchIndex_ || entry >= searchIndex_->entries().size()) return;
+  const search::SearchEntry& e = searchIndex_->entries()[entry];
+  Selection sel;
+  sel.entry = entry;
+  sel.point = geo::toWorld(e.point);
+  sel.sinceMs = platform_.nowMs();
+  if (e.type == search::EntryType::Street) {
+    sel.layer = std::string(tile::layer::kRoadLabels);
+    sel.street = e.name;
+  } else if (!e.layer.empty()) {
+    sel.layer = e.layer;
+    sel.id = e.id;
+  } else {
+    sel.layer = "place";
+    sel.id = e.id;
+    sel.resolved = true;  // not a map feature: the entry is all there is
+  }
+  selection_ = std::move(sel);
+  refreshCard();
+  flyTo(e.point, std::clamp(double(e.zoom), 14.0, 18.0));
+  ++status_.ui.version;
+}
+
+// --- selection ----------------------------------------------------------------------------------
+
+void MapApp::selectAt(double x, double y) {
+  if (!pyramid_) return;
+  const geo::ScreenPoint p{x, y};
+  const int64_t nowMs = int64_t(platform_.epochMs());
+  Selection sel;
+  sel.sinceMs = platform_.nowMs();
+  sel.resolved = true;
+  if (const auto live = live::pickLive(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, p)) {
+    sel.layer = "live";
+    sel.id = live->id;
+    sel.live = live;
+    if (const auto at = live::entityPosition(feeds_, featureIndex_, live->kind, live->id, nowMs))
+      sel.point = geo::toWorld({at->lng, at->lat});
+  } else if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, style::defaultStyle(), visible_, p)) {
+    sel.layer = f->layer;
+    sel.id = f->id;
+    sel.ids = {f->id};
+    sel.point = geo::toWorld(f->at);
+    // A street: the whole named street lights up (its merged lines), and the link names it.
+    if (f->layer == tile::layer::kRoads && !f->name.empty()) {
+      const auto street = pick::findStreet(pyramid_->drawList(), f->name);
+      if (!street.empty()) {
+        sel.layer = std::string(tile::layer::kRoadLabels);
+        sel.id = street.front();
+        sel.street = f->name;
+        sel.ids = street;
+      }
+    }
+    sel.feature = std::move(f);
+  } else {
+    if (selection_) clearSelection();
+    return;
+  }
+  selection_ = std::move(sel);
+  refreshCard();
+  ++status_.ui.version;
+  invalidate();
+}
+
+void MapApp::select(std::string_view layerAndId) {
+  const size_t slash = layerAndId.find('/');
+  if (slash == std::string_view::npos || slash == 0) return;
+  const std::string idText(layerAndId.substr(slash + 1));
+  char* end = nullptr;
+  const unsigned long long id = std::strtoull(idText.c_str(), &end, 10);
+  if (idText.empty() || !end || *end != 0) return;
+  Selection sel;
+  sel.layer = std::string(layerAndId.substr(0, slash));
+  sel.id = id;
+  sel.sinceMs = platform_.nowMs();
+  if (sel.layer == "live") return;  // live entities come and go: not restored
+  selection_ = std::move(sel);
+  if (selection_->layer == "place") loadSearchIndex();
+  ++status_.ui.version;
+  invalidate();
+}
+
+void MapApp::clearSelection() {
+  if (!selection_) return;
+  selection_.reset();
+  card_ = {};
+  highlight_.clear();
+  ++status_.ui.version;
+  invalidate();
+}
+
+// Resolves a selection against the drawn tiles (a link or a search result: the tile may load
+// later than the selection was made) and keeps the live card's value current.
+void MapApp::updateSelection() {
+  if (!selection_ || !pyramid_) return;
+  Selection& s = *selection_;
+  const auto& tiles = pyramid_->drawList();
+  if (!s.resolved) {
+    if (s.layer == "place") {
+      if (searchIndex_)
+        for (size_t i = 0; i < searchIndex_->entries().size(); ++i)
+          if (searchIndex_->entries()[i].type == search::EntryType::Place && searchIndex_->entries()[i].id == s.id) {
+            s.entry = i;
+            s.point = geo::toWorld(searchIndex_->entries()[i].point);
+            s.resolved = true;
+            break;
+          }
+    } else if (!s.street.empty()) {
+      s.ids = pick::findStreet(tiles, s.street);
+      if (!s.ids.empty()) {
+        s.id = s.ids.front();
+        s.feature = pick::findFeature(tiles, s.layer, s.id);
+        s.resolved = s.feature.has_value();
+      }
+    } else if (auto f = pick::findFeature(tiles, s.layer, s.id)) {
+      if (s.layer == tile::layer::kRoadLabels && !f->name.empty()) {
+        s.street = f->name;
+        s.ids = pick::findStreet(tiles, f->name);
+      } else {
+        s.ids = {s.id};
+      }
+      if (!s.point) s.point = geo::toWorld(f->at);
+      s.feature = std::move(f);
+      s.resolved = true;
+    }
+    if (s.resolved) {
+      refreshCard();
+      ++status_.ui.version;
+    } else if (pyramid_->complete() && !flight_ && platform_.nowMs() - s.sinceMs > 3000 && !s.entry) {
+      // Not on the map here (a stale link): say so instead of waiting forever.
+      s.resolved = true;
+      refreshCard();
+      ++status_.ui.version;
+    }
+  }
+  // The wards come from the admin polygons of the tile under the feature, which may load after
+  // the feature was found (a long street, a flight): look again as tiles arrive.
+  if (s.resolved && !s.wardsKnown && !s.live && s.point && pyramid_->stats().loaded != s.wardsTriedAt) refreshCard();
+  if (s.live) refreshCard();
+}
+
+void MapApp::refreshCard() {
+  if (!selection_) {
+    card_ = {};
+    return;
+  }
+  const Selection& s = *selection_;
+  if (pyramid_) selection_->wardsTriedAt = pyramid_->stats().loaded;
+  const bool en = config_.english;
+  ui::Card c;
+  if (s.live) {
+    const std::string text = ui::describeEntity(feeds_, *s.live, int64_t(platform_.epochMs()), en);
+    const size_t nl = text.find('\n');
+    c.title = text.substr(0, nl);
+    c.kind = en ? "Live" : "Trực tiếp";
+    if (nl != std::string::npos) c.live = text.substr(nl + 1);
+    if (text.empty()) c.title = en ? "No longer reported" : "Không còn dữ liệu";
+  } else if (s.feature) {
+    const pick::Wards wards = s.point && pyramid_ ? pick::wardsAt(pyramid_->drawList(), *s.point) : pick::Wards{};
+    selection_->wardsKnown = !wards.ward2025.empty() || !wards.wardPre2025.empty();
+    c = ui::describeFeature(*s.feature, wards, en);
+    // IOC stations and shelters with a live state: its value and age.
+    if (s.feature->layer == tile::layer::kIoc) {
+      for (const feeds::FeedKind k : {feeds::FeedKind::Sensor, feeds::FeedKind::Shelter}) {
+        const std::string text = ui::describeEntity(feeds_, {k, s.feature->id}, int64_t(platform_.epochMs()), en);
+        if (!text.empty()) c.live = text;
+      }
+    }
+  } else if (s.entry && searchIndex_ && *s.entry < searchIndex_->entries().size()) {
+    const search::SearchEntry& e = searchIndex_->entries()[*s.entry];
+    c.title = en && !e.nameEn.empty() ? e.nameEn : e.name;
+    const std::string& other = en && !e.nameEn.empty() ? e.name : e.nameEn;
+    if (!other.empty() && other != c.title) c.subtitle = other;
+    c.kind = searchTypeWords(search::entryTypeName(e.type), en);
+    if (s.point && pyramid_) {
+      const pick::Wards w = pick::wardsAt(pyramid_->drawList(), *s.point);
+      selection_->wardsKnown = !w.ward2025.empty();
+      if (!w.ward2025.empty()) c.rows.push_back({en ? "Ward" : "Phường/xã", w.ward2025});
+    }
+  } else if (s.resolved) {
+    c.title = en ? "Not found on the map here" : "Không tìm thấy trên bản đồ";
+    c.kind = s.layer + "/" + std::to_string(s.id);
+  } else {
+    c.title = en ? "Loading..." : "Đang tải...";
+  }
+  if (c.live != card_.live || c.title != card_.title || c.rows != card_.rows || c.kind != card_.kind) ++status_.ui.version;
+  card_ = std::move(c);
+}
+
+void MapApp::publishUi() {
+  UiSummary& u = status_.ui;
+  u.english = config_.english;
+  std::string hidden;
+  for (size_t g = 0; g < visible_.size(); ++g)
+    if (!visible_[g]) hidden += (hidden.empty() ? "" : ",") + std::string(ui::groupKey(style::Group(g)));
+  if (hidden != u.hidden) {
+    u.hidden = hidden;
+    ++u.version;
+  }
+  if (u.searchReady != searchIndex_.has_value() || u.searchError != searchError_) {
+    u.searchReady = searchIndex_.has_value();
+    u.searchError = searchError_;
+    ++u.version;
+  }
+  const std::string sel = selection_ && selection_->layer != "live" && (selection_->resolved || selection_->id)
+                              ? selection_->layer + "/" + std::to_string(selection_->id)
+                              : selection_ && selection_->layer == "live" ? "live/" + std::to_string(selection_->id) : "";
+  if (sel != u.selection) {
+    u.selection = sel;
+    ++u.version;
+  }
+  if (u.version != uiVersion_) {
+    uiVersion_ = u.version;
+    u.cardTitle = card_.title;
+    u.cardSubtitle = card_.subtitle;
+    u.cardKind = card_.kind;
+    u.cardLive = card_.live;
+    u.cardRows = card_.rows;
+    if (selection_ && selection_->point) {
+      const geo::LngLat p = geo::fromWorld(*selection_->point);
+      u.selectionLng = p.lng;
+      u.selectionLat = p.lat;
+    }
+  }
 }
 
 void MapApp::feedMessage(std::string_view topic, std::span<const uint8_t> payload) {
@@ -316,6 +669,13 @@ void MapApp::drawLive(int64_t nowMs) {
 
 void MapApp::drawUi() {
   ui::PanelModel model;
+  model.english = config_.english;
+  model.title = config_.english && !status_.ui.titleEn.empty() ? status_.ui.titleEn : status_.ui.title;
+  model.searchBox = config_.searchBox;
+  model.top = config_.panelTop;
+  model.searchReady = searchIndex_.has_value();
+  model.searchError = searchError_;
+  for (const SearchResult& r : panelResults_) model.results.push_back({r.title, r.detail});
   model.zoom = camera_.zoom();
   if (cursor_) model.cursor = geo::fromWorld(camera_.screenToWorld(*cursor_));
   model.frameMs = frameTimes_.empty() ? 0 : frameTimes_.back();
@@ -348,7 +708,12 @@ void MapApp::drawUi() {
       feed.tooltip = ui::describeEntity(feeds_, *pick, nowMs, feedUi_.english);
 
   ImGui::NewFrame();
-  const ui::PanelActions a = ui::drawMapPanel(model, visible_, float(camera_.width()), float(camera_.height()));
+  const ui::PanelActions a = ui::drawMapPanel(model, panelState_, visible_, float(camera_.width()), float(camera_.height()));
+  ui::drawLegend(panelState_.legend, config_.english, float(camera_.width()), float(camera_.height()));
+  bool closeCard = false;
+  if (selection_ && !card_.title.empty())
+    closeCard = ui::drawCard(card_, config_.english, float(camera_.width()), float(camera_.height())).close;
+  if (!ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) closeCard = true;
   const bool showFeedUi = status_.feed.connection.state != feeds::ConnectionState::Off || feeds_.totalCount() > 0;
   const ui::FeedPanelActions fa = showFeedUi ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
                                              : ui::FeedPanelActions{};
@@ -360,8 +725,12 @@ void MapApp::drawUi() {
   if (a.zoomOut) camera_.zoomAround(middle, std::round(camera_.zoom()) - 1);
   if (a.resetView && pyramid_) camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
                                               config_.zoom.value_or(pyramid_->tileset().centerZoom));
-  if (fa.showOnMap) camera_.jumpTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
-  if (a.zoomIn || a.zoomOut || a.resetView || a.layersChanged || fa.changed || fa.showOnMap) invalidate();
+  if (fa.showOnMap) flyTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
+  if (a.queryChanged) panelResults_ = search(panelState_.query.data(), 8);
+  if (a.chosenResult && *a.chosenResult < panelResults_.size()) chooseSearchResult(panelResults_[*a.chosenResult].entry);
+  if (a.english) setEnglish(*a.english);
+  if (closeCard) clearSelection();
+  if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || closeCard) invalidate();
 }
 
 void MapApp::frame() {
@@ -372,6 +741,13 @@ void MapApp::frame() {
   // Fonts are rasterised for the screen's pixel ratio: again when it changed (another monitor,
   // browser zoom).
   if (imgui_ && !fontPending_ && fontsDpr_ != camera_.pixelRatio()) applyFonts(fontBytes_);
+  if (flight_) {
+    const double t = platform_.nowMs() - flightStartMs_;
+    const geo::Flight::Pose pose = flight_->at(t);
+    camera_.setCenter(pose.center);
+    camera_.setZoom(pose.zoom);
+    if (t >= flight_->durationMs()) flight_.reset();  // this frame draws the goal: done
+  }
   if (pyramid_) pyramid_->update(camera_, [this](const geo::TileID& id) { requestTile(id); });
   for (auto& o : overlays_) {
     if (!o->pyramid) continue;
@@ -390,6 +766,25 @@ void MapApp::frame() {
   renderer_.drawTiles(base, pyramid_ ? pyramid_->drawList() : kNoTiles, visible_);
   for (const auto& o : overlays_)
     if (o->pyramid) renderer_.drawTiles(style::overlayStyle(), o->pyramid->drawList(), visible_);
+  updateSelection();
+  if (hoverStale_ && pyramid_) {
+    hoverStale_ = false;
+    hover_.reset();
+    if (cursor_ && !dragFrom_ && !uiWantsPointer())
+      if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, style::defaultStyle(), visible_, *cursor_))
+        hover_ = Hover{f->layer, {f->id}};
+  }
+  if (hover_ && pyramid_ && !(selection_ && selection_->layer == hover_->layer && selection_->ids == hover_->ids)) {
+    pick::buildHighlight(pick::featureGeometry(pyramid_->drawList(), hover_->layer, hover_->ids), std::nullopt, camera_,
+                         highlight_, /*hover=*/true);
+    renderer_.drawLive(highlight_);
+  }
+  if (selection_ && pyramid_) {
+    const pick::Geometry g = selection_->ids.empty() ? pick::Geometry{}
+                                                     : pick::featureGeometry(pyramid_->drawList(), selection_->layer, selection_->ids);
+    pick::buildHighlight(g, selection_->point, camera_, highlight_);
+    renderer_.drawLive(highlight_);
+  }
   drawLabels();
   drawLive(nowMs);
   renderer_.endFrame();
@@ -402,7 +797,7 @@ void MapApp::frame() {
   if (presentTimes_.size() > kFrameHistory) presentTimes_.pop_front();
 
   ++status_.framesDrawn;
-  if (labeler_.fading()) {  // the next frame continues the fades
+  if (flight_ || labeler_.fading()) {  // the next frame continues the flight or the fades
     dirty_ = true;
     platform_.requestFrame();
   }
@@ -417,6 +812,9 @@ void MapApp::frame() {
   bool overlaysComplete = true;
   for (const auto& o : overlays_) overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
   status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete && !fontPending_;
+  // The search index is not needed for the first view: it loads once that is drawn.
+  if (status_.idle && !searchRequested_) loadSearchIndex();
+  publishUi();
   const geo::LngLat c = camera_.centerLngLat();
   status_.zoom = camera_.zoom();
   status_.lng = c.lng;

@@ -21,6 +21,10 @@
 #include "scene/feature_index.hpp"
 #include "labels/label_batch.hpp"
 #include "labels/placement.hpp"
+#include "geo/flight.hpp"
+#include "pick/feature_pick.hpp"
+#include "search/search_index.hpp"
+#include "ui/feature_card.hpp"
 #include "ui/feed_panel.hpp"
 #include "ui/map_panel.hpp"
 
@@ -36,7 +40,28 @@ struct AppConfig {
   // A TrueType font with Vietnamese glyphs for the UI and the map's labels (URL or path); empty:
   // ImGui's own font (ASCII only).
   std::string uiFontUrl;
-  bool english = false;  // UI and alert language (default Vietnamese)
+  bool english = false;  // UI, alert and label language (default Vietnamese)
+  // ImGui's search box in the panel (the browser page has a DOM one instead).
+  bool searchBox = true;
+  float panelTop = 10;
+  // Highlight what the pointer is over (a mouse: the desktop).
+  bool hoverHighlight = false;  // CSS px from the top to the map panel (room for a host page's toolbar)
+  // The search index (docs/ARCHITECTURE.md, search); empty: beside the tileset
+  // ("x.pmtiles" -> "x.search.json", a folder -> "search.json").
+  std::string searchUrl;
+  // A feature to select once its tile is loaded ("layer/id", as MapStatus::selection names it).
+  std::string select;
+  // Layer groups hidden at the start (ui::groupKey names, comma-separated).
+  std::string hidden;
+};
+
+// One search result for a host page (the DOM list) or the ImGui list.
+struct SearchResult {
+  size_t entry = 0;    // index into the search index, for chooseSearchResult
+  std::string title;   // the name in the UI language
+  std::string detail;  // the kind in words and the other language's name
+  std::string type;    // the index's type (admin, street, poi, ...)
+  double lng = 0, lat = 0;
 };
 
 class MapApp {
@@ -55,6 +80,31 @@ class MapApp {
   // deltaY in CSS pixels as in WheelEvent (positive = scroll down = zoom out).
   void wheel(double x, double y, double deltaY);
   void jumpTo(geo::LngLat center, double zoom);
+  // An animated move (at most about 1 s); input or a jump cancels it.
+  void flyTo(geo::LngLat center, double zoom);
+
+  // --- language ---------------------------------------------------------------------------------
+  // The UI, the alerts, the cards and the map's labels (English names where the data has them).
+  void setEnglish(bool english);
+  bool english() const { return config_.english; }
+
+  // --- search -----------------------------------------------------------------------------------
+  // Results for a query, best first (empty until the index has loaded: MapStatus::ui.searchReady;
+  // the first query starts loading it if the map has not yet).
+  std::vector<SearchResult> search(std::string_view query, size_t limit = 8);
+  // Flies to a result, highlights it and opens its card.
+  void chooseSearchResult(size_t entry);
+
+  // --- selection (the card) ---------------------------------------------------------------------
+  // Picks what is drawn at a CSS pixel (a click or tap): a live marker, else a map feature.
+  void selectAt(double x, double y);
+  // Selects a feature by "layer/id" once a drawn tile holds it (a shared link).
+  void select(std::string_view layerAndId);
+  void clearSelection();
+
+  // --- layers -----------------------------------------------------------------------------------
+  // Hides the groups named (ui::groupKey names, comma-separated) and shows the others.
+  void setHiddenGroups(std::string_view names);
 
   // --- live feeds (docs/FEEDS.md) ---------------------------------------------------------
   // The one entry point every transport hands MQTT messages to (topic and raw payload; an
@@ -83,6 +133,8 @@ class MapApp {
   const MapStatus& status() const { return status_; }
   const geo::Camera& camera() const { return camera_; }
   const std::deque<double>& frameTimes() const { return frameTimes_; }
+  // The labels on the map in the last frame (tests read their texts).
+  const std::vector<labels::PlacedLabel>& placedLabels() const { return labeler_.placed(); }
   const render::Renderer& renderer() const { return renderer_; }
   const scene::TilePyramid* pyramid() const { return pyramid_.get(); }
 
@@ -98,6 +150,10 @@ class MapApp {
   void applyFonts(std::span<const uint8_t> ttf);
   void drawLabels();
   void openOverlay(size_t i);
+  void loadSearchIndex();
+  void updateSelection();
+  void refreshCard();
+  void publishUi();
 
   Platform& platform_;
   AppConfig config_;
@@ -130,6 +186,40 @@ class MapApp {
     std::unique_ptr<scene::TilePyramid> pyramid;
   };
   std::vector<std::unique_ptr<Overlay>> overlays_;
+  // Search: the index loads after the first complete view (or at the first query).
+  std::optional<search::SearchIndex> searchIndex_;
+  bool searchRequested_ = false;
+  std::string searchError_;
+  std::vector<SearchResult> panelResults_;
+  ui::PanelState panelState_;
+  std::optional<geo::Flight> flight_;
+  double flightStartMs_ = 0;
+  // The selected feature: what a link names (layer/id), what is highlighted, the card.
+  struct Selection {
+    std::string layer;            // tile layer, "live" for a live entity, "place" for a search-only entry
+    uint64_t id = 0;
+    std::string street;           // a street chosen by search: its name in road_labels
+    std::vector<uint64_t> ids;    // highlighted features of `layer`
+    std::optional<pick::Feature> feature;
+    std::optional<live::LivePick> live;
+    std::optional<geo::WorldPoint> point;  // where it is (search entry, live marker, picked point)
+    std::optional<size_t> entry;           // the search entry it came from
+    bool resolved = false;                 // found in the tiles (or needs no tile)
+    bool wardsKnown = false;               // the card names the wards (their tiles were loaded)
+    int wardsTriedAt = -1;                 // tiles loaded when the wards were last looked up
+    double sinceMs = 0;
+  };
+  std::optional<Selection> selection_;
+  ui::Card card_;
+  live::LiveBatch highlight_;
+  struct Hover {
+    std::string layer;
+    std::vector<uint64_t> ids;
+  };
+  std::optional<Hover> hover_;
+  bool hoverStale_ = false;  // the pointer moved: pick again at the next frame
+  uint64_t uiVersion_ = 1;
+  std::optional<geo::ScreenPoint> downAt_;  // where the pointer went down (a click if it stays)
   double lastPruneMs_ = 0;
   double lastFeedSummaryMs_ = -1e9;
   std::optional<geo::ScreenPoint> dragFrom_;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "base/result.hpp"
@@ -37,6 +38,22 @@ struct FeedSummary {
   uint64_t version = 0;
 };
 
+// The UI's state a host page mirrors (the language, hidden layers, the selection's card) and
+// needs for share links. `version` changes whenever anything here does.
+struct UiSummary {
+  bool english = false;
+  std::string hidden;      // hidden layer groups (ui::groupKey names, comma-separated)
+  std::string title, titleEn;  // the city's name from the archive's metadata
+  bool searchReady = false;
+  std::string searchError;
+  // The selection ("layer/id", empty: none) and its card.
+  std::string selection;
+  std::string cardTitle, cardSubtitle, cardKind, cardLive;
+  std::vector<std::pair<std::string, std::string>> cardRows;
+  double selectionLng = 0, selectionLat = 0;
+  uint64_t version = 0;
+};
+
 struct MapStatus {
   bool ready = false;      // style, tileset and GL are set up
   bool idle = false;       // everything the view needs is drawn, nothing is moving
@@ -46,6 +63,7 @@ struct MapStatus {
   std::string attribution; // the data's credit line, to show with the map
   double zoom = 0, lng = 0, lat = 0;
   FeedSummary feed;
+  UiSummary ui;
 };
 
 class Platform {

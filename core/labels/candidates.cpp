@@ -37,6 +37,7 @@ class Collector {
     const std::string_view text = labelText(f);
     if (text.empty() || text.size() > 200 || !f.coords() || !f.part_sizes()) return;
     text_ = text;
+    textEn_ = f.name_en() && f.name_en()->size() > 0 && f.name_en()->size() <= 200 ? f.name_en()->string_view() : text;
     textOffset_ = UINT32_MAX;
     cls_ = cls;
     id_ = f.id();
@@ -49,15 +50,22 @@ class Collector {
 
  private:
   LabelCandidate& add(Vec2 anchor, Placement placement, uint64_t key) {
-    if (textOffset_ == UINT32_MAX) {  // the text once per feature
+    if (textOffset_ == UINT32_MAX) {  // the texts once per feature
       textOffset_ = uint32_t(out_.text.size());
       out_.text.append(text_);
+      textEnOffset_ = textOffset_;
+      if (textEn_ != text_) {
+        textEnOffset_ = uint32_t(out_.text.size());
+        out_.text.append(textEn_);
+      }
     }
     LabelCandidate& c = out_.candidates.emplace_back();
     c.featureId = id_;
     c.key = key;
     c.text = textOffset_;
     c.textLength = uint32_t(text_.size());
+    c.textEn = textEnOffset_;
+    c.textEnLength = uint32_t(textEn_.size());
     c.labelClass = cls_;
     c.placement = placement;
     c.anchor = anchor;
@@ -159,8 +167,8 @@ class Collector {
   const tile::TileData& tile_;
   TileLabels& out_;
   const fb::Feature* feature_ = nullptr;
-  std::string_view text_;
-  uint32_t textOffset_ = UINT32_MAX;
+  std::string_view text_, textEn_;
+  uint32_t textOffset_ = UINT32_MAX, textEnOffset_ = 0;
   uint16_t cls_ = 0;
   uint64_t id_ = 0;
   std::vector<Vec2> part_, ring_;

@@ -21,6 +21,8 @@ struct LabelCandidate {
   uint64_t key = 0;         // stable identity of this label (feature, class and anchor)
   uint32_t text = 0;        // byte offset into TileLabels::text
   uint32_t textLength = 0;  // bytes
+  // The English name (name_en) where the feature has one, else the same text as `text`.
+  uint32_t textEn = 0, textEnLength = 0;
   uint16_t labelClass = 0;  // index into Style::labels
   style::LabelClass::Placement placement = style::LabelClass::Placement::Point;
   tess::Vec2 anchor;        // tile units
@@ -39,6 +41,10 @@ struct TileLabels {
   std::vector<tess::Vec2> points;   // line parts, tile units
   std::vector<LabelCandidate> candidates;
   std::string_view textOf(const LabelCandidate& c) const { return std::string_view(text).substr(c.text, c.textLength); }
+  // The text in the map's language: English where the feature has an English name.
+  std::string_view textOf(const LabelCandidate& c, bool english) const {
+    return english ? std::string_view(text).substr(c.textEn, c.textEnLength) : textOf(c);
+  }
   size_t byteSize() const;
 };
 

@@ -66,7 +66,7 @@ void Labeler::addRepeat(uint64_t textHash, float x, float y) {
 bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::LabelClass& cls, const ClassInfo& info,
                        float viewW, float viewH, PlacedLabel& out, int8_t& variant) {
   const LabelCandidate& c = tile.candidates[ref.candidate];
-  const std::string_view text = tile.textOf(c);
+  const std::string_view text = tile.textOf(c, english_);
   const float width = textWidth(*info.font, text, info.scale);
   if (width <= 0) return false;
   const float pad = kPadding;

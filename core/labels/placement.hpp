@@ -63,6 +63,13 @@ class Labeler {
   const PlacementStats& stats() const { return stats_; }
   const std::vector<PlacedLabel>& placed() const { return out_; }
   void clear();
+  // Labels in English (name_en where a feature has one) or in Vietnamese (the name). A change
+  // clears the shown labels, so the new texts are placed from scratch.
+  void setEnglish(bool english) {
+    if (english != english_) clear();
+    english_ = english;
+  }
+  bool english() const { return english_; }
 
  private:
   struct Ref {
@@ -112,6 +119,7 @@ class Labeler {
   std::vector<tess::Vec2> path_;                   // scratch
   double lastMs_ = -1;
   bool fading_ = false;
+  bool english_ = false;
   PlacementStats stats_;
 };
 

@@ -3,7 +3,9 @@
 
 #include "tile/kinds.hpp"
 
+#include "geo/camera.hpp"
 #include "scene/tile_mesh.hpp"
+#include "tess/arrows.hpp"
 #include "tess/line.hpp"
 #include "tess/point.hpp"
 #include "tess/polygon.hpp"
@@ -40,7 +42,7 @@ class PartReader {
   flatbuffers::uoffset_t offset_ = 0;
 };
 
-void addFeature(const fb::Feature& f, const style::Bucket& bucket, BucketMesh& mesh,
+void addFeature(const fb::Feature& f, const style::Bucket& bucket, float extent, BucketMesh& mesh,
                 std::vector<std::vector<tess::Vec2>>& rings) {
   PartReader parts(f);
   if (bucket.geometry == style::Bucket::Geometry::Fill) {
@@ -56,6 +58,21 @@ void addFeature(const fb::Feature& f, const style::Bucket& bucket, BucketMesh& m
     for (size_t i = 0; i < parts.count(); ++i) {
       parts.next(rings[0]);
       for (const tess::Vec2& p : rings[0]) tess::addPointMarker(p, mesh.line);
+    }
+    return;
+  }
+  if (bucket.geometry == style::Bucket::Geometry::Arrows) {
+    // CSS px at the tile's zoom -> tile units; only arrows pointing inside the tile proper.
+    const float unit = extent / float(geo::kTileSizePx);
+    tess::ArrowStyle arrows;
+    arrows.spacing = bucket.arrows.spacing * unit;
+    arrows.length = bucket.arrows.length * unit;
+    arrows.halfWidth = bucket.arrows.halfWidth * unit;
+    arrows.keepMin = {0, 0};
+    arrows.keepMax = {extent, extent};
+    for (size_t i = 0; i < parts.count(); ++i) {
+      parts.next(rings[0]);
+      tess::addArrows(rings[0], arrows, bucket.line, mesh.line);
     }
     return;
   }
@@ -101,7 +118,7 @@ std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const 
     BucketMesh& out = mesh->buckets[b];
     for (const fb::Feature* f : *layer->features()) {
       if (!bucket.matches(*f)) continue;
-      addFeature(*f, bucket, out, rings);
+      addFeature(*f, bucket, mesh->extent, out, rings);
       if (bucket.featureSlots) out.slots.resize(out.line.vertices.size(), float(slots->slotFor(f->id())));
     }
   }

@@ -52,7 +52,7 @@ void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
     }
     if (const Entry* e = loaded(t)) {
       touch(t);
-      drawList_.push_back({t, e->mesh});
+      drawList_.push_back({t, e->mesh, e->data});
       continue;
     }
     if (const auto f = entries_.find(t); f != entries_.end() && f->second.state == Entry::State::Failed) {
@@ -66,7 +66,7 @@ void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
       const geo::TileID p = t.ancestor(uint8_t(pz));
       if (const Entry* e = loaded(p)) {
         touch(p);
-        fallbacks.push_back({t, e->mesh});
+        fallbacks.push_back({t, e->mesh, e->data});
         covered = true;
       }
     }
@@ -76,7 +76,7 @@ void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
           const geo::TileID ch{uint8_t(z + 1), t.x * 2 + dx, t.y * 2 + dy};
           if (const Entry* e = loaded(ch)) {
             touch(ch);
-            fallbacks.push_back({ch, e->mesh});
+            fallbacks.push_back({ch, e->mesh, e->data});
           }
         }
     }
@@ -102,7 +102,7 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
     empty->buckets.resize(style_.buckets.size());
     e.mesh = std::move(empty);
     e.state = Entry::State::Loaded;
-    stats_.cacheBytes += e.mesh->byteSize();
+    stats_.cacheBytes += e.bytes();
     ++stats_.loaded;
     return true;
   }
@@ -114,8 +114,9 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
     return false;
   }
   e.mesh = buildTileMesh(decoded.value(), style_, slots_);
+  e.data = std::make_shared<const tile::TileData>(std::move(decoded).value());
   e.state = Entry::State::Loaded;
-  stats_.cacheBytes += e.mesh->byteSize();
+  stats_.cacheBytes += e.bytes();
   ++stats_.loaded;
   return true;
 }
@@ -128,7 +129,7 @@ void TilePyramid::evict() {
   std::sort(order.begin(), order.end());
   for (const auto& [used, id] : order) {
     if (stats_.cacheBytes <= budget_) break;
-    stats_.cacheBytes -= entries_[id].mesh->byteSize();
+    stats_.cacheBytes -= entries_[id].bytes();
     --stats_.loaded;
     entries_.erase(id);
   }

@@ -17,10 +17,12 @@
 
 namespace citymap::scene {
 
-// One tile to draw: `mesh` (possibly of an ancestor tile) drawn clipped to `target`.
+// One tile to draw: `mesh` (possibly of an ancestor tile) drawn clipped to `target`. `data` is
+// the verified tile the mesh was built from (null for an empty tile), for picking features.
 struct DrawTile {
   geo::TileID target;
   std::shared_ptr<const TileMesh> mesh;
+  std::shared_ptr<const tile::TileData> data;
 };
 
 // The label candidates of a draw list, for labels::Labeler::place (pointers into the meshes).
@@ -67,7 +69,9 @@ class TilePyramid {
   struct Entry {
     enum class State : uint8_t { Pending, Loaded, Failed } state = State::Pending;
     std::shared_ptr<const TileMesh> mesh;
+    std::shared_ptr<const tile::TileData> data;  // kept for picking (counted in the cache)
     uint64_t lastUsed = 0;
+    size_t bytes() const { return (mesh ? mesh->byteSize() : 0) + (data ? data->byteSize() : 0); }
   };
   const Entry* loaded(const geo::TileID& id) const;
   void touch(const geo::TileID& id);

@@ -52,7 +52,7 @@ const char* groupName(Group g) {
 }
 
 bool Bucket::matches(const fb::Feature& f) const {
-  const fb::GeometryType want = geometry == Geometry::Line    ? fb::GeometryType::Line
+  const fb::GeometryType want = geometry == Geometry::Line || geometry == Geometry::Arrows ? fb::GeometryType::Line
                                 : geometry == Geometry::Point ? fb::GeometryType::Point
                                                               : fb::GeometryType::Polygon;
   if (f.type() != want) return false;
@@ -177,6 +177,19 @@ Style makeDefault() {
     line("traffic", Group::Roads, bucket(traffic), Color::hex(0xffffff), {{{13, 1.5f}, {15, 2.5f}, {16, 4.f}, {18, 10.f}}, 1.5f},
          13);
     s.layers.back().featureState = true;
+  }
+
+  // One-way arrows: thin chevrons in the direction of travel along every one-way road that
+  // carries vehicles, from z16 where the streets are wide enough (MapLibre / OSM Carto start
+  // there too), one about every 120 px, in a darker shade of the road casings; above the
+  // traffic colours so they stay visible on live roads.
+  {
+    const uint32_t vehicles = ~kinds({RoadKind::Footway, RoadKind::Path, RoadKind::Pedestrian});
+    Bucket arrows{tile::layer::kRoads, Bucket::Geometry::Arrows, vehicles, tile::kFlagOneway, 0, 16,
+                  {tess::LineJoin::Round, tess::LineCap::Round}};
+    arrows.arrows = {120, 3.f, 2.f};
+    line("road-oneway-arrow", Group::Roads, bucket(arrows), Color::hex(0x7d6f63, 0.85f), {{{16, 1.f}, {18, 1.5f}}, 1},
+         16);
   }
 
   // Railways.

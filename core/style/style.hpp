@@ -38,7 +38,9 @@ const char* groupName(Group g);
 struct Bucket {
   std::string_view sourceLayer;
   // Outline: polygon rings as lines. Point: a disc marker per point (drawn by the line program).
-  enum class Geometry : uint8_t { Fill, Line, Outline, Point } geometry;
+  // Arrows: chevrons along line features pointing from their first point to their last
+  // (tess/arrows.hpp; one-way streets), as lines.
+  enum class Geometry : uint8_t { Fill, Line, Outline, Point, Arrows } geometry;
   uint32_t kindMask = ~0u;   // bit k set: features of kind k are taken
   uint8_t flagsAll = 0;      // every one of these flags must be set
   uint8_t flagsNone = 0;     // none of these may be set
@@ -47,6 +49,11 @@ struct Bucket {
   // Keep, per vertex, the slot of the feature's id (scene::FeatureSlots), so a layer can take
   // its colour per feature from live state (Layer::featureState).
   bool featureSlots = false;
+  // Arrows: spacing between arrows, chevron depth and half opening, in CSS pixels at the tile's
+  // own zoom (they grow with the tile when it is overzoomed, like the streets).
+  struct Arrows {
+    float spacing = 120, length = 3, halfWidth = 2;
+  } arrows;
   bool matches(const fb::Feature& f) const;
 };
 

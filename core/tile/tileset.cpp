@@ -84,6 +84,8 @@ Result<Tileset> parseTileset(std::string_view text, bool requireTilePath) {
        t.tilePath.find("{y}") == std::string::npos))
     return Error{"tileset.json: tile_path must contain {z}, {x} and {y}"};
   t.attribution = getString(j, "attribution");
+  t.name = getString(j, "name");
+  t.nameEn = getString(j, "name_en");
   if (const auto it = j.find("layers"); it != j.end() && it->is_array())
     for (const auto& l : *it)
       if (l.is_string()) t.layers.push_back(l.get<std::string>());

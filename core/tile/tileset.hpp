@@ -18,6 +18,7 @@ struct Tileset {
   double centerZoom = 0;
   std::string tilePath;  // e.g. "{z}/{x}/{y}.cmt", relative to the tileset folder
   std::string attribution;
+  std::string name, nameEn;  // the place the tileset covers ("Đà Nẵng", "Da Nang"); may be empty
   std::vector<std::string> layers;
 
   geo::WorldBox worldBounds() const;

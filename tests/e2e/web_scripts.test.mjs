@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import { BACKOFF, State, backoffDelayMs, feedUrlFromQuery, stateNames, topicFilter } from '../../web/feed.js';
 import { BatchWriter, FRAME_HEADER_BYTES, FeedBatcher, MAX_TOPIC_BYTES } from '../../web/feed_batch.js';
-import { announcement, pageLanguage } from '../../web/i18n.js';
+import { TEXT, announcement, pageLanguage } from '../../web/i18n.js';
+import { formatHash, parseHash, precisionFor, shareUrl, throttle, validHidden, validSelection } from '../../web/share.js';
 
 test('backoff: 500 ms initial, doubling, 30 s cap, full jitter (as core/feeds/connection.hpp)', () => {
   assert.deepEqual({ ...BACKOFF }, { initialMs: 500, maxMs: 30000 });
@@ -240,4 +241,59 @@ test('feed batcher: flushNow posts what is pending before a state change, even p
   b.flushNow();
   assert.equal(posted[2].dropped, 1);
   assert.deepEqual(posted[2].messages.map((m) => m.topic), ['w']);
+});
+
+test('share links: the view in the hash as MapLibre writes it (#zoom/lat/lng[/bearing])', () => {
+  assert.equal(precisionFor(15), 5);
+  assert.equal(precisionFor(10), 4);
+  assert.equal(formatHash({ zoom: 15.256, lat: 16.061123456, lng: 108.227912345 }), '#15.26/16.061123/108.227912');
+  assert.equal(formatHash({ zoom: 12, lat: 16.0, lng: 108.2 }), '#12/16/108.2');
+  assert.equal(formatHash({ zoom: 12, lat: 16, lng: 108.2, bearing: 30 }), '#12/16/108.2/30');
+  assert.equal(formatHash({ zoom: 12, lat: 16, lng: 108.2, bearing: 360 }), '#12/16/108.2');
+  assert.deepEqual(parseHash('#15.26/16.061123/108.227912'), { zoom: 15.26, lat: 16.061123, lng: 108.227912, bearing: 0 });
+  assert.deepEqual(parseHash('#12/16/108.2/30'), { zoom: 12, lat: 16, lng: 108.2, bearing: 30 });
+  for (const bad of ['', '#', '#15', '#15/16', '#a/b/c', '#15/91/108', '#15/16/181', '#30/16/108', '#15//108', '#1/2/3/4/5'])
+    assert.equal(parseHash(bad), null, bad);
+  // Round trip keeps the view to within a pixel.
+  const v = { zoom: 16.5, lat: 16.0611234, lng: 108.2279876 };
+  const back = parseHash(formatHash(v));
+  assert.ok(Math.abs(back.lat - v.lat) < 1e-5 && Math.abs(back.lng - v.lng) < 1e-5);
+});
+
+test('share links: selection, hidden layers and language travel in the query', () => {
+  assert.equal(validSelection('pois/123'), 'pois/123');
+  assert.equal(validSelection('road_labels/9007199254740993'), 'road_labels/9007199254740993');
+  for (const bad of ['pois', '/1', 'pois/', 'pois/1a', 'POIS/1', '../x/1', null, 5]) assert.equal(validSelection(bad), null, String(bad));
+  assert.equal(validHidden('buildings,pois'), 'buildings,pois');
+  assert.equal(validHidden('buildings,'), null);
+  assert.equal(validHidden('<b>'), null);
+  const loc = { pathname: '/', search: '?tiles=tiles/x.pmtiles&lng=1&lat=2&zoom=3&sel=pois/1', hash: '#1/2/3' };
+  const ui = { lang: 'en', hidden: 'buildings', selection: { id: 'roads/42' } };
+  assert.equal(shareUrl(loc, ui, { zoom: 15, lat: 16.06, lng: 108.22 }),
+    '/?tiles=tiles/x.pmtiles&sel=roads/42&lang=en&hide=buildings#15/16.06/108.22');
+  // No selection, no hidden layer: those parameters go; a live entity is not linked.
+  assert.equal(shareUrl(loc, { lang: 'vi', hidden: '', selection: null }, null), '/?tiles=tiles/x.pmtiles&lang=vi#1/2/3');
+  assert.equal(shareUrl(loc, { lang: 'vi', hidden: '', selection: { id: 'live/7' } }, null), '/?tiles=tiles/x.pmtiles&lang=vi#1/2/3');
+});
+
+test('share links: the URL update is throttled with a trailing call', () => {
+  let t = 0;
+  const timers = [];
+  const calls = [];
+  const f = throttle((x) => calls.push(x), 300, () => t, (fn, ms) => timers.push({ fn, at: t + ms }));
+  f(1);
+  f(2);
+  f(3);
+  assert.deepEqual(calls, [1]);
+  assert.equal(timers.length, 1);
+  t = 300;
+  timers.shift().fn();
+  assert.deepEqual(calls, [1, 3]); // the last call came through
+  t = 1000;
+  f(4);
+  assert.deepEqual(calls, [1, 3, 4]);
+});
+
+test('every page text exists in both languages', () => {
+  assert.deepEqual(Object.keys(TEXT.en).sort(), Object.keys(TEXT.vi).sort());
 });

@@ -16,6 +16,7 @@
 #include "ingest/feature_id.hpp"
 #include "ingest/kind_names.hpp"
 #include "ingest/merge.hpp"
+#include "ingest/near_filter.hpp"
 #include "ingest/normalize.hpp"
 #include "ingest/progress.hpp"
 #include "ingest/search_index.hpp"
@@ -247,6 +248,7 @@ TEST(DaNangConfig, ParsesAndNamesEveryLayer) {
   EXPECT_EQ(layers["ioc"], 4);
   EXPECT_EQ(layers["pois"], 3);
   EXPECT_EQ(layers["osm"], 4);
+  EXPECT_EQ(layers["roads"], 1);  // the one-way segments, where the OSM extract has no street
   EXPECT_EQ(j["bbox"], nlohmann::json({107.7, 15.7, 108.6, 16.4}));
 }
 
@@ -442,8 +444,146 @@ TEST(ConfiguredSources, KindMapFieldsAndNfc) {
   EXPECT_EQ(r.features[2].kind, uint8_t(tile::IocKind::LoraGateway));
 }
 
-// ---- CRS: VN-2000 --------------------------------------------------------------------------------
+// A secondary road source: the oneway field (OSM semantics, -1 reverses the line) and
+// placeholder names that mean "no name".
+TEST(ConfiguredSources, OnewayFieldAndPlaceholderNames) {
+  TempDir tmp("oneway");
+  writeText(tmp / "s.geojson", R"({"type":"FeatureCollection","features":[
+    {"type":"Feature","properties":{"id":1,"street":"Đường A","ow":"yes"},"geometry":{"type":"LineString","coordinates":[[108.20,16.05],[108.21,16.05]]}},
+    {"type":"Feature","properties":{"id":2,"street":"Đường A","ow":"-1"},"geometry":{"type":"LineString","coordinates":[[108.20,16.06],[108.21,16.06]]}},
+    {"type":"Feature","properties":{"id":3,"street":"ĐƯỜNG KHÔNG TÊN","ow":"no"},"geometry":{"type":"LineString","coordinates":[[108.20,16.07],[108.21,16.07]]}}]})");
+  SourceSpec spec = constantSource(tmp / "s.geojson", Layer::Roads, uint8_t(tile::RoadKind::Tertiary));
+  spec.fields.name = {"street", true};
+  spec.fields.oneway = {"ow", true};
+  spec.placeholderNames = {"Đường không tên"};
+  Read r = readWith(spec);
+  ASSERT_TRUE(r.error.empty()) << r.error;
+  ASSERT_EQ(r.features.size(), 3u);
+  EXPECT_EQ(r.features[0].flags, tile::kFlagOneway);
+  EXPECT_LT(r.features[0].geom.parts[0].front().x, r.features[0].geom.parts[0].back().x);  // as drawn
+  EXPECT_EQ(r.features[1].flags, tile::kFlagOneway);
+  EXPECT_GT(r.features[1].geom.parts[0].front().x, r.features[1].geom.parts[0].back().x);  // reversed
+  EXPECT_EQ(r.features[1].name, "Đường A");
+  EXPECT_EQ(r.features[2].flags, 0);
+  EXPECT_EQ(r.features[2].name, "");  // a placeholder (compared folded: case and marks aside)
+  // A field named in the configuration must exist.
+  spec.fields.oneway = {"direction", true};
+  EXPECT_NE(readWith(spec).error.find("direction"), std::string::npos);
+}
 
+TEST_F(ConfigTest, SkipNearSameNamePlaceholdersAndOneway) {
+  auto c = parse(R"({"sources": [{"path": "a.geojson", "classify": "osm"},
+    {"path": "sub/b.geojson", "layer": "roads", "kind": "Tertiary", "fields": {"name": "street", "oneway": "oneway"},
+     "placeholder_names": ["Đường không tên"],
+     "skip_near_same_name": {"layer": "roads", "distance_m": 30, "unnamed_matches_any": true}}]})");
+  ASSERT_TRUE(c) << c.error();
+  const SourceSpec& b = c->sources[1];
+  EXPECT_EQ(b.fields.oneway.name, "oneway");
+  EXPECT_TRUE(b.fields.oneway.required);
+  EXPECT_EQ(b.placeholderNames, std::vector<std::string>{"Đường không tên"});
+  ASSERT_TRUE(b.skipNear);
+  EXPECT_EQ(b.skipNear->layer, Layer::Roads);
+  EXPECT_EQ(b.skipNear->distanceM, 30);
+  EXPECT_TRUE(b.skipNear->unnamedMatchesAny);
+  EXPECT_FALSE(c->sources[0].skipNear);
+  EXPECT_TRUE(c->sources[0].fields.oneway.empty());
+  const auto bad = [&](const std::string& source) { return error(R"({"sources": [)" + source + "]}"); };
+  const std::string roads = R"({"path": "a.geojson", "layer": "roads", "kind": "Tertiary", )";
+  EXPECT_NE(bad(roads + R"("skip_near_same_name": {"layer": "streets", "distance_m": 30}})")
+                .find("unknown layer \"streets\""),
+            std::string::npos);
+  EXPECT_NE(bad(roads + R"("skip_near_same_name": {"layer": "roads"}})").find("distance_m"), std::string::npos);
+  EXPECT_NE(bad(roads + R"("skip_near_same_name": {"layer": "roads", "distance_m": -1}})").find("distance_m"),
+            std::string::npos);
+  EXPECT_NE(bad(roads + R"("skip_near_same_name": {"layer": "roads", "distance_m": 30, "radius": 1}})").find("radius"),
+            std::string::npos);
+  EXPECT_NE(bad(roads + R"("skip_near_same_name": {"layer": "water", "distance_m": 30}})").find("writes \"roads\""),
+            std::string::npos);
+  EXPECT_NE(bad(R"({"path": "a.geojson", "classify": "osm", "fields": {"oneway": "ow"}})").find("oneway"),
+            std::string::npos);
+}
+
+// ---- skip_near_same_name --------------------------------------------------------------------------
+
+// A line through (lng, lat) points.
+Feature lineAt(uint64_t id, std::string name, std::initializer_list<geo::LngLat> pts, Layer layer = Layer::Roads) {
+  Feature f;
+  f.id = id;
+  f.layer = layer;
+  f.kind = uint8_t(tile::RoadKind::Tertiary);
+  f.name = std::move(name);
+  f.geom.type = GeomType::Line;
+  Path p;
+  for (const geo::LngLat& q : pts) p.push_back(geo::toWorld(q));
+  f.geom.parts.push_back(std::move(p));
+  f.bbox = boundsOf(f.geom);
+  return f;
+}
+
+constexpr double kMetreLat = 1 / 111320.0;  // degrees of latitude per metre, about
+
+TEST(SkipNearSameName, DropsLinesAlongAnEarlierStreetOfTheSameName) {
+  std::vector<Feature> fs;
+  // Earlier source (e.g. an OSM extract): street A along lat 16.06, an unnamed lane, a bent
+  // street C, and a water line named like a street (another layer: ignored).
+  fs.push_back(lineAt(1, "Đường A", {{108.200, 16.06}, {108.205, 16.06}, {108.210, 16.06}}));
+  fs.push_back(lineAt(2, "", {{108.200, 16.07}, {108.210, 16.07}}));
+  fs.push_back(lineAt(3, "Đường C", {{108.220, 16.06}, {108.225, 16.06 + 100 * kMetreLat}, {108.230, 16.06}}));
+  fs.push_back(lineAt(4, "Đường D", {{108.240, 16.06}, {108.250, 16.06}}, Layer::Water));
+  const size_t first = fs.size();
+  // The new source.
+  fs.push_back(lineAt(
+      10, "đường a", {{108.201, 16.06 + 10 * kMetreLat}, {108.203, 16.06 + 10 * kMetreLat}}));  // 10 m off: same street
+  fs.push_back(
+      lineAt(11, "Đường A", {{108.201, 16.06 + 60 * kMetreLat}, {108.203, 16.06 + 60 * kMetreLat}}));  // 60 m off
+  fs.push_back(lineAt(12, "Đường B", {{108.201, 16.06}, {108.203, 16.06}}));  // on A, but another name
+  fs.push_back(lineAt(13, "Đường A", {{108.209, 16.06}, {108.230, 16.06}}));  // continues A beyond its end
+  fs.push_back(lineAt(14, "Đường C", {{108.220, 16.06}, {108.230, 16.06}}));  // a chord of C: both ends on it
+  fs.push_back(lineAt(15, "", {{108.201, 16.07}, {108.209, 16.07}}));         // unnamed on the unnamed lane
+  fs.push_back(lineAt(16, "", {{108.201, 16.06}, {108.209, 16.06}}));         // unnamed on named A
+  fs.push_back(lineAt(17, "Đường D", {{108.241, 16.06}, {108.249, 16.06}}));  // D is water, not a road
+  Feature area = lineAt(18, "Đường A", {{108.201, 16.06}, {108.203, 16.06}, {108.203, 16.061}});
+  area.geom.type = GeomType::Polygon;  // not a line: never compared
+  area.geom.ringCounts = {1};
+  fs.push_back(area);
+  for (uint32_t i = 0; i < fs.size(); ++i) fs[i].seq = i;
+
+  std::vector<Feature> copy = fs;
+  const NearRule rule{Layer::Roads, 30, false};
+  EXPECT_EQ(skipNearSameName(copy, first, rule), 3u);
+  std::vector<uint64_t> kept;
+  for (size_t i = first; i < copy.size(); ++i) {
+    kept.push_back(copy[i].id);
+    EXPECT_EQ(copy[i].seq, i);  // renumbered without gaps
+  }
+  EXPECT_EQ(kept, (std::vector<uint64_t>{11, 12, 13, 16, 17, 18}));
+  EXPECT_EQ(copy.size(), first + 6);
+
+  // Unnamed lines may match roads of any name.
+  copy = fs;
+  EXPECT_EQ(skipNearSameName(copy, first, {Layer::Roads, 30, true}), 4u);
+  // A larger distance takes the parallel line too; the earlier source's lines are never removed.
+  copy = fs;
+  EXPECT_EQ(skipNearSameName(copy, first, {Layer::Roads, 80, false}), 4u);
+  for (size_t i = 0; i < first; ++i) EXPECT_EQ(copy[i].id, fs[i].id);
+  // Nothing earlier: nothing removed.
+  copy = fs;
+  EXPECT_EQ(skipNearSameName(copy, 0, rule), 0u);
+  EXPECT_EQ(copy.size(), fs.size());
+}
+
+// A line crossing the edge of the earlier source's area is kept unless most of it is covered.
+TEST(SkipNearSameName, HalfTheLengthDecides) {
+  std::vector<Feature> fs;
+  fs.push_back(lineAt(1, "Đường A", {{108.200, 16.06}, {108.210, 16.06}}));
+  fs.push_back(lineAt(2, "Đường A", {{108.206, 16.06}, {108.218, 16.06}}));  // about 36 % along A: kept
+  fs.push_back(lineAt(3, "Đường A", {{108.202, 16.06}, {108.214, 16.06}}));  // about 69 % along A: dropped
+  EXPECT_EQ(skipNearSameName(fs, 1, {Layer::Roads, 30, false}), 1u);
+  ASSERT_EQ(fs.size(), 2u);
+  EXPECT_EQ(fs[1].id, 2u);
+}
+
+// ---- CRS: VN-2000 --------------------------------------------------------------------------------
 
 // Ground distance in metres between two world points near latitude `lat`.
 double metres(geo::WorldPoint a, geo::WorldPoint b, double lat) {

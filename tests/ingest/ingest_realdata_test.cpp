@@ -215,6 +215,7 @@ TEST_F(DaNangIngest, EverySourceReadWithTheReadmeCounts) {
       {"ioc/landslide_sites.geojson:landslide_sites", {1304, 32}},  // most are in the mountains of former Quảng Nam
       {"ioc/lorawan_gateways.geojson:lorawan_gateways", {13, 13}},
       {"osm/osm_pois_2018.geojson:osm_pois_2018", {1239, 1200}},
+      {"traffic/oneway_segments.geojson:oneway_segments", {1730, 1400}},  // minus those the OSM extract has
       {"tourism/tourist_places.geojson:tourist_places", {55, 55}},
       {"poi/government_offices.geojson:government_offices", {370, 150}},  // the box cuts off Quảng Nam
       {"poi/post_offices.geojson:post_offices", {315, 120}},
@@ -264,6 +265,58 @@ TEST_F(DaNangIngest, AdminTransitIocKindsAtLowZoom) {
   // Stable ids: a 2025 ward by its official code, a pre-2025 ward by its OSM relation.
   EXPECT_TRUE(ids["admin"].count(configuredId("admin/admin_2025_wards_communes.geojson", {"20242"})));  // Hải Châu
   EXPECT_TRUE(ids["admin"].count(osmId(13969679, 2)));  // Phường Phước Ninh
+}
+
+// Streets far from the centre come from the citywide one-way segments: drawn (roads, tertiary,
+// one-way), labelled (road_labels, joined into longer lines) and searchable. Where the OSM
+// extract has the street, the segments are left out.
+TEST_F(DaNangIngest, CitywideStreetsFromTheOnewaySegments) {
+  const nlohmann::json report = readJson(tmp_->path() / "report.json");
+  for (const auto& s : report["sources"])
+    if (s["source"] == "traffic/oneway_segments.geojson") {
+      EXPECT_GT(s["near_same_name"].get<uint64_t>(), 150u);  // central Hải Châu: the OSM streets
+      EXPECT_LT(s["near_same_name"].get<uint64_t>(), 300u);
+      EXPECT_EQ(s["no_geometry"], 11);  // zero-length segments
+    }
+  const nlohmann::json search = readJson(out_ / "search.json");
+  struct Street {
+    const char* name;
+    geo::LngLat at;  // a point on it (Thanh Khê, Sơn Trà)
+  };
+  for (const Street& street :
+       {Street{"Đường Điện Biên Phủ", {108.194112, 16.065732}}, Street{"Đường Ngô Quyền", {108.235232, 16.080054}}}) {
+    SCOPED_TRACE(street.name);
+    const auto roads = findByName(loadTile(out_, tileOf(street.at, 16)).value(), "roads", street.name);
+    ASSERT_FALSE(roads.empty());
+    for (const fb::Feature* f : roads) {
+      EXPECT_EQ(f->kind(), uint8_t(tile::RoadKind::Tertiary));
+      EXPECT_EQ(f->flags(), tile::kFlagOneway);
+      EXPECT_EQ(f->id() & 3, 3u);  // a configured (hashed) id, not an OSM way
+    }
+    EXPECT_FALSE(findByName(loadTile(out_, tileOf(street.at, 13)).value(), "road_labels", street.name).empty());
+    // Consecutive segments are joined: around the point (5 x 5 tiles at z16), the street has
+    // fewer label features than road pieces.
+    std::set<uint64_t> pieces, labels;
+    const geo::TileID centre = tileOf(street.at, 16);
+    for (int dy = -2; dy <= 2; ++dy)
+      for (int dx = -2; dx <= 2; ++dx) {
+        const auto t = loadTile(out_, {16, uint32_t(int(centre.x) + dx), uint32_t(int(centre.y) + dy)});
+        if (!t) continue;
+        for (const fb::Feature* f : findByName(*t, "roads", street.name)) pieces.insert(f->id());
+        for (const fb::Feature* f : findByName(*t, "road_labels", street.name)) labels.insert(f->id());
+      }
+    EXPECT_FALSE(labels.empty());
+    EXPECT_LT(labels.size(), pieces.size());
+    bool found = false;
+    for (const auto& e : search["entries"])
+      if (e["type"] == "street" && e["name"] == street.name &&
+          std::abs(e["lng"].get<double>() - street.at.lng) < 0.01 &&
+          std::abs(e["lat"].get<double>() - street.at.lat) < 0.01)
+        found = true;
+    EXPECT_TRUE(found) << "not in search.json";
+  }
+  // Unnamed segments ("Đường không tên") are drawn but neither labelled nor searched.
+  for (const auto& e : search["entries"]) EXPECT_NE(e["name"], "Đường không tên");
 }
 
 // search.json: streets, POIs, places, admin units with names in NFC and points to fly to.

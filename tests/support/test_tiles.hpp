@@ -20,6 +20,8 @@ struct TestFeature {
   std::vector<uint32_t> parts;
   std::vector<uint32_t> rings;  // polygons
   std::string name;
+  std::string nameEn;  // English name (name_en)
+  std::string ref;
 };
 
 struct TestLayer {
@@ -37,8 +39,12 @@ inline std::vector<uint8_t> buildTile(geo::TileID id, const std::vector<TestLaye
       const auto parts = b.CreateVector(f.parts);
       const auto rings = f.rings.empty() ? 0 : b.CreateVector(f.rings);
       const auto name = f.name.empty() ? 0 : b.CreateString(f.name);
+      const auto nameEn = f.nameEn.empty() ? 0 : b.CreateString(f.nameEn);
+      const auto ref = f.ref.empty() ? 0 : b.CreateString(f.ref);
       fs.push_back(fb::CreateFeature(b, f.id, f.kind, f.flags, f.type, coords, parts,
-                                     flatbuffers::Offset<flatbuffers::Vector<uint32_t>>(rings.o), name));
+                                     flatbuffers::Offset<flatbuffers::Vector<uint32_t>>(rings.o), name, 0,
+                                     flatbuffers::Offset<flatbuffers::String>(nameEn.o),
+                                     flatbuffers::Offset<flatbuffers::String>(ref.o)));
     }
     ls.push_back(fb::CreateLayer(b, b.CreateString(l.name), b.CreateVector(fs)));
   }

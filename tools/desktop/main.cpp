@@ -3,6 +3,7 @@
 //                   [--screenshot out.png]   (draw until idle, save the window, exit)
 //                   [--feed mqtt://host:port | off]   (live feeds, docs/FEEDS.md)
 //                   [--overlay FILE]... [--overlay-srs CRS]   (GIS files over the map, docs/OVERLAY.md)
+//                   [--lang vi|en] [--select LAYER/ID] [--hide GROUPS]
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -34,7 +35,10 @@ void usage() {
       "  --overlay FILE     draw any vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, KML,\n"
       "                     OSM, ...) above the map, reprojected; repeatable. Files dropped onto the\n"
       "                     window are opened the same way.\n"
-      "  --overlay-srs CRS  the CRS of overlay layers that declare none (EPSG:5899, a PROJ string)");
+      "  --overlay-srs CRS  the CRS of overlay layers that declare none (EPSG:5899, a PROJ string)\n"
+      "  --lang vi|en       the language of the UI, the cards and the map's labels (default: vi)\n"
+      "  --select LAYER/ID  open the card of a feature (as share links name it, e.g. pois/123)\n"
+      "  --hide GROUPS      hide layer groups, comma-separated (water,landuse,buildings,roads,...)");
 }
 
 }  // namespace
@@ -43,6 +47,7 @@ int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.tilesetUrl = "build/tiles/danang.pmtiles";
   config.uiFontUrl = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";  // fonts-noto-core: Vietnamese glyphs
+  config.hoverHighlight = true;
   std::string screenshot, feedArg, overlaySrs;
   std::vector<std::string> overlayFiles;
   int width = 1280, height = 800;
@@ -61,6 +66,15 @@ int main(int argc, char** argv) {
     else if (a == "--feed") feedArg = argv[++i];
     else if (a == "--overlay") overlayFiles.emplace_back(argv[++i]);
     else if (a == "--overlay-srs") overlaySrs = argv[++i];
+    else if (a == "--lang") {
+      const std::string_view l = argv[++i];
+      if (l != "vi" && l != "en") {
+        std::fprintf(stderr, "citymap-desktop: --lang wants vi or en\n");
+        return 2;
+      }
+      config.english = l == "en";
+    } else if (a == "--select") config.select = argv[++i];
+    else if (a == "--hide") config.hidden = argv[++i];
     else if (a == "--size") {
       if (std::sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 64 || height < 64) {
         std::fprintf(stderr, "citymap-desktop: --size wants WxH, e.g. 1280x800\n");

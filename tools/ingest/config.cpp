@@ -183,7 +183,7 @@ void parseFields(Reader& r, const json& src, const std::string& where, SourceSpe
     r.fail(fw, "must be an object such as {\"name\": \"ten\", \"name_en\": \"name_en\"}");
     return;
   }
-  r.checkKeys(*it, fw, {"name", "name_en", "ref", "height", "levels", "color"});
+  r.checkKeys(*it, fw, {"name", "name_en", "ref", "height", "levels", "color", "oneway"});
   const auto set = [&](const char* key, FieldRef& ref) {
     const auto f = it->find(key);
     if (f == it->end()) return;
@@ -199,6 +199,41 @@ void parseFields(Reader& r, const json& src, const std::string& where, SourceSpe
   set("height", spec.fields.height);
   set("levels", spec.fields.levels);
   set("color", spec.fields.color);
+  set("oneway", spec.fields.oneway);
+  if (!spec.fields.oneway.empty() && spec.kind.mode == KindRule::Mode::OsmTags)
+    r.fail(fw, "\"oneway\" is for sources with \"layer\" and \"kind\" (the OSM classifier reads the oneway tag)");
+}
+
+void parseSkipNear(Reader& r, const json& src, const std::string& where, SourceSpec& spec) {
+  const auto it = src.find("skip_near_same_name");
+  if (it == src.end()) return;
+  const std::string w = where + ".skip_near_same_name";
+  if (!it->is_object()) {
+    r.fail(w, "must be an object such as {\"layer\": \"roads\", \"distance_m\": 30}");
+    return;
+  }
+  r.checkKeys(*it, w, {"layer", "distance_m", "unnamed_matches_any"});
+  NearRule rule;
+  if (auto name = r.string(*it, "layer", w, true)) {
+    const auto layer = layerFromName(*name);
+    if (!layer || size_t(*layer) >= kSourceLayerCount) {
+      r.fail(w, "unknown layer \"" + *name + "\" (one of: " +
+                    join(std::span<const std::string_view>(kLayerNames.data(), kSourceLayerCount)) + ")");
+      return;
+    }
+    rule.layer = *layer;
+  }
+  const auto d = it->find("distance_m");
+  if (d == it->end() || !d->is_number() || !(d->get<double>() > 0) || d->get<double>() > 10000) {
+    r.fail(w, "\"distance_m\" must be a number of metres in (0, 10000]");
+    return;
+  }
+  rule.distanceM = d->get<double>();
+  rule.unnamedMatchesAny = r.boolean(*it, "unnamed_matches_any", w).value_or(false);
+  if (spec.kind.mode != KindRule::Mode::OsmTags && spec.kind.layer != rule.layer)
+    r.fail(w, "compares with layer \"" + std::string(layerName(rule.layer)) + "\" but the source writes \"" +
+                  std::string(layerName(spec.kind.layer)) + "\"");
+  spec.skipNear = rule;
 }
 
 void parseId(Reader& r, const json& src, const std::string& where, SourceSpec& spec) {
@@ -357,7 +392,8 @@ Result<IngestConfig> parseConfig(std::string_view text, const fs::path& dataDir,
     if (!path) break;
     where += " (" + *path + ")";
     r.checkKeys(src, where, {"path", "description", "gdal_layers", "classify", "layer", "kind", "fields", "id",
-                             "minzoom", "crs", "override_crs", "search"});
+                             "minzoom", "crs", "override_crs", "search", "placeholder_names",
+                             "skip_near_same_name"});
     spec.label = *path;
     const fs::path p(*path);
     spec.path = (p.is_absolute() || dataDir.empty() ? p : dataDir / p).lexically_normal().string();
@@ -377,6 +413,8 @@ Result<IngestConfig> parseConfig(std::string_view text, const fs::path& dataDir,
     spec.overrideCrs = r.boolean(src, "override_crs", where).value_or(false);
     if (spec.overrideCrs && spec.crs.empty()) r.fail(where, "\"override_crs\" needs \"crs\"");
     spec.search = r.boolean(src, "search", where).value_or(true);
+    if (src.contains("placeholder_names")) spec.placeholderNames = r.strings(src, "placeholder_names", where);
+    parseSkipNear(r, src, where, spec);
     if (r.failed()) break;
     config.sources.push_back(std::move(spec));
   }

@@ -50,6 +50,10 @@ struct FieldNames {
   FieldRef height{"height"};
   FieldRef levels{"building:levels"};
   FieldRef color;
+  // Read like the OSM `oneway` tag: yes/true/1 = one-way along the line, -1/reverse = one-way
+  // against it (the line is reversed), anything else two-way. Non-OSM sources only (the OSM
+  // classifier reads `oneway` itself).
+  FieldRef oneway;
 };
 
 // How the stable feature id is made (see docs/INGEST.md, "Feature ids").
@@ -66,6 +70,17 @@ struct IdRule {
   std::string ns;                // hash namespace: by default the source's path as configured
 };
 
+// "skip_near_same_name": a line of this source is left out where a line of `layer` from an
+// earlier source with the same name (compared folded, as search keys) already runs along it:
+// when at least half of the line (sampled every few metres) is within `distanceM` of such a
+// line. With `unnamedMatchesAny`, an unnamed line is left out near a line of any name; else an
+// unnamed line only matches unnamed lines.
+struct NearRule {
+  Layer layer = Layer::Roads;
+  double distanceM = 30;
+  bool unnamedMatchesAny = false;
+};
+
 struct SourceSpec {
   std::string path;                 // the file to open
   std::string label;                // how messages name it (the configured path, or the input)
@@ -77,6 +92,9 @@ struct SourceSpec {
   std::string crs;                 // CRS assumed when the source declares none (any PROJ/GDAL text)
   bool overrideCrs = false;        // use `crs` even when the source declares one
   bool search = true;              // add named features to the search index
+  // Names that mean "no name" ("Đường không tên"), compared folded: such features are unnamed.
+  std::vector<std::string> placeholderNames;
+  std::optional<NearRule> skipNear;  // "skip_near_same_name"
   // The name comes from `fields.name` if the layer has that field, else from the first field
   // that looks like a name (name, ten, title, label, ..., case-insensitive; see nameFieldOf()).
   bool guessNameField = false;

@@ -16,6 +16,7 @@
 #include "ingest/config.hpp"
 #include "ingest/feature.hpp"
 #include "ingest/merge.hpp"
+#include "ingest/near_filter.hpp"
 #include "ingest/output_dir.hpp"
 #include "ingest/progress.hpp"
 #include "ingest/search_index.hpp"
@@ -134,6 +135,16 @@ int run(const ingest::CliOptions& o) {
     if (!stats) {
       return abandon(stats.error());
     }
+    if (spec.skipNear) {
+      // Where an earlier source already has the street: counted on the source's last layer read.
+      const uint64_t removed = ingest::skipNearSameName(features, before, *spec.skipNear);
+      for (auto s = stats->rbegin(); s != stats->rend(); ++s)
+        if (s->hasGeometry) {
+          s->nearSameName += removed;
+          s->classified -= std::min(s->classified, removed);
+          break;
+        }
+    }
     progress.finish("read " + spec.label, thousands(features.size() - before) + " features");
     layerStats.insert(layerStats.end(), stats->begin(), stats->end());
   }
@@ -250,6 +261,7 @@ int run(const ingest::CliOptions& o) {
       sources.push_back({{"source", s.source}, {"layer", s.layer}, {"read", s.read}, {"kept", s.classified},
                          {"area_pois", s.labelPoints}, {"unclassified", s.unclassified}, {"no_geometry", s.noGeometry},
                          {"reprojection_failed", s.transformFailed}, {"outside_bbox", s.outsideBbox},
+                         {"near_same_name", s.nearSameName},
                          {"duplicate_ids", s.duplicateIds}, {"crs", s.crs}});
     r["sources"] = sources;
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
@@ -273,14 +285,15 @@ int run(const ingest::CliOptions& o) {
               layerStats.size(), readTime, tileTime - readTime);
   int width = 12;
   for (const ingest::LayerStats& s : layerStats) width = std::max(width, int(s.source.size() + 1 + s.layer.size()));
-  std::printf("  %-*s %9s %10s %9s %9s   (unclassified / no geometry / reprojection / outside bbox)\n", width,
+  std::printf("  %-*s %9s %10s %9s %9s   (unclassified / no geometry / reprojection / outside bbox / near same name)\n", width,
               "input layer", "read", "classified", "area pois", "dropped");
   for (const ingest::LayerStats& s : layerStats) {
     const std::string name = s.source + ":" + s.layer;
-    std::printf("  %-*s %9llu %10llu %9llu %9llu   (%llu / %llu / %llu / %llu)\n", width, name.c_str(),
+    std::printf("  %-*s %9llu %10llu %9llu %9llu   (%llu / %llu / %llu / %llu / %llu)\n", width, name.c_str(),
                 (unsigned long long)s.read, (unsigned long long)s.classified, (unsigned long long)s.labelPoints,
                 (unsigned long long)s.dropped(), (unsigned long long)s.unclassified, (unsigned long long)s.noGeometry,
-                (unsigned long long)s.transformFailed, (unsigned long long)s.outsideBbox);
+                (unsigned long long)s.transformFailed, (unsigned long long)s.outsideBbox,
+                (unsigned long long)s.nearSameName);
   }
   for (const ingest::LayerStats& s : layerStats)
     if (s.duplicateIds)

@@ -5,6 +5,8 @@
 
 #include <utf8proc.h>
 
+#include "search/fold.hpp"
+
 namespace citymap::ingest {
 
 namespace {
@@ -70,20 +72,8 @@ std::string normalizeText(std::string_view text) {
 }
 
 std::string foldForSearch(std::string_view text) {
-  std::string folded = mapWith(clean(text), UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_STRIPMARK | UTF8PROC_CASEFOLD);
-  // U+0111/U+0110 (đ/Đ) have no decomposition; Vietnamese readers type "d" for them. Case
-  // folding has already turned Đ into đ (C4 91).
-  std::string out;
-  out.reserve(folded.size());
-  for (size_t i = 0; i < folded.size(); ++i) {
-    if (folded[i] == '\xC4' && i + 1 < folded.size() && folded[i + 1] == '\x91') {
-      out.push_back('d');
-      ++i;
-    } else {
-      out.push_back(folded[i]);
-    }
-  }
-  return out;
+  // One folding for the index and the client (core/search/fold.hpp); punctuation stays in the key.
+  return search::fold(normalizeText(text), search::Punctuation::Keep);
 }
 
 }  // namespace citymap::ingest

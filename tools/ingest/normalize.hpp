@@ -10,7 +10,9 @@ namespace citymap::ingest {
 
 std::string normalizeText(std::string_view text);
 
-// Lower case, accents and Vietnamese marks removed, "đ" -> "d" (for search-index keys).
+// Lower case, accents and Vietnamese marks removed, "đ" -> "d", other Latin letters to ASCII, as
+// the client folds search queries (search::fold of the normalized text), punctuation kept: the
+// search index's `key` ("R16: Kim Liên" -> "r16: kim lien").
 std::string foldForSearch(std::string_view text);
 
 }  // namespace citymap::ingest

@@ -325,7 +325,7 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
   // Fields the configuration names: they must exist (an OSM layer may hold them in other_tags).
   std::vector<const FieldRef*> required;
   for (const FieldRef* f : {&spec.fields.name, &spec.fields.nameEn, &spec.fields.ref, &spec.fields.height,
-                            &spec.fields.levels, &spec.fields.color})
+                            &spec.fields.levels, &spec.fields.color, &spec.fields.oneway})
     if (f->required) required.push_back(f);
   for (const FieldRef& f : spec.id.fields)
     if (f.required) required.push_back(&f);
@@ -406,6 +406,9 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     if (options.progress) options.progress(std::clamp(fraction, 0.0, 1.0));
   };
 
+  std::vector<std::string> placeholders;  // folded
+  for (const std::string& p : spec.placeholderNames) placeholders.push_back(foldForSearch(normalizeText(p)));
+
   Tags tags;
   const auto process = [&](LayerContext& ctx, OGRFeature& feature) {
     LayerStats& st = stats[ctx.statsIndex];
@@ -447,6 +450,15 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
         break;
       }
     }
+    if (cls && !spec.fields.oneway.empty() && geomClass == GeomType::Line) {
+      const std::string_view oneway = tags.get(spec.fields.oneway.name);
+      if (oneway == "yes" || oneway == "true" || oneway == "1") {
+        cls->flags |= tile::kFlagOneway;
+      } else if (oneway == "-1" || oneway == "reverse") {
+        cls->flags |= tile::kFlagOneway;
+        cls->reverse = true;
+      }
+    }
     const bool place = osmTags && options.places && geomClass == GeomType::Point && tags.has("place") && tags.has("name");
     if (!cls && !areaPoi && !place) {
       ++st.unclassified;
@@ -484,7 +496,10 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       ++st.transformFailed;
       return;
     }
-    const std::string name = ctx.nameField.empty() ? std::string() : normalizeText(tags.get(ctx.nameField));
+    std::string name = ctx.nameField.empty() ? std::string() : normalizeText(tags.get(ctx.nameField));
+    if (!name.empty() && !placeholders.empty() &&
+        std::find(placeholders.begin(), placeholders.end(), foldForSearch(name)) != placeholders.end())
+      name.clear();  // "Đường không tên": a placeholder, not a name
     if (place && !cls) {
       GeometryConverter converter(GeomType::Point);
       if (converter.add(*owned)) {

@@ -31,9 +31,10 @@ struct LayerStats {
   uint64_t transformFailed = 0;  // PROJ could not reproject it
   uint64_t outsideBbox = 0;      // outside --bbox
   uint64_t duplicateIds = 0;     // kept features whose id an earlier feature of this layer has
+  uint64_t nearSameName = 0;     // left out by "skip_near_same_name" (near_filter.hpp)
   bool hasGeometry = false;      // a layer without geometry (a plain table) is not read
   std::string crs;               // the CRS read from: "EPSG:32649 (WGS 84 / UTM zone 49N)" (crsLabel)
-  uint64_t dropped() const { return unclassified + noGeometry + transformFailed + outsideBbox; }
+  uint64_t dropped() const { return unclassified + noGeometry + transformFailed + outsideBbox + nearSameName; }
 };
 
 struct ReadOptions {

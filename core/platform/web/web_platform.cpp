@@ -23,7 +23,7 @@ void citymap_js_fetch(int id, const char* url, double offset, double length);
 // keeps the previous one and only updates feedAgeMs, the age of the newest feed message).
 void citymap_js_publish_status(int ready, int idle, double frames, int tiles, const char* error, double zoom,
                                double lng, double lat, const char* attribution, double feedAgeMs,
-                               const char* feedJson);
+                               const char* feedJson, const char* uiJson);
 }
 
 namespace citymap::platform {
@@ -134,6 +134,55 @@ std::string feedSummaryJson(const app::FeedSummary& f) {
   o += "]}";
   return o;
 }
+// window.citymap.state.ui (web/app.js documents the fields).
+std::string uiSummaryJson(const app::UiSummary& u) {
+  std::string o = "{\"version\":";
+  appendNumber(o, double(u.version));
+  o += ",\"lang\":";
+  o += u.english ? "\"en\"" : "\"vi\"";
+  o += ",\"hidden\":";
+  appendJsonString(o, u.hidden);
+  o += ",\"title\":";
+  appendJsonString(o, u.title);
+  o += ",\"titleEn\":";
+  appendJsonString(o, u.titleEn);
+  o += ",\"searchReady\":";
+  o += u.searchReady ? "true" : "false";
+  o += ",\"searchError\":";
+  appendJsonString(o, u.searchError);
+  o += ",\"selection\":";
+  if (u.selection.empty()) {
+    o += "null";
+  } else {
+    o += "{\"id\":";
+    appendJsonString(o, u.selection);
+    o += ",\"title\":";
+    appendJsonString(o, u.cardTitle);
+    o += ",\"subtitle\":";
+    appendJsonString(o, u.cardSubtitle);
+    o += ",\"kind\":";
+    appendJsonString(o, u.cardKind);
+    o += ",\"live\":";
+    appendJsonString(o, u.cardLive);
+    o += ",\"rows\":[";
+    for (size_t i = 0; i < u.cardRows.size(); ++i) {
+      if (i) o += ',';
+      o += '[';
+      appendJsonString(o, u.cardRows[i].first);
+      o += ',';
+      appendJsonString(o, u.cardRows[i].second);
+      o += ']';
+    }
+    o += "],\"lng\":";
+    appendNumber(o, u.selectionLng);
+    o += ",\"lat\":";
+    appendNumber(o, u.selectionLat);
+    o += '}';
+  }
+  o += '}';
+  return o;
+}
+
 }  // namespace
 
 Result<bool> WebPlatform::init(const char* canvasSelector) {
@@ -299,9 +348,17 @@ void WebPlatform::publishStatus(const app::MapStatus& s) {
     feedPublished_ = true;
     feedVersion_ = s.feed.version;
   }
+  const bool uiChanged = !uiPublished_ || s.ui.version != uiVersion_;
+  std::string uiJson;
+  if (uiChanged) {
+    uiJson = uiSummaryJson(s.ui);
+    uiPublished_ = true;
+    uiVersion_ = s.ui.version;
+  }
   citymap_js_publish_status(s.ready, s.idle, double(s.framesDrawn), s.tilesLoaded,
                             s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.attribution.c_str(),
-                            s.feed.newestAgeMs, feedChanged ? feedJson.c_str() : nullptr);
+                            s.feed.newestAgeMs, feedChanged ? feedJson.c_str() : nullptr,
+                            uiChanged ? uiJson.c_str() : nullptr);
 }
 
 }  // namespace citymap::platform
@@ -346,6 +403,72 @@ EMSCRIPTEN_KEEPALIVE void citymap_feed_connection(int state, const char* url, co
   s.attempt = std::max(0, attempt);
   s.retryInMs = std::isfinite(retryInMs) ? std::max(0.0, retryInMs) : 0.0;
   p->app()->feedConnection(s);
+}
+EMSCRIPTEN_KEEPALIVE void citymap_fly_to(double lng, double lat, double zoom) {
+  if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->flyTo({lng, lat}, zoom);
+}
+// The page's language switch: 1 English, 0 Vietnamese (UI, cards and map labels).
+EMSCRIPTEN_KEEPALIVE void citymap_set_english(int english) {
+  if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->setEnglish(english != 0);
+}
+// The search box of the page: results for `query` as a JSON array of {entry, title, detail, type,
+// lng, lat}, valid until the next call ("[]" until the index has loaded: state.ui.searchReady).
+EMSCRIPTEN_KEEPALIVE const char* citymap_search(const char* query, int limit) {
+  using citymap::platform::appendJsonString;
+  using citymap::platform::appendNumber;
+  static std::string json;
+  json = "[";
+  auto* p = citymap::platform::gPlatform;
+  if (p && p->app() && query) {
+    const auto results = p->app()->search(query, size_t(std::clamp(limit, 1, 50)));
+    for (size_t i = 0; i < results.size(); ++i) {
+      const auto& r = results[i];
+      if (i) json += ',';
+      json += "{\"entry\":";
+      appendNumber(json, double(r.entry));
+      json += ",\"title\":";
+      appendJsonString(json, r.title);
+      json += ",\"detail\":";
+      appendJsonString(json, r.detail);
+      json += ",\"type\":";
+      appendJsonString(json, r.type);
+      json += ",\"lng\":";
+      appendNumber(json, r.lng);
+      json += ",\"lat\":";
+      appendNumber(json, r.lat);
+      json += '}';
+    }
+  }
+  json += ']';
+  return json.c_str();
+}
+EMSCRIPTEN_KEEPALIVE void citymap_choose_result(int entry) {
+  if (auto* p = citymap::platform::gPlatform; p && p->app() && entry >= 0) p->app()->chooseSearchResult(size_t(entry));
+}
+// "layer/id" (a shared link's selection); an empty string clears the selection (Esc).
+EMSCRIPTEN_KEEPALIVE void citymap_select(const char* layerAndId) {
+  auto* p = citymap::platform::gPlatform;
+  if (!p || !p->app()) return;
+  if (!layerAndId || !*layerAndId) p->app()->clearSelection();
+  else p->app()->select(layerAndId);
+}
+// Hidden layer groups, comma-separated (ui::groupKey names).
+EMSCRIPTEN_KEEPALIVE void citymap_set_hidden(const char* names) {
+  if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->setHiddenGroups(names ? names : "");
+}
+// The texts of the labels shown in the last frame (fully faded in), as a JSON array of strings.
+EMSCRIPTEN_KEEPALIVE const char* citymap_labels() {
+  static std::string json;
+  json = "[";
+  auto* p = citymap::platform::gPlatform;
+  if (p && p->app())
+    for (const auto& l : p->app()->placedLabels()) {
+      if (l.opacity < 0.99f) continue;
+      if (json.size() > 1) json += ',';
+      citymap::platform::appendJsonString(json, l.text);
+    }
+  json += ']';
+  return json.c_str();
 }
 EMSCRIPTEN_KEEPALIVE int citymap_frame_time_count() {
   auto* p = citymap::platform::gPlatform;

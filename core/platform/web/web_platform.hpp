@@ -44,6 +44,8 @@ class WebPlatform : public app::Platform {
   double cssWidth_ = 0, cssHeight_ = 0, dpr_ = 1;
   bool feedPublished_ = false;  // the feed summary of version feedVersion_ reached the page
   uint64_t feedVersion_ = 0;
+  bool uiPublished_ = false;  // the UI summary of version uiVersion_ reached the page
+  uint64_t uiVersion_ = 0;
 };
 
 }  // namespace citymap::platform

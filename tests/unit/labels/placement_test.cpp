@@ -333,5 +333,32 @@ TEST(LabelPlacement, ClassesShowInTheirZoomRangeAndGroups) {
   EXPECT_TRUE(settle(other, tiles, tileCamera(kTile, 17), style, FontSet{}, now).empty());  // no font yet
 }
 
+TEST(LabelPlacement, EnglishShowsTheEnglishNameWhereThereIsOne) {
+  const auto style = testStyle();
+  const auto fonts = testFonts();
+  auto bridge = point(1, 1, 1024, 1024, "Cầu Rồng");
+  bridge.nameEn = "Dragon Bridge";
+  const TileLabels labels = collect({{"pois", {bridge, point(2, 1, 3072, 3072, "Chợ Hàn")}}}, style);
+  ASSERT_EQ(labels.candidates.size(), 2u);
+  EXPECT_EQ(labels.textOf(labels.candidates[0], true), "Dragon Bridge");
+  EXPECT_EQ(labels.textOf(labels.candidates[0], false), "Cầu Rồng");
+  EXPECT_EQ(labels.textOf(labels.candidates[1], true), "Chợ Hàn");  // no English name: the name
+  const LabelTile tiles[] = {{kTile, &labels}};
+  Labeler labeler;
+  double now = 0;
+  const auto texts = [&] {
+    std::set<std::string> out;
+    for (const PlacedLabel& l : settle(labeler, tiles, tileCamera(), style, fonts, now))
+      if (l.opacity > 0.99f) out.insert(std::string(l.text));
+    return out;
+  };
+  EXPECT_EQ(texts(), (std::set<std::string>{"Cầu Rồng", "Chợ Hàn"}));
+  labeler.setEnglish(true);
+  EXPECT_TRUE(labeler.english());
+  EXPECT_EQ(texts(), (std::set<std::string>{"Dragon Bridge", "Chợ Hàn"}));
+  labeler.setEnglish(false);
+  EXPECT_EQ(texts(), (std::set<std::string>{"Cầu Rồng", "Chợ Hàn"}));
+}
+
 }  // namespace
 }  // namespace citymap::labels

@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <vector>
 
 #include "../../support/test_tiles.hpp"
 #include "scene/tile_mesh.hpp"
@@ -105,6 +107,56 @@ TEST(TileMesher, TrafficBucketNamesItsFeaturesAndIocPointsAreAnchored) {
   const double n = std::exp2(16.0);
   EXPECT_NEAR(anchor->x, (52470 + 0.5) / n, 1e-12);
   EXPECT_NEAR(anchor->y, (29805 + 0.5) / n, 1e-12);
+}
+
+}  // namespace
+}  // namespace citymap::scene
+
+namespace citymap::scene {
+namespace {
+
+// One-way roads get chevrons along them from z16, pointing in the direction of travel, one
+// about every 120 CSS px (960 tile units at the tile's zoom); two-way roads and footways none.
+TEST(TileMesher, OnewayArrowsFromZ16InTheDirectionOfTravel) {
+  const auto& style = style::defaultStyle();
+  const int arrows = bucketFor(style, "road-oneway-arrow");
+  ASSERT_GE(arrows, 0);
+  const style::Bucket& bucket = style.buckets[size_t(arrows)];
+  EXPECT_EQ(bucket.geometry, style::Bucket::Geometry::Arrows);
+  EXPECT_EQ(bucket.minTileZoom, 16);
+  using testing::TestFeature;
+  const uint8_t oneway = tile::kFlagOneway;
+  // A one-way street drawn right to left, 3000 units long; a two-way street; a one-way footway.
+  TestFeature westward{
+      1, uint8_t(tile::RoadKind::Tertiary), oneway, fb::GeometryType::Line, {3500, 1000, 500, 1000}, {2}, {}, "A"};
+  TestFeature twoWay{2,  uint8_t(tile::RoadKind::Tertiary), 0, fb::GeometryType::Line, {500, 2000, 3500, 2000}, {2}, {},
+                     "B"};
+  TestFeature footway{
+      3, uint8_t(tile::RoadKind::Footway), oneway, fb::GeometryType::Line, {500, 3000, 3500, 3000}, {2}, {}, ""};
+  const auto build = [&](geo::TileID id) {
+    auto tile = tile::decodeTile(testing::buildTile(id, {{"roads", {westward, twoWay, footway}}}));
+    EXPECT_TRUE(tile) << tile.error();
+    return buildTileMesh(tile.value(), style);
+  };
+  const auto mesh = build({16, 52470, 29805});
+  const tess::LineMesh& line = mesh->buckets[size_t(arrows)].line;
+  ASSERT_FALSE(line.vertices.empty());
+  // All on the one-way street (y = 1000, within the chevron's half width of 2 px = 16 units).
+  for (const tess::LineVertex& v : line.vertices) EXPECT_NEAR(v.y, 1000, 16.01);
+  // round(3000 / 960) = 3 chevrons: their tips are the vertices furthest west of each group;
+  // each chevron's tip (x smallest) lies ahead of its arms (the arms 24 units east of it).
+  std::vector<float> xs;
+  for (const tess::LineVertex& v : line.vertices) xs.push_back(v.x);
+  std::sort(xs.begin(), xs.end());
+  xs.erase(std::unique(xs.begin(), xs.end()), xs.end());
+  ASSERT_FALSE(xs.empty());
+  // Centre points: per chevron one tip x and one arms x (tip + 24): 3 chevrons, 6 distinct x.
+  ASSERT_EQ(xs.size(), 6u);
+  for (size_t i = 0; i < 6; i += 2) EXPECT_NEAR(xs[i + 1] - xs[i], 24, 1e-3);  // tip west of its arms: pointing west
+  EXPECT_NEAR(xs[2] - xs[0], 960, 1e-3);
+  EXPECT_NEAR(xs[4] - xs[2], 960, 1e-3);
+  // Not below z16.
+  EXPECT_TRUE(build({15, 26235, 14902})->buckets[size_t(arrows)].empty());
 }
 
 }  // namespace

@@ -7,7 +7,7 @@ namespace {
 
 constexpr const char* kValid = R"({"format":"citymap-tiles","format_version":1,"minzoom":12,"maxzoom":16,
   "bounds":[108.18,16.02,108.25,16.08],"center":[108.2145,16.06,15],"tile_path":"{z}/{x}/{y}.cmt",
-  "attribution":"© OpenStreetMap contributors","layers":["water","roads"]})";
+  "attribution":"© OpenStreetMap contributors","name":"Đà Nẵng","name_en":"Da Nang","layers":["water","roads"]})";
 
 TEST(Tileset, ParsesMetadata) {
   auto t = parseTileset(kValid);
@@ -18,6 +18,8 @@ TEST(Tileset, ParsesMetadata) {
   EXPECT_DOUBLE_EQ(t->centerZoom, 15);
   EXPECT_EQ(t->attribution, "© OpenStreetMap contributors");
   EXPECT_EQ(t->layers.size(), 2u);
+  EXPECT_EQ(t->name, "Đà Nẵng");
+  EXPECT_EQ(t->nameEn, "Da Nang");
   EXPECT_EQ(t->tileUrl("tiles/", {16, 52470, 29805}), "tiles/16/52470/29805.cmt");
   EXPECT_EQ(t->tileUrl("http://x/t", {12, 1, 2}), "http://x/t/12/1/2.cmt");
   const geo::WorldBox b = t->worldBounds();
