@@ -100,6 +100,24 @@ test('search, cards, language and share links on the Da Nang map', { skip: missi
       assert.match(s.ui.selection.title, /Hải Châu/);
     }
 
+    {
+      // A street far from the centre (Thanh Khê), from the citywide one-way street segments:
+      // found, flown to, and labelled on the map.
+      const { options, s } = await searchFor(page, problems, 'dien bien phu');
+      assert.match(options[0].title, /Điện Biên Phủ/, JSON.stringify(options));
+      assert.ok(s.center.lng < 108.207 && s.center.lat > 16.06 && s.center.lat < 16.07, JSON.stringify(s.center));
+      assert.match(s.ui.selection.title, /Điện Biên Phủ/);
+      const labels = await page.evaluate(() => window.citymap.labels());
+      assert.ok(labels.some((t) => /Điện Biên Phủ/.test(t)), `labels: ${labels.slice(0, 40)}`);
+    }
+    // The city's name comes from the archive's metadata.
+    {
+      const s = await state(page);
+      assert.equal(s.ui.title, 'Đà Nẵng');
+      assert.equal(s.ui.titleEn, 'Da Nang');
+      assert.equal(await page.title(), 'citymap · Đà Nẵng');
+    }
+
     // --- composition (Telex: "cau" -> "cầu"): no query until compositionend ----------------
     await page.fill('#search', '');
     await page.focus('#search');
@@ -133,6 +151,7 @@ test('search, cards, language and share links on the Da Nang map', { skip: missi
     assert.equal(await page.textContent('#copy-link'), 'Copy link');
     assert.equal(await page.getAttribute('#search', 'placeholder'), 'Search places, streets, stops…');
     assert.equal(await page.getAttribute('html', 'lang'), 'en');
+    assert.equal(await page.title(), 'citymap · Da Nang');
     await page.screenshot({ path: path.join(process.env.CITYMAP_OUT || '/tmp', 'citymap-search-en.png') });
 
     // --- share: the link reproduces view, selection, hidden layers, language ---------------

@@ -93,6 +93,17 @@ TEST_F(ConfigTest, DefaultView) {
   }
 }
 
+TEST_F(ConfigTest, ThePlacesName) {
+  // Decomposed input is stored in NFC (the map's title and the tiles agree).
+  auto c = parse(R"({"name": "Đa\u0300 Na\u0306\u0303ng", "name_en": "Da Nang",
+                     "sources": [{"path": "a.geojson", "classify": "osm"}]})");
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(c->name, "Đà Nẵng");
+  EXPECT_EQ(c->nameEn, "Da Nang");
+  EXPECT_TRUE(parse(R"({"sources": [{"path": "a.geojson", "classify": "osm"}]})")->name.empty());
+  EXPECT_NE(error(R"({"name": 5, "sources": [{"path": "a.geojson", "classify": "osm"}]})").find("name"), std::string::npos);
+}
+
 TEST_F(ConfigTest, FullSource) {
   auto c = parse(R"({
     "bbox": [107.7, 15.7, 108.6, 16.4], "minzoom": 10, "maxzoom": 15, "merge_roads": false,

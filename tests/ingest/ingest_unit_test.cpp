@@ -520,6 +520,12 @@ TEST(TilesetJson, IsValidJson) {
   EXPECT_EQ(j["layers"], nlohmann::json({"water", "roads"}));
   EXPECT_EQ(j["tiles"], 7);
   EXPECT_EQ(j["attribution"], "© OpenStreetMap contributors");
+  EXPECT_FALSE(j.contains("name"));  // written only when known
+  info.name = "Đà Nẵng";
+  info.nameEn = "Da Nang \"DN\"";
+  const auto named = nlohmann::json::parse(tilesetJson(info, /*archive=*/true));
+  EXPECT_EQ(named["name"], "Đà Nẵng");
+  EXPECT_EQ(named["name_en"], "Da Nang \"DN\"");
 }
 
 }  // namespace

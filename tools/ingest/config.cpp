@@ -1,5 +1,7 @@
 #include "ingest/config.hpp"
 
+#include "ingest/normalize.hpp"
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
@@ -355,8 +357,11 @@ Result<IngestConfig> parseConfig(std::string_view text, const fs::path& dataDir,
   Reader r{std::string(configName)};
   if (!root.is_object()) return Error{std::string(configName) + ": the configuration must be a JSON object"};
   r.checkKeys(root, "",
-              {"description", "bbox", "center", "minzoom", "maxzoom", "assume_crs", "merge_roads", "sources"});
+              {"description", "name", "name_en", "bbox", "center", "minzoom", "maxzoom", "assume_crs", "merge_roads",
+               "sources"});
   IngestConfig config;
+  if (auto n = r.string(root, "name", "", false)) config.name = normalizeText(*n);
+  if (auto n = r.string(root, "name_en", "", false)) config.nameEn = normalizeText(*n);
   if (root.contains("bbox")) config.bbox = parseBboxValue(r, root["bbox"]);
   if (const auto c = root.find("center"); c != root.end()) {
     const bool numbers = c->is_array() && c->size() == 3 &&

@@ -107,6 +107,8 @@ struct SourceSpec {
 };
 
 struct IngestConfig {
+  // The place the data covers, as the map's title shows it ("name": "Đà Nẵng", "name_en": "Da Nang").
+  std::string name, nameEn;
   std::optional<std::array<double, 4>> bbox;  // west, south, east, north
   std::optional<std::array<double, 3>> center;  // lng, lat, zoom: the map's default view
   std::optional<int> minZoom, maxZoom;

@@ -70,6 +70,7 @@ struct Plan {
   std::optional<std::array<double, 3>> center;  // lng, lat, zoom
   std::string assumeCrs;
   bool mergeRoads = true;
+  std::string name, nameEn;  // the place's name for the map's title
 };
 
 // Exit code 2: usage errors; 1: a bad configuration.
@@ -88,6 +89,8 @@ int makePlan(const ingest::CliOptions& o, Plan& plan) {
     return fail("minimum zoom " + std::to_string(plan.minZoom) + " is above maximum zoom " + std::to_string(plan.maxZoom), 2);
   plan.bbox = o.bbox ? o.bbox : config.bbox;
   plan.center = config.center;
+  plan.name = config.name;
+  plan.nameEn = config.nameEn;
   plan.assumeCrs = o.assumeCrs.empty() ? config.assumeCrs : o.assumeCrs;
   if (!o.assumeCrs.empty())
     if (auto ok = ingest::validateCrs(o.assumeCrs); !ok) return fail("--assume-crs: " + ok.error(), 2);
@@ -231,6 +234,8 @@ int run(const ingest::CliOptions& o) {
   }
   for (size_t l = 0; l < ingest::kLayerCount; ++l)
     if (inTiles[l]) info.layers.emplace_back(ingest::kLayerNames[l]);
+  info.name = plan.name;
+  info.nameEn = plan.nameEn;
   uint64_t totalTiles = 0, totalBytes = 0;
   for (const ingest::ZoomStats& z : zoomStats.value()) {
     totalTiles += z.tiles;

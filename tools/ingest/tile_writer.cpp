@@ -106,6 +106,8 @@ std::string tilesetJson(const TilesetInfo& info, bool archive) {
        std::to_string(info.centerZoom) + "],\n";
   if (!archive) s += "  \"tile_path\": \"{z}/{x}/{y}.cmt\",\n";
   s += "  \"attribution\": " + jsonString(info.attribution) + ",\n";
+  if (!info.name.empty()) s += "  \"name\": " + jsonString(info.name) + ",\n";
+  if (!info.nameEn.empty()) s += "  \"name_en\": " + jsonString(info.nameEn) + ",\n";
   s += "  \"layers\": [";
   for (size_t i = 0; i < info.layers.size(); ++i) s += (i ? ", " : "") + jsonString(info.layers[i]);
   s += "],\n";

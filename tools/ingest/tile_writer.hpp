@@ -34,6 +34,7 @@ struct TilesetInfo {
   std::vector<std::string> layers;
   uint64_t tiles = 0;
   std::string attribution = "© OpenStreetMap contributors";
+  std::string name, nameEn;  // the place the tiles cover (the map's title); empty: not written
 };
 
 // The tileset metadata: tileset.json of a folder, or (archive = true) the JSON metadata of a
