@@ -193,16 +193,14 @@ function main() {
       const ptr = cString(q);
       const out = JSON.parse(cStringAt(Module._citymap_search(ptr, 8)));
       Module._free(ptr);
-      if (!out.length && state.ui && !state.ui.searchReady)
-        searchStatus.textContent = state.ui.searchError || text.searchLoading;
       return out;
     },
+    pending: () => (!state.ui || !state.ui.searchReady ? (state.ui && state.ui.searchError) || text.searchLoading : null),
     choose: (entry) => {
       if (ready()) Module._citymap_choose_result(entry);
       document.getElementById('map').focus();
     },
   });
-  const searchStatus = document.getElementById('search-status');
   const langButton = document.getElementById('lang-toggle');
   const copyButton = document.getElementById('copy-link');
   const toast = document.getElementById('toast');
@@ -269,16 +267,16 @@ function main() {
       lang = ui.lang;
       applyTexts();
     }
-    if (ui.searchReady && !(previous && previous.searchReady)) {
-      searchStatus.textContent = '';
+    if ((ui.searchReady && !(previous && previous.searchReady)) || (ui.searchError && !(previous && previous.searchError)))
       searchBox.refresh();
-    }
-    if (ui.searchError) searchStatus.textContent = ui.searchError;
     const title = lang === 'en' && ui.titleEn ? ui.titleEn : ui.title;
     if (title) document.title = `citymap · ${title}`;
-    const selTitle = ui.selection && ui.selection.title;
-    if (selTitle && (!previous || !previous.selection || previous.selection.title !== selTitle))
-      selectionAnnounce.textContent = text.selected(selTitle);
+    // The card, for screen readers (it is drawn in the canvas): name, kind, wards, attributes.
+    const sel = ui.selection;
+    const card = sel && sel.title && sel.kind ? [sel.title, sel.subtitle, sel.kind, sel.live, ...sel.rows.map(([k, v]) => `${k}: ${v}`)].filter(Boolean).join('. ') : '';
+    const before = previous && previous.selection;
+    const cardBefore = before && before.title && before.kind ? `${before.title}/${before.kind}/${before.rows.length}` : '';
+    if (card && `${sel.title}/${sel.kind}/${sel.rows.length}` !== cardBefore) selectionAnnounce.textContent = text.selected(card);
   }
   applyTexts();
 
@@ -305,10 +303,10 @@ function main() {
     postRun: [startFeed],
   };
 
-  citymap.jumpTo = ({ lng, lat, zoom }) => Module._citymap_jump_to(lng, lat, zoom);
-  citymap.flyTo = ({ lng, lat, zoom }) => Module._citymap_fly_to(lng, lat, zoom);
+  citymap.jumpTo = ({ lng, lat, zoom }) => ready() && Module._citymap_jump_to(lng, lat, zoom);
+  citymap.flyTo = ({ lng, lat, zoom }) => ready() && Module._citymap_fly_to(lng, lat, zoom);
   citymap.search = searchBox;
-  citymap.labels = () => JSON.parse(cStringAt(Module._citymap_labels()));
+  citymap.labels = () => (ready() ? JSON.parse(cStringAt(Module._citymap_labels())) : []);
   citymap.shareUrl = currentUrl;
   citymap.frameTimes = () => {
     const n = Module._citymap_frame_time_count();

@@ -7,10 +7,12 @@
 export class SearchBox {
   /**
    * input: the <input>, list: the <ul>, status: an element for "no results" and the like,
-   * search(query) -> [{entry, title, detail}], choose(entry), text: the UI texts (TEXT[lang]).
+   * search(query) -> [{entry, title, detail}], choose(entry), text: the UI texts (TEXT[lang]),
+   * pending() -> a message while the search cannot answer yet (the index is loading or failed),
+   * else null.
    */
-  constructor({ input, list, status, search, choose, text }) {
-    Object.assign(this, { input, list, status, search, choose, text });
+  constructor({ input, list, status, search, choose, text, pending = () => null }) {
+    Object.assign(this, { input, list, status, search, choose, text, pending });
     this.results = [];
     this.active = -1;
     this.composing = false;
@@ -35,6 +37,8 @@ export class SearchBox {
     input.addEventListener('focus', () => {
       if (this.results.length) this.open(true);
     });
+    // Focus elsewhere (Tab, a click on the map): the list closes.
+    input.addEventListener('blur', () => this.open(false));
     list.addEventListener('mousedown', (e) => e.preventDefault()); // keep the focus in the input
   }
 
@@ -77,7 +81,8 @@ export class SearchBox {
       li.addEventListener('click', () => this.pick(i));
       this.list.appendChild(li);
     });
-    this.status.textContent = q && !this.results.length ? this.text.searchNone : '';
+    const waiting = q ? this.pending() : null;
+    this.status.textContent = waiting || (q && !this.results.length ? this.text.searchNone : '');
     this.open(this.results.length > 0);
   }
 
@@ -100,7 +105,9 @@ export class SearchBox {
   }
 
   onKey(e) {
-    if (this.composing || e.isComposing) return;
+    // keyCode 229: a key the input method handles (Safari sends the Enter that commits a
+    // composition after compositionend).
+    if (this.composing || e.isComposing || e.keyCode === 229) return;
     const n = this.results.length;
     if (e.key === 'ArrowDown' && n) {
       e.preventDefault();
@@ -114,12 +121,14 @@ export class SearchBox {
       e.preventDefault();
       if (n) this.pick(this.active >= 0 ? this.active : 0);
     } else if (e.key === 'Escape') {
-      e.stopPropagation();
+      // Closes the list, then clears the text; with nothing to do, Esc goes on to the page
+      // (which closes the card).
       if (!this.list.hidden) this.open(false);
-      else {
+      else if (this.input.value) {
         this.input.value = '';
         this.run();
-      }
+      } else return;
+      e.stopPropagation();
     }
   }
 

@@ -41,17 +41,22 @@ export function validHidden(hide) {
 
 /**
  * The page's URL for the current state: `location` (href parts) with lang, hide and sel set
- * from `ui` (state.ui: lang, hidden, selection.id) and the hash from `view`.
+ * from `ui` (state.ui: lang, hidden, selection.id; null before the map has started: the
+ * parameters stay as they are) and the hash from `view`.
  */
 export function shareUrl(location, ui, view) {
   const params = new URLSearchParams(location.search);
   // The hash wins over the old lng/lat/zoom parameters: drop them.
-  for (const k of ['lng', 'lat', 'zoom']) params.delete(k);
+  if (view || parseHash(location.hash)) for (const k of ['lng', 'lat', 'zoom']) params.delete(k);
+  if (!ui) {
+    const query = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
+    return `${location.pathname}${query ? '?' + query : ''}${view ? formatHash(view) : location.hash || ''}`;
+  }
   if (ui && ui.lang) params.set('lang', ui.lang);
   if (ui && ui.hidden) params.set('hide', ui.hidden);
   else params.delete('hide');
   const sel = ui && ui.selection && validSelection(ui.selection.id);
-  if (sel && !sel.startsWith('live/')) params.set('sel', sel);
+  if (sel && !sel.startsWith('live/') && !sel.startsWith('overlay/')) params.set('sel', sel); // not linkable
   else params.delete('sel');
   const query = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
   return `${location.pathname}${query ? '?' + query : ''}${view ? formatHash(view) : location.hash || ''}`;

@@ -226,17 +226,20 @@ void MapApp::wheel(double x, double y, double deltaY) {
   // About one zoom level per 300 px of scrolling (a mouse notch is ~100 px), capped per event.
   const double dz = std::clamp(-deltaY / 300.0, -1.0, 1.0);
   flight_.reset();
+  hoverStale_ = config_.hoverHighlight;
   camera_.zoomAround({x, y}, camera_.zoom() + dz);
   invalidate();
 }
 
 void MapApp::jumpTo(geo::LngLat center, double zoom) {
+  if (!std::isfinite(center.lng) || !std::isfinite(center.lat) || !std::isfinite(zoom)) return;
   flight_.reset();
   camera_.jumpTo(center, zoom);
   invalidate();
 }
 
 void MapApp::flyTo(geo::LngLat center, double zoom) {
+  if (!std::isfinite(center.lng) || !std::isfinite(center.lat) || !std::isfinite(zoom)) return;
   zoom = std::clamp(zoom, camera_.minZoom(), camera_.maxZoom());
   flight_.emplace(camera_.center(), camera_.zoom(), geo::toWorld(center), zoom, std::max(camera_.width(), camera_.height()));
   flightStartMs_ = platform_.nowMs();
@@ -345,10 +348,8 @@ void MapApp::chooseSearchResult(size_t entry) {
   sel.entry = entry;
   sel.point = geo::toWorld(e.point);
   sel.sinceMs = platform_.nowMs();
-  if (e.type == search::EntryType::Street) {
-    sel.layer = std::string(tile::layer::kRoadLabels);
-    sel.street = e.name;
-  } else if (!e.layer.empty()) {
+  if (!e.layer.empty()) {  // streets name one of their road pieces; updateSelection finds the street
+    if (e.type == search::EntryType::Street) sel.street = e.name;
     sel.layer = e.layer;
     sel.id = e.id;
   } else {
@@ -364,6 +365,26 @@ void MapApp::chooseSearchResult(size_t entry) {
 
 // --- selection ----------------------------------------------------------------------------------
 
+const std::vector<scene::DrawTile>& MapApp::tilesOf(int overlay) const {
+  static const std::vector<scene::DrawTile> kNone;
+  if (overlay >= 0)
+    return size_t(overlay) < overlays_.size() && overlays_[size_t(overlay)]->pyramid
+               ? overlays_[size_t(overlay)]->pyramid->drawList()
+               : kNone;
+  return pyramid_ ? pyramid_->drawList() : kNone;
+}
+
+std::optional<std::pair<pick::Feature, int>> MapApp::pickAt(geo::ScreenPoint p, bool wardFallback) const {
+  for (size_t i = overlays_.size(); i-- > 0;)
+    if (overlays_[i]->pyramid)
+      if (auto f = pick::pickFeature(overlays_[i]->pyramid->drawList(), camera_, style::overlayStyle(), visible_, p, false))
+        return std::pair{std::move(*f), int(i)};
+  if (!pyramid_) return std::nullopt;
+  if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, style::defaultStyle(), visible_, p, wardFallback))
+    return std::pair{std::move(*f), -1};
+  return std::nullopt;
+}
+
 void MapApp::selectAt(double x, double y) {
   if (!pyramid_) return;
   const geo::ScreenPoint p{x, y};
@@ -377,13 +398,15 @@ void MapApp::selectAt(double x, double y) {
     sel.live = live;
     if (const auto at = live::entityPosition(feeds_, featureIndex_, live->kind, live->id, nowMs))
       sel.point = geo::toWorld({at->lng, at->lat});
-  } else if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, style::defaultStyle(), visible_, p)) {
+  } else if (auto picked = pickAt(p)) {
+    std::optional<pick::Feature> f = std::move(picked->first);
+    sel.overlay = picked->second;
     sel.layer = f->layer;
     sel.id = f->id;
     sel.ids = {f->id};
     sel.point = geo::toWorld(f->at);
     // A street: the whole named street lights up (its merged lines), and the link names it.
-    if (f->layer == tile::layer::kRoads && !f->name.empty()) {
+    if (sel.overlay < 0 && f->layer == tile::layer::kRoads && !f->name.empty()) {
       const auto street = pick::findStreet(pyramid_->drawList(), f->name);
       if (!street.empty()) {
         sel.layer = std::string(tile::layer::kRoadLabels);
@@ -406,15 +429,21 @@ void MapApp::selectAt(double x, double y) {
 void MapApp::select(std::string_view layerAndId) {
   const size_t slash = layerAndId.find('/');
   if (slash == std::string_view::npos || slash == 0) return;
-  const std::string idText(layerAndId.substr(slash + 1));
-  char* end = nullptr;
-  const unsigned long long id = std::strtoull(idText.c_str(), &end, 10);
-  if (idText.empty() || !end || *end != 0) return;
+  const std::string_view idText = layerAndId.substr(slash + 1);
+  // Digits only, at most 20, no overflow: ids are uint64.
+  if (idText.empty() || idText.size() > 20 ||
+      !std::all_of(idText.begin(), idText.end(), [](char c) { return c >= '0' && c <= '9'; }))
+    return;
+  uint64_t id = 0;
+  for (const char c : idText) {
+    if (id > (UINT64_MAX - uint64_t(c - '0')) / 10) return;
+    id = id * 10 + uint64_t(c - '0');
+  }
   Selection sel;
   sel.layer = std::string(layerAndId.substr(0, slash));
   sel.id = id;
   sel.sinceMs = platform_.nowMs();
-  if (sel.layer == "live") return;  // live entities come and go: not restored
+  if (sel.layer == "live" || sel.layer == tile::layer::kOverlay) return;  // live entities and local files: not restored
   selection_ = std::move(sel);
   if (selection_->layer == "place") loadSearchIndex();
   ++status_.ui.version;
@@ -431,52 +460,76 @@ void MapApp::clearSelection() {
 }
 
 // Resolves a selection against the drawn tiles (a link or a search result: the tile may load
-// later than the selection was made) and keeps the live card's value current.
+// later than the selection was made), keeps a street's highlight whole as more of it is drawn,
+// follows a live entity, and keeps the live card's value current.
 void MapApp::updateSelection() {
   if (!selection_ || !pyramid_) return;
   Selection& s = *selection_;
   const auto& tiles = pyramid_->drawList();
+  const double now = platform_.nowMs();
   if (!s.resolved) {
+    bool found = false;
     if (s.layer == "place") {
       if (searchIndex_)
-        for (size_t i = 0; i < searchIndex_->entries().size(); ++i)
+        for (size_t i = 0; i < searchIndex_->entries().size() && !found; ++i)
           if (searchIndex_->entries()[i].type == search::EntryType::Place && searchIndex_->entries()[i].id == s.id) {
             s.entry = i;
             s.point = geo::toWorld(searchIndex_->entries()[i].point);
-            s.resolved = true;
-            break;
+            found = true;
           }
-    } else if (!s.street.empty()) {
-      s.ids = pick::findStreet(tiles, s.street);
-      if (!s.ids.empty()) {
-        s.id = s.ids.front();
-        s.feature = pick::findFeature(tiles, s.layer, s.id);
-        s.resolved = s.feature.has_value();
-      }
+    } else if (const auto street = s.street.empty() ? std::vector<uint64_t>{} : pick::findStreet(tiles, s.street);
+               !street.empty()) {
+      s.layer = std::string(tile::layer::kRoadLabels);  // a street chosen by search
+      s.id = street.front();
+      s.feature = pick::findFeature(tiles, s.layer, s.id);
+      found = s.feature.has_value();
     } else if (auto f = pick::findFeature(tiles, s.layer, s.id)) {
-      if (s.layer == tile::layer::kRoadLabels && !f->name.empty()) {
-        s.street = f->name;
-        s.ids = pick::findStreet(tiles, f->name);
-      } else {
-        s.ids = {s.id};
+      // A named road piece (a search result, an old link) or a merged street: the whole street.
+      if ((s.layer == tile::layer::kRoads || s.layer == tile::layer::kRoadLabels) && !f->name.empty()) {
+        const auto pieces = pick::findStreet(tiles, f->name);
+        if (!pieces.empty()) {
+          s.street = f->name;
+          if (s.layer == tile::layer::kRoads) {
+            s.layer = std::string(tile::layer::kRoadLabels);
+            s.id = pieces.front();
+            if (auto merged = pick::findFeature(tiles, s.layer, s.id)) f = std::move(merged);
+          }
+        }
       }
       if (!s.point) s.point = geo::toWorld(f->at);
       s.feature = std::move(f);
-      s.resolved = true;
+      found = true;
     }
-    if (s.resolved) {
+    if (found) {
+      s.resolved = true;
+      s.notFound = false;
       refreshCard();
       ++status_.ui.version;
-    } else if (pyramid_->complete() && !flight_ && platform_.nowMs() - s.sinceMs > 3000 && !s.entry) {
-      // Not on the map here (a stale link): say so instead of waiting forever.
-      s.resolved = true;
+    } else if (!s.notFound && !flight_ && pyramid_->complete() && now - s.sinceMs > 3000 &&
+               (s.layer != "place" || searchIndex_ || !searchError_.empty())) {
+      // Not on the map here (a stale link, another zoom): say so, and keep looking as tiles load.
+      s.notFound = true;
       refreshCard();
       ++status_.ui.version;
+    } else if (!s.notFound) {
+      platform_.requestFrameIn(std::max(50.0, 3000 - (now - s.sinceMs)));  // the map may be idle meanwhile
     }
+  }
+  // A street: every piece of it in the drawn tiles (more appear as the view moves).
+  if (!s.street.empty() && s.overlay < 0) {
+    auto ids = pick::findStreet(tiles, s.street);
+    if (!ids.empty()) s.ids = std::move(ids);
+  } else if (s.resolved && s.ids.empty() && s.feature) {
+    s.ids = {s.feature->id};
+  }
+  // A live entity moves (buses) or stops reporting.
+  if (s.live) {
+    const auto at = live::entityPosition(feeds_, featureIndex_, s.live->kind, s.live->id, int64_t(platform_.epochMs()));
+    s.point = at ? std::optional(geo::toWorld({at->lng, at->lat})) : std::nullopt;
   }
   // The wards come from the admin polygons of the tile under the feature, which may load after
   // the feature was found (a long street, a flight): look again as tiles arrive.
-  if (s.resolved && !s.wardsKnown && !s.live && s.point && pyramid_->stats().loaded != s.wardsTriedAt) refreshCard();
+  if (s.resolved && !s.wardsKnown && !s.live && s.point && tiles.size() != s.wardsTriedAt) refreshCard();
   if (s.live) refreshCard();
 }
 
@@ -486,7 +539,7 @@ void MapApp::refreshCard() {
     return;
   }
   const Selection& s = *selection_;
-  if (pyramid_) selection_->wardsTriedAt = pyramid_->stats().loaded;
+  if (pyramid_) selection_->wardsTriedAt = pyramid_->drawList().size();
   const bool en = config_.english;
   ui::Card c;
   if (s.live) {
@@ -500,6 +553,8 @@ void MapApp::refreshCard() {
     const pick::Wards wards = s.point && pyramid_ ? pick::wardsAt(pyramid_->drawList(), *s.point) : pick::Wards{};
     selection_->wardsKnown = !wards.ward2025.empty() || !wards.wardPre2025.empty();
     c = ui::describeFeature(*s.feature, wards, en);
+    if (s.overlay >= 0 && size_t(s.overlay) < overlays_.size())
+      c.rows.insert(c.rows.begin(), {en ? "Overlay" : "Lớp phủ", overlays_[size_t(s.overlay)]->info.label});
     // IOC stations and shelters with a live state: its value and age.
     if (s.feature->layer == tile::layer::kIoc) {
       for (const feeds::FeedKind k : {feeds::FeedKind::Sensor, feeds::FeedKind::Shelter}) {
@@ -518,7 +573,7 @@ void MapApp::refreshCard() {
       selection_->wardsKnown = !w.ward2025.empty();
       if (!w.ward2025.empty()) c.rows.push_back({en ? "Ward" : "Phường/xã", w.ward2025});
     }
-  } else if (s.resolved) {
+  } else if (s.notFound) {
     c.title = en ? "Not found on the map here" : "Không tìm thấy trên bản đồ";
     c.kind = s.layer + "/" + std::to_string(s.id);
   } else {
@@ -543,9 +598,7 @@ void MapApp::publishUi() {
     u.searchError = searchError_;
     ++u.version;
   }
-  const std::string sel = selection_ && selection_->layer != "live" && (selection_->resolved || selection_->id)
-                              ? selection_->layer + "/" + std::to_string(selection_->id)
-                              : selection_ && selection_->layer == "live" ? "live/" + std::to_string(selection_->id) : "";
+  const std::string sel = selection_ ? selection_->layer + "/" + std::to_string(selection_->id) : "";
   if (sel != u.selection) {
     u.selection = sel;
     ++u.version;
@@ -557,6 +610,7 @@ void MapApp::publishUi() {
     u.cardKind = card_.kind;
     u.cardLive = card_.live;
     u.cardRows = card_.rows;
+    u.selectionLng = u.selectionLat = NAN;  // published as null
     if (selection_ && selection_->point) {
       const geo::LngLat p = geo::fromWorld(*selection_->point);
       u.selectionLng = p.lng;
@@ -726,7 +780,10 @@ void MapApp::drawUi() {
   if (a.resetView && pyramid_) camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
                                               config_.zoom.value_or(pyramid_->tileset().centerZoom));
   if (fa.showOnMap) flyTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
-  if (a.queryChanged) panelResults_ = search(panelState_.query.data(), 8);
+  // Again when the index arrives or the language changes, not only on a keystroke.
+  const uint64_t searchKey = (searchIndex_ ? 2u : 0u) | (config_.english ? 1u : 0u);
+  if (a.queryChanged || (panelState_.query[0] && searchKey != panelSearchKey_)) panelResults_ = search(panelState_.query.data(), 8);
+  panelSearchKey_ = searchKey;
   if (a.chosenResult && *a.chosenResult < panelResults_.size()) chooseSearchResult(panelResults_[*a.chosenResult].entry);
   if (a.english) setEnglish(*a.english);
   if (closeCard) clearSelection();
@@ -771,17 +828,20 @@ void MapApp::frame() {
     hoverStale_ = false;
     hover_.reset();
     if (cursor_ && !dragFrom_ && !uiWantsPointer())
-      if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, style::defaultStyle(), visible_, *cursor_))
-        hover_ = Hover{f->layer, {f->id}};
+      if (auto picked = pickAt(*cursor_, /*wardFallback=*/false))
+        hover_ = Hover{picked->first.layer, {picked->first.id}, picked->second, picked->first.name};
   }
-  if (hover_ && pyramid_ && !(selection_ && selection_->layer == hover_->layer && selection_->ids == hover_->ids)) {
-    pick::buildHighlight(pick::featureGeometry(pyramid_->drawList(), hover_->layer, hover_->ids), std::nullopt, camera_,
+  if (hover_ && pyramid_ &&
+      !(selection_ && selection_->overlay == hover_->overlay &&
+        ((selection_->layer == hover_->layer && selection_->ids == hover_->ids) ||
+         (!selection_->street.empty() && selection_->street == hover_->name)))) {
+    pick::buildHighlight(pick::featureGeometry(tilesOf(hover_->overlay), hover_->layer, hover_->ids), std::nullopt, camera_,
                          highlight_, /*hover=*/true);
     renderer_.drawLive(highlight_);
   }
   if (selection_ && pyramid_) {
     const pick::Geometry g = selection_->ids.empty() ? pick::Geometry{}
-                                                     : pick::featureGeometry(pyramid_->drawList(), selection_->layer, selection_->ids);
+                                                     : pick::featureGeometry(tilesOf(selection_->overlay), selection_->layer, selection_->ids);
     pick::buildHighlight(g, selection_->point, camera_, highlight_);
     renderer_.drawLive(highlight_);
   }

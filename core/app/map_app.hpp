@@ -191,6 +191,7 @@ class MapApp {
   bool searchRequested_ = false;
   std::string searchError_;
   std::vector<SearchResult> panelResults_;
+  uint64_t panelSearchKey_ = 0;  // index loaded and language when the panel's results were made
   ui::PanelState panelState_;
   std::optional<geo::Flight> flight_;
   double flightStartMs_ = 0;
@@ -198,6 +199,7 @@ class MapApp {
   struct Selection {
     std::string layer;            // tile layer, "live" for a live entity, "place" for a search-only entry
     uint64_t id = 0;
+    int overlay = -1;             // the overlay it belongs to (index into overlays_), -1: the base map
     std::string street;           // a street chosen by search: its name in road_labels
     std::vector<uint64_t> ids;    // highlighted features of `layer`
     std::optional<pick::Feature> feature;
@@ -205,8 +207,9 @@ class MapApp {
     std::optional<geo::WorldPoint> point;  // where it is (search entry, live marker, picked point)
     std::optional<size_t> entry;           // the search entry it came from
     bool resolved = false;                 // found in the tiles (or needs no tile)
+    bool notFound = false;                 // not found after the map settled (still looked for)
     bool wardsKnown = false;               // the card names the wards (their tiles were loaded)
-    int wardsTriedAt = -1;                 // tiles loaded when the wards were last looked up
+    size_t wardsTriedAt = SIZE_MAX;        // tiles drawn when the wards were last looked up
     double sinceMs = 0;
   };
   std::optional<Selection> selection_;
@@ -215,7 +218,14 @@ class MapApp {
   struct Hover {
     std::string layer;
     std::vector<uint64_t> ids;
+    int overlay = -1;
+    std::string name;
   };
+  // The drawn tiles of the base map (overlay -1) or of an overlay.
+  const std::vector<scene::DrawTile>& tilesOf(int overlay) const;
+  // The topmost feature at a point: overlays (drawn above) first, then the base map.
+  // `wardFallback`: over empty map, the ward (a click), or nothing (hover).
+  std::optional<std::pair<pick::Feature, int>> pickAt(geo::ScreenPoint p, bool wardFallback = true) const;
   std::optional<Hover> hover_;
   bool hoverStale_ = false;  // the pointer moved: pick again at the next frame
   uint64_t uiVersion_ = 1;

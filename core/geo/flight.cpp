@@ -20,7 +20,7 @@ Flight::Flight(WorldPoint from, double fromZoom, WorldPoint to, double toZoom, d
   } else {
     const auto r = [&](int i) {
       const double b = (w1 * w1 - w0_ * w0_ + (i ? -1 : 1) * rho2 * rho2 * u1_ * u1_) / (2 * (i ? w1 : w0_) * rho2 * u1_);
-      return std::log(std::sqrt(b * b + 1) - b);
+      return -std::asinh(b);  // = log(sqrt(b^2 + 1) - b), without cancellation for large b
     };
     r0_ = r(0);
     S_ = (r(1) - r0_) / rho_;

@@ -126,7 +126,8 @@ void forTilesAt(const std::vector<scene::DrawTile>& tiles, geo::WorldPoint w, Fn
 }  // namespace
 
 std::optional<Feature> pickFeature(const std::vector<scene::DrawTile>& tiles, const geo::Camera& camera,
-                                   const style::Style& style, const GroupVisibility& visible, geo::ScreenPoint p) {
+                                   const style::Style& style, const GroupVisibility& visible, geo::ScreenPoint p,
+                                   bool wardFallback) {
   const geo::WorldPoint w = camera.screenToWorld(p);
   const double zoom = camera.zoom();
   // The best candidate: lower class wins (0 points, 1 lines, 2 buildings, 3 other areas), then
@@ -182,7 +183,7 @@ std::optional<Feature> pickFeature(const std::vector<scene::DrawTile>& tiles, co
       }
     }
   });
-  if (best) return best;
+  if (best || !wardFallback) return best;
   // Nothing drawn here: the ward (2025), else the older ward, when the admin units are shown.
   if (!visible[size_t(style::Group::Admin)]) return std::nullopt;
   for (const tile::AdminKind kind : {tile::AdminKind::Ward2025, tile::AdminKind::WardPre2025}) {
@@ -274,6 +275,27 @@ std::vector<Pt> clipToBox(std::vector<Pt> ring, Pt lo, Pt hi) {
   return ring;
 }
 
+// The parts of segment a-b inside the box (Liang-Barsky); false when none is.
+bool clipSegment(Pt& a, Pt& b, Pt lo, Pt hi) {
+  double t0 = 0, t1 = 1;
+  const double dx = b.x - a.x, dy = b.y - a.y;
+  const double p[4] = {-dx, dx, -dy, dy}, q[4] = {a.x - lo.x, hi.x - a.x, a.y - lo.y, hi.y - a.y};
+  for (int i = 0; i < 4; ++i) {
+    if (p[i] == 0) {
+      if (q[i] < 0) return false;
+      continue;
+    }
+    const double t = q[i] / p[i];
+    if (p[i] < 0) t0 = std::max(t0, t);
+    else t1 = std::min(t1, t);
+    if (t0 > t1) return false;
+  }
+  const Pt a0 = a;
+  a = {a0.x + t0 * dx, a0.y + t0 * dy};
+  b = {a0.x + t1 * dx, a0.y + t1 * dy};
+  return true;
+}
+
 }  // namespace
 
 Geometry featureGeometry(const std::vector<scene::DrawTile>& tiles, std::string_view layerName,
@@ -331,18 +353,35 @@ Geometry featureGeometry(const std::vector<scene::DrawTile>& tiles, std::string_
           }
           if (kept) g.fillRingCounts.push_back(kept);
         }
+      } else if (f->type() == fb::GeometryType::Line) {
+        // Clipped to the tile proper, so overlapping buffers and a parent standing in for
+        // several children never draw the same stretch twice.
+        forEachPart(*f, [&](uint32_t first, uint32_t n) {
+          std::vector<geo::WorldPoint> run;
+          for (uint32_t i = first; i + 1 < first + n; ++i) {
+            Pt a = coordAt(*f, i), b = coordAt(*f, i + 1);
+            const Pt end = b;
+            if (!clipSegment(a, b, lo, hi)) {
+              if (run.size() > 1) g.strokes.push_back(std::move(run));
+              run.clear();
+              continue;
+            }
+            if (run.empty()) run.push_back(frame.toWorld(a));
+            run.push_back(frame.toWorld(b));
+            if (b.x != end.x || b.y != end.y) {  // left the box: the run ends here
+              if (run.size() > 1) g.strokes.push_back(std::move(run));
+              run.clear();
+            }
+          }
+          if (run.size() > 1) g.strokes.push_back(std::move(run));
+        });
       } else {
         forEachPart(*f, [&](uint32_t first, uint32_t n) {
-          std::vector<geo::WorldPoint> part;
           for (uint32_t i = first; i < first + n; ++i) {
             const Pt c = coordAt(*f, i);
-            if (f->type() == fb::GeometryType::Point && (c.x < lo.x || c.x > hi.x || c.y < lo.y || c.y > hi.y)) continue;
-            part.push_back(frame.toWorld(c));
+            if (c.x < lo.x || c.x > hi.x || c.y < lo.y || c.y > hi.y) continue;  // another tile draws it
+            g.strokes.push_back({frame.toWorld(c)});
           }
-          if (f->type() == fb::GeometryType::Point)
-            for (const auto& p : part) g.strokes.push_back({p});
-          else if (part.size() > 1)
-            g.strokes.push_back(std::move(part));
         });
       }
     }

@@ -39,10 +39,11 @@ struct Wards {
 
 // The topmost feature drawn at `p` (CSS px): points (markers) within a few pixels first, then
 // lines within a few pixels of their stroke, then buildings, land use and water, and last the
-// ward the point is in. Hidden groups and features the style does not draw at this zoom are
-// skipped. nullopt over empty map.
+// ward the point is in (`wardFallback`). Hidden groups and features the style does not draw at
+// this zoom are skipped. nullopt over empty map.
 std::optional<Feature> pickFeature(const std::vector<scene::DrawTile>& tiles, const geo::Camera& camera,
-                                   const style::Style& style, const GroupVisibility& visible, geo::ScreenPoint p);
+                                   const style::Style& style, const GroupVisibility& visible, geo::ScreenPoint p,
+                                   bool wardFallback = true);
 
 // The wards at a world point, from the admin layer of the drawn tiles.
 Wards wardsAt(const std::vector<scene::DrawTile>& tiles, geo::WorldPoint p);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <span>
+#include <vector>
 
 #include "tess/line.hpp"
 #include "tess/polygon.hpp"
@@ -79,6 +80,8 @@ void buildHighlight(const Geometry& g, std::optional<geo::WorldPoint> point, con
              live::packColor(kHighlightColor, 0.18f * strength));
     }
   }
+  // Lines: every casing first, then every stroke, so pieces meeting at tile edges join cleanly.
+  std::vector<std::vector<tess::Vec2>> lines;
   for (const auto& s : g.strokes) {
     if (s.size() == 1) {
       b.ring(s.front());
@@ -90,14 +93,13 @@ void buildHighlight(const Geometry& g, std::optional<geo::WorldPoint> point, con
       pts.push_back(b.device(w));
       ok &= inRange(pts.back());
     }
-    if (!ok) continue;
-    if (g.type == fb::GeometryType::Line) {
-      if (!hover) b.stroke(pts, 9, live::packColor(0xffffff, 0.9f));
-      b.stroke(pts, hover ? 4 : 5, live::packColor(kHighlightColor, strength));
-    } else {
-      b.stroke(pts, hover ? 2 : 3, live::packColor(kHighlightColor, strength));
-    }
+    if (ok) lines.push_back(std::move(pts));
   }
+  const bool line = g.type == fb::GeometryType::Line;
+  if (line && !hover)
+    for (const auto& pts : lines) b.stroke(pts, 9, live::packColor(0xffffff, 0.9f));
+  for (const auto& pts : lines)
+    b.stroke(pts, line ? (hover ? 4 : 5) : (hover ? 2 : 3), live::packColor(kHighlightColor, strength));
   if (g.empty() && point && !hover) b.ring(*point);
 }
 

@@ -28,7 +28,7 @@ constexpr Words kLanduse[] = {{"Khu dân cư", "Residential area"}, {"Khu thươ
                               {"Nuôi trồng thủy sản", "Aquaculture"}, {"Công trường", "Construction site"},
                               {"Khu đất", "Land"}};
 constexpr Words kRoad[] = {{"Đường cao tốc", "Motorway"},  {"Quốc lộ", "Trunk road"},      {"Đường chính", "Primary road"},
-                           {"Đường cấp 2", "Secondary road"}, {"Đường cấp 3", "Tertiary road"}, {"Đường phố", "Street"},
+                           {"Đường phố lớn", "Secondary road"}, {"Đường liên phường", "Tertiary road"}, {"Đường phố", "Street"},
                            {"Đường nội bộ", "Service road"}, {"Đường đi bộ", "Footway"},       {"Lối đi", "Path"},
                            {"Đường mòn", "Track"},           {"Phố đi bộ", "Pedestrian street"}, {"Đường", "Road"}};
 constexpr Words kRail[] = {{"Đường sắt", "Railway"}, {"Đường xe điện", "Tramway"}, {"Đường ray", "Rail line"}};
@@ -198,7 +198,7 @@ void drawLegend(bool& open, bool en, float vw, float vh) {
     entry(Swatch::Area, 0xe6e2dc, {"Khu dân cư", "Residential area"}, en);
     entry(Swatch::Area, 0xd9d0c9, {"Tòa nhà", "Building"}, en);
     entry(Swatch::Line, 0xfcd6a4, {"Đường chính", "Primary road"}, en);
-    entry(Swatch::Line, 0xf7fabf, {"Đường cấp 2", "Secondary road"}, en);
+    entry(Swatch::Line, 0xf7fabf, {"Đường phố lớn", "Secondary road"}, en);
     entry(Swatch::Line, 0xc9bfb5, {"Đường phố (viền)", "Street (casing)"}, en);
     entry(Swatch::Line, 0x9e7bb5, {"Ranh giới phường, xã", "Ward boundary"}, en);
     entry(Swatch::Line, 0x2c7fb8, {"Tuyến xe buýt", "Bus route"}, en);

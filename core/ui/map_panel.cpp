@@ -91,7 +91,7 @@ PanelActions drawMapPanel(const PanelModel& m, PanelState& st, LayerVisibility& 
     ImGui::SameLine();
     actions.zoomOut = ImGui::SmallButton("-");
     ImGui::SameLine();
-    actions.resetView = ImGui::SmallButton(en ? "Reset view" : "Về vị trí đầu");
+    actions.resetView = ImGui::SmallButton(en ? "Reset view" : "Về khung nhìn ban đầu");
     if (m.cursor)
       ImGui::Text(en ? "Cursor %.5f N, %.5f E" : "Con trỏ %.5f B, %.5f Đ", m.cursor->lat, m.cursor->lng);
     else

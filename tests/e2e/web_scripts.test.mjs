@@ -274,6 +274,8 @@ test('share links: selection, hidden layers and language travel in the query', (
   // No selection, no hidden layer: those parameters go; a live entity is not linked.
   assert.equal(shareUrl(loc, { lang: 'vi', hidden: '', selection: null }, null), '/?tiles=tiles/x.pmtiles&lang=vi#1/2/3');
   assert.equal(shareUrl(loc, { lang: 'vi', hidden: '', selection: { id: 'live/7' } }, null), '/?tiles=tiles/x.pmtiles&lang=vi#1/2/3');
+  // Before the map has started (no ui yet): a shared link's parameters stay as they are.
+  assert.equal(shareUrl({ ...loc, search: '?sel=pois/1&hide=buildings&lang=en' }, null, null), '/?sel=pois/1&hide=buildings&lang=en#1/2/3');
 });
 
 test('share links: the URL update is throttled with a trailing call', () => {

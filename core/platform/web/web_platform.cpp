@@ -369,6 +369,7 @@ EMSCRIPTEN_KEEPALIVE void citymap_fetch_done(int id, const uint8_t* data, int si
   if (citymap::platform::gPlatform) citymap::platform::gPlatform->fetchDone(id, data, size_t(size), error);
 }
 EMSCRIPTEN_KEEPALIVE void citymap_jump_to(double lng, double lat, double zoom) {
+  if (!std::isfinite(lng) || !std::isfinite(lat) || !std::isfinite(zoom)) return;
   if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->jumpTo({lng, lat}, zoom);
 }
 // The browser's feed transport (web/feed_worker.js: mqtt.js over WebSocket in a Web Worker)
@@ -405,6 +406,7 @@ EMSCRIPTEN_KEEPALIVE void citymap_feed_connection(int state, const char* url, co
   p->app()->feedConnection(s);
 }
 EMSCRIPTEN_KEEPALIVE void citymap_fly_to(double lng, double lat, double zoom) {
+  if (!std::isfinite(lng) || !std::isfinite(lat) || !std::isfinite(zoom)) return;
   if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->flyTo({lng, lat}, zoom);
 }
 // The page's language switch: 1 English, 0 Vietnamese (UI, cards and map labels).

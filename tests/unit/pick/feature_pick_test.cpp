@@ -3,6 +3,8 @@
 // feature by id or a street by name, and the highlight's geometry.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "../../support/test_tiles.hpp"
 #include "geo/mercator.hpp"
 #include "pick/feature_pick.hpp"
@@ -166,6 +168,33 @@ TEST(FeaturePick, HighlightGeometryOfAreasHasNoSeamsAtTheTileEdge) {
   EXPECT_EQ(batch.indices.size(), 6u);
   buildHighlight({}, std::nullopt, cam, batch);
   EXPECT_TRUE(batch.empty());
+}
+
+TEST(FeaturePick, LinesAreClippedToTheTileTheyAreDrawnFor) {
+  // The z16 tile stands in for two of its missing z17 children: each gets its half of the
+  // bridge (which crosses the whole tile), never the same stretch twice.
+  auto parent = drawTiles();
+  std::vector<scene::DrawTile> tiles;
+  for (uint32_t dy = 0; dy < 2; ++dy) {
+    scene::DrawTile t = parent[0];
+    t.target = {17, kTile.x * 2 + 1, kTile.y * 2 + dy};
+    tiles.push_back(t);
+  }
+  const Geometry g = featureGeometry(tiles, "roads", {102});
+  ASSERT_EQ(g.strokes.size(), 2u);
+  for (size_t i = 0; i < 2; ++i) {
+    const geo::WorldBox b = tiles[i].target.bounds();
+    ASSERT_EQ(g.strokes[i].size(), 2u);
+    for (const auto& p : g.strokes[i]) {
+      EXPECT_GE(p.y, b.miny - 1e-12);
+      EXPECT_LE(p.y, b.maxy + 1e-12);
+    }
+    EXPECT_NEAR(std::abs(g.strokes[i][1].y - g.strokes[i][0].y), b.maxy - b.miny, 1e-12);  // the whole child
+  }
+  // A child the line does not cross gets nothing.
+  tiles[0].target = {17, kTile.x * 2, kTile.y * 2};
+  tiles.pop_back();
+  EXPECT_TRUE(featureGeometry(tiles, "roads", {102}).strokes.empty());
 }
 
 }  // namespace
