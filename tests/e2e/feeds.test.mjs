@@ -133,6 +133,18 @@ test('typhoon: alerts in Vietnamese and English, announced in the ARIA live regi
     assert.ok(titles.some((t) => spoken.includes(t)), `ARIA regions ${JSON.stringify(r)} name one of ${JSON.stringify(titles)}`);
     if (storm.severity === 'severe' || storm.severity === 'extreme') assert.ok(r.urgent.length > 0, 'severe: role=alert region');
     assert.equal(r.simulatedNote, lang === 'vi' ? 'Dữ liệu mô phỏng' : 'Simulated data');
+    // A click on an alert's marker opens its card: a live entity with its current state.
+    const placed = feed.alerts.find((a) => a.lng !== null && a.lat !== null);
+    assert.ok(placed, 'an alert with a position');
+    await page.evaluate(({ lng, lat }) => window.citymap.jumpTo({ lng, lat, zoom: 15 }), placed);
+    await waitForIdle(page, { problems, timeout: 60000 });
+    await page.mouse.click(320, 240);
+    await page.waitForFunction(() => window.citymap.state.ui && window.citymap.state.ui.selection, null, { timeout: 10000 });
+    const card = await page.evaluate(() => window.citymap.state.ui.selection);
+    assert.match(card.id, /^live\/\d+$/, JSON.stringify(card));
+    assert.equal(card.kind, lang === 'vi' ? 'Trực tiếp' : 'Live');
+    assert.ok(card.title.length > 0 && card.live.length > 0, JSON.stringify(card));
+    assert.ok(Math.abs(card.lng - placed.lng) < 0.002 && Math.abs(card.lat - placed.lat) < 0.002, JSON.stringify(card));
     assert.deepEqual(problems.errors, []);
     await page.context().close();
   }
