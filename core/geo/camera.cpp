@@ -36,7 +36,29 @@ LngLat Camera::centerLngLat() const { return fromWorld(center_); }
 
 void Camera::panBy(double dx, double dy) {
   const double s = worldSizePx();
-  setCenter({center_.x - dx / s, center_.y - dy / s});
+  // The screen's offset turned back into world directions.
+  const double wx = dx * cos_ - dy * sin_, wy = dx * sin_ + dy * cos_;
+  setCenter({center_.x - wx / s, center_.y - wy / s});
+}
+
+void Camera::setBearing(double degrees) {
+  if (!std::isfinite(degrees)) return;
+  degrees = std::fmod(degrees, 360.0);
+  if (degrees < 0) degrees += 360;
+  if (degrees >= 360) degrees = 0;
+  bearing_ = degrees;
+  const double a = degrees * M_PI / 180;
+  cos_ = std::cos(a);
+  sin_ = std::sin(a);
+  if (degrees == 0 || degrees == 180) sin_ = 0;  // exact for the common cases
+  if (degrees == 90 || degrees == 270) cos_ = 0;
+}
+
+void Camera::rotateAround(ScreenPoint anchor, double deltaDegrees) {
+  const WorldPoint before = screenToWorld(anchor);
+  setBearing(bearing_ + deltaDegrees);
+  const WorldPoint after = screenToWorld(anchor);
+  setCenter({center_.x + before.x - after.x, center_.y + before.y - after.y});
 }
 
 void Camera::zoomAround(ScreenPoint anchor, double zoom) {
@@ -46,20 +68,28 @@ void Camera::zoomAround(ScreenPoint anchor, double zoom) {
   setCenter({center_.x + before.x - after.x, center_.y + before.y - after.y});
 }
 
+// Screen offsets from the viewport's centre are world offsets (in CSS px) turned by the bearing:
+// screen = R(-bearing) * world, world = R(bearing) * screen, with R turning clockwise on a
+// y-down screen.
 WorldPoint Camera::screenToWorld(ScreenPoint p) const {
   const double s = worldSizePx();
-  return {center_.x + (p.x - width_ / 2) / s, center_.y + (p.y - height_ / 2) / s};
+  const double dx = p.x - width_ / 2, dy = p.y - height_ / 2;
+  return {center_.x + (dx * cos_ - dy * sin_) / s, center_.y + (dx * sin_ + dy * cos_) / s};
 }
 
 ScreenPoint Camera::worldToScreen(WorldPoint w) const {
   const double s = worldSizePx();
-  return {(w.x - center_.x) * s + width_ / 2, (w.y - center_.y) * s + height_ / 2};
+  const double dx = (w.x - center_.x) * s, dy = (w.y - center_.y) * s;
+  return {dx * cos_ + dy * sin_ + width_ / 2, -dx * sin_ + dy * cos_ + height_ / 2};
 }
 
 WorldBox Camera::visibleBounds() const {
-  const WorldPoint a = screenToWorld({0, 0});
-  const WorldPoint b = screenToWorld({width_, height_});
-  return {a.x, a.y, b.x, b.y};
+  WorldBox box{INFINITY, INFINITY, -INFINITY, -INFINITY};
+  for (const ScreenPoint corner : {ScreenPoint{0, 0}, ScreenPoint{width_, 0}, ScreenPoint{0, height_}, ScreenPoint{width_, height_}}) {
+    const WorldPoint w = screenToWorld(corner);
+    box = {std::min(box.minx, w.x), std::min(box.miny, w.y), std::max(box.maxx, w.x), std::max(box.maxy, w.y)};
+  }
+  return box;
 }
 
 TileTransform Camera::tileTransform(const TileID& tile, double extent) const {

@@ -1,6 +1,9 @@
 #pragma once
-// The 2D map camera: a centre in world coordinates, a fractional zoom and a viewport in CSS
-// pixels. At zoom z the world is 512 * 2^z CSS pixels wide (512 px tiles, like MapLibre).
+// The 2D map camera: a centre in world coordinates, a fractional zoom, a bearing and a viewport
+// in CSS pixels. At zoom z the world is 512 * 2^z CSS pixels wide (512 px tiles, like MapLibre).
+// The bearing is the compass direction at the top of the screen, in degrees clockwise from
+// north (MapLibre's convention: 90 puts east at the top); the map turns around the viewport's
+// centre.
 #include <array>
 
 #include "geo/lnglat.hpp"
@@ -38,9 +41,16 @@ class Camera {
   void panBy(double dx, double dy);
   // Zooms to `zoom` keeping the world point under `anchor` fixed on screen.
   void zoomAround(ScreenPoint anchor, double zoom);
+  // Degrees clockwise from north at the top of the screen, kept in [0, 360).
+  void setBearing(double degrees);
+  double bearing() const { return bearing_; }
+  // Adds `deltaDegrees` to the bearing (the map turns counter-clockwise on screen for a positive
+  // delta), keeping the world point under `anchor` fixed.
+  void rotateAround(ScreenPoint anchor, double deltaDegrees);
 
   WorldPoint screenToWorld(ScreenPoint p) const;
   ScreenPoint worldToScreen(WorldPoint w) const;
+  // The world box holding the whole viewport (with a bearing: the box around its turned corners).
   WorldBox visibleBounds() const;
   TileTransform tileTransform(const TileID& tile, double extent) const;
   PixelRect tileScissor(const TileID& tile) const;
@@ -58,6 +68,8 @@ class Camera {
  private:
   WorldPoint center_{0.5, 0.5};
   double zoom_ = 0;
+  double bearing_ = 0;
+  double cos_ = 1, sin_ = 0;  // of the bearing
   double minZoom_ = 0, maxZoom_ = 22;
   double width_ = 1, height_ = 1, pixelRatio_ = 1;
 };

@@ -95,5 +95,72 @@ TEST(Camera, VisibleBoundsMatchesViewport) {
   EXPECT_NEAR((b.maxy - b.miny) * c.worldSizePx(), 600, 1e-6);
 }
 
+TEST(Camera, BearingPutsItsDirectionAtTheTop) {
+  Camera c = danang(16);
+  const WorldPoint centre = c.center();
+  const double s = c.worldSizePx();
+  c.setBearing(90);  // east at the top
+  ScreenPoint east = c.worldToScreen({centre.x + 100 / s, centre.y});
+  EXPECT_NEAR(east.x, 400, 1e-6);
+  EXPECT_NEAR(east.y, 200, 1e-6);
+  c.setBearing(-90);  // kept in [0, 360): west at the top
+  EXPECT_DOUBLE_EQ(c.bearing(), 270);
+  east = c.worldToScreen({centre.x + 100 / s, centre.y});
+  EXPECT_NEAR(east.y, 400, 1e-6);
+  c.setBearing(720 + 30);
+  EXPECT_NEAR(c.bearing(), 30, 1e-9);
+  c.setBearing(NAN);
+  EXPECT_NEAR(c.bearing(), 30, 1e-9);
+  // Round trips at any bearing.
+  for (double b : {0.0, 17.0, 90.0, 200.0, 359.5}) {
+    c.setBearing(b);
+    for (double x = 0; x <= 800; x += 131)
+      for (double y = 0; y <= 600; y += 113) {
+        const ScreenPoint p = c.worldToScreen(c.screenToWorld({x, y}));
+        EXPECT_NEAR(p.x, x, 1e-6);
+        EXPECT_NEAR(p.y, y, 1e-6);
+      }
+  }
+}
+
+TEST(Camera, PanFollowsThePointerWhenTurned) {
+  Camera c = danang(16);
+  c.setBearing(37);
+  const ScreenPoint from{300, 200};
+  const WorldPoint grabbed = c.screenToWorld(from);
+  c.panBy(55, -20);
+  const ScreenPoint now = c.worldToScreen(grabbed);
+  EXPECT_NEAR(now.x, from.x + 55, 1e-6);
+  EXPECT_NEAR(now.y, from.y - 20, 1e-6);
+}
+
+TEST(Camera, RotateAroundKeepsTheAnchor) {
+  Camera c = danang(15.5);
+  const ScreenPoint anchor{650, 120};
+  const WorldPoint under = c.screenToWorld(anchor);
+  c.rotateAround(anchor, 45);
+  EXPECT_NEAR(c.bearing(), 45, 1e-9);
+  const ScreenPoint p = c.worldToScreen(under);
+  EXPECT_NEAR(p.x, anchor.x, 1e-6);
+  EXPECT_NEAR(p.y, anchor.y, 1e-6);
+}
+
+TEST(Camera, VisibleBoundsHoldTheTurnedViewport) {
+  Camera c = danang(15);
+  const WorldBox flat = c.visibleBounds();
+  c.setBearing(45);
+  const WorldBox turned = c.visibleBounds();
+  // The box around a turned 800x600 viewport is (800+600)/sqrt(2) px on each side.
+  const double s = c.worldSizePx(), side = 1400 / std::sqrt(2.0);
+  EXPECT_NEAR((turned.maxx - turned.minx) * s, side, 1e-6);
+  EXPECT_NEAR((turned.maxy - turned.miny) * s, side, 1e-6);
+  EXPECT_NEAR((flat.maxx - flat.minx) * s, 800, 1e-6);
+  for (const ScreenPoint corner : {ScreenPoint{0, 0}, ScreenPoint{800, 600}, ScreenPoint{0, 600}}) {
+    const WorldPoint w = c.screenToWorld(corner);
+    EXPECT_GE(w.x, turned.minx - 1e-12);
+    EXPECT_LE(w.y, turned.maxy + 1e-12);
+  }
+}
+
 }  // namespace
 }  // namespace citymap::geo
