@@ -19,6 +19,7 @@
 //   check, nothing of them applied), droppedInWorker (messages the worker had no room for).
 import { State, feedUrlFromQuery, topicFilter } from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
+import { showAlertsPanel, showCardPanel } from './panels.js';
 import { SearchBox } from './search.js';
 import { parseHash, shareUrl, throttle, validHidden, validSelection } from './share.js';
 
@@ -30,6 +31,7 @@ function main() {
   const statusEl = document.getElementById('status');
   const canvas = document.getElementById('map');
   canvas.setAttribute('aria-label', text.map);
+  canvas.addEventListener('contextmenu', (e) => e.preventDefault()); // right-drag rotates the map
   statusEl.textContent = text.loading;
   const state = { ready: false, idle: false, framesDrawn: 0, tilesLoaded: 0, error: null, feed: null, lang };
   const citymap = (window.citymap = { state });
@@ -52,9 +54,11 @@ function main() {
   const args = ['--tiles', tiles];
   // The view: the hash (#zoom/lat/lng, share links) wins over lng/lat/zoom parameters.
   const hashView = parseHash(window.location.hash);
-  if (hashView) args.push('--lng', String(hashView.lng), '--lat', String(hashView.lat), '--zoom', String(hashView.zoom));
+  if (hashView)
+    args.push('--lng', String(hashView.lng), '--lat', String(hashView.lat), '--zoom', String(hashView.zoom),
+      '--bearing', String(hashView.bearing));
   else
-    for (const key of ['lng', 'lat', 'zoom']) {
+    for (const key of ['lng', 'lat', 'zoom', 'bearing']) {
       const v = params.get(key);
       if (v !== null && v !== '' && isFinite(Number(v))) args.push('--' + key, String(Number(v)));
     }
@@ -100,6 +104,7 @@ function main() {
   const announceUrgent = document.getElementById('feed-alert');
   const seenAlerts = new Set();
   function showFeed(feed) {
+    showAlertsPanel(feed, lang); // the alerts in the DOM (web/panels.js)
     simulatedEl.hidden = !feed.simulated;
     updateInfo();
     const fresh = feed.alerts.filter((a) => !seenAlerts.has(a.id));
@@ -229,7 +234,7 @@ function main() {
     toastTimer = setTimeout(() => (toast.hidden = true), 4000);
   }
   const currentUrl = () =>
-    new URL(shareUrl(window.location, state.ui, state.ready ? { zoom: state.zoom, lat: state.center.lat, lng: state.center.lng } : null), window.location.href).href;
+    new URL(shareUrl(window.location, state.ui, state.ready ? { zoom: state.zoom, lat: state.center.lat, lng: state.center.lng, bearing: state.bearing || 0 } : null), window.location.href).href;
   copyButton.addEventListener('click', async () => {
     const link = currentUrl();
     citymap.lastCopiedLink = link;
@@ -243,7 +248,7 @@ function main() {
   // The URL follows the view (throttled, history.replaceState: no history entry per move).
   let lastUrl = '';
   const updateUrl = throttle(() => {
-    const url = shareUrl(window.location, state.ui, { zoom: state.zoom, lat: state.center.lat, lng: state.center.lng });
+    const url = shareUrl(window.location, state.ui, { zoom: state.zoom, lat: state.center.lat, lng: state.center.lng, bearing: state.bearing || 0 });
     if (url !== lastUrl) {
       lastUrl = url;
       history.replaceState(history.state, '', url);
@@ -252,7 +257,7 @@ function main() {
   // A hash typed or pasted by the user moves the map there.
   window.addEventListener('hashchange', () => {
     const v = parseHash(window.location.hash);
-    if (v && ready()) Module._citymap_jump_to(v.lng, v.lat, v.zoom);
+    if (v && ready()) Module._citymap_jump_to(v.lng, v.lat, v.zoom, v.bearing);
   });
   // Esc closes the card (the search box handles its own Esc first).
   document.addEventListener('keydown', (e) => {
@@ -277,6 +282,7 @@ function main() {
     const before = previous && previous.selection;
     const cardBefore = before && before.title && before.kind ? `${before.title}/${before.kind}/${before.rows.length}` : '';
     if (card && `${sel.title}/${sel.kind}/${sel.rows.length}` !== cardBefore) selectionAnnounce.textContent = text.selected(card);
+    showCardPanel(ui, lang); // the card in the DOM (web/panels.js)
   }
   applyTexts();
 

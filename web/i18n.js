@@ -21,6 +21,12 @@ export const TEXT = {
     copied: 'Link copied',
     copyFailed: 'Copy this link:',
     selected: (t) => `Selected: ${t}`,
+    card: 'Selected place',
+    alerts: 'Active alerts',
+    alertsCount: (n) => (n ? `Active alerts (${n})` : 'No active alerts'),
+    alertKind: { flood: 'Flood', storm: 'Storm', landslide: 'Landslide', trafficJam: 'Traffic jam', accident: 'Accident', roadClosure: 'Road closure' },
+    showOnMap: 'Show on map',
+    showOnMapOf: (t) => `Show on map: ${t}`,
   },
   vi: {
     map: 'Bản đồ Đà Nẵng. Kéo để di chuyển, cuộn để phóng to hoặc thu nhỏ, bấm vào một nơi để xem thông tin.',
@@ -42,6 +48,12 @@ export const TEXT = {
     copied: 'Đã sao chép liên kết',
     copyFailed: 'Hãy sao chép liên kết này:',
     selected: (t) => `Đã chọn: ${t}`,
+    card: 'Địa điểm đang chọn',
+    alerts: 'Cảnh báo đang có',
+    alertsCount: (n) => (n ? `Cảnh báo đang có (${n})` : 'Không có cảnh báo'),
+    alertKind: { flood: 'Ngập lụt', storm: 'Bão', landslide: 'Sạt lở', trafficJam: 'Ùn tắc', accident: 'Tai nạn', roadClosure: 'Cấm đường' },
+    showOnMap: 'Xem trên bản đồ',
+    showOnMapOf: (t) => `Xem trên bản đồ: ${t}`,
   },
 };
 

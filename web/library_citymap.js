@@ -33,7 +33,7 @@ mergeInto(LibraryManager.library, {
   // feedJsonPtr: the feed summary (JSON) when it changed, else 0: the last one is kept and only
   // its newestAgeMs is updated. uiJsonPtr likewise: the UI summary (language, hidden layers,
   // selection and its card) when it changed.
-  citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat, attributionPtr,
+  citymap_js_publish_status: function (ready, idle, frames, tiles, errorPtr, zoom, lng, lat, bearing, attributionPtr,
                                        feedAgeMs, feedJsonPtr, uiJsonPtr) {
     if (feedJsonPtr) Module.citymapFeedSummary = JSON.parse(UTF8ToString(feedJsonPtr));
     if (uiJsonPtr) Module.citymapUi = JSON.parse(UTF8ToString(uiJsonPtr));
@@ -48,6 +48,7 @@ mergeInto(LibraryManager.library, {
         error: errorPtr ? UTF8ToString(errorPtr) : null,
         zoom: zoom,
         center: { lng: lng, lat: lat },
+        bearing: bearing,
         attribution: UTF8ToString(attributionPtr),
         feed: feed || null,
         feedChanged: !!feedJsonPtr,

@@ -24,6 +24,7 @@ int main(int argc, char** argv) {
     else if (arg == "--lng" && next) lng = std::atof(argv[++i]);
     else if (arg == "--lat" && next) lat = std::atof(argv[++i]);
     else if (arg == "--zoom" && next) config.zoom = std::atof(argv[++i]);
+    else if (arg == "--bearing" && next) config.bearing = std::atof(argv[++i]);
     else if (arg == "--no-ui") config.showUi = false;
     else if (arg == "--lang" && next) config.english = std::string_view(argv[++i]) == "en";
     else if (arg == "--select" && next) config.select = argv[++i];

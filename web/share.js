@@ -47,7 +47,7 @@ export function validHidden(hide) {
 export function shareUrl(location, ui, view) {
   const params = new URLSearchParams(location.search);
   // The hash wins over the old lng/lat/zoom parameters: drop them.
-  if (view || parseHash(location.hash)) for (const k of ['lng', 'lat', 'zoom']) params.delete(k);
+  if (view || parseHash(location.hash)) for (const k of ['lng', 'lat', 'zoom', 'bearing']) params.delete(k);
   if (!ui) {
     const query = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
     return `${location.pathname}${query ? '?' + query : ''}${view ? formatHash(view) : location.hash || ''}`;

@@ -14,6 +14,8 @@
 #include "tile/kinds.hpp"
 #include "live/traffic_state.hpp"
 #include "style/style.hpp"
+#include "ui/compass.hpp"
+#include "ui/hit_test.hpp"
 #include "ui/label_fonts.hpp"
 
 namespace citymap::app {
@@ -152,6 +154,7 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   // Overzoom past the data's maximum zoom; a little underzoom below its minimum.
   camera_.setZoomRange(tileset->minZoom - 1, 20);
   camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
+  if (config_.bearing) camera_.setBearing(*config_.bearing);
   status_.attribution = tileset->attribution;
   status_.ui.title = tileset->name;
   status_.ui.titleEn = tileset->nameEn;
@@ -184,34 +187,54 @@ void MapApp::resize(double widthCss, double heightCss, double pixelRatio) {
 
 bool MapApp::uiWantsPointer() const { return config_.showUi && ImGui::GetIO().WantCaptureMouse; }
 
-void MapApp::pointerDown(double x, double y) {
-  cursor_ = geo::ScreenPoint{x, y};
-  downAt_.reset();
-  if (!uiWantsPointer()) {
-    dragFrom_ = cursor_;
-    downAt_ = cursor_;
-    flight_.reset();  // the user takes over
+void MapApp::pointerDown(int id, double x, double y, input::Device device, input::Button button, bool ctrl) {
+  if (device == input::Device::Mouse || !cursor_) cursor_ = geo::ScreenPoint{x, y};
+  // On a panel (as last drawn): the UI's pointer. ImGui gets it through the platform.
+  if (config_.showUi && (ui::windowAt(float(x), float(y)) || (device == input::Device::Mouse && uiWantsPointer()))) {
+    uiPointers_.push_back(id);
+    invalidate();
+    return;
+  }
+  flight_.reset();  // the user takes over
+  gestures_.pointerDown(id, x, y, platform_.nowMs(), device, button, ctrl);
+  invalidate();
+}
+
+void MapApp::pointerMove(int id, double x, double y) {
+  if (id == 0) {
+    cursor_ = geo::ScreenPoint{x, y};
+    hoverStale_ = config_.hoverHighlight;
+  }
+  if (std::find(uiPointers_.begin(), uiPointers_.end(), id) == uiPointers_.end())
+    gestures_.pointerMove(id, x, y, platform_.nowMs());
+  invalidate();
+}
+
+void MapApp::pointerUp(int id, double x, double y) {
+  if (const auto it = std::find(uiPointers_.begin(), uiPointers_.end(), id); it != uiPointers_.end()) {
+    uiPointers_.erase(it);
+  } else {
+    gestures_.pointerUp(id, x, y, platform_.nowMs());
   }
   invalidate();
 }
 
-void MapApp::pointerMove(double x, double y) {
-  if (downAt_ && std::hypot(x - downAt_->x, y - downAt_->y) > 5) downAt_.reset();  // a drag, not a click
-  if (dragFrom_) {
-    camera_.panBy(x - dragFrom_->x, y - dragFrom_->y);
-    dragFrom_ = geo::ScreenPoint{x, y};
-  }
-  cursor_ = geo::ScreenPoint{x, y};
-  hoverStale_ = config_.hoverHighlight;
+void MapApp::pointerCancel(int id) {
+  if (const auto it = std::find(uiPointers_.begin(), uiPointers_.end(), id); it != uiPointers_.end())
+    uiPointers_.erase(it);
+  gestures_.pointerCancel(id);
   invalidate();
 }
 
-void MapApp::pointerUp() {
-  dragFrom_.reset();
-  // A press that stayed within a few pixels is a click: what is there?
-  if (downAt_ && cursor_ && std::hypot(cursor_->x - downAt_->x, cursor_->y - downAt_->y) <= 5)
-    selectAt(cursor_->x, cursor_->y);
-  downAt_.reset();
+void MapApp::key(input::Key k) {
+  flight_.reset();
+  gestures_.key(k, platform_.nowMs());
+  invalidate();
+}
+
+void MapApp::resetNorth() {
+  flight_.reset();
+  gestures_.resetNorth(platform_.nowMs());
   invalidate();
 }
 
@@ -227,20 +250,23 @@ void MapApp::wheel(double x, double y, double deltaY) {
   const double dz = std::clamp(-deltaY / 300.0, -1.0, 1.0);
   flight_.reset();
   hoverStale_ = config_.hoverHighlight;
-  camera_.zoomAround({x, y}, camera_.zoom() + dz);
+  gestures_.zoomBy({x, y}, dz);
   invalidate();
 }
 
-void MapApp::jumpTo(geo::LngLat center, double zoom) {
+void MapApp::jumpTo(geo::LngLat center, double zoom, std::optional<double> bearing) {
   if (!std::isfinite(center.lng) || !std::isfinite(center.lat) || !std::isfinite(zoom)) return;
   flight_.reset();
+  gestures_.stop();
   camera_.jumpTo(center, zoom);
+  if (bearing) camera_.setBearing(*bearing);
   invalidate();
 }
 
 void MapApp::flyTo(geo::LngLat center, double zoom) {
   if (!std::isfinite(center.lng) || !std::isfinite(center.lat) || !std::isfinite(zoom)) return;
   zoom = std::clamp(zoom, camera_.minZoom(), camera_.maxZoom());
+  gestures_.stop();
   flight_.emplace(camera_.center(), camera_.zoom(), geo::toWorld(center), zoom, std::max(camera_.width(), camera_.height()));
   flightStartMs_ = platform_.nowMs();
   invalidate();
@@ -749,6 +775,7 @@ void MapApp::drawUi() {
 
   const int64_t nowMs = int64_t(platform_.epochMs());
   ui::FeedPanelModel feed;
+  feed.top = config_.panelTop;
   feed.connection = status_.feed.connection;
   feed.newestAgeMs = status_.feed.newestAgeMs;
   feed.entities = status_.feed.entities;
@@ -757,7 +784,7 @@ void MapApp::drawUi() {
   feed.droppedMalformed = status_.feed.droppedMalformed;
   feed.simulated = status_.feed.simulated;
   feed.alerts = feeds_.alerts(nowMs);
-  if (cursor_ && !dragFrom_)
+  if (cursor_ && !gestures_.active())
     if (const auto pick = live::pickLive(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, *cursor_))
       feed.tooltip = ui::describeEntity(feeds_, *pick, nowMs, feedUi_.english);
 
@@ -768,6 +795,9 @@ void MapApp::drawUi() {
   if (selection_ && !card_.title.empty())
     closeCard = ui::drawCard(card_, config_.english, float(camera_.width()), float(camera_.height())).close;
   if (!ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) closeCard = true;
+  // While the map is turned: the compass (back to north).
+  const bool north = camera_.bearing() != 0 &&
+                     ui::drawCompass(camera_.bearing(), config_.english, float(camera_.width()), float(camera_.height()));
   const bool showFeedUi = status_.feed.connection.state != feeds::ConnectionState::Off || feeds_.totalCount() > 0;
   const ui::FeedPanelActions fa = showFeedUi ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
                                              : ui::FeedPanelActions{};
@@ -777,6 +807,7 @@ void MapApp::drawUi() {
   const geo::ScreenPoint middle{camera_.width() / 2, camera_.height() / 2};
   if (a.zoomIn) camera_.zoomAround(middle, std::round(camera_.zoom()) + 1);
   if (a.zoomOut) camera_.zoomAround(middle, std::round(camera_.zoom()) - 1);
+  if (a.resetView) camera_.setBearing(config_.bearing.value_or(0));
   if (a.resetView && pyramid_) camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
                                               config_.zoom.value_or(pyramid_->tileset().centerZoom));
   if (fa.showOnMap) flyTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
@@ -787,6 +818,7 @@ void MapApp::drawUi() {
   if (a.chosenResult && *a.chosenResult < panelResults_.size()) chooseSearchResult(panelResults_[*a.chosenResult].entry);
   if (a.english) setEnglish(*a.english);
   if (closeCard) clearSelection();
+  if (north) resetNorth();
   if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || closeCard) invalidate();
 }
 
@@ -798,6 +830,9 @@ void MapApp::frame() {
   // Fonts are rasterised for the screen's pixel ratio: again when it changed (another monitor,
   // browser zoom).
   if (imgui_ && !fontPending_ && fontsDpr_ != camera_.pixelRatio()) applyFonts(fontBytes_);
+  // Gestures first (pans, pinches, glides, taps), then a flight.
+  bool gliding = gestures_.update(camera_, platform_.nowMs());
+  if (const auto tap = gestures_.takeTap()) selectAt(tap->x, tap->y);
   if (flight_) {
     const double t = platform_.nowMs() - flightStartMs_;
     const geo::Flight::Pose pose = flight_->at(t);
@@ -827,7 +862,7 @@ void MapApp::frame() {
   if (hoverStale_ && pyramid_) {
     hoverStale_ = false;
     hover_.reset();
-    if (cursor_ && !dragFrom_ && !uiWantsPointer())
+    if (cursor_ && !gestures_.active() && !uiWantsPointer())
       if (auto picked = pickAt(*cursor_, /*wardFallback=*/false))
         hover_ = Hover{picked->first.layer, {picked->first.id}, picked->second, picked->first.name};
   }
@@ -857,13 +892,13 @@ void MapApp::frame() {
   if (presentTimes_.size() > kFrameHistory) presentTimes_.pop_front();
 
   ++status_.framesDrawn;
-  if (flight_ || labeler_.fading()) {  // the next frame continues the flight or the fades
+  if (flight_ || gliding || labeler_.fading()) {  // the next frame continues the motion or the fades
     dirty_ = true;
     platform_.requestFrame();
   }
   // ImGui sizes auto-resizing windows from the previous frame's content: after a change, one
   // more frame lets the panel fit what it now shows (without counting as a new change).
-  if (config_.showUi && (status_.framesDrawn < 3 || uiFollowUp_)) {
+  if (config_.showUi && (status_.framesDrawn < 3 || uiFollowUp_ || ui::windowsSettling())) {
     uiFollowUp_ = false;
     dirty_ = true;
     platform_.requestFrame();
@@ -879,6 +914,7 @@ void MapApp::frame() {
   status_.zoom = camera_.zoom();
   status_.lng = c.lng;
   status_.lat = c.lat;
+  status_.bearing = camera_.bearing();
   platform_.publishStatus(status_);
 }
 

@@ -22,6 +22,7 @@
 #include "labels/label_batch.hpp"
 #include "labels/placement.hpp"
 #include "geo/flight.hpp"
+#include "input/gestures.hpp"
 #include "pick/feature_pick.hpp"
 #include "search/search_index.hpp"
 #include "ui/feature_card.hpp"
@@ -34,6 +35,7 @@ struct AppConfig {
   std::string tilesetUrl = "tiles/danang.pmtiles";  // a .pmtiles archive, or a folder with tileset.json
   std::optional<geo::LngLat> center;  // default: the tileset's centre
   std::optional<double> zoom;
+  std::optional<double> bearing;  // degrees clockwise from north at the top (default 0)
   bool showUi = true;
   // Draw the data's attribution in the canvas (off where the host page shows it itself).
   bool drawAttribution = true;
@@ -73,13 +75,29 @@ class MapApp {
   bool start();
 
   void resize(double widthCss, double heightCss, double pixelRatio);
-  void pointerDown(double x, double y);
-  void pointerMove(double x, double y);
-  void pointerUp();
+  // Pointers (a mouse, fingers): ids tell fingers apart. The gestures (core/input) turn them
+  // into pans, pinches, twists, glides, taps and double taps; a pointer that goes down on a
+  // panel belongs to the UI and never moves the map.
+  void pointerDown(int id, double x, double y, input::Device device = input::Device::Mouse,
+                   input::Button button = input::Button::Primary, bool ctrl = false);
+  void pointerMove(int id, double x, double y);
+  void pointerUp(int id, double x, double y);
+  void pointerCancel(int id);
+  // The mouse, as one pointer (id 0).
+  void pointerDown(double x, double y) { pointerDown(0, x, y); }
+  void pointerMove(double x, double y) { pointerMove(0, x, y); }
+  void pointerUp() {
+    if (cursor_) pointerUp(0, cursor_->x, cursor_->y);
+  }
   void pointerLeave();
+  // Keyboard control of the map (arrows, +/-, Shift+arrows); Esc closes the card.
+  void key(input::Key key);
+  void escape() { clearSelection(); }
+  // The compass: back to north, animated.
+  void resetNorth();
   // deltaY in CSS pixels as in WheelEvent (positive = scroll down = zoom out).
   void wheel(double x, double y, double deltaY);
-  void jumpTo(geo::LngLat center, double zoom);
+  void jumpTo(geo::LngLat center, double zoom, std::optional<double> bearing = std::nullopt);
   // An animated move (at most about 1 s); input or a jump cancels it.
   void flyTo(geo::LngLat center, double zoom);
 
@@ -229,10 +247,10 @@ class MapApp {
   std::optional<Hover> hover_;
   bool hoverStale_ = false;  // the pointer moved: pick again at the next frame
   uint64_t uiVersion_ = 1;
-  std::optional<geo::ScreenPoint> downAt_;  // where the pointer went down (a click if it stays)
+  input::GestureModel gestures_;
+  std::vector<int> uiPointers_;  // pointers that went down on a panel: the UI's, not the map's
   double lastPruneMs_ = 0;
   double lastFeedSummaryMs_ = -1e9;
-  std::optional<geo::ScreenPoint> dragFrom_;
   std::optional<geo::ScreenPoint> cursor_;
   std::deque<double> frameTimes_;  // CPU ms of recent frames
   std::deque<double> presentTimes_;

@@ -62,6 +62,7 @@ struct MapStatus {
   std::string error;       // empty when fine
   std::string attribution; // the data's credit line, to show with the map
   double zoom = 0, lng = 0, lat = 0;
+  double bearing = 0;  // degrees clockwise from north at the top, [0, 360)
   FeedSummary feed;
   UiSummary ui;
 };

@@ -92,26 +92,64 @@ WorldBox Camera::visibleBounds() const {
   return box;
 }
 
+std::array<WorldPoint, 4> Camera::visibleQuad() const {
+  return {screenToWorld({0, 0}), screenToWorld({width_, 0}), screenToWorld({width_, height_}),
+          screenToWorld({0, height_})};
+}
+
+bool Camera::intersectsView(const WorldBox& box) const {
+  // Separating axes of a box and a rectangle: the world's x and y, and the viewport's two edge
+  // directions (screen x and y turned into the world: (cos, sin) and (-sin, cos)).
+  const WorldBox view = visibleBounds();
+  if (box.maxx <= view.minx || box.minx >= view.maxx || box.maxy <= view.miny || box.miny >= view.maxy) return false;
+  const std::array<WorldPoint, 4> quad = visibleQuad();
+  const WorldPoint corners[4] = {{box.minx, box.miny}, {box.maxx, box.miny}, {box.maxx, box.maxy}, {box.minx, box.maxy}};
+  for (const WorldPoint axis : {WorldPoint{cos_, sin_}, WorldPoint{-sin_, cos_}}) {
+    double qmin = INFINITY, qmax = -INFINITY, bmin = INFINITY, bmax = -INFINITY;
+    for (const WorldPoint& q : quad) {
+      const double d = q.x * axis.x + q.y * axis.y;
+      qmin = std::min(qmin, d), qmax = std::max(qmax, d);
+    }
+    for (const WorldPoint& c : corners) {
+      const double d = c.x * axis.x + c.y * axis.y;
+      bmin = std::min(bmin, d), bmax = std::max(bmax, d);
+    }
+    if (bmax <= qmin || bmin >= qmax) return false;
+  }
+  return true;
+}
+
 TileTransform Camera::tileTransform(const TileID& tile, double extent) const {
   // Computed in double relative to the camera centre, so float precision is only needed for
-  // on-screen distances.
+  // on-screen distances. Screen offset = R * world offset (see worldToScreen), then to clip.
   const WorldBox b = tile.bounds();
   const double s = worldSizePx();
   const double unit = (b.maxx - b.minx) / extent * s;  // CSS px per tile unit
   const double kx = 2.0 / width_, ky = -2.0 / height_;
-  return {float(unit * kx), float(unit * ky), float((b.minx - center_.x) * s * kx),
-          float((b.miny - center_.y) * s * ky)};
+  const double dx = (b.minx - center_.x) * s, dy = (b.miny - center_.y) * s;
+  TileTransform m;
+  m.sx = float(unit * cos_ * kx);
+  m.xv = float(unit * sin_ * kx);
+  m.ox = float((dx * cos_ + dy * sin_) * kx);
+  m.yu = float(-unit * sin_ * ky);
+  m.sy = float(unit * cos_ * ky);
+  m.oy = float((-dx * sin_ + dy * cos_) * ky);
+  return m;
 }
 
 PixelRect Camera::tileScissor(const TileID& tile) const {
   const WorldBox b = tile.bounds();
-  const ScreenPoint a = worldToScreen({b.minx, b.miny});
-  const ScreenPoint c = worldToScreen({b.maxx, b.maxy});
+  double x0 = INFINITY, y0 = INFINITY, x1 = -INFINITY, y1 = -INFINITY;
+  for (const WorldPoint w : {WorldPoint{b.minx, b.miny}, WorldPoint{b.maxx, b.miny}, WorldPoint{b.minx, b.maxy},
+                             WorldPoint{b.maxx, b.maxy}}) {
+    const ScreenPoint p = worldToScreen(w);
+    x0 = std::min(x0, p.x), y0 = std::min(y0, p.y), x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+  }
   const double r = pixelRatio_;
-  const int x0 = int(std::lround(a.x * r)), x1 = int(std::lround(c.x * r));
-  const int yTop = int(std::lround(a.y * r)), yBottom = int(std::lround(c.y * r));
+  const int ix0 = int(std::lround(x0 * r)), ix1 = int(std::lround(x1 * r));
+  const int yTop = int(std::lround(y0 * r)), yBottom = int(std::lround(y1 * r));
   const int fbHeight = int(std::lround(height_ * r));
-  return {x0, fbHeight - yBottom, x1 - x0, yBottom - yTop};
+  return {ix0, fbHeight - yBottom, ix1 - ix0, yBottom - yTop};
 }
 
 }  // namespace citymap::geo

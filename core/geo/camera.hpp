@@ -18,10 +18,11 @@ struct ScreenPoint {
   double y = 0;  // CSS pixels from the viewport's top edge
 };
 
-// Affine map from a tile's local coordinates (0..extent) to clip space:
-// clip = (u * sx + ox, v * sy + oy).
+// Affine map from a tile's local coordinates (0..extent) to clip space, the bearing's rotation
+// included: clip = (u * sx + v * xv + ox, u * yu + v * sy + oy). Without a bearing xv = yu = 0.
 struct TileTransform {
   float sx = 0, sy = 0, ox = 0, oy = 0;
+  float xv = 0, yu = 0;
 };
 
 // A screen rectangle in device pixels, origin bottom-left (GL convention).
@@ -44,6 +45,10 @@ class Camera {
   // Degrees clockwise from north at the top of the screen, kept in [0, 360).
   void setBearing(double degrees);
   double bearing() const { return bearing_; }
+  // cos and sin of the bearing: a world (or tile) direction (dx, dy) is the screen direction
+  // (dx * cos + dy * sin, -dx * sin + dy * cos) (both y down).
+  double bearingCos() const { return cos_; }
+  double bearingSin() const { return sin_; }
   // Adds `deltaDegrees` to the bearing (the map turns counter-clockwise on screen for a positive
   // delta), keeping the world point under `anchor` fixed.
   void rotateAround(ScreenPoint anchor, double deltaDegrees);
@@ -52,7 +57,14 @@ class Camera {
   ScreenPoint worldToScreen(WorldPoint w) const;
   // The world box holding the whole viewport (with a bearing: the box around its turned corners).
   WorldBox visibleBounds() const;
+  // The viewport's corners in the world (top-left, top-right, bottom-right, bottom-left): a
+  // rectangle turned by the bearing.
+  std::array<WorldPoint, 4> visibleQuad() const;
+  // Whether a world box overlaps the (turned) viewport; touching edges do not count.
+  bool intersectsView(const WorldBox& box) const;
   TileTransform tileTransform(const TileID& tile, double extent) const;
+  // The device-pixel box around the tile on screen (exact without a bearing; with one, the box
+  // around the turned tile: clip to the tile itself with a stencil mask).
   PixelRect tileScissor(const TileID& tile) const;
 
   WorldPoint center() const { return center_; }

@@ -126,12 +126,13 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
     const float maxDev = std::max(1.5f, cls.size * 0.22f) / ref.unit;
     for (const Vec2& p : path_)
       if (std::abs((p.x - a.x) * cy - (p.y - a.y) * cx) / chord > maxDev) return false;
-    float angle = std::atan2(cy, cx);
+    // On screen the chord turns with the bearing (tile directions to screen directions).
+    float angle = std::atan2(-cx * rotSin_ + cy * rotCos_, cx * rotCos_ + cy * rotSin_);
     if (angle >= kPi / 2) angle -= kPi;
     if (angle < -kPi / 2) angle += kPi;
     const float ux = std::cos(angle), uy = std::sin(angle);
-    const geo::ScreenPoint mid{ref.x + ((a.x + b.x) / 2 - c.anchor.x) * ref.unit,
-                               ref.y + ((a.y + b.y) / 2 - c.anchor.y) * ref.unit};
+    const float mx = ((a.x + b.x) / 2 - c.anchor.x) * ref.unit, my = ((a.y + b.y) / 2 - c.anchor.y) * ref.unit;
+    const geo::ScreenPoint mid{ref.x + mx * rotCos_ + my * rotSin_, ref.y - mx * rotSin_ + my * rotCos_};
     out.x = float(mid.x), out.y = float(mid.y);
     out.angle = angle;
     // Squares of the text's height, half a side apart along it, cover the rotated text (and
@@ -189,6 +190,8 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
 
   refs_.clear();
   const double worldSize = camera.worldSizePx();
+  rotCos_ = float(camera.bearingCos());
+  rotSin_ = float(camera.bearingSin());
   for (uint32_t t = 0; any && t < tiles.size(); ++t) {
     const TileLabels* labels = tiles[t].labels;
     if (!labels || labels->candidates.empty()) continue;
@@ -209,7 +212,9 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
         // Anchors on the tile's far edges belong to the tile itself when it is its own target.
         if (!(tiles[t].target == labels->id)) continue;
       }
-      const float x = float(origin.x + c.anchor.x * unit), y = float(origin.y + c.anchor.y * unit);
+      // Tile directions turned to the screen's by the bearing (worldToScreen's rotation).
+      const float x = float(origin.x + (c.anchor.x * rotCos_ + c.anchor.y * rotSin_) * unit);
+      const float y = float(origin.y + (c.anchor.y * rotCos_ - c.anchor.x * rotSin_) * unit);
       if (x < 0 || y < 0 || x > viewW || y > viewH) continue;
       if (info.markers) {
         // The marker's radius is the offset less the 2 px gap; 1 px less again so that a label

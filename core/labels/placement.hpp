@@ -6,8 +6,9 @@
 // points at least as important, none crosses the viewport's edge, a text is not repeated within
 // its class's repeat distance and a feature gets one label. Point labels try four positions
 // around their marker; line labels are centred on the line, rotated along it and kept upright,
-// and only where the line is straight enough under the text. Labels fade in and out over
-// kFadeMs. No GL, no font library: text widths come from a FontSet.
+// and only where the line is straight enough under the text. With a bearing, anchors and lines
+// are turned through the camera: point and area labels stay level, line labels follow their
+// line as turned on screen. Labels fade in and out over kFadeMs. No GL, no font library: text widths come from a FontSet.
 #include <array>
 #include <cstdint>
 #include <span>
@@ -108,6 +109,7 @@ class Labeler {
   void addRepeat(uint64_t textHash, float x, float y);
 
   std::unordered_map<uint64_t, Shown> shown_;
+  float rotCos_ = 1, rotSin_ = 0;  // the camera's bearing this frame (tile to screen directions)
   std::vector<Ref> refs_;
   std::vector<ClassInfo> classes_;
   CollisionGrid grid_;     // placed labels

@@ -236,11 +236,14 @@ void buildLiveBatch(const feeds::FeedStore& store, const scene::FeatureIndex& in
       const auto p = b.project(pose->position);
       if (!p) continue;
       const uint32_t c = routeColor(e.value.route);
-      // A heading arrow ahead of the disc, then the disc.
-      const float a = pose->bearingDeg * float(M_PI / 180);
+      // A heading arrow ahead of the disc, then the disc. The heading is a compass direction:
+      // on a turned map (north no longer up) it turns with the map, so on screen it is the
+      // heading less the camera's bearing (a bus heading the bearing's direction points up).
+      const float heading = pose->bearingDeg - float(camera.bearing());
+      const float a = heading * float(M_PI / 180);
       const float d = float((r + 3.5) * camera.pixelRatio());
       b.marker({p->x + std::sin(a) * d, p->y - std::cos(a) * d}, r * 0.6f, Shape::Triangle, packColor(c, fade),
-               packColor(kWhite, fade), 1.f, 0, pose->bearingDeg);
+               packColor(kWhite, fade), 1.f, 0, heading);
       b.marker(*p, r, Shape::Disc, packColor(c, fade), packColor(kWhite, fade), 2.f);
     }
   }

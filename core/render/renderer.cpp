@@ -20,6 +20,8 @@ Renderer::~Renderer() {
   if (labelVao_) glDeleteVertexArrays(1, &labelVao_);
   if (labelVbo_) glDeleteBuffers(1, &labelVbo_);
   if (labelIbo_) glDeleteBuffers(1, &labelIbo_);
+  if (clipVao_) glDeleteVertexArrays(1, &clipVao_);
+  if (clipVbo_) glDeleteBuffers(1, &clipVbo_);
 }
 
 Result<bool> Renderer::init() {
@@ -40,11 +42,14 @@ Result<bool> Renderer::init() {
   traffic_ = std::move(traffic).value();
   marker_ = std::move(marker).value();
   trafficU_ = {traffic_.uniform("u_transform"), traffic_.uniform("u_device_to_clip"), traffic_.uniform("u_half_width"),
-               traffic_.uniform("u_state"), traffic_.uniform("u_opacity")};
+               traffic_.uniform("u_state"), traffic_.uniform("u_opacity"), traffic_.uniform("u_rotation")};
   markerU_ = {marker_.uniform("u_device_to_clip")};
   fillU_ = {fill_.uniform("u_transform"), fill_.uniform("u_color")};
   lineU_ = {line_.uniform("u_transform"), line_.uniform("u_device_to_clip"), line_.uniform("u_half_width"),
-            line_.uniform("u_color")};
+            line_.uniform("u_color"), line_.uniform("u_rotation")};
+  GLint stencilBits = 0;
+  glGetIntegerv(GL_STENCIL_BITS, &stencilBits);
+  hasStencil_ = stencilBits >= 8;
   if (!checkGl("Renderer::init")) return Error{"GL error while building programs"};
   return true;
 }
@@ -135,20 +140,85 @@ void Renderer::beginFrame(const geo::Camera& cam, style::Color bg) {
   glDisable(GL_SCISSOR_TEST);
   glClearColor(bg.r, bg.g, bg.b, bg.a);
   glClear(GL_COLOR_BUFFER_BIT);
+  glDisable(GL_STENCIL_TEST);
   glDisable(GL_DEPTH_TEST);
   glDisable(GL_CULL_FACE);
   glEnable(GL_BLEND);
   glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);  // premultiplied colours
 }
 
+// Writes each tile's clip mask into the stencil buffer: the target's quad, computed in double
+// from world corners (shared corners give identical vertices: no cracks between turned tiles),
+// with the stencil value i + 1. Returns how many tiles have a mask (at most 255).
+size_t Renderer::writeClipMasks(const std::vector<scene::DrawTile>& tiles) {
+  const geo::Camera& cam = *camera_;
+  const size_t n = std::min<size_t>(tiles.size(), 255);
+  clipQuads_.clear();
+  for (size_t i = 0; i < n; ++i) {
+    const geo::WorldBox b = tiles[i].target.bounds();
+    const geo::WorldPoint corners[4] = {{b.minx, b.miny}, {b.maxx, b.miny}, {b.maxx, b.maxy}, {b.minx, b.maxy}};
+    tess::Vec2 clip[4];
+    for (int k = 0; k < 4; ++k) {
+      const geo::ScreenPoint p = cam.worldToScreen(corners[k]);
+      clip[k] = {float(p.x * 2 / cam.width() - 1), float(1 - p.y * 2 / cam.height())};
+    }
+    for (int k : {0, 1, 2, 0, 2, 3}) clipQuads_.push_back(clip[k]);
+  }
+  if (!clipVao_) {
+    glGenVertexArrays(1, &clipVao_);
+    glBindVertexArray(clipVao_);
+    glGenBuffers(1, &clipVbo_);
+    glBindBuffer(GL_ARRAY_BUFFER, clipVbo_);
+    glEnableVertexAttribArray(0);
+    glVertexAttribPointer(0, 2, GL_FLOAT, GL_FALSE, sizeof(tess::Vec2), nullptr);
+  } else {
+    glBindVertexArray(clipVao_);
+    glBindBuffer(GL_ARRAY_BUFFER, clipVbo_);
+  }
+  glBufferData(GL_ARRAY_BUFFER, GLsizeiptr(clipQuads_.size() * sizeof(tess::Vec2)), clipQuads_.data(), GL_STREAM_DRAW);
+  glUseProgram(fill_.id());
+  const float identity[6] = {1, 0, 0, 0, 1, 0};
+  glUniform3fv(fillU_.transform, 2, identity);
+  glDisable(GL_SCISSOR_TEST);
+  glStencilMask(0xff);
+  glClearStencil(0);
+  glClear(GL_STENCIL_BUFFER_BIT);
+  glEnable(GL_STENCIL_TEST);
+  glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
+  glStencilOp(GL_KEEP, GL_KEEP, GL_REPLACE);
+  for (size_t i = 0; i < n; ++i) {
+    glStencilFunc(GL_ALWAYS, GLint(i + 1), 0xff);
+    glDrawArrays(GL_TRIANGLES, GLint(i * 6), 6);
+  }
+  glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
+  glStencilOp(GL_KEEP, GL_KEEP, GL_KEEP);
+  glStencilMask(0);
+  glBindVertexArray(0);
+  stats_.drawCalls += int(n);
+  return n;
+}
+
 void Renderer::drawTiles(const style::Style& style, const std::vector<scene::DrawTile>& tiles,
                          const GroupVisibility& visible) {
   const geo::Camera& cam = *camera_;
   const double dpr = cam.pixelRatio();
-  glEnable(GL_SCISSOR_TEST);
   std::vector<GpuTile*> gpu;
   gpu.reserve(tiles.size());
   for (const auto& t : tiles) gpu.push_back(&upload(t.mesh));
+  // Without a bearing each tile is clipped by a scissor rectangle (free); turned tiles are not
+  // rectangles: a stencil mask per tile (like MapLibre's tile clipping). Tiles past the 255th
+  // stencil value (never seen in practice) keep the scissor around their turned box.
+  const bool turned = cam.bearing() != 0;
+  const size_t masked = turned && hasStencil_ ? writeClipMasks(tiles) : 0;
+  glEnable(GL_SCISSOR_TEST);
+  // Once per tile, not per layer.
+  scissors_.resize(tiles.size());
+  transforms_.resize(tiles.size());
+  for (size_t i = 0; i < tiles.size(); ++i) {
+    scissors_[i] = cam.tileScissor(tiles[i].target);
+    transforms_[i] = cam.tileTransform(tiles[i].mesh->id, tiles[i].mesh->extent);
+  }
+  const float rotCos = float(cam.bearingCos()), rotSin = float(cam.bearingSin());
 
   const double zoom = cam.zoom();
   for (const style::Layer& layer : style.layers) {
@@ -167,6 +237,7 @@ void Renderer::drawTiles(const style::Style& style, const std::vector<scene::Dra
         glUniform2f(trafficU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
         glUniform1f(trafficU_.halfWidth, halfWidth);
         glUniform1f(trafficU_.opacity, opacity * fade);
+        glUniform2f(trafficU_.rotation, rotCos, rotSin);
         glActiveTexture(GL_TEXTURE0);
         glBindTexture(GL_TEXTURE_2D, stateTexture_);
         glUniform1i(trafficU_.state, 0);
@@ -176,6 +247,7 @@ void Renderer::drawTiles(const style::Style& style, const std::vector<scene::Dra
         glUniform2f(lineU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
         glUniform1f(lineU_.halfWidth, halfWidth);
         glUniform4f(lineU_.color, c.r * a * fade, c.g * a * fade, c.b * a * fade, a * fade);
+        glUniform2f(lineU_.rotation, rotCos, rotSin);
         transform = lineU_.transform;
       }
     } else {
@@ -185,11 +257,12 @@ void Renderer::drawTiles(const style::Style& style, const std::vector<scene::Dra
     for (size_t i = 0; i < tiles.size(); ++i) {
       const GpuBucket& g = gpu[i]->buckets[size_t(layer.bucket)];
       if (!g.count || (layer.featureState && !g.slotVbo)) continue;
-      const scene::DrawTile& t = tiles[i];
-      const geo::PixelRect r = cam.tileScissor(t.target);
+      const geo::PixelRect r = scissors_[i];
       glScissor(r.x, r.y, r.w, r.h);
-      const geo::TileTransform m = cam.tileTransform(t.mesh->id, t.mesh->extent);
-      glUniform4f(transform, m.sx, m.sy, m.ox, m.oy);
+      if (masked) glStencilFunc(i < masked ? GL_EQUAL : GL_ALWAYS, GLint(i < masked ? i + 1 : 0), 0xff);
+      const geo::TileTransform& m = transforms_[i];
+      const float rows[6] = {m.sx, m.xv, m.ox, m.yu, m.sy, m.oy};
+      glUniform3fv(transform, 2, rows);
       glBindVertexArray(g.vao);
       glDrawElements(GL_TRIANGLES, g.count, GL_UNSIGNED_INT, nullptr);
       ++stats_.drawCalls;
@@ -198,6 +271,7 @@ void Renderer::drawTiles(const style::Style& style, const std::vector<scene::Dra
   }
   glBindVertexArray(0);
   glDisable(GL_SCISSOR_TEST);
+  glDisable(GL_STENCIL_TEST);
 }
 
 void Renderer::setFeatureState(const std::vector<uint32_t>& rgba) {

@@ -1,7 +1,9 @@
 #pragma once
 // Draws a frame: the style's layers over the scene's draw list. The only module that talks to
 // GL (with the ImGui GL backend in imgui_layer). Tile geometry is uploaded on first use and
-// released when the scene drops the tile.
+// released when the scene drops the tile. Each drawn tile is clipped to its target: a scissor
+// rectangle without a bearing, a stencil mask per tile when the map is turned (the context needs
+// 8 stencil bits; without them turned tiles are clipped to the box around them only).
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -71,11 +73,12 @@ class Renderer {
   GpuTile& upload(const std::shared_ptr<const scene::TileMesh>& mesh);
   void release(GpuTile& tile);
   void purgeReleased();
+  size_t writeClipMasks(const std::vector<scene::DrawTile>& tiles);
 
   Program fill_, line_, traffic_, marker_, label_;
   struct { GLint transform, color; } fillU_{};
-  struct { GLint transform, deviceToClip, halfWidth, color; } lineU_{};
-  struct { GLint transform, deviceToClip, halfWidth, state, opacity; } trafficU_{};
+  struct { GLint transform, deviceToClip, halfWidth, color, rotation; } lineU_{};
+  struct { GLint transform, deviceToClip, halfWidth, state, opacity, rotation; } trafficU_{};
   struct { GLint deviceToClip; } markerU_{};
   struct { GLint deviceToClip, atlas; } labelU_{};
   GLuint labelAtlas_ = 0;
@@ -84,6 +87,11 @@ class Renderer {
   int stateRows_ = 0;  // allocated rows of 1024 slots
   bool hasState_ = false;
   GLuint liveVao_ = 0, liveVbo_ = 0, liveIbo_ = 0;
+  GLuint clipVao_ = 0, clipVbo_ = 0;  // the per-tile stencil masks of a turned view
+  std::vector<tess::Vec2> clipQuads_;
+  std::vector<geo::PixelRect> scissors_;         // per drawn tile, this pass
+  std::vector<geo::TileTransform> transforms_;
+  bool hasStencil_ = false;
   const geo::Camera* camera_ = nullptr;  // of the frame being drawn
   int fbWidth_ = 0, fbHeight_ = 0;
   std::unordered_map<const scene::TileMesh*, GpuTile> gpuTiles_;

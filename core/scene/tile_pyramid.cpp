@@ -31,6 +31,10 @@ void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
   const geo::WorldBox box{std::max(view.minx, data.minx), std::max(view.miny, data.miny),
                           std::min(view.maxx, data.maxx), std::min(view.maxy, data.maxy)};
   std::vector<geo::TileID> ideal = geo::tilesCovering(box, uint8_t(z));
+  // Turned, the box around the viewport holds up to twice its area: only the tiles the turned
+  // viewport itself overlaps.
+  if (camera.bearing() != 0)
+    std::erase_if(ideal, [&camera](const geo::TileID& t) { return !camera.intersectsView(t.bounds()); });
   // Nearest the centre first: the middle of the screen fills in first.
   const geo::WorldPoint c = camera.center();
   const auto dist = [&c](const geo::TileID& t) {

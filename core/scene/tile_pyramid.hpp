@@ -49,8 +49,9 @@ class TilePyramid {
   TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes = 96u << 20,
               FeatureIndex* slots = nullptr);
 
-  // Picks the tile zoom for the camera, requests missing tiles (nearest the centre first, at
-  // most maxPending in flight) and rebuilds the draw list.
+  // Picks the tile zoom for the camera, requests the missing tiles the (possibly turned)
+  // viewport overlaps (nearest the centre first, at most maxPending in flight) and rebuilds the
+  // draw list.
   void update(const geo::Camera& camera, const RequestFn& request);
   // Answer to a request: tile bytes (empty: no tile there), or an error. Returns false if the
   // tile was rejected.

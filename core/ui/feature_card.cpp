@@ -2,10 +2,13 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <cstdio>
 
 #include "live/live_batch.hpp"
+#include "ui/map_panel.hpp"
 #include "tile/kinds.hpp"
 
 namespace citymap::ui {
@@ -113,18 +116,40 @@ Card describeFeature(const pick::Feature& f, const pick::Wards& wards, bool en) 
 
 CardActions drawCard(const Card& card, bool en, float vw, float vh) {
   CardActions out;
-  const float w = std::min(340.f, vw - 20);
+  const bool compact = compactLayout(vw, vh);
+  if (compact) {
+    // One thing at a time on a phone: an open sheet hides the card, unless the card is new (a
+    // search result or a tap on the map), which closes the sheet.
+    static std::string shown;
+    const std::string key = card.title + "\n" + card.kind;
+    const bool fresh = key != shown;
+    shown = key;
+    if (compactPanel() != CompactPanel::None) {
+      if (!fresh) return out;
+      compactPanel() = CompactPanel::None;
+    }
+  }
+  // Bottom left above the attribution; on a phone across the screen (upright) or on the left
+  // half (landscape; the severe-alert banner keeps the right half), at most 40 % of the height.
+  const float w = !compact ? std::min(340.f, vw - 20) : vw < 600 ? vw - 20 : std::min(420.f, vw / 2 - 15);
   ImGui::SetNextWindowPos(ImVec2(10, vh - 34), ImGuiCond_Always, ImVec2(0, 1));
-  ImGui::SetNextWindowSize(ImVec2(w, 0));
-  ImGui::SetNextWindowBgAlpha(0.96f);
+  if (compact)
+    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, std::max(100.f, vw < 600 ? vh * 0.4f : vh - 150)));
+  else
+    ImGui::SetNextWindowSize(ImVec2(w, 0));
+  ImGui::SetNextWindowBgAlpha(compact ? 1.f : 0.96f);
+  pushReadableColors();
+  if (compact) pushTouchStyle();
   if (ImGui::Begin("##card", nullptr,
                    ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
                        ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::PushTextWrapPos(w - 40);
+    const float closeW = compact ? kTouchTarget : 24;
+    if (compact) ImGui::AlignTextToFramePadding();
+    ImGui::PushTextWrapPos(w - closeW - 16);
     ImGui::TextUnformatted(card.title.c_str());
     ImGui::PopTextWrapPos();
-    ImGui::SameLine(w - 34);
-    out.close = ImGui::SmallButton(" x ");
+    ImGui::SameLine(w - closeW - (compact ? 12 : 10));
+    out.close = compact ? ImGui::Button(" x ", ImVec2(kTouchTarget, kTouchTarget)) : ImGui::SmallButton(" x ");
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", en ? "Close (Esc)" : "Đóng (Esc)");
     ImGui::PushTextWrapPos(w - 16);
     if (!card.subtitle.empty()) ImGui::TextColored(ImVec4(0.35f, 0.35f, 0.35f, 1), "%s", card.subtitle.c_str());
@@ -142,6 +167,8 @@ CardActions drawCard(const Card& card, bool en, float vw, float vh) {
     ImGui::PopTextWrapPos();
   }
   ImGui::End();
+  if (compact) popTouchStyle();
+  ImGui::PopStyleColor();
   return out;
 }
 
@@ -183,54 +210,89 @@ void entry(Swatch s, uint32_t color, const Words& w, bool en, uint32_t edge = 0x
   ImGui::TextUnformatted(w(en));
 }
 
+// Every colour and symbol of the map and the live layers.
+void legendContents(bool en) {
+  ImGui::TextDisabled("%s", en ? "Map" : "Bản đồ");
+  entry(Swatch::Area, 0xaad3df, {"Sông, hồ, biển", "Water"}, en);
+  entry(Swatch::Area, 0xcdebb0, {"Công viên, bãi cỏ", "Park, grass"}, en);
+  entry(Swatch::Area, 0xadd19e, {"Rừng", "Forest"}, en);
+  entry(Swatch::Area, 0xe6e2dc, {"Khu dân cư", "Residential area"}, en);
+  entry(Swatch::Area, 0xd9d0c9, {"Tòa nhà", "Building"}, en);
+  entry(Swatch::Line, 0xfcd6a4, {"Đường chính", "Primary road"}, en);
+  entry(Swatch::Line, 0xf7fabf, {"Đường phố lớn", "Secondary road"}, en);
+  entry(Swatch::Line, 0xc9bfb5, {"Đường phố (viền)", "Street (casing)"}, en);
+  entry(Swatch::Line, 0x9e7bb5, {"Ranh giới phường, xã", "Ward boundary"}, en);
+  entry(Swatch::Line, 0x2c7fb8, {"Tuyến xe buýt", "Bus route"}, en);
+  entry(Swatch::Disc, 0x2c7fb8, {"Trạm xe buýt", "Bus stop"}, en);
+  entry(Swatch::Disc, 0x9c6b4e, {"Địa điểm", "Place of interest"}, en);
+  entry(Swatch::Disc, 0x1a9850, {"Nhà tránh trú bão", "Storm shelter"}, en);
+  entry(Swatch::Disc, 0xd53e4f, {"Trạm cảnh báo ngập, lũ", "Flood warning station"}, en);
+  entry(Swatch::Disc, 0x3288bd, {"Trạm đo mưa", "Rain gauge"}, en);
+  entry(Swatch::Disc, 0x5e3c99, {"Trạm cảnh báo ven biển", "Coastal warning station"}, en);
+  entry(Swatch::Disc, 0xa6611a, {"Điểm sạt lở", "Landslide site"}, en);
+  entry(Swatch::Ring, 0x1565c0, {"Đối tượng đang chọn", "Selected feature"}, en);
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", en ? "Live traffic" : "Giao thông trực tiếp");
+  const Words congestion[] = {{"Thông thoáng", "Free flow"}, {"Hơi đông", "Light"}, {"Đông", "Moderate"},
+                              {"Rất đông", "Heavy"},        {"Ùn tắc", "Standstill"}, {"Cấm đường", "Closed"}};
+  for (int c = 0; c < 6; ++c) entry(Swatch::Line, live::congestionColor(feeds::Congestion(c + 1)), congestion[c], en);
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", en ? "Live markers" : "Ký hiệu trực tiếp");
+  entry(Swatch::Gauge, live::sensorLevelColor(0), {"Cảm biến: mực nước/lượng mưa so với mức báo động", "Sensor: level against its alert levels"}, en);
+  entry(Swatch::Gauge, live::sensorLevelColor(3), {"Cảm biến vượt mức báo động 3", "Sensor above alert level 3"}, en);
+  entry(Swatch::Square, 0x1a9850, {"Nhà tránh trú: đang mở, còn chỗ", "Shelter: open, room left"}, en);
+  entry(Swatch::Square, 0xd62718, {"Nhà tránh trú: đã đầy", "Shelter: full"}, en);
+  entry(Swatch::Square, 0x8a8a8a, {"Nhà tránh trú: đóng (hoặc camera mất tín hiệu)", "Shelter: closed (or camera offline)"}, en);
+  entry(Swatch::Square, 0x3949ab, {"Camera giao thông", "Traffic camera"}, en);
+  entry(Swatch::Square, 0x7b1fa2, {"Camera an ninh", "Security camera"}, en);
+  entry(Swatch::Disc, live::routeColor("R16"), {"Xe buýt (mũi tên: hướng đi; màu theo tuyến)", "Bus (arrow: heading; colour by route)"}, en);
+  for (int s = 0; s < 5; ++s) {
+    static const Words kSev[] = {{"Sự cố: thông tin", "Incident: info"}, {"Sự cố: nhẹ", "Incident: minor"},
+                                 {"Sự cố: trung bình", "Incident: moderate"}, {"Sự cố: nghiêm trọng", "Incident: severe"},
+                                 {"Sự cố: khẩn cấp", "Incident: extreme"}};
+    entry(Swatch::Triangle, live::severityColor(feeds::Severity(s)), kSev[s], en);
+  }
+}
+
 }  // namespace
 
 void drawLegend(bool& open, bool en, float vw, float vh) {
+  const bool compact = compactLayout(vw, vh);
+  if (compact && open && compactPanel() != CompactPanel::Legend) open = false;  // another sheet took its place
   if (!open) return;
+  if (compact) {
+    // A sheet below the panel buttons, with a Close button of touch size.
+    const float w = std::min(vw - 20, 380.f);
+    ImGui::SetNextWindowPos(ImVec2(10, compactTop()), ImGuiCond_Always);
+    ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, std::max(120.f, vh - compactTop() - 36)));
+    ImGui::SetNextWindowBgAlpha(0.97f);
+    pushReadableColors();
+    pushTouchStyle();
+    if (ImGui::Begin("###legendsheet", nullptr,
+                     ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                         ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize)) {
+      if (sheetHeader(en ? "Legend" : "Chú giải", en)) {
+        open = false;
+        compactPanel() = CompactPanel::None;
+      }
+      ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 6));
+      ImGui::PushTextWrapPos(0);
+      legendContents(en);
+      ImGui::PopTextWrapPos();
+      ImGui::PopStyleVar();
+    }
+    ImGui::End();
+    popTouchStyle();
+    ImGui::PopStyleColor();
+    return;
+  }
   ImGui::SetNextWindowPos(ImVec2(vw - 10, 10), ImGuiCond_Appearing, ImVec2(1, 0));
   ImGui::SetNextWindowSizeConstraints(ImVec2(0, 0), ImVec2(360, vh - 60));
   ImGui::SetNextWindowBgAlpha(0.96f);
   if (ImGui::Begin(en ? "Legend###legend" : "Chú giải###legend", &open, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextDisabled("%s", en ? "Map" : "Bản đồ");
-    entry(Swatch::Area, 0xaad3df, {"Sông, hồ, biển", "Water"}, en);
-    entry(Swatch::Area, 0xcdebb0, {"Công viên, bãi cỏ", "Park, grass"}, en);
-    entry(Swatch::Area, 0xadd19e, {"Rừng", "Forest"}, en);
-    entry(Swatch::Area, 0xe6e2dc, {"Khu dân cư", "Residential area"}, en);
-    entry(Swatch::Area, 0xd9d0c9, {"Tòa nhà", "Building"}, en);
-    entry(Swatch::Line, 0xfcd6a4, {"Đường chính", "Primary road"}, en);
-    entry(Swatch::Line, 0xf7fabf, {"Đường phố lớn", "Secondary road"}, en);
-    entry(Swatch::Line, 0xc9bfb5, {"Đường phố (viền)", "Street (casing)"}, en);
-    entry(Swatch::Line, 0x9e7bb5, {"Ranh giới phường, xã", "Ward boundary"}, en);
-    entry(Swatch::Line, 0x2c7fb8, {"Tuyến xe buýt", "Bus route"}, en);
-    entry(Swatch::Disc, 0x2c7fb8, {"Trạm xe buýt", "Bus stop"}, en);
-    entry(Swatch::Disc, 0x9c6b4e, {"Địa điểm", "Place of interest"}, en);
-    entry(Swatch::Disc, 0x1a9850, {"Nhà tránh trú bão", "Storm shelter"}, en);
-    entry(Swatch::Disc, 0xd53e4f, {"Trạm cảnh báo ngập, lũ", "Flood warning station"}, en);
-    entry(Swatch::Disc, 0x3288bd, {"Trạm đo mưa", "Rain gauge"}, en);
-    entry(Swatch::Disc, 0x5e3c99, {"Trạm cảnh báo ven biển", "Coastal warning station"}, en);
-    entry(Swatch::Disc, 0xa6611a, {"Điểm sạt lở", "Landslide site"}, en);
-    entry(Swatch::Ring, 0x1565c0, {"Đối tượng đang chọn", "Selected feature"}, en);
-    ImGui::Separator();
-    ImGui::TextDisabled("%s", en ? "Live traffic" : "Giao thông trực tiếp");
-    const Words congestion[] = {{"Thông thoáng", "Free flow"}, {"Hơi đông", "Light"}, {"Đông", "Moderate"},
-                                {"Rất đông", "Heavy"},        {"Ùn tắc", "Standstill"}, {"Cấm đường", "Closed"}};
-    for (int c = 0; c < 6; ++c) entry(Swatch::Line, live::congestionColor(feeds::Congestion(c + 1)), congestion[c], en);
-    ImGui::Separator();
-    ImGui::TextDisabled("%s", en ? "Live markers" : "Ký hiệu trực tiếp");
-    entry(Swatch::Gauge, live::sensorLevelColor(0), {"Cảm biến: mực nước/lượng mưa so với mức báo động", "Sensor: level against its alert levels"}, en);
-    entry(Swatch::Gauge, live::sensorLevelColor(3), {"Cảm biến vượt mức báo động 3", "Sensor above alert level 3"}, en);
-    entry(Swatch::Square, 0x1a9850, {"Nhà tránh trú: đang mở, còn chỗ", "Shelter: open, room left"}, en);
-    entry(Swatch::Square, 0xd62718, {"Nhà tránh trú: đã đầy", "Shelter: full"}, en);
-    entry(Swatch::Square, 0x8a8a8a, {"Nhà tránh trú: đóng (hoặc camera mất tín hiệu)", "Shelter: closed (or camera offline)"}, en);
-    entry(Swatch::Square, 0x3949ab, {"Camera giao thông", "Traffic camera"}, en);
-    entry(Swatch::Square, 0x7b1fa2, {"Camera an ninh", "Security camera"}, en);
-    entry(Swatch::Disc, live::routeColor("R16"), {"Xe buýt (mũi tên: hướng đi; màu theo tuyến)", "Bus (arrow: heading; colour by route)"}, en);
-    for (int s = 0; s < 5; ++s) {
-      static const Words kSev[] = {{"Sự cố: thông tin", "Incident: info"}, {"Sự cố: nhẹ", "Incident: minor"},
-                                   {"Sự cố: trung bình", "Incident: moderate"}, {"Sự cố: nghiêm trọng", "Incident: severe"},
-                                   {"Sự cố: khẩn cấp", "Incident: extreme"}};
-      entry(Swatch::Triangle, live::severityColor(feeds::Severity(s)), kSev[s], en);
-    }
+    pushReadableColors();
+    legendContents(en);
+    ImGui::PopStyleColor();
   }
   ImGui::End();
 }

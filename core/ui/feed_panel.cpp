@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "ui/map_panel.hpp"
+
 namespace citymap::ui {
 
 namespace {
@@ -21,8 +23,8 @@ const Text kSeverity[] = {{"Thông tin", "Info"},
                           {"Trung bình", "Moderate"},
                           {"Nghiêm trọng", "Severe"},
                           {"Khẩn cấp", "Extreme"}};
-const Text kIncident[] = {{"Ngập lụt", "Flood"},        {"Bão", "Storm"},       {"Sạt lở", "Landslide"},
-                          {"Ùn tắc", "Traffic jam"},   {"Tai nạn", "Accident"}, {"Cấm đường", "Road closure"}};
+const Text kIncident[] = {{"Ngập lụt", "Flood"},     {"Bão", "Storm"},        {"Sạt lở", "Landslide"},
+                          {"Ùn tắc", "Traffic jam"}, {"Tai nạn", "Accident"}, {"Cấm đường", "Road closure"}};
 
 ImVec4 rgb(uint32_t c, float a = 1) {
   return ImVec4(float((c >> 16) & 0xff) / 255.f, float((c >> 8) & 0xff) / 255.f, float(c & 0xff) / 255.f, a);
@@ -31,6 +33,20 @@ ImVec4 rgb(uint32_t c, float a = 1) {
 const std::string& pick(const std::string& vi, const std::string& en, bool english) {
   if (english) return en.empty() ? vi : en;
   return vi.empty() ? en : vi;
+}
+
+uint32_t connectionColor(feeds::ConnectionState s) {
+  switch (s) {
+    case feeds::ConnectionState::Off:
+      return 0x8a8a8a;
+    case feeds::ConnectionState::Connecting:
+      return 0xe0b000;
+    case feeds::ConnectionState::Connected:
+      return 0x1a9850;
+    case feeds::ConnectionState::Reconnecting:
+      return 0xd62718;
+  }
+  return 0x8a8a8a;
 }
 
 void connectionLine(const FeedPanelModel& m, bool en) {
@@ -62,13 +78,85 @@ void connectionLine(const FeedPanelModel& m, bool en) {
                                               ImGui::ColorConvertFloat4ToU32(rgb(color)));
   ImGui::SetCursorScreenPos(ImVec2(at.x + h, at.y));
   ImGui::TextUnformatted(buf);
-  if (!c.url.empty() && ImGui::IsItemHovered()) ImGui::SetTooltip("%s%s%s", c.url.c_str(), c.detail.empty() ? "" : "\n", c.detail.c_str());
+  if (!c.url.empty() && ImGui::IsItemHovered())
+    ImGui::SetTooltip("%s%s%s", c.url.c_str(), c.detail.empty() ? "" : "\n", c.detail.c_str());
   if (m.newestAgeMs >= 0) {
     const std::string age = formatAge(m.newestAgeMs);
     ImGui::Text(en ? "Newest message %s ago" : "Tin mới nhất %s trước", age.c_str());
   }
   if (c.state != feeds::ConnectionState::Connected && m.newestAgeMs >= 0)
-    ImGui::TextColored(rgb(0xd62718), "%s", en ? "Showing the last known state, not live" : "Đang hiện trạng thái cuối, không trực tiếp");
+    ImGui::TextColored(rgb(0xb71c1c), "%s",
+                       en ? "Showing the last known state, not live" : "Đang hiện trạng thái cuối, không trực tiếp");
+}
+
+// The live window's contents (the desktop's window, the compact layout's sheet).
+void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions& out, bool compact) {
+  const bool en = st.english;
+  if (m.simulated) {
+    ImGui::PushStyleColor(ImGuiCol_Text, rgb(0x8a4b00));  // 4.5:1 and more on the panel
+    ImGui::TextWrapped("%s",
+                       en ? "SIMULATED DATA - not real observations" : "DỮ LIỆU MÔ PHỎNG - không phải số liệu thật");
+    ImGui::PopStyleColor();
+  }
+  connectionLine(m, en);
+  if (!compact && ImGui::SmallButton(en ? "Tiếng Việt" : "English")) {  // compact: the page's toolbar has it
+    st.english = !st.english;
+    out.changed = true;
+  }
+  ImGui::Separator();
+  const auto toggle = [&](const Text& label, bool& on, feeds::FeedKind kind) {
+    if (compact) {
+      const std::string count = std::to_string(m.entities[size_t(kind)]);
+      out.changed |= touchCheckbox(label(en), &on, count.c_str());
+      return;
+    }
+    out.changed |= ImGui::Checkbox(label(en), &on);
+    ImGui::SameLine(200);
+    ImGui::TextDisabled("%d", m.entities[size_t(kind)]);
+  };
+  toggle({"Giao thông", "Traffic"}, st.layers.traffic, feeds::FeedKind::Traffic);
+  toggle({"Xe buýt", "Buses"}, st.layers.buses, feeds::FeedKind::Bus);
+  toggle({"Trạm quan trắc", "Sensors"}, st.layers.sensors, feeds::FeedKind::Sensor);
+  toggle({"Nhà tránh trú", "Shelters"}, st.layers.shelters, feeds::FeedKind::Shelter);
+  toggle({"Sự cố", "Incidents"}, st.layers.incidents, feeds::FeedKind::Incident);
+  toggle({"Camera", "Cameras"}, st.layers.cameras, feeds::FeedKind::Camera);
+  ImGui::TextDisabled(en ? "%" PRIu64 " messages, %" PRIu64 " dropped (%" PRIu64 " malformed)"
+                         : "%" PRIu64 " tin, %" PRIu64 " bị bỏ (%" PRIu64 " lỗi)",
+                      m.received, m.dropped, m.droppedMalformed);
+  ImGui::Separator();
+  char header[64];
+  std::snprintf(header, sizeof header, en ? "Alerts (%zu)###alerts" : "Cảnh báo (%zu)###alerts", m.alerts.size());
+  if (ImGui::CollapsingHeader(header, ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (m.alerts.empty()) ImGui::TextDisabled("%s", en ? "No active alerts" : "Không có cảnh báo");
+    const size_t shown = std::min<size_t>(m.alerts.size(), 12);
+    for (size_t i = 0; i < shown; ++i) {
+      const auto& in = m.alerts[i]->value;
+      ImGui::PushID(int(i));
+      // A dot in the severity's colour, the words in dark text (yellow text would not be readable).
+      const ImVec2 at = ImGui::GetCursorScreenPos();
+      const float h = ImGui::GetTextLineHeight();
+      ImGui::GetWindowDrawList()->AddCircleFilled(
+          ImVec2(at.x + h * 0.4f, at.y + h * 0.5f), h * 0.32f,
+          ImGui::ColorConvertFloat4ToU32(rgb(live::severityColor(in.severity))));
+      ImGui::SetCursorScreenPos(ImVec2(at.x + h, at.y));
+      ImGui::TextUnformatted(kSeverity[int(in.severity)](en));
+      ImGui::SameLine();
+      ImGui::TextDisabled("%s", kIncident[int(in.kind)](en));
+      ImGui::PushTextWrapPos(compact ? 0.f : ImGui::GetCursorPosX() + 290);
+      ImGui::TextUnformatted(pick(in.titleVi, in.titleEn, en).c_str());
+      if (ImGui::IsItemHovered()) {
+        const std::string& text = pick(in.textVi, in.textEn, en);
+        const std::string& advice = pick(in.adviceVi, in.adviceEn, en);
+        ImGui::SetTooltip("%s%s%s", text.c_str(), advice.empty() ? "" : "\n\n", advice.c_str());
+      }
+      ImGui::PopTextWrapPos();
+      if ((in.point || !in.area.empty()) && (compact ? ImGui::Button(en ? "Show on map" : "Xem trên bản đồ")
+                                                     : ImGui::SmallButton(en ? "Show on map" : "Xem trên bản đồ")))
+        out.showOnMap = in.point ? *in.point : in.area.front();
+      ImGui::PopID();
+    }
+    if (m.alerts.size() > shown) ImGui::TextDisabled(en ? "... %zu more" : "... còn %zu", m.alerts.size() - shown);
+  }
 }
 
 }  // namespace
@@ -94,27 +182,42 @@ FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, floa
       if (!top) top = a;
       ++severeCount;
     }
-  if (top) {
-    // Across the top between the two panels; on a narrow screen at the bottom instead, so it
-    // never hides the panels' first lines.
-    const float between = vw - 2 * 345;
-    const bool atTop = between >= 360;
-    const float w = atTop ? std::min(640.f, between) : std::min(640.f, vw - 20);
-    if (atTop)
-      ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, 8));
-    else
-      ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, vh - 40), ImGuiCond_Always, ImVec2(0, 1));
-    ImGui::SetNextWindowSize(ImVec2(w, 0));
-    ImGui::PushStyleColor(ImGuiCol_WindowBg, rgb(live::severityColor(top->value.severity), 0.95f));
+  const bool compact = compactLayout(vw, vh);
+  const CompactPanel openBefore = compactPanel();
+  pushReadableColors();
+  if (compact) pushTouchStyle();
+  // In the compact layout an open sheet hides the banner (the live sheet lists every alert).
+  if (top && !(compact && compactPanel() != CompactPanel::None)) {
+    if (compact) {
+      // Below the panel buttons: across the screen on a phone held upright, on the right half
+      // in landscape (the card keeps the bottom left).
+      const float y = m.top + kTouchTarget + kCompactGap;
+      const float w = vw < 600 ? vw - 20 : std::min(420.f, vw / 2 - 15);
+      ImGui::SetNextWindowPos(ImVec2(vw - 10, y), ImGuiCond_Always, ImVec2(1, 0));
+      ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, std::max(120.f, vh * 0.3f)));
+    } else {
+      // Across the top between the two panels; on a narrow screen at the bottom instead, so it
+      // never hides the panels' first lines.
+      const float between = vw - 2 * 345;
+      const bool atTop = between >= 360;
+      const float w = atTop ? std::min(640.f, between) : std::min(640.f, vw - 20);
+      if (atTop)
+        ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, 8));
+      else
+        ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, vh - 40), ImGuiCond_Always, ImVec2(0, 1));
+      ImGui::SetNextWindowSize(ImVec2(w, 0));
+    }
+    ImGui::PushStyleColor(ImGuiCol_WindowBg, rgb(live::severityColor(top->value.severity), 0.97f));
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
     ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1, 1, 1, 0.2f));
     ImGui::Begin("##banner", nullptr,
-                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing);
+                 ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                     ImGuiWindowFlags_NoFocusOnAppearing | (compact ? ImGuiWindowFlags_AlwaysAutoResize : 0));
     const auto& in = top->value;
     ImGui::Text("%s - %s", kSeverity[int(in.severity)](en), kIncident[int(in.kind)](en));
     ImGui::TextWrapped("%s", pick(in.titleVi, in.titleEn, en).c_str());
     const std::string& advice = pick(in.adviceVi, in.adviceEn, en);
-    if (!advice.empty()) ImGui::TextWrapped("%s", advice.c_str());
+    if (!advice.empty() && !compact) ImGui::TextWrapped("%s", advice.c_str());
     if (in.point || !in.area.empty()) {
       if (ImGui::Button(en ? "Show on map" : "Xem trên bản đồ")) out.showOnMap = in.point ? *in.point : in.area.front();
       ImGui::SameLine();
@@ -124,70 +227,54 @@ FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, floa
       out.changed = true;
     }
     if (severeCount > 1) {
-      ImGui::SameLine();
+      if (!compact) ImGui::SameLine();
       ImGui::Text(en ? "(+%d more severe alerts)" : "(+%d cảnh báo nghiêm trọng khác)", severeCount - 1);
     }
     ImGui::End();
     ImGui::PopStyleColor(3);
   }
 
+  if (compact) {
+    char label[64];
+    if (compactPanel() == CompactPanel::None) {
+      if (m.alerts.empty())
+        std::snprintf(label, sizeof label, "%s", en ? "Live" : "Trực tiếp");
+      else
+        std::snprintf(label, sizeof label, "%s (%zu)", en ? "Live" : "Trực tiếp", m.alerts.size());
+      const uint32_t dot = m.alerts.empty() ? connectionColor(m.connection.state)
+                                            : live::severityColor(m.alerts.front()->value.severity);
+      if (compactPanelButton("###livebutton", label, vw - 10, m.top, 1, ImGui::ColorConvertFloat4ToU32(rgb(dot))))
+        compactPanel() = CompactPanel::Live;
+    } else if (compactPanel() == CompactPanel::Live) {
+      const float w = std::min(vw - 20, 380.f);
+      ImGui::SetNextWindowPos(ImVec2(vw - 10, m.top), ImGuiCond_Always, ImVec2(1, 0));
+      ImGui::SetNextWindowSizeConstraints(ImVec2(w, 0), ImVec2(w, std::max(120.f, vh - m.top - 36)));
+      ImGui::SetNextWindowBgAlpha(0.97f);
+      if (ImGui::Begin("###livesheet", nullptr,
+                       ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoMove |
+                           ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_AlwaysAutoResize)) {
+        if (sheetHeader(en ? "Live city data" : "Dữ liệu trực tiếp", en)) compactPanel() = CompactPanel::None;
+        liveContents(m, st, out, true);
+      }
+      ImGui::End();
+      if (out.showOnMap) compactPanel() = CompactPanel::None;  // the map, not the sheet, shows it
+    }
+    popTouchStyle();
+    ImGui::PopStyleColor();
+    if (compactPanel() != openBefore) out.changed = true;
+    if (!m.tooltip.empty()) ImGui::SetTooltip("%s", m.tooltip.c_str());
+    return out;
+  }
+
   ImGui::SetNextWindowPos(ImVec2(vw - 330, 10), ImGuiCond_FirstUseEver);
   ImGui::SetNextWindowSizeConstraints(ImVec2(300, 0), ImVec2(320, std::max(200.f, vh - 60)));
   ImGui::SetNextWindowBgAlpha(0.9f);
-  if (ImGui::Begin(en ? "Live city data###live" : "Dữ liệu trực tiếp###live", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    if (m.simulated) {
-      ImGui::PushStyleColor(ImGuiCol_Text, rgb(0xb35900));
-      ImGui::TextWrapped("%s", en ? "SIMULATED DATA - not real observations" : "DỮ LIỆU MÔ PHỎNG - không phải số liệu thật");
-      ImGui::PopStyleColor();
-    }
-    connectionLine(m, en);
-    if (ImGui::SmallButton(en ? "Tiếng Việt" : "English")) {
-      st.english = !st.english;
-      out.changed = true;
-    }
-    ImGui::Separator();
-    const auto toggle = [&](const Text& label, bool& on, feeds::FeedKind kind) {
-      out.changed |= ImGui::Checkbox(label(en), &on);
-      ImGui::SameLine(200);
-      ImGui::TextDisabled("%d", m.entities[size_t(kind)]);
-    };
-    toggle({"Giao thông", "Traffic"}, st.layers.traffic, feeds::FeedKind::Traffic);
-    toggle({"Xe buýt", "Buses"}, st.layers.buses, feeds::FeedKind::Bus);
-    toggle({"Trạm quan trắc", "Sensors"}, st.layers.sensors, feeds::FeedKind::Sensor);
-    toggle({"Nhà tránh trú", "Shelters"}, st.layers.shelters, feeds::FeedKind::Shelter);
-    toggle({"Sự cố", "Incidents"}, st.layers.incidents, feeds::FeedKind::Incident);
-    toggle({"Camera", "Cameras"}, st.layers.cameras, feeds::FeedKind::Camera);
-    ImGui::TextDisabled(en ? "%" PRIu64 " messages, %" PRIu64 " dropped (%" PRIu64 " malformed)"
-                           : "%" PRIu64 " tin, %" PRIu64 " bị bỏ (%" PRIu64 " lỗi)",
-                        m.received, m.dropped, m.droppedMalformed);
-    ImGui::Separator();
-    char header[64];
-    std::snprintf(header, sizeof header, en ? "Alerts (%zu)###alerts" : "Cảnh báo (%zu)###alerts", m.alerts.size());
-    if (ImGui::CollapsingHeader(header, ImGuiTreeNodeFlags_DefaultOpen)) {
-      if (m.alerts.empty()) ImGui::TextDisabled("%s", en ? "No active alerts" : "Không có cảnh báo");
-      const size_t shown = std::min<size_t>(m.alerts.size(), 12);
-      for (size_t i = 0; i < shown; ++i) {
-        const auto& in = m.alerts[i]->value;
-        ImGui::PushID(int(i));
-        ImGui::TextColored(rgb(live::severityColor(in.severity)), "%s", kSeverity[int(in.severity)](en));
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", kIncident[int(in.kind)](en));
-        ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + 290);
-        ImGui::TextUnformatted(pick(in.titleVi, in.titleEn, en).c_str());
-        if (ImGui::IsItemHovered()) {
-          const std::string& text = pick(in.textVi, in.textEn, en);
-          const std::string& advice = pick(in.adviceVi, in.adviceEn, en);
-          ImGui::SetTooltip("%s%s%s", text.c_str(), advice.empty() ? "" : "\n\n", advice.c_str());
-        }
-        ImGui::PopTextWrapPos();
-        if ((in.point || !in.area.empty()) && ImGui::SmallButton(en ? "Show on map" : "Xem trên bản đồ"))
-          out.showOnMap = in.point ? *in.point : in.area.front();
-        ImGui::PopID();
-      }
-      if (m.alerts.size() > shown) ImGui::TextDisabled(en ? "... %zu more" : "... còn %zu", m.alerts.size() - shown);
-    }
+  if (ImGui::Begin(en ? "Live city data###live" : "Dữ liệu trực tiếp###live", nullptr,
+                   ImGuiWindowFlags_AlwaysAutoResize)) {
+    liveContents(m, st, out, false);
   }
   ImGui::End();
+  ImGui::PopStyleColor();
 
   if (!m.tooltip.empty()) ImGui::SetTooltip("%s", m.tooltip.c_str());
   return out;
@@ -203,12 +290,15 @@ std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& 
       const auto it = store.sensors().find(p.id);
       if (it == store.sensors().end()) break;
       const auto& r = it->second.value;
-      static const Text kKind[] = {{"Tháp báo lũ", "Flood tower"}, {"Trạm đo mực nước", "Flood station"},
-                                   {"Trạm đo mưa", "Rain gauge"}, {"Trạm ven biển", "Coastal station"}};
+      static const Text kKind[] = {{"Tháp báo lũ", "Flood tower"},
+                                   {"Trạm đo mực nước", "Flood station"},
+                                   {"Trạm đo mưa", "Rain gauge"},
+                                   {"Trạm ven biển", "Coastal station"}};
       static const Text kTrend[] = {{"", ""}, {"đang giảm", "falling"}, {"ổn định", "steady"}, {"đang tăng", "rising"}};
       const int k = std::min(int(r.kind), 3);
       std::string thresholds;
-      for (float t : r.thresholds) thresholds += (thresholds.empty() ? "" : " / ") + std::to_string(int(std::lround(t)));
+      for (float t : r.thresholds)
+        thresholds += (thresholds.empty() ? "" : " / ") + std::to_string(int(std::lround(t)));
       std::snprintf(buf, sizeof buf, "%s\n%.1f %s %s\n%s: %s %s\n%s %s%s", kKind[k](en), double(r.value),
                     std::string(feeds::unitSymbol(r.unit)).c_str(), kTrend[int(r.trend)](en),
                     en ? "Alert levels" : "Mức báo động", thresholds.empty() ? "-" : thresholds.c_str(),
@@ -232,7 +322,8 @@ std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& 
       const auto& b = it->second.value;
       std::snprintf(buf, sizeof buf, "%s %s (%s)\n%s: %s\n%s %+d min\n%s %s%s", en ? "Bus" : "Xe buýt", b.route.c_str(),
                     b.label.c_str(), en ? "Next stop" : "Trạm kế tiếp", b.nextStopName.c_str(), en ? "Delay" : "Trễ",
-                    b.delayS / 60, age(it->second.meta).c_str(), en ? "ago" : "trước", it->second.meta.simulated ? sim : "");
+                    b.delayS / 60, age(it->second.meta).c_str(), en ? "ago" : "trước",
+                    it->second.meta.simulated ? sim : "");
       break;
     }
     case feeds::FeedKind::Camera: {
@@ -240,8 +331,9 @@ std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& 
       if (it == store.cameras().end()) break;
       const auto& c = it->second.value;
       static const Text kStatus[] = {{"hoạt động", "online"}, {"mất tín hiệu", "offline"}, {"bảo trì", "maintenance"}};
-      std::snprintf(buf, sizeof buf, "%s %s\n%s%s", c.kind == feeds::CameraKind::Traffic ? (en ? "Traffic camera" : "Camera giao thông")
-                                                                                      : (en ? "Security camera" : "Camera an ninh"),
+      std::snprintf(buf, sizeof buf, "%s %s\n%s%s",
+                    c.kind == feeds::CameraKind::Traffic ? (en ? "Traffic camera" : "Camera giao thông")
+                                                         : (en ? "Security camera" : "Camera an ninh"),
                     c.name.c_str(), kStatus[std::min(int(c.status), 2)](en), it->second.meta.simulated ? sim : "");
       break;
     }
@@ -253,7 +345,8 @@ std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& 
                     pick(in.titleVi, in.titleEn, en).c_str(), pick(in.textVi, in.textEn, en).c_str());
       break;
     }
-    case feeds::FeedKind::Traffic: break;
+    case feeds::FeedKind::Traffic:
+      break;
   }
   return buf;
 }

@@ -17,13 +17,14 @@
 namespace citymap::ui {
 
 struct FeedPanelModel {
+  float top = 10;  // CSS px from the viewport's top (below the host page's toolbar)
   feeds::ConnectionStatus connection;
   double newestAgeMs = -1;
   std::array<int, feeds::kFeedKindCount> entities{};
   uint64_t received = 0, dropped = 0, droppedMalformed = 0;
   bool simulated = false;
   std::vector<const feeds::Entity<feeds::Incident>*> alerts;  // most severe first
-  std::string tooltip;  // about the marker under the pointer; empty: none
+  std::string tooltip;                                        // about the marker under the pointer; empty: none
 };
 
 struct FeedPanelState {

@@ -32,8 +32,8 @@ struct PanelModel {
   bool english = false;
   double zoom = 0;
   std::optional<geo::LngLat> cursor;
-  double frameMs = 0;      // CPU time of the last frame
-  double fps = 0;          // presented frames per second (recent average)
+  double frameMs = 0;  // CPU time of the last frame
+  double fps = 0;      // presented frames per second (recent average)
   int tilesLoaded = 0, tilesPending = 0, tilesFailed = 0;
   int drawCalls = 0;
   size_t triangles = 0;
@@ -63,7 +63,32 @@ struct PanelActions {
   bool changed = false;                // anything the map must redraw for
 };
 
-// Draws the panel (between ImGui::NewFrame and ImGui::Render) and the attribution line.
+// Phones: a narrow or short viewport (CSS px) gets the compact, touch-sized layout: the panels
+// start as buttons and open one at a time as sheets, every control is at least kTouchTarget tall.
+bool compactLayout(float viewportWidth, float viewportHeight);
+inline constexpr float kTouchTarget = 44;  // CSS px, the smallest touch target (WCAG 2.5.5)
+inline constexpr float kCompactGap = 8;    // CSS px between compact buttons, sheets and banners
+// Which panel is open in the compact layout (one at a time; UI state, like ImGui's own).
+enum class CompactPanel { None, Map, Live, Legend };
+CompactPanel& compactPanel();
+// The compact sheets' top (CSS px): the map panel's PanelModel::top of the last frame.
+float& compactTop();
+// The touch style of the compact layout (frame padding for 44 px controls, wider spacing, a
+// wider scrollbar); pop with popTouchStyle.
+void pushTouchStyle();
+void popTouchStyle();
+// A full-width, kTouchTarget-tall toggle row (a box, the label, an optional note at the right).
+bool touchCheckbox(const char* label, bool* value, const char* note = nullptr);
+// A compact panel's header: the title and a Close button; returns true when closed.
+bool sheetHeader(const char* title, bool english);
+// A compact layout's closed panel: one kTouchTarget-tall button at (x, y), pivotX 0 (left edge)
+// or 1 (right edge); dotColor 0: a "layers" icon, else a status dot of that colour (ImU32).
+bool compactPanelButton(const char* id, const char* label, float x, float y, float pivotX, unsigned dotColor);
+// Darker disabled text than ImGui's light style (4.5:1 on the panels' background); pop 1 colour.
+void pushReadableColors();
+
+// Draws the panel (between ImGui::NewFrame and ImGui::Render) and the attribution line. In the
+// compact layout the panel is a button below `top` until tapped.
 PanelActions drawMapPanel(const PanelModel& model, PanelState& state, LayerVisibility& visible, float viewportWidth,
                           float viewportHeight);
 

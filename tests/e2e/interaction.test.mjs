@@ -39,6 +39,7 @@ test('drag pans and the wheel zooms around the cursor', { skip: missing && 'site
     await page.mouse.down();
     await page.mouse.move(360, 220, { steps: 4 });
     await page.mouse.move(420, 240, { steps: 4 });
+    await page.waitForTimeout(250); // held still before the release: no glide (tests/e2e/touch.test.mjs flings)
     await page.mouse.up();
     await waitForIdle(page, { problems });
     const s1 = await state();

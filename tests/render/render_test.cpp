@@ -101,9 +101,11 @@ int fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc < 4) return fail("usage: citymap_render_test CASE_DIR TILES_DIR OUT_DIR [--update]");
+  if (argc < 4) return fail("usage: citymap_render_test CASE_DIR TILES_DIR OUT_DIR [--update | --time]");
   const std::string caseDir = argv[1], tilesDir = argv[2], outDir = argv[3];
   const bool update = argc > 4 && std::string(argv[4]) == "--update";
+  // --time: no comparison; redraws the settled view 200 times and prints the CPU frame times.
+  const bool timing = argc > 4 && std::string(argv[4]) == "--time";
 
   std::ifstream caseFile(caseDir + "/case.json");
   const auto spec = nlohmann::json::parse(caseFile, nullptr, false);
@@ -119,6 +121,7 @@ int main(int argc, char** argv) {
   config.tilesetUrl = tilesDir;
   config.center = citymap::geo::LngLat{spec.at("center")[0], spec.at("center")[1]};
   config.zoom = spec.at("zoom").get<double>();
+  if (spec.contains("bearing")) config.bearing = spec.at("bearing").get<double>();  // degrees, default 0
   config.showUi = false;
   config.uiFontUrl = CITYMAP_UI_FONT;  // the labels' font
   citymap::app::MapApp app(platform, config);
@@ -134,6 +137,22 @@ int main(int argc, char** argv) {
   if (!app.status().error.empty()) return fail(app.status().error);
   if (app.pyramid()->stats().failed > 0) return fail("tile errors: " + app.pyramid()->stats().lastError);
 
+  if (timing) {
+    const citymap::geo::LngLat c = app.camera().centerLngLat();
+    const double zoom = app.camera().zoom();
+    std::vector<double> ms;
+    for (int i = 0; i < 200; ++i) {
+      app.jumpTo(c, zoom);  // the same view: a redraw
+      app.frame();
+      app.renderer().readPixels(1, 1);  // waits for the GPU: no queue builds up
+      ms.push_back(app.frameTimes().back());
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf("render test %s: bearing %.0f, %d draw calls, CPU frame median %.3f ms, p90 %.3f ms\n",
+                caseDir.c_str(), app.camera().bearing(), app.renderer().stats().drawCalls, ms[ms.size() / 2],
+                ms[ms.size() * 9 / 10]);
+    return 0;
+  }
   const Image actual{width, height, app.renderer().readPixels(width, height)};
   if (!savePng(outDir + "/actual.png", actual)) return fail("cannot write " + outDir + "/actual.png");
   const std::string expectedPath = caseDir + "/expected.png";

@@ -1,5 +1,5 @@
 // citymap desktop app: the same core as the browser client in a GLFW window (OpenGL ES 3).
-//   citymap-desktop [--tiles PATH] [--lng X --lat Y --zoom Z] [--size WxH] [--no-ui]
+//   citymap-desktop [--tiles PATH] [--lng X --lat Y --zoom Z --bearing DEG] [--size WxH] [--no-ui]
 //                   [--screenshot out.png]   (draw until idle, save the window, exit)
 //                   [--feed mqtt://host:port | off]   (live feeds, docs/FEEDS.md)
 //                   [--overlay FILE]... [--overlay-srs CRS]   (GIS files over the map, docs/OVERLAY.md)
@@ -25,7 +25,7 @@ namespace {
 
 void usage() {
   std::puts(
-      "usage: citymap-desktop [--tiles PATH] [--lng X --lat Y] [--zoom Z] [--size WxH] [--no-ui]\n"
+      "usage: citymap-desktop [--tiles PATH] [--lng X --lat Y] [--zoom Z] [--bearing DEG] [--size WxH] [--no-ui]\n"
       "                       [--screenshot out.png] [--overlay FILE]... [--overlay-srs CRS]\n"
       "  --tiles PATH       a .pmtiles archive or a folder with tileset.json\n"
       "                     (default: build/tiles/danang.pmtiles)\n"
@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
     else if (a == "--lng") lng = std::atof(argv[++i]);
     else if (a == "--lat") lat = std::atof(argv[++i]);
     else if (a == "--zoom") config.zoom = std::atof(argv[++i]);
+    else if (a == "--bearing") config.bearing = std::atof(argv[++i]);
     else if (a == "--screenshot") screenshot = argv[++i];
     else if (a == "--feed") feedArg = argv[++i];
     else if (a == "--overlay") overlayFiles.emplace_back(argv[++i]);

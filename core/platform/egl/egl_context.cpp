@@ -47,6 +47,10 @@ Result<std::unique_ptr<EglContext>> EglContext::create(int width, int height) {
   glBindRenderbuffer(GL_RENDERBUFFER, ctx->color_);
   glRenderbufferStorage(GL_RENDERBUFFER, GL_RGBA8, width, height);
   glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_COLOR_ATTACHMENT0, GL_RENDERBUFFER, ctx->color_);
+  glGenRenderbuffers(1, &ctx->stencil_);  // the tile clip masks of a turned map
+  glBindRenderbuffer(GL_RENDERBUFFER, ctx->stencil_);
+  glRenderbufferStorage(GL_RENDERBUFFER, GL_STENCIL_INDEX8, width, height);
+  glFramebufferRenderbuffer(GL_FRAMEBUFFER, GL_STENCIL_ATTACHMENT, GL_RENDERBUFFER, ctx->stencil_);
   if (glCheckFramebufferStatus(GL_FRAMEBUFFER) != GL_FRAMEBUFFER_COMPLETE)
     return Error{"offscreen framebuffer incomplete"};
   return ctx;
@@ -56,6 +60,7 @@ EglContext::~EglContext() {
   if (fbo_) {
     glDeleteFramebuffers(1, &fbo_);
     glDeleteRenderbuffers(1, &color_);
+    glDeleteRenderbuffers(1, &stencil_);
   }
   if (display_) {
     eglMakeCurrent(display_, EGL_NO_SURFACE, EGL_NO_SURFACE, EGL_NO_CONTEXT);

@@ -21,7 +21,7 @@ class EglContext {
   EglContext() = default;
   void* display_ = nullptr;
   void* context_ = nullptr;
-  unsigned fbo_ = 0, color_ = 0;
+  unsigned fbo_ = 0, color_ = 0, stencil_ = 0;
   int width_ = 0, height_ = 0;
 };
 

@@ -23,6 +23,7 @@ Result<std::unique_ptr<GlfwPlatform>> GlfwPlatform::create(int width, int height
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
   glfwWindowHint(GLFW_SAMPLES, 4);
+  glfwWindowHint(GLFW_STENCIL_BITS, 8);  // the tile clip masks of a turned map
   glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_TRUE);
   std::unique_ptr<GlfwPlatform> p(new GlfwPlatform());
   p->window_ = glfwCreateWindow(width, height, title.c_str(), nullptr, nullptr);
@@ -47,12 +48,38 @@ void GlfwPlatform::attach(app::MapApp& app) {
   glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double x, double y) {
     if (auto* a = appOf(w)) a->pointerMove(x, y);
   });
-  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int) {
+  // The mouse is pointer 0: the left button drags; Ctrl + left or the right button rotates.
+  glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int mods) {
     auto* a = appOf(w);
-    if (!a || button != GLFW_MOUSE_BUTTON_LEFT) return;
+    if (!a || (button != GLFW_MOUSE_BUTTON_LEFT && button != GLFW_MOUSE_BUTTON_RIGHT)) return;
     double x, y;
     glfwGetCursorPos(w, &x, &y);
-    action == GLFW_PRESS ? a->pointerDown(x, y) : a->pointerUp();
+    if (action == GLFW_PRESS)
+      a->pointerDown(0, x, y, input::Device::Mouse,
+                     button == GLFW_MOUSE_BUTTON_RIGHT ? input::Button::Secondary : input::Button::Primary,
+                     (mods & GLFW_MOD_CONTROL) != 0);
+    else
+      a->pointerUp(0, x, y);
+  });
+  // The keyboard (unless a text field has it): arrows pan, +/- zoom, Shift + arrows rotate
+  // (Shift + up: north), Esc closes the card.
+  glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int, int action, int mods) {
+    auto* a = appOf(w);
+    if (!a || action == GLFW_RELEASE) return;
+    if (ImGui::GetCurrentContext() && ImGui::GetIO().WantCaptureKeyboard) return;
+    const bool shift = (mods & GLFW_MOD_SHIFT) != 0;
+    switch (key) {
+      case GLFW_KEY_LEFT: a->key(shift ? input::Key::RotateLeft : input::Key::Left); break;
+      case GLFW_KEY_RIGHT: a->key(shift ? input::Key::RotateRight : input::Key::Right); break;
+      case GLFW_KEY_UP: a->key(shift ? input::Key::ResetNorth : input::Key::Up); break;
+      case GLFW_KEY_DOWN: a->key(input::Key::Down); break;
+      case GLFW_KEY_EQUAL:
+      case GLFW_KEY_KP_ADD: a->key(input::Key::ZoomIn); break;
+      case GLFW_KEY_MINUS:
+      case GLFW_KEY_KP_SUBTRACT: a->key(input::Key::ZoomOut); break;
+      case GLFW_KEY_ESCAPE: a->escape(); break;
+      default: break;
+    }
   });
   glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int entered) {
     if (auto* a = appOf(w); a && !entered) a->pointerLeave();

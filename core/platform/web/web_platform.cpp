@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "feeds/feed_batch.hpp"
+#include "input/gestures.hpp"
 #include "feeds/feed_types.hpp"
 
 // Implemented in web/library_citymap.js.
@@ -22,7 +23,7 @@ void citymap_js_fetch(int id, const char* url, double offset, double length);
 // feedJson: the feed summary as JSON when it changed since the last call, else null (the page
 // keeps the previous one and only updates feedAgeMs, the age of the newest feed message).
 void citymap_js_publish_status(int ready, int idle, double frames, int tiles, const char* error, double zoom,
-                               double lng, double lat, const char* attribution, double feedAgeMs,
+                               double lng, double lat, double bearing, const char* attribution, double feedAgeMs,
                                const char* feedJson, const char* uiJson);
 }
 
@@ -193,7 +194,7 @@ Result<bool> WebPlatform::init(const char* canvasSelector) {
   attrs.minorVersion = 0;
   attrs.alpha = EM_FALSE;
   attrs.depth = EM_FALSE;
-  attrs.stencil = EM_FALSE;
+  attrs.stencil = EM_TRUE;  // the tile clip masks of a turned map
   attrs.antialias = EM_FALSE;
   attrs.premultipliedAlpha = EM_TRUE;
   attrs.powerPreference = EM_WEBGL_POWER_PREFERENCE_HIGH_PERFORMANCE;
@@ -207,25 +208,27 @@ Result<bool> WebPlatform::init(const char* canvasSelector) {
 void WebPlatform::attach(app::MapApp& app) {
   app_ = &app;
   const char* c = canvas_.c_str();
+  // The mouse is pointer 0: the left button drags (Ctrl + left or the right button rotates).
   emscripten_set_mousedown_callback(c, this, true, [](int, const EmscriptenMouseEvent* e, void* u) -> EM_BOOL {
     auto* p = static_cast<WebPlatform*>(u);
-    if (e->button != 0) return EM_FALSE;
-    p->feedImGuiMouse(e->targetX, e->targetY, 1, 0);
-    appOf(u)->pointerDown(e->targetX, e->targetY);
+    if (e->button != 0 && e->button != 2) return EM_FALSE;
+    if (e->button == 0) p->feedImGuiMouse(e->targetX, e->targetY, 1, 0);
+    appOf(u)->pointerDown(0, e->targetX, e->targetY, input::Device::Mouse,
+                          e->button == 2 ? input::Button::Secondary : input::Button::Primary, e->ctrlKey || e->metaKey);
     return EM_TRUE;
   });
   // Move and up on the window, so a drag that leaves the canvas keeps going.
   emscripten_set_mousemove_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, true,
                                     [](int, const EmscriptenMouseEvent* e, void* u) -> EM_BOOL {
     static_cast<WebPlatform*>(u)->feedImGuiMouse(e->targetX, e->targetY, -1, 0);
-    appOf(u)->pointerMove(e->targetX, e->targetY);
+    appOf(u)->pointerMove(0, e->targetX, e->targetY);
     return EM_FALSE;
   });
   emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, true,
                                   [](int, const EmscriptenMouseEvent* e, void* u) -> EM_BOOL {
-    if (e->button != 0) return EM_FALSE;
-    static_cast<WebPlatform*>(u)->feedImGuiMouse(e->targetX, e->targetY, 0, 0);
-    appOf(u)->pointerUp();
+    if (e->button != 0 && e->button != 2) return EM_FALSE;
+    if (e->button == 0) static_cast<WebPlatform*>(u)->feedImGuiMouse(e->targetX, e->targetY, 0, 0);
+    appOf(u)->pointerUp(0, e->targetX, e->targetY);
     return EM_FALSE;
   });
   emscripten_set_mouseleave_callback(c, this, true, [](int, const EmscriptenMouseEvent*, void* u) -> EM_BOOL {
@@ -241,20 +244,59 @@ void WebPlatform::attach(app::MapApp& app) {
     appOf(u)->wheel(e->mouse.targetX, e->mouse.targetY, dy);
     return EM_TRUE;  // the page itself must not scroll
   });
-  // One-finger drag pans; the first touch acts as the mouse.
+  // Fingers are pointers 1 + their identifier; the first finger also acts as ImGui's mouse, so
+  // panels can be tapped (its release reaches ImGui one frame after its press: ImGui 1.86 reads
+  // the button's state once per frame, and a quick tap would otherwise be lost).
   const auto touch = [](int type, const EmscriptenTouchEvent* e, void* u) -> EM_BOOL {
-    if (e->numTouches < 1) return EM_FALSE;
-    const auto& t = e->touches[0];
+    auto* p = static_cast<WebPlatform*>(u);
     auto* a = appOf(u);
-    if (type == EMSCRIPTEN_EVENT_TOUCHSTART) a->pointerDown(t.targetX, t.targetY);
-    else if (type == EMSCRIPTEN_EVENT_TOUCHMOVE) a->pointerMove(t.targetX, t.targetY);
-    else a->pointerUp();
-    return EM_TRUE;
+    for (int i = 0; i < e->numTouches; ++i) {
+      const EmscriptenTouchPoint& t = e->touches[i];
+      if (!t.isChanged) continue;
+      const int id = 1 + int(t.identifier);
+      const bool primary = p->imguiTouch_ == 0 || p->imguiTouch_ == id;
+      if (type == EMSCRIPTEN_EVENT_TOUCHSTART) {
+        if (p->imguiTouch_ == 0) {
+          p->imguiTouch_ = id;
+          p->feedImGuiMouse(t.targetX, t.targetY, -1, 0);
+          p->imguiPress_ = true;  // pressed at the next frame, after ImGui has seen the position
+        }
+        a->pointerDown(id, t.targetX, t.targetY, input::Device::Touch);
+      } else if (type == EMSCRIPTEN_EVENT_TOUCHMOVE) {
+        if (primary) p->feedImGuiMouse(t.targetX, t.targetY, -1, 0);
+        a->pointerMove(id, t.targetX, t.targetY);
+      } else {
+        if (p->imguiTouch_ == id) {
+          p->imguiTouch_ = 0;
+          p->imguiRelease_ = true;
+        }
+        if (type == EMSCRIPTEN_EVENT_TOUCHEND) a->pointerUp(id, t.targetX, t.targetY);
+        else a->pointerCancel(id);
+      }
+    }
+    p->requestFrame();
+    return EM_TRUE;  // no emulated mouse events, no page scrolling or zooming
   };
   emscripten_set_touchstart_callback(c, this, true, touch);
   emscripten_set_touchmove_callback(c, this, true, touch);
   emscripten_set_touchend_callback(c, this, true, touch);
   emscripten_set_touchcancel_callback(c, this, true, touch);
+  // The keyboard, while the map (the canvas) has the focus: arrows pan, + and - zoom,
+  // Shift + arrows rotate (Shift + up: north); Esc closes the card.
+  emscripten_set_keydown_callback(c, this, true, [](int, const EmscriptenKeyboardEvent* e, void* u) -> EM_BOOL {
+    auto* a = appOf(u);
+    const std::string_view k = e->key;
+    if (e->ctrlKey || e->altKey || e->metaKey) return EM_FALSE;  // the browser's own shortcuts
+    if (k == "ArrowLeft") a->key(e->shiftKey ? input::Key::RotateLeft : input::Key::Left);
+    else if (k == "ArrowRight") a->key(e->shiftKey ? input::Key::RotateRight : input::Key::Right);
+    else if (k == "ArrowUp") a->key(e->shiftKey ? input::Key::ResetNorth : input::Key::Up);
+    else if (k == "ArrowDown") a->key(input::Key::Down);
+    else if (k == "+" || k == "=") a->key(input::Key::ZoomIn);
+    else if (k == "-" || k == "_") a->key(input::Key::ZoomOut);
+    else if (k == "Escape") a->escape();
+    else return EM_FALSE;
+    return EM_TRUE;
+  });
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, true,
                                  [](int, const EmscriptenUiEvent*, void* u) -> EM_BOOL {
     static_cast<WebPlatform*>(u)->syncSize();
@@ -274,6 +316,19 @@ void WebPlatform::syncSize() {
   // Sharp on hi-DPI screens: the drawing buffer has device pixels, layout stays in CSS pixels.
   emscripten_set_canvas_element_size(canvas_.c_str(), int(std::lround(w * dpr)), int(std::lround(h * dpr)));
   if (app_) app_->resize(w, h, dpr);
+}
+
+void WebPlatform::feedImGuiTouch() {
+  if (!ImGui::GetCurrentContext()) return;
+  ImGuiIO& io = ImGui::GetIO();
+  if (imguiPress_) {
+    imguiPress_ = false;
+    io.MouseDown[0] = true;
+    pressedThisFrame_ = true;
+  } else if (imguiRelease_) {
+    imguiRelease_ = false;
+    io.MouseDown[0] = false;
+  }
 }
 
 void WebPlatform::feedImGuiMouse(double x, double y, int buttonDown, float wheel) {
@@ -334,7 +389,12 @@ int WebPlatform::onAnimationFrame(double time, void* user) {
     io.DeltaTime = p->lastFrameTime_ > 0 ? float(std::max(1.0, time - p->lastFrameTime_) / 1000.0) : 1.f / 60;
   }
   p->lastFrameTime_ = time;
+  p->feedImGuiTouch();
   p->app_->frame();
+  if (p->pressedThisFrame_) {  // the tap's release reaches ImGui in the next frame
+    p->pressedThisFrame_ = false;
+    if (p->imguiRelease_) p->requestFrame();
+  }
   return EM_FALSE;  // one frame per request
 }
 
@@ -356,7 +416,8 @@ void WebPlatform::publishStatus(const app::MapStatus& s) {
     uiVersion_ = s.ui.version;
   }
   citymap_js_publish_status(s.ready, s.idle, double(s.framesDrawn), s.tilesLoaded,
-                            s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.attribution.c_str(),
+                            s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.bearing,
+                            s.attribution.c_str(),
                             s.feed.newestAgeMs, feedChanged ? feedJson.c_str() : nullptr,
                             uiChanged ? uiJson.c_str() : nullptr);
 }
@@ -368,9 +429,11 @@ extern "C" {
 EMSCRIPTEN_KEEPALIVE void citymap_fetch_done(int id, const uint8_t* data, int size, const char* error) {
   if (citymap::platform::gPlatform) citymap::platform::gPlatform->fetchDone(id, data, size_t(size), error);
 }
-EMSCRIPTEN_KEEPALIVE void citymap_jump_to(double lng, double lat, double zoom) {
+// bearing: degrees, or NaN (undefined from JavaScript) to keep the current one.
+EMSCRIPTEN_KEEPALIVE void citymap_jump_to(double lng, double lat, double zoom, double bearing) {
   if (!std::isfinite(lng) || !std::isfinite(lat) || !std::isfinite(zoom)) return;
-  if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->jumpTo({lng, lat}, zoom);
+  if (auto* p = citymap::platform::gPlatform; p && p->app())
+    p->app()->jumpTo({lng, lat}, zoom, std::isfinite(bearing) ? std::optional<double>(bearing) : std::nullopt);
 }
 // The browser's feed transport (web/feed_worker.js: mqtt.js over WebSocket in a Web Worker)
 // hands the messages of ~50 ms here in one batch in the wasm heap, framed as
@@ -481,4 +544,30 @@ EMSCRIPTEN_KEEPALIVE double citymap_frame_time(int i) {
   if (!p || !p->app() || i < 0 || size_t(i) >= p->app()->frameTimes().size()) return 0;
   return p->app()->frameTimes()[size_t(i)];
 }
+}
+
+// The ImGui windows drawn in the last frame (active, not hidden), for layout tests: a JSON array
+// of {name, x, y, w, h} in CSS px, valid until the next call.
+#include <imgui_internal.h>
+extern "C" EMSCRIPTEN_KEEPALIVE const char* citymap_ui_rects() {
+  static std::string json;
+  json = "[";
+  if (ImGuiContext* g = ImGui::GetCurrentContext())
+    for (const ImGuiWindow* w : g->Windows) {
+      if (!w->Active || w->Hidden || (w->Flags & ImGuiWindowFlags_ChildWindow)) continue;
+      if (json.size() > 1) json += ',';
+      json += "{\"name\":";
+      citymap::platform::appendJsonString(json, w->Name);
+      json += ",\"x\":";
+      citymap::platform::appendNumber(json, double(w->Pos.x));
+      json += ",\"y\":";
+      citymap::platform::appendNumber(json, double(w->Pos.y));
+      json += ",\"w\":";
+      citymap::platform::appendNumber(json, double(w->Size.x));
+      json += ",\"h\":";
+      citymap::platform::appendNumber(json, double(w->Size.y));
+      json += '}';
+    }
+  json += ']';
+  return json.c_str();
 }

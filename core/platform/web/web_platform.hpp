@@ -33,6 +33,8 @@ class WebPlatform : public app::Platform {
   static int onAnimationFrame(double time, void* user);
   void syncSize();
   void feedImGuiMouse(double x, double y, int buttonDown, float wheel);
+  // The first finger as ImGui's mouse button, pressed and released a frame apart.
+  void feedImGuiTouch();
 
   std::string canvas_;
   app::MapApp* app_ = nullptr;
@@ -44,6 +46,8 @@ class WebPlatform : public app::Platform {
   double cssWidth_ = 0, cssHeight_ = 0, dpr_ = 1;
   bool feedPublished_ = false;  // the feed summary of version feedVersion_ reached the page
   uint64_t feedVersion_ = 0;
+  int imguiTouch_ = 0;  // the pointer id of the finger acting as ImGui's mouse (0: none)
+  bool imguiPress_ = false, imguiRelease_ = false, pressedThisFrame_ = false;
   bool uiPublished_ = false;  // the UI summary of version uiVersion_ reached the page
   uint64_t uiVersion_ = 0;
 };

@@ -123,9 +123,10 @@ export async function resolveUrl({ url, root, mounts = [] }) {
 
 /**
  * Launches Chromium with a fresh temporary profile. Returns {context, page, browserVersion}.
+ * isMobile/hasTouch: a phone profile (tests/e2e/mobile.test.mjs).
  * The profile folder and the browser are removed/closed by runCleanup().
  */
-export async function launch({ width = 800, height = 600, dpr = 1, headless = true, extraArgs = [] } = {}) {
+export async function launch({ width = 800, height = 600, dpr = 1, headless = true, extraArgs = [], isMobile = false, hasTouch = false } = {}) {
   if (!fs.existsSync(CHROMIUM_PATH)) throw new Error(`Chromium not found at ${CHROMIUM_PATH} (apt-get install chromium)`);
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'citymap-chromium-'));
   onCleanup(() => fs.promises.rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 }));
@@ -135,6 +136,8 @@ export async function launch({ width = 800, height = 600, dpr = 1, headless = tr
     args: [...CHROMIUM_ARGS, ...extraArgs],
     viewport: { width, height },
     deviceScaleFactor: dpr,
+    isMobile, // a phone profile: meta viewport honoured, touch events (hasTouch)
+    hasTouch,
     timeout: 60000,
     acceptDownloads: false,
     serviceWorkers: 'block',

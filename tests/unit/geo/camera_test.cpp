@@ -164,3 +164,70 @@ TEST(Camera, VisibleBoundsHoldTheTurnedViewport) {
 
 }  // namespace
 }  // namespace citymap::geo
+
+namespace citymap::geo {
+namespace {
+
+TEST(Camera, TileTransformTurnsWithTheBearing) {
+  Camera c = danang(15.5);
+  const TileID t = tileAt(c.center(), 15);
+  for (double bearing : {0.0, 30.0, 90.0, 200.0}) {
+    c.setBearing(bearing);
+    const TileTransform m = c.tileTransform(t, 4096);
+    for (double u : {0.0, 1000.0, 4096.0})
+      for (double v : {0.0, 3000.0, 4096.0}) {
+        const WorldBox b = t.bounds();
+        const ScreenPoint s =
+            c.worldToScreen({b.minx + (b.maxx - b.minx) * u / 4096, b.miny + (b.maxy - b.miny) * v / 4096});
+        EXPECT_NEAR(u * m.sx + v * m.xv + m.ox, s.x / 400 - 1, 1e-5) << bearing;
+        EXPECT_NEAR(u * m.yu + v * m.sy + m.oy, 1 - s.y / 300, 1e-5) << bearing;
+      }
+  }
+}
+
+TEST(Camera, ScissorHoldsTheTurnedTile) {
+  Camera c = danang(15.5);
+  c.setBearing(30);
+  const TileID t = tileAt(c.center(), 15);
+  const PixelRect r = c.tileScissor(t);
+  const WorldBox b = t.bounds();
+  for (const WorldPoint w : {WorldPoint{b.minx, b.miny}, WorldPoint{b.maxx, b.miny}, WorldPoint{b.minx, b.maxy},
+                             WorldPoint{b.maxx, b.maxy}}) {
+    const ScreenPoint s = c.worldToScreen(w);  // device pixels: pixel ratio 2, bottom-up
+    EXPECT_GE(s.x * 2, r.x - 0.5);
+    EXPECT_LE(s.x * 2, r.x + r.w + 0.5);
+    EXPECT_GE(1200 - s.y * 2, r.y - 0.5);
+    EXPECT_LE(1200 - s.y * 2, r.y + r.h + 0.5);
+  }
+}
+
+TEST(Camera, IntersectsViewIsTheTurnedViewportNotItsBox) {
+  Camera c = danang(15);
+  c.setBearing(45);
+  const std::array<WorldPoint, 4> q = c.visibleQuad();
+  for (int i = 0; i < 4; ++i) {
+    const ScreenPoint s = c.worldToScreen(q[size_t(i)]);
+    EXPECT_NEAR(s.x, (i == 1 || i == 2) ? 800 : 0, 1e-6);
+    EXPECT_NEAR(s.y, i >= 2 ? 600 : 0, 1e-6);
+  }
+  const double px = 1 / c.worldSizePx();  // a CSS pixel in world units
+  const auto boxAt = [&](ScreenPoint p) {
+    const WorldPoint w = c.screenToWorld(p);
+    return WorldBox{w.x - 2 * px, w.y - 2 * px, w.x + 2 * px, w.y + 2 * px};
+  };
+  EXPECT_TRUE(c.intersectsView(boxAt({400, 300})));
+  EXPECT_TRUE(c.intersectsView(boxAt({1, 1})));
+  EXPECT_TRUE(c.intersectsView(boxAt({799, 599})));
+  // In the box around the turned viewport, but off screen.
+  const WorldBox outer = c.visibleBounds();
+  EXPECT_FALSE(c.intersectsView({outer.minx, outer.miny, outer.minx + 20 * px, outer.miny + 20 * px}));
+  EXPECT_FALSE(c.intersectsView(boxAt({-10, 300})));
+  EXPECT_FALSE(c.intersectsView(boxAt({400, 610})));
+  // Without a bearing, the viewport is its box.
+  c.setBearing(0);
+  EXPECT_TRUE(c.intersectsView(boxAt({1, 1})));
+  EXPECT_FALSE(c.intersectsView(boxAt({-10, 300})));
+}
+
+}  // namespace
+}  // namespace citymap::geo

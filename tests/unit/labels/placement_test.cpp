@@ -362,3 +362,70 @@ TEST(LabelPlacement, EnglishShowsTheEnglishNameWhereThereIsOne) {
 
 }  // namespace
 }  // namespace citymap::labels
+
+namespace citymap::labels {
+namespace {
+
+// With a bearing: anchors go through the camera, the line label's angle is its line's angle as
+// turned on screen, upright at every bearing, and the text stays centred on the line.
+TEST(LabelPlacementTurned, LineLabelsFollowTheTurnedLineAndStayUpright) {
+  const auto style = testStyle();
+  const auto fonts = testFonts();
+  const float angle = std::numbers::pi_v<float> / 6;
+  const float dx = 1600 * std::cos(angle), dy = -1600 * std::sin(angle);
+  const int16_t x0 = int16_t(2048 - dx), y0 = int16_t(2048 - dy), x1 = int16_t(2048 + dx), y1 = int16_t(2048 + dy);
+  const TileLabels labels = collect({{"road_labels", {line(2, {x0, y0, x1, y1}, "Lê Duẩn")}}}, style);
+  const LabelTile tiles[] = {{kTile, &labels}};
+  const geo::WorldBox tb = kTile.bounds();
+  const auto toWorld = [&](float u, float v) {
+    return geo::WorldPoint{tb.minx + (tb.maxx - tb.minx) * u / 4096, tb.miny + (tb.maxy - tb.miny) * v / 4096};
+  };
+  constexpr float kPi = std::numbers::pi_v<float>;
+  for (int bearing = 0; bearing < 360; bearing += 15) {
+    geo::Camera cam = tileCamera();
+    cam.setBearing(bearing);
+    Labeler labeler;
+    double now = 0;
+    const auto& placed = settle(labeler, tiles, cam, style, fonts, now);
+    ASSERT_FALSE(placed.empty()) << bearing;
+    const geo::ScreenPoint a = cam.worldToScreen(toWorld(x0, y0)), b = cam.worldToScreen(toWorld(x1, y1));
+    for (const auto& l : placed) {
+      EXPECT_GE(l.angle, -kPi / 2) << bearing;
+      EXPECT_LT(l.angle, kPi / 2) << bearing;
+      // The same direction as the line on screen, either way along it (upright picks one).
+      const float screenAngle = float(std::atan2(b.y - a.y, b.x - a.x));
+      float diff = std::fmod(l.angle - screenAngle + 2 * kPi, kPi);
+      if (diff > kPi / 2) diff -= kPi;
+      EXPECT_NEAR(diff, 0, 0.01) << bearing;
+      // Centred on the line as drawn on screen (within a pixel).
+      const float cross = float((b.x - a.x) * (l.y - a.y) - (b.y - a.y) * (l.x - a.x));
+      EXPECT_NEAR(cross / std::hypot(float(b.x - a.x), float(b.y - a.y)), 0, 1) << bearing;
+    }
+  }
+}
+
+TEST(LabelPlacementTurned, PointLabelsStayHorizontalAtTheirTurnedAnchor) {
+  const auto style = testStyle();
+  const auto fonts = testFonts();
+  const TileLabels labels = collect({{"pois", {point(1, 1, 1400, 2600, "Chợ Cồn")}}}, style);
+  const LabelTile tiles[] = {{kTile, &labels}};
+  const geo::WorldBox tb = kTile.bounds();
+  const geo::WorldPoint anchor{tb.minx + (tb.maxx - tb.minx) * 1400 / 4096, tb.miny + (tb.maxy - tb.miny) * 2600 / 4096};
+  for (int bearing : {0, 30, 90, 135, 270}) {
+    geo::Camera cam = tileCamera();
+    cam.setBearing(bearing);
+    Labeler labeler;
+    double now = 0;
+    const auto& placed = settle(labeler, tiles, cam, style, fonts, now);
+    ASSERT_EQ(placed.size(), 1u) << bearing;
+    const PlacedLabel& l = placed[0];
+    EXPECT_EQ(l.angle, 0) << bearing;
+    // Right of its marker (the first side tried), level with the anchor as the camera turns it.
+    const geo::ScreenPoint s = cam.worldToScreen(anchor);
+    EXPECT_NEAR(l.y, s.y, 0.01) << bearing;
+    EXPECT_NEAR(l.x - l.width / 2, s.x + 6, 0.01) << bearing;
+  }
+}
+
+}  // namespace
+}  // namespace citymap::labels

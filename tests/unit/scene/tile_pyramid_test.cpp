@@ -97,5 +97,49 @@ TEST(TilePyramid, OverzoomUsesMaxZoomTiles) {
   EXPECT_EQ(p.tileZoomFor(13.99), 13);
 }
 
+TEST(TilePyramid, TurnedViewRequestsOnlyTilesItOverlapsCentreFirst) {
+  // Zoom 15 on a 1024 x 768 view: turned 45 degrees, the box around the viewport holds more
+  // tiles than the viewport overlaps.
+  geo::Camera turned = camera(15);
+  turned.setBearing(45);
+  TilePyramid p(danangTileset(), style::defaultStyle());
+  std::vector<geo::TileID> requested;
+  p.update(turned, [&](const geo::TileID& id) { requested.push_back(id); });
+  ASSERT_FALSE(requested.empty());
+  EXPECT_EQ(requested.front(), geo::tileAt(turned.center(), 15));
+  const auto inBox = geo::tilesCovering(turned.visibleBounds(), 15);
+  EXPECT_LT(p.stats().idealTiles, int(inBox.size()));
+  // Every tile the turned viewport overlaps is wanted (its corners included); the others not.
+  int overlapping = 0;
+  for (const auto& t : inBox) overlapping += turned.intersectsView(t.bounds());
+  EXPECT_EQ(p.stats().idealTiles, overlapping);
+  for (const auto& id : requested) EXPECT_TRUE(turned.intersectsView(id.bounds()));
+  // The screen's corners lie in wanted tiles.
+  for (const geo::ScreenPoint corner : {geo::ScreenPoint{1, 1}, geo::ScreenPoint{1023, 1}, geo::ScreenPoint{1, 767},
+                                        geo::ScreenPoint{1023, 767}})
+    EXPECT_TRUE(turned.intersectsView(geo::tileAt(turned.screenToWorld(corner), 15).bounds()));
+
+  // Loaded, the draw list holds every wanted tile; with the children missing at z16, their
+  // parents stand in, clipped to each wanted child, corners included.
+  for (const auto& id : requested) EXPECT_TRUE(p.onTileData(id, testing::sampleTile(id)));
+  for (int round = 0; round < 20 && !p.complete(); ++round) {
+    std::vector<geo::TileID> more;
+    p.update(turned, [&](const geo::TileID& id) { more.push_back(id); });
+    for (const auto& id : more) EXPECT_TRUE(p.onTileData(id, testing::sampleTile(id)));
+  }
+  p.update(turned, [](const geo::TileID&) {});
+  EXPECT_TRUE(p.complete());
+  EXPECT_EQ(int(p.drawList().size()), p.stats().idealTiles);
+  geo::Camera closer = turned;
+  closer.setZoom(16.2);
+  p.update(closer, [](const geo::TileID&) {});
+  int standIns = 0;
+  for (const auto& d : p.drawList()) {
+    EXPECT_TRUE(closer.intersectsView(d.target.bounds()));
+    standIns += d.mesh->id.z == 15;
+  }
+  EXPECT_EQ(standIns, p.stats().idealTiles);  // nothing at z16 yet: every wanted tile has a stand-in
+}
+
 }  // namespace
 }  // namespace citymap::scene
