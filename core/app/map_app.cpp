@@ -822,7 +822,29 @@ void MapApp::drawUi() {
   if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || closeCard) invalidate();
 }
 
+void MapApp::contextLost() {
+  contextLost_ = true;
+  status_.idle = false;
+  platform_.publishStatus(status_);
+}
+
+void MapApp::contextRestored() {
+  if (!contextLost_ || !started_) return;
+  auto ok = renderer_.restore();
+  if (ok && imgui_) ok = imgui_->restore();
+  if (!ok) {
+    status_.error = "the GL context came back broken: " + ok.error();
+    platform_.publishStatus(status_);
+    return;
+  }
+  contextLost_ = false;
+  trafficVersion_ = ~0ull;  // the traffic colours go up again with the next frame
+  fontsDpr_ = 0;            // and the fonts
+  invalidate();
+}
+
 void MapApp::frame() {
+  if (contextLost_) return;  // nothing can be drawn; contextRestored() asks for a frame
   const double t0 = platform_.nowMs();
   dirty_ = false;
   static const std::vector<scene::DrawTile> kNoTiles;

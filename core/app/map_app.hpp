@@ -145,6 +145,10 @@ class MapApp {
 
   // Renders if anything changed. Called by the platform when a frame was requested.
   void frame();
+  // The GL context was lost (a phone put the tab away): nothing is drawn until it is restored;
+  // then every GPU resource is rebuilt from the CPU-side state and the map redraws as before.
+  void contextLost();
+  void contextRestored();
   // True when the UI wants the mouse (the platform's ImGui backend fed it the event).
   bool uiWantsPointer() const;
 
@@ -257,6 +261,7 @@ class MapApp {
   bool dirty_ = true;
   bool uiFollowUp_ = false;  // draw once more after a change so ImGui's auto-sizing settles
   bool started_ = false;
+  bool contextLost_ = false;
 };
 
 }  // namespace citymap::app

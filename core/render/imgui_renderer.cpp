@@ -46,6 +46,12 @@ Result<bool> ImGuiRenderer::init() {
   return true;
 }
 
+Result<bool> ImGuiRenderer::restore() {
+  program_.abandon();
+  vao_ = vbo_ = ibo_ = font_ = 0;
+  return init();
+}
+
 void ImGuiRenderer::rebuildFonts() { uploadFonts(); }
 
 void ImGuiRenderer::uploadFonts() {

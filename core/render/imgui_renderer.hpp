@@ -20,6 +20,9 @@ class ImGuiRenderer {
 
   // Needs a current ImGui context and GL context; uploads the font atlas.
   Result<bool> init();
+  // After a lost GL context came back: forgets the old objects (gone with the context) and
+  // builds them again, the font texture from ImGui's atlas.
+  Result<bool> restore();
   void draw(const ImDrawData* data);
   // Re-uploads the font atlas after the app changed ImGui's fonts.
   void rebuildFonts();

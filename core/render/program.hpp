@@ -21,6 +21,8 @@ class Program {
   static Result<Program> build(std::string_view name, std::string_view vertex, std::string_view fragment);
 
   GLuint id() const { return id_; }
+  // Forgets the program without deleting it (its GL context was lost: it is gone already).
+  void abandon() { id_ = 0; }
   GLint uniform(const char* name) const { return glGetUniformLocation(id_, name); }
 
  private:

@@ -54,6 +54,24 @@ Result<bool> Renderer::init() {
   return true;
 }
 
+Result<bool> Renderer::restore() {
+  for (Program* p : {&fill_, &line_, &traffic_, &marker_, &label_}) p->abandon();
+  gpuTiles_.clear();
+  labelAtlas_ = labelVao_ = labelVbo_ = labelIbo_ = 0;
+  stateTexture_ = 0;
+  stateRows_ = 0;
+  liveVao_ = liveVbo_ = liveIbo_ = 0;
+  clipVao_ = clipVbo_ = 0;
+  if (auto ok = init(); !ok) return ok;
+  if (!atlas_.empty()) {
+    const std::vector<uint8_t> atlas = atlas_;
+    setLabelAtlas(atlasWidth_, atlasHeight_, atlas);
+  }
+  const std::vector<uint32_t> state = state_;
+  setFeatureState(state);
+  return true;
+}
+
 Renderer::GpuTile& Renderer::upload(const std::shared_ptr<const scene::TileMesh>& mesh) {
   auto [it, inserted] = gpuTiles_.try_emplace(mesh.get());
   GpuTile& gpu = it->second;
@@ -276,6 +294,7 @@ void Renderer::drawTiles(const style::Style& style, const std::vector<scene::Dra
 
 void Renderer::setFeatureState(const std::vector<uint32_t>& rgba) {
   constexpr int kRow = 1024;
+  if (&rgba != &state_) state_ = rgba;
   if (rgba.empty()) {  // no live state: feature-state layers are not drawn
     hasState_ = false;
     return;
@@ -347,6 +366,9 @@ void Renderer::drawLive(const live::LiveBatch& batch) {
 
 void Renderer::setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg) {
   if (width <= 0 || height <= 0 || rg.size() < size_t(width) * size_t(height) * 2) return;
+  if (&rg != &atlas_) atlas_ = rg;
+  atlasWidth_ = width;
+  atlasHeight_ = height;
   if (!labelAtlas_) glGenTextures(1, &labelAtlas_);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, labelAtlas_);

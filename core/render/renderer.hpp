@@ -39,6 +39,10 @@ class Renderer {
 
   // Compiles the programs; needs a current GLES 3 / WebGL 2 context.
   Result<bool> init();
+  // After a lost GL context came back (WebGL's webglcontextrestored): every object of the old
+  // context is gone. Forgets them without deleting, builds the programs again and re-uploads
+  // the label atlas and the feature state from their CPU copies; tiles upload again when drawn.
+  Result<bool> restore();
 
   // A frame: begin (clears), then any number of tile passes (base map, overlays) and the live
   // batch, then end.
@@ -82,6 +86,10 @@ class Renderer {
   struct { GLint deviceToClip; } markerU_{};
   struct { GLint deviceToClip, atlas; } labelU_{};
   GLuint labelAtlas_ = 0;
+  // CPU copies of what has no other source, for restore().
+  int atlasWidth_ = 0, atlasHeight_ = 0;
+  std::vector<uint8_t> atlas_;
+  std::vector<uint32_t> state_;
   GLuint labelVao_ = 0, labelVbo_ = 0, labelIbo_ = 0;
   GLuint stateTexture_ = 0;
   int stateRows_ = 0;  // allocated rows of 1024 slots

@@ -297,6 +297,17 @@ void WebPlatform::attach(app::MapApp& app) {
     else return EM_FALSE;
     return EM_TRUE;
   });
+  // A lost WebGL context (common on phones when the tab goes to the background): handled (the
+  // default would be never to restore it), then rebuilt when the browser gives it back.
+  emscripten_set_webglcontextlost_callback(c, this, true, [](int, const void*, void* u) -> EM_BOOL {
+    appOf(u)->contextLost();
+    return EM_TRUE;
+  });
+  emscripten_set_webglcontextrestored_callback(c, this, true, [](int, const void*, void* u) -> EM_BOOL {
+    appOf(u)->contextRestored();
+    static_cast<WebPlatform*>(u)->requestFrame();
+    return EM_TRUE;
+  });
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, true,
                                  [](int, const EmscriptenUiEvent*, void* u) -> EM_BOOL {
     static_cast<WebPlatform*>(u)->syncSize();
