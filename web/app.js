@@ -20,6 +20,7 @@
 import { State, feedUrlFromQuery, topicFilter } from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
 import { showAlertsPanel, showCardPanel } from './panels.js';
+import { MapControls } from './controls.js';
 import { SearchBox } from './search.js';
 import { parseHash, shareUrl, throttle, validHidden, validSelection } from './share.js';
 
@@ -65,6 +66,7 @@ function main() {
   if (params.get('ui') === '0') {
     args.push('--no-ui'); // a bare map (embeds, golden images): no panels, no toolbar
     document.getElementById('toolbar').hidden = true;
+    document.getElementById('map-controls').hidden = true;
   }
   args.push('--lang', lang); // the panel's, the alerts' and the labels' language
   const sel = validSelection(params.get('sel'));
@@ -283,7 +285,18 @@ function main() {
     const cardBefore = before && before.title && before.kind ? `${before.title}/${before.kind}/${before.rows.length}` : '';
     if (card && `${sel.title}/${sel.kind}/${sel.rows.length}` !== cardBefore) selectionAnnounce.textContent = text.selected(card);
     showCardPanel(ui, lang); // the card in the DOM (web/panels.js)
+    controls.update(ui); // the layer toggles and buttons for keyboards (web/controls.js)
   }
+  const withCString = (s, fn) => {
+    const ptr = cString(s);
+    fn(ptr);
+    Module._free(ptr);
+  };
+  const controls = new MapControls(document.getElementById('map-controls'), {
+    setHidden: (csv) => ready() && withCString(csv, (p) => Module._citymap_set_hidden(p)),
+    key: (k) => ready() && Module._citymap_key(k),
+    closeCard: () => ready() && withCString('', (p) => Module._citymap_select(p)),
+  });
   applyTexts();
 
   window.Module = {

@@ -81,11 +81,11 @@ async function settle(page, problems) {
   throw new Error('the map never settled');
 }
 
-test('phone layout at 360x740 and 844x390 (dpr 3, touch)', { skip: missing, timeout: 600000 }, async () => {
+test('phone layout at 360x740 and 390x844 portrait and 844x390 landscape (dpr 3 and 2, touch)', { skip: missing, timeout: 600000 }, async () => {
   try {
-    for (const [W, H] of [[360, 740], [844, 390]]) {
+    for (const [W, H, dpr] of [[360, 740, 3], [390, 844, 2], [844, 390, 3]]) {
       const url = await resolveUrl({ url: '/?feed=off&lang=vi#15/16.06/108.2145', root: site, mounts: [`/tiles=${tiles}`] });
-      const { page } = await launch({ width: W, height: H, dpr: 3, isMobile: true, hasTouch: true });
+      const { page } = await launch({ width: W, height: H, dpr, isMobile: true, hasTouch: true });
       const problems = collectProblems(page, { echo: false });
       await page.goto(url, { waitUntil: 'load' });
       await waitForIdle(page, { problems, timeout: 120000 });

@@ -154,6 +154,25 @@ test('search, cards, language and share links on the Da Nang map', { skip: missi
     assert.equal(await page.title(), 'citymap · Da Nang');
     await page.screenshot({ path: path.join(process.env.CITYMAP_OUT || '/tmp', 'citymap-search-en.png') });
 
+    // --- the keyboard reaches every map control (web/controls.js) after the toolbar ---------
+    await page.focus('#copy-link');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate(() => document.activeElement.id), 'layer-water');
+    const panel = await page.locator('#map-controls').boundingBox();
+    assert.ok(panel && panel.width > 150 && panel.height > 200, `the controls show while focused: ${JSON.stringify(panel)}`);
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => window.citymap.state.ui.hidden === 'water', null, { timeout: 5000 });
+    await page.keyboard.press('Space');
+    await page.waitForFunction(() => window.citymap.state.ui.hidden === '', null, { timeout: 5000 });
+    const zoomBefore = (await state(page)).zoom;
+    await page.focus('#zoom-in');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((z) => Math.abs(window.citymap.state.zoom - (z + 1)) < 1e-6, zoomBefore, { timeout: 5000 });
+    await page.focus('#zoom-out');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((z) => Math.abs(window.citymap.state.zoom - z) < 1e-6, zoomBefore, { timeout: 5000 });
+    await settle(page, problems);
+
     // --- share: the link reproduces view, selection, hidden layers, language ---------------
     await page.evaluate(() => {
       const ptr = Module._malloc(16);

@@ -7,6 +7,7 @@ import test from 'node:test';
 import { BACKOFF, State, backoffDelayMs, feedUrlFromQuery, stateNames, topicFilter } from '../../web/feed.js';
 import { BatchWriter, FRAME_HEADER_BYTES, FeedBatcher, MAX_TOPIC_BYTES } from '../../web/feed_batch.js';
 import { TEXT, announcement, pageLanguage } from '../../web/i18n.js';
+import { GROUPS, KEYS, toggleHidden } from '../../web/controls.js';
 import { formatHash, parseHash, precisionFor, shareUrl, throttle, validHidden, validSelection } from '../../web/share.js';
 
 test('backoff: 500 ms initial, doubling, 30 s cap, full jitter (as core/feeds/connection.hpp)', () => {
@@ -298,4 +299,18 @@ test('share links: the URL update is throttled with a trailing call', () => {
 
 test('every page text exists in both languages', () => {
   assert.deepEqual(Object.keys(TEXT.en).sort(), Object.keys(TEXT.vi).sort());
+});
+
+test('map controls: layer toggles build the hidden-groups list in the core\'s order and names', () => {
+  assert.equal(GROUPS.length, 11);
+  assert.equal(toggleHidden('', 'water', false), 'water');
+  assert.equal(toggleHidden('water', 'buildings', false), 'water,buildings');
+  assert.equal(toggleHidden('buildings', 'water', false), 'water,buildings'); // the core's order
+  assert.equal(toggleHidden('water,buildings', 'water', true), 'buildings');
+  assert.equal(toggleHidden('water', 'water', false), 'water');
+  assert.equal(toggleHidden(null, 'pois', true), '');
+  assert.equal(toggleHidden('bogus', 'pois', false), 'pois'); // unknown names are dropped
+  assert.deepEqual(KEYS, { zoomIn: 4, zoomOut: 5, resetNorth: 8 }); // input::Key
+  assert.equal(TEXT.en.groups.length, GROUPS.length);
+  assert.equal(TEXT.vi.groups.length, GROUPS.length);
 });

@@ -528,6 +528,11 @@ EMSCRIPTEN_KEEPALIVE void citymap_select(const char* layerAndId) {
   if (!layerAndId || !*layerAndId) p->app()->clearSelection();
   else p->app()->select(layerAndId);
 }
+// A map key from the page's own controls (web/controls.js): an input::Key value.
+EMSCRIPTEN_KEEPALIVE void citymap_key(int key) {
+  if (key < 0 || key > int(citymap::input::Key::ResetNorth)) return;
+  if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->key(citymap::input::Key(key));
+}
 // Hidden layer groups, comma-separated (ui::groupKey names).
 EMSCRIPTEN_KEEPALIVE void citymap_set_hidden(const char* names) {
   if (auto* p = citymap::platform::gPlatform; p && p->app()) p->app()->setHiddenGroups(names ? names : "");
