@@ -83,12 +83,6 @@ class MapApp {
   void pointerMove(int id, double x, double y);
   void pointerUp(int id, double x, double y);
   void pointerCancel(int id);
-  // The mouse, as one pointer (id 0).
-  void pointerDown(double x, double y) { pointerDown(0, x, y); }
-  void pointerMove(double x, double y) { pointerMove(0, x, y); }
-  void pointerUp() {
-    if (cursor_) pointerUp(0, cursor_->x, cursor_->y);
-  }
   void pointerLeave();
   // Keyboard control of the map (arrows, +/-, Shift+arrows); Esc closes the card.
   void key(input::Key key);

@@ -7,13 +7,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "base/utf8.hpp"
+
 namespace citymap::labels {
 
-inline constexpr uint32_t kReplacementChar = 0xFFFD;
-
-// The code point starting at s[i]; advances i past it. Malformed or truncated sequences, overlong
-// forms and surrogates give one U+FFFD per bad byte.
-uint32_t nextCodepoint(std::string_view s, size_t& i);
+using utf8::kReplacementChar;
+using utf8::nextCodepoint;
 
 struct Glyph {
   float advance = 0;                    // CSS px

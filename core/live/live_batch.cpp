@@ -58,6 +58,37 @@ float gaugeFraction(const feeds::SensorReading& r) {
   return std::clamp(r.value / top, 0.f, 1.f);
 }
 
+void addFlat(LiveBatch& out, std::span<const tess::Vec2> points, std::span<const uint32_t> indices, uint32_t color) {
+  const uint32_t base = uint32_t(out.vertices.size());
+  for (const tess::Vec2& p : points) out.vertices.push_back({p.x, p.y, 0, 0, color, color, 0, 0, 0, 0});
+  for (const uint32_t i : indices) out.indices.push_back(base + i);
+}
+
+void addStroke(LiveBatch& out, std::span<const tess::Vec2> line, float widthDevice, tess::LineCap cap, uint32_t color) {
+  tess::LineMesh lm;
+  tess::extrudeLine(line, {tess::LineJoin::Round, cap}, lm);
+  const float hw = widthDevice / 2;
+  std::vector<tess::Vec2> pts;
+  pts.reserve(lm.vertices.size());
+  for (const auto& v : lm.vertices) pts.push_back({v.x + v.ex * hw, v.y + v.ey * hw});
+  addFlat(out, pts, lm.indices, color);
+}
+
+void addMarker(LiveBatch& out, tess::Vec2 c, float r, Shape shape, uint32_t fill, uint32_t stroke, float strokeDevice,
+               float gauge, float bearingDeg) {
+  const float ext = (r + 1.5f) / r;  // room for the antialiased edge
+  const float a = bearingDeg * float(M_PI / 180), ca = std::cos(a), sa = std::sin(a);
+  const uint32_t base = uint32_t(out.vertices.size());
+  static constexpr float kCorners[4][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
+  for (const auto& k : kCorners) {
+    const float u = k[0] * ext, v = k[1] * ext;
+    // Screen y grows down, so a clockwise bearing rotates (u, v) the screen's way round.
+    const float dx = (u * ca - v * sa) * r, dy = (u * sa + v * ca) * r;
+    out.vertices.push_back({c.x + dx, c.y + dy, u, v, fill, stroke, r, strokeDevice, float(shape), gauge});
+  }
+  for (uint32_t i : {0u, 1u, 2u, 0u, 2u, 3u}) out.indices.push_back(base + i);
+}
+
 namespace {
 
 constexpr uint32_t kWhite = 0xffffff;
@@ -80,24 +111,7 @@ struct Builder {
   // A marker: `radiusCss` CSS pixels, rotated by `bearingDeg` (0 = up, clockwise).
   void marker(tess::Vec2 c, float radiusCss, Shape shape, uint32_t fill, uint32_t stroke, float strokeCss,
               float gauge = 0, float bearingDeg = 0) {
-    const float r = float(radiusCss * dpr);
-    const float ext = (r + 1.5f) / r;  // room for the antialiased edge
-    const float a = bearingDeg * float(M_PI / 180), ca = std::cos(a), sa = std::sin(a);
-    const uint32_t base = uint32_t(out.vertices.size());
-    static constexpr float kCorners[4][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
-    for (const auto& k : kCorners) {
-      const float u = k[0] * ext, v = k[1] * ext;
-      // Screen y grows down, so a clockwise bearing rotates (u, v) the screen's way round.
-      const float dx = (u * ca - v * sa) * r, dy = (u * sa + v * ca) * r;
-      out.vertices.push_back({c.x + dx, c.y + dy, u, v, fill, stroke, r, float(strokeCss * dpr), float(shape), gauge});
-    }
-    for (uint32_t i : {0u, 1u, 2u, 0u, 2u, 3u}) out.indices.push_back(base + i);
-  }
-
-  void flat(const tess::Vec2* pts, size_t n, const uint32_t* idx, size_t m, uint32_t color) {
-    const uint32_t base = uint32_t(out.vertices.size());
-    for (size_t i = 0; i < n; ++i) out.vertices.push_back({pts[i].x, pts[i].y, 0, 0, color, color, 0, 0, 0, 0});
-    for (size_t i = 0; i < m; ++i) out.indices.push_back(base + idx[i]);
+    addMarker(out, c, float(radiusCss * dpr), shape, fill, stroke, float(strokeCss * dpr), gauge, bearingDeg);
   }
 
   // A filled polygon with an outline, in screen space.
@@ -115,16 +129,10 @@ struct Builder {
     if (maxx - minx > 1e7 || maxy - miny > 1e7) return;
     tess::FillMesh fm;
     tess::tessellatePolygon(std::span<const std::vector<tess::Vec2>>(rings), fm);
-    flat(fm.vertices.data(), fm.vertices.size(), fm.indices.data(), fm.indices.size(), fill);
+    addFlat(out, fm.vertices, fm.indices, fill);
     auto closed = rings[0];
     closed.push_back(closed.front());
-    tess::LineMesh lm;
-    tess::extrudeLine(closed, {tess::LineJoin::Round, tess::LineCap::Butt}, lm);
-    const float hw = float(strokeCss * dpr / 2);
-    std::vector<tess::Vec2> pts;
-    pts.reserve(lm.vertices.size());
-    for (const auto& v : lm.vertices) pts.push_back({v.x + v.ex * hw, v.y + v.ey * hw});
-    flat(pts.data(), pts.size(), lm.indices.data(), lm.indices.size(), stroke);
+    addStroke(out, closed, float(strokeCss * dpr), tess::LineCap::Butt, stroke);
   }
 };
 

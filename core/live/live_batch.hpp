@@ -7,11 +7,14 @@
 #include <array>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "feeds/feed_store.hpp"
 #include "geo/camera.hpp"
 #include "scene/feature_index.hpp"
+#include "tess/geometry.hpp"
+#include "tess/line.hpp"
 
 namespace citymap::live {
 
@@ -43,6 +46,16 @@ struct LiveBatch {
   void clear() { vertices.clear(); indices.clear(); }
   bool empty() const { return indices.empty(); }
 };
+
+// Pieces of a batch in device pixels, for whatever else is drawn with the marker program (the
+// live markers here, the selection highlight in core/pick):
+// flat triangles in one colour;
+void addFlat(LiveBatch& out, std::span<const tess::Vec2> points, std::span<const uint32_t> indices, uint32_t color);
+// a line `widthDevice` wide (round joins);
+void addStroke(LiveBatch& out, std::span<const tess::Vec2> line, float widthDevice, tess::LineCap cap, uint32_t color);
+// a marker of `radiusDevice`, turned by `bearingDeg` (0 = up, clockwise).
+void addMarker(LiveBatch& out, tess::Vec2 centre, float radiusDevice, Shape shape, uint32_t fill, uint32_t stroke,
+               float strokeDevice, float gauge = 0, float bearingDeg = 0);
 
 // Which live layers are shown (the UI's toggles).
 struct LiveLayers {

@@ -5,7 +5,6 @@
 #include <span>
 #include <vector>
 
-#include "tess/line.hpp"
 #include "tess/polygon.hpp"
 
 namespace citymap::pick {
@@ -22,32 +21,13 @@ struct Builder {
     return {float(s.x * dpr), float(s.y * dpr)};
   }
 
-  void flat(const tess::Vec2* pts, size_t n, const uint32_t* idx, size_t m, uint32_t color) {
-    const uint32_t base = uint32_t(out.vertices.size());
-    for (size_t i = 0; i < n; ++i) out.vertices.push_back({pts[i].x, pts[i].y, 0, 0, color, color, 0, 0, 0, 0});
-    for (size_t i = 0; i < m; ++i) out.indices.push_back(base + idx[i]);
-  }
-
   void stroke(const std::vector<tess::Vec2>& pts, float widthCss, uint32_t color) {
-    tess::LineMesh lm;
-    tess::extrudeLine(pts, {tess::LineJoin::Round, tess::LineCap::Round}, lm);
-    const float hw = float(widthCss * dpr / 2);
-    std::vector<tess::Vec2> v;
-    v.reserve(lm.vertices.size());
-    for (const auto& lv : lm.vertices) v.push_back({lv.x + lv.ex * hw, lv.y + lv.ey * hw});
-    flat(v.data(), v.size(), lm.indices.data(), lm.indices.size(), color);
+    live::addStroke(out, pts, float(widthCss * dpr), tess::LineCap::Round, color);
   }
 
   void ring(geo::WorldPoint w) {
-    const tess::Vec2 c = device(w);
-    const float r = float(13 * dpr), ext = (r + 1.5f) / r;
-    const uint32_t base = uint32_t(out.vertices.size());
-    static constexpr float kCorners[4][2] = {{-1, -1}, {1, -1}, {1, 1}, {-1, 1}};
-    const uint32_t fill = live::packColor(kHighlightColor, 0.15f), edge = live::packColor(kHighlightColor, 1);
-    for (const auto& k : kCorners)
-      out.vertices.push_back({c.x + k[0] * ext * r, c.y + k[1] * ext * r, k[0] * ext, k[1] * ext, fill, edge, r,
-                              float(3 * dpr), float(live::Shape::Disc), 0});
-    for (uint32_t i : {0u, 1u, 2u, 0u, 2u, 3u}) out.indices.push_back(base + i);
+    live::addMarker(out, device(w), float(13 * dpr), live::Shape::Disc, live::packColor(kHighlightColor, 0.15f),
+                    live::packColor(kHighlightColor, 1), float(3 * dpr));
   }
 };
 
@@ -76,8 +56,7 @@ void buildHighlight(const Geometry& g, std::optional<geo::WorldPoint> point, con
       if (!ok) continue;
       tess::FillMesh fm;
       tess::tessellatePolygon(std::span<const std::vector<tess::Vec2>>(rings), fm);
-      b.flat(fm.vertices.data(), fm.vertices.size(), fm.indices.data(), fm.indices.size(),
-             live::packColor(kHighlightColor, 0.18f * strength));
+      live::addFlat(out, fm.vertices, fm.indices, live::packColor(kHighlightColor, 0.18f * strength));
     }
   }
   // Lines: every casing first, then every stroke, so pieces meeting at tile edges join cleanly.

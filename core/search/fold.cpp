@@ -1,5 +1,7 @@
 #include "search/fold.hpp"
 
+#include "base/utf8.hpp"
+
 #include <cstdint>
 
 namespace citymap::search {
@@ -122,34 +124,6 @@ Folded foldCodePoint(char32_t cp) {
   return {Class::Keep, {}};
 }
 
-// The code point at text[i] and its length in bytes; invalid or overlong sequences, surrogates
-// and values above U+10FFFF give U+FFFD for one byte.
-char32_t decode(std::string_view text, size_t i, size_t& length) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(text[k]); };
-  const unsigned char b0 = byte(i);
-  length = 1;
-  if (b0 < 0x80) return b0;
-  size_t n = 0;
-  char32_t cp = 0, min = 0;
-  if ((b0 & 0xE0) == 0xC0) {
-    n = 2, cp = b0 & 0x1F, min = 0x80;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    n = 3, cp = b0 & 0x0F, min = 0x800;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    n = 4, cp = b0 & 0x07, min = 0x10000;
-  } else {
-    return 0xFFFD;
-  }
-  if (i + n > text.size()) return 0xFFFD;
-  for (size_t k = 1; k < n; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) return 0xFFFD;
-    cp = (cp << 6) | (byte(i + k) & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0xFFFD;
-  length = n;
-  return cp;
-}
-
 }  // namespace
 
 std::string fold(std::string_view text, Punctuation punctuation) {
@@ -162,8 +136,9 @@ std::string fold(std::string_view text, Punctuation punctuation) {
     out.append(s);
   };
   for (size_t i = 0; i < text.size();) {
-    size_t length = 1;
-    const char32_t cp = decode(text, i, length);
+    const size_t at = i;
+    const char32_t cp = utf8::nextCodepoint(text, i);
+    const size_t length = i - at;
     const Folded f = foldCodePoint(cp);
     switch (f.cls) {
       case Class::Text:
@@ -178,13 +153,12 @@ std::string fold(std::string_view text, Punctuation punctuation) {
         if (punctuation == Punctuation::Separate)
           pendingSpace = true;
         else
-          append(cp == 0xFFFD && length == 1 ? std::string_view("\xEF\xBF\xBD") : text.substr(i, length));
+          append(cp == utf8::kReplacementChar && length == 1 ? std::string_view("\xEF\xBF\xBD") : text.substr(at, length));
         break;
       case Class::Keep:
-        append(text.substr(i, length));
+        append(text.substr(at, length));
         break;
     }
-    i += length;
   }
   return out;
 }

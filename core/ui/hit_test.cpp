@@ -22,4 +22,13 @@ bool windowsSettling() {
   return false;
 }
 
+std::vector<WindowRect> windowRects() {
+  std::vector<WindowRect> out;
+  if (const ImGuiContext* g = ImGui::GetCurrentContext())
+    for (const ImGuiWindow* w : g->Windows)
+      if (w->Active && !w->Hidden && !(w->Flags & ImGuiWindowFlags_ChildWindow))
+        out.push_back({w->Name, w->Pos.x, w->Pos.y, w->Size.x, w->Size.y});
+  return out;
+}
+
 }  // namespace citymap::ui

@@ -46,7 +46,7 @@ GlfwPlatform::~GlfwPlatform() {
 void GlfwPlatform::attach(app::MapApp& app) {
   app_ = &app;
   glfwSetCursorPosCallback(window_, [](GLFWwindow* w, double x, double y) {
-    if (auto* a = appOf(w)) a->pointerMove(x, y);
+    if (auto* a = appOf(w)) a->pointerMove(0, x, y);  // the mouse is pointer 0
   });
   // The mouse is pointer 0: the left button drags; Ctrl + left or the right button rotates.
   glfwSetMouseButtonCallback(window_, [](GLFWwindow* w, int button, int action, int mods) {

@@ -14,6 +14,7 @@
 
 #include "feeds/feed_batch.hpp"
 #include "input/gestures.hpp"
+#include "ui/hit_test.hpp"
 #include "feeds/feed_types.hpp"
 
 // Implemented in web/library_citymap.js.
@@ -564,26 +565,23 @@ EMSCRIPTEN_KEEPALIVE double citymap_frame_time(int i) {
 
 // The ImGui windows drawn in the last frame (active, not hidden), for layout tests: a JSON array
 // of {name, x, y, w, h} in CSS px, valid until the next call.
-#include <imgui_internal.h>
 extern "C" EMSCRIPTEN_KEEPALIVE const char* citymap_ui_rects() {
   static std::string json;
   json = "[";
-  if (ImGuiContext* g = ImGui::GetCurrentContext())
-    for (const ImGuiWindow* w : g->Windows) {
-      if (!w->Active || w->Hidden || (w->Flags & ImGuiWindowFlags_ChildWindow)) continue;
-      if (json.size() > 1) json += ',';
-      json += "{\"name\":";
-      citymap::platform::appendJsonString(json, w->Name);
-      json += ",\"x\":";
-      citymap::platform::appendNumber(json, double(w->Pos.x));
-      json += ",\"y\":";
-      citymap::platform::appendNumber(json, double(w->Pos.y));
-      json += ",\"w\":";
-      citymap::platform::appendNumber(json, double(w->Size.x));
-      json += ",\"h\":";
-      citymap::platform::appendNumber(json, double(w->Size.y));
-      json += '}';
-    }
+  for (const citymap::ui::WindowRect& r : citymap::ui::windowRects()) {
+    if (json.size() > 1) json += ',';
+    json += "{\"name\":";
+    citymap::platform::appendJsonString(json, r.name);
+    json += ",\"x\":";
+    citymap::platform::appendNumber(json, double(r.x));
+    json += ",\"y\":";
+    citymap::platform::appendNumber(json, double(r.y));
+    json += ",\"w\":";
+    citymap::platform::appendNumber(json, double(r.w));
+    json += ",\"h\":";
+    citymap::platform::appendNumber(json, double(r.h));
+    json += '}';
+  }
   json += ']';
   return json.c_str();
 }
