@@ -89,6 +89,7 @@ IngestStatus FeedStore::ingestImpl(std::string_view topic, std::span<const uint8
   if (payload.empty()) {
     if (!parsed) return drop(IngestStatus::Malformed, "feed message: empty payload");
     removeEntity(parsed->kind, parsed->entityId, nowMs);
+    if (listener_) listener_(parsed->kind, parsed->entityId, nullptr, nowMs);
     return IngestStatus::Removed;
   }
   DropReason reason = DropReason::Malformed;
@@ -172,6 +173,7 @@ IngestStatus FeedStore::applyImpl(const FeedMessage& m, int64_t nowMs, const Fee
       it->second.meta = {m.source, m.sequence, m.timestampMs, nowMs, m.simulated};
       it->second.value = value;
       removeEntity(kind, id, nowMs);
+      if (listener_) listener_(kind, id, &m, nowMs);
       return IngestStatus::Removed;
     }
     if (it == table.end()) {
@@ -192,6 +194,7 @@ IngestStatus FeedStore::applyImpl(const FeedMessage& m, int64_t nowMs, const Fee
     e.meta.timestampMs = m.timestampMs;
     e.meta.receivedMs = nowMs;
     e.meta.simulated = m.simulated;
+    if (listener_) listener_(kind, id, &m, nowMs);
     return IngestStatus::Accepted;
   });
 }

@@ -15,6 +15,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -112,6 +113,12 @@ class FeedStore {
   // Applies a decoded (verified) message. If `topic` is given, it must name the same entity.
   IngestStatus apply(const FeedMessage& message, int64_t nowMs, const FeedTopic* topic = nullptr);
 
+  // Called after every change the store applies: an accepted message (`message` set, a
+  // cancelled incident included) or an entity removed because its retained topic was cleared
+  // (`message` null). The feed history records through it. At most one listener.
+  using ChangeListener = std::function<void(FeedKind kind, uint64_t id, const FeedMessage* message, int64_t nowMs)>;
+  void setChangeListener(ChangeListener listener) { listener_ = std::move(listener); }
+
   // Forgets hidden entities, expired incidents and old tombstones.
   void prune(int64_t nowMs);
   // Drops every entity (e.g. when switching cities); counters stay.
@@ -173,6 +180,7 @@ class FeedStore {
   int64_t newestTimestampMs_ = 0;
   bool sawSimulated_ = false;
   std::string lastError_;
+  ChangeListener listener_;
 };
 
 }  // namespace citymap::feeds

@@ -169,6 +169,39 @@ TEST(FeedStore, EmptyRetainedPayloadRemovesTheEntity) {
   EXPECT_EQ(store.counters().removed, 1u);
 }
 
+TEST(FeedStore, TheChangeListenerSeesEveryAppliedChangeAndNothingDropped) {
+  FeedStore store;
+  struct Change {
+    FeedKind kind;
+    uint64_t id;
+    bool hasMessage;
+    int64_t now;
+  };
+  std::vector<Change> changes;
+  store.setChangeListener([&](FeedKind kind, uint64_t id, const FeedMessage* m, int64_t now) {
+    changes.push_back({kind, id, m != nullptr, now});
+  });
+  const FeedMessage bus = envelope(sampleBus(), 10);
+  ASSERT_EQ(ingestMessage(store, bus), IngestStatus::Accepted);
+  EXPECT_EQ(ingestMessage(store, bus), IngestStatus::Duplicate);  // not a change
+  EXPECT_EQ(store.ingest(topicOf(bus), {}, kNow + 5), IngestStatus::Removed);
+  ASSERT_EQ(ingestMessage(store, envelope(sampleIncident(7), 1)), IngestStatus::Accepted);
+  FeedMessage cancel = envelope(sampleIncident(7), 2, kT0 + 10);
+  std::get<Incident>(cancel.payload).cancelled = true;
+  EXPECT_EQ(ingestMessage(store, cancel), IngestStatus::Removed);
+  ASSERT_EQ(changes.size(), 4u);
+  EXPECT_EQ(changes[0].kind, FeedKind::Bus);
+  EXPECT_TRUE(changes[0].hasMessage);
+  EXPECT_EQ(changes[1].kind, FeedKind::Bus);
+  EXPECT_EQ(changes[1].id, bus.entityId());
+  EXPECT_FALSE(changes[1].hasMessage);
+  EXPECT_EQ(changes[1].now, kNow + 5);
+  EXPECT_EQ(changes[2].kind, FeedKind::Incident);
+  EXPECT_EQ(changes[3].kind, FeedKind::Incident);
+  EXPECT_EQ(changes[3].id, 7u);
+  EXPECT_TRUE(changes[3].hasMessage);
+}
+
 TEST(FeedStore, TopicMustNameThePayloadsEntity) {
   FeedStore store;
   const FeedMessage m = envelope(sampleShelter(555));
