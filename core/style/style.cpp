@@ -273,7 +273,7 @@ Style makeDefault() {
          Color::hex(0x6f4a33), halo, poiOffset, 150, 128, 16});
   road("label-road-minor", minor, 15, 6, 12, street);
   label({"label-water", Group::Water, tile::layer::kWater, P::Area, kinds({WaterKind::Water, WaterKind::River, WaterKind::Basin}),
-         13, 24, 7, 12, Color::hex(0x3d6e91), Color::hex(0xffffff, 0.7f), ZoomCurve::constant(0), 400});
+         13, 24, 7, 12, Color::hex(0x2f5d7c), Color::hex(0xffffff, 0.85f), ZoomCurve::constant(0), 400});
   label({"label-transit-stop", Group::Transit, tile::layer::kTransit, P::Point, kinds({TransitKind::BusStop}), 16.5, 24,
          8, 11, Color::hex(0x1f5f8b), halo, offsetFor({{{14, 4.f}, {18, 9.f}}, 1}), 120, 128, 14.5});
   label({"label-poi", Group::Pois, tile::layer::kPois, P::Point, ~importantPois, 17, 24, 9, 11, Color::hex(0x6f4a33),

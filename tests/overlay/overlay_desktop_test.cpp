@@ -5,10 +5,6 @@
 // file give what docs/OVERLAY.md says. Skipped without Xvfb or ogr2ogr.
 #include <gtest/gtest.h>
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -20,6 +16,7 @@
 
 #include "geo/mercator.hpp"
 #include "test_support.hpp"
+#include "xvfb.hpp"
 
 namespace citymap::overlay_test {
 namespace {
@@ -68,7 +65,8 @@ class OverlayDesktop : public ::testing::Test {
     const std::string xvfb = findProgram("Xvfb");
     ogr2ogr_ = findProgram("ogr2ogr");
     if (xvfb.empty() || ogr2ogr_.empty()) return;
-    startXvfb(xvfb);
+    xvfb_ = std::make_unique<testing::Xvfb>(xvfb);  // one X server for the suite
+    display_ = xvfb_->display();
     if (display_.empty()) return;
     tmp_ = std::make_unique<TempDir>("overlay-desktop");
     // The base map: the ingest tests' synthetic streets, into an archive.
@@ -100,45 +98,10 @@ class OverlayDesktop : public ::testing::Test {
   }
   static void TearDownTestSuite() {
     tmp_.reset();
-    if (xvfbPid_ > 0) {
-      kill(xvfbPid_, SIGTERM);
-      waitpid(xvfbPid_, nullptr, 0);
-      xvfbPid_ = -1;
-    }
+    xvfb_.reset();
   }
   void SetUp() override {
     if (display_.empty() || ogr2ogr_.empty()) GTEST_SKIP() << "Xvfb or ogr2ogr not found, or Xvfb did not start";
-  }
-
-  // One X server for the suite, on a free display it picks itself (-displayfd), used by every run
-  // (without -auth it accepts local clients).
-  static void startXvfb(const std::string& xvfb) {
-    int fds[2];
-    if (pipe(fds) != 0) return;
-    const pid_t pid = fork();
-    if (pid == 0) {
-      close(fds[0]);
-      const std::string fd = std::to_string(fds[1]);
-      const int null = open("/dev/null", O_WRONLY);
-      dup2(null, STDOUT_FILENO);
-      dup2(null, STDERR_FILENO);
-      execl(xvfb.c_str(), xvfb.c_str(), "-displayfd", fd.c_str(), "-screen", "0", "1024x768x24", "-nolisten", "tcp",
-            static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(fds[1]);
-    if (pid < 0) {
-      close(fds[0]);
-      return;
-    }
-    xvfbPid_ = pid;
-    std::string number;
-    char c;
-    while (read(fds[0], &c, 1) == 1 && c != '\n') number += c;  // written once the server is ready
-    close(fds[0]);
-    if (number.empty()) return;
-    display_ = ":" + number;
-    setenv("DISPLAY", display_.c_str(), 1);
   }
 
   // citymap-desktop on the base map at the test view with `extra` arguments, on the Xvfb display.
@@ -165,7 +128,7 @@ class OverlayDesktop : public ::testing::Test {
   }
 
   static inline std::string display_, ogr2ogr_;
-  static inline pid_t xvfbPid_ = -1;
+  static inline std::unique_ptr<testing::Xvfb> xvfb_;
   static inline std::unique_ptr<TempDir> tmp_;
 };
 

@@ -66,7 +66,12 @@ void GlfwPlatform::attach(app::MapApp& app) {
   glfwSetKeyCallback(window_, [](GLFWwindow* w, int key, int, int action, int mods) {
     auto* a = appOf(w);
     if (!a || action == GLFW_RELEASE) return;
-    if (ImGui::GetCurrentContext() && ImGui::GetIO().WantCaptureKeyboard) return;
+    if (ImGui::GetCurrentContext() && ImGui::GetIO().WantCaptureKeyboard) {
+      // Esc on a panel (not in a text field) gives the keyboard back to the map.
+      if (key == GLFW_KEY_ESCAPE && !ImGui::GetIO().WantTextInput) ImGui::SetWindowFocus(nullptr);
+      static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w))->requestFrame();
+      return;
+    }
     const bool shift = (mods & GLFW_MOD_SHIFT) != 0;
     switch (key) {
       case GLFW_KEY_LEFT: a->key(shift ? input::Key::RotateLeft : input::Key::Left); break;
@@ -97,6 +102,9 @@ void GlfwPlatform::attach(app::MapApp& app) {
   glfwSetFramebufferSizeCallback(window_, [](GLFWwindow* w, int, int) {
     if (auto* p = static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w))) p->syncSize();
   });
+  glfwSetWindowIconifyCallback(window_, [](GLFWwindow* w, int iconified) {
+    if (auto* p = static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w))) p->setIconified(iconified == GLFW_TRUE);
+  });
   glfwSetWindowRefreshCallback(window_, [](GLFWwindow* w) {
     if (auto* p = static_cast<GlfwPlatform*>(glfwGetWindowUserPointer(w))) p->requestFrame();
   });
@@ -106,7 +114,12 @@ void GlfwPlatform::attach(app::MapApp& app) {
     p->dropHandler()(std::vector<std::string>(paths, paths + count));
     p->requestFrame();
   });
-  if (ImGui::GetCurrentContext()) imguiBackend_ = ImGui_ImplGlfw_InitForOpenGL(window_, true);
+  if (ImGui::GetCurrentContext()) {
+    imguiBackend_ = ImGui_ImplGlfw_InitForOpenGL(window_, true);
+    // The panels by keyboard: Ctrl+Tab reaches them, arrows move, Space presses, Esc returns to
+    // the map (whose keys wait while a panel has the keyboard: WantCaptureKeyboard).
+    ImGui::GetIO().ConfigFlags |= ImGuiConfigFlags_NavEnableKeyboard;
+  }
   syncSize();
 }
 
@@ -120,10 +133,23 @@ void GlfwPlatform::syncSize() {
   int ww, wh, fw, fh;
   glfwGetWindowSize(window_, &ww, &wh);
   glfwGetFramebufferSize(window_, &fw, &fh);
-  if (app_ && ww > 0 && wh > 0) app_->resize(ww, wh, double(fw) / ww);
+  // A minimised window may report 0 x 0 (Windows, Wayland): the map keeps its last size.
+  if (app_ && ww > 0 && wh > 0 && fw > 0 && fh > 0) app_->resize(ww, wh, double(fw) / ww);
+}
+
+void GlfwPlatform::setIconified(bool iconified) {
+  if (iconified == iconified_) return;
+  iconified_ = iconified;
+  if (!iconified) {
+    syncSize();
+    requestFrame();
+  }
 }
 
 void GlfwPlatform::drawFrame() {
+  int fw = 0, fh = 0;
+  glfwGetFramebufferSize(window_, &fw, &fh);
+  if (iconified_ || fw <= 0 || fh <= 0) return;  // nothing to draw into; a restore redraws
   if (imguiBackend_) ImGui_ImplGlfw_NewFrame();
   app_->frame();
   glfwSwapBuffers(window_);

@@ -36,6 +36,10 @@ class GlfwPlatform : public FilePlatform {
   // Wakes run() from its wait; may be called from any thread (a transport's network thread).
   static void wake();
   GLFWwindow* window() const { return window_; }
+  // A minimised window draws nothing (a frame asked for meanwhile waits); restored, it takes
+  // the window's size again and redraws. GLFW's iconify callback calls this.
+  void setIconified(bool iconified);
+  bool iconified() const { return iconified_; }
   app::MapApp* app() const { return app_; }
 
   // In-memory files (the desktop's overlays, docs/OVERLAY.md): fetch(url) answers from `bytes`
@@ -58,6 +62,7 @@ class GlfwPlatform : public FilePlatform {
   GLFWwindow* window_ = nullptr;
   app::MapApp* app_ = nullptr;
   bool imguiBackend_ = false;
+  bool iconified_ = false;
   std::function<void()> idleHook_;
   std::map<std::string, Result<std::vector<uint8_t>>> served_;
   std::deque<std::pair<FetchCallback, Result<std::vector<uint8_t>>>> servedDone_;
