@@ -112,12 +112,13 @@ test('phone layout at 360x740 and 390x844 portrait and 844x390 landscape (dpr 3 
       assert.ok(map.w >= TOUCH && map.h >= TOUCH, `map panel button ${JSON.stringify(map)} under 44x44`);
       assert.ok(!imgui.some((r) => r.name.includes('###map') && !/button|sheet/.test(r.name)), 'the full map panel shows on a phone');
       assertLayout(`${W}x${H}`, await domBoxes(page), imgui, W, H);
-      // Every visible text of the page (toolbar, attribution, status) is 14 CSS px or larger.
+      // Every visible text of the page (toolbar, attribution, status) is 14 CSS px or larger
+      // (icon buttons set their text's size to 0: their text is only their accessible name).
       const small = await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => {
         const own = [...e.childNodes].some((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
         const r = e.getBoundingClientRect();
         return own && r.width > 1 && r.height > 1 && getComputedStyle(e).visibility !== 'hidden' &&
-          parseFloat(getComputedStyle(e).fontSize) < 14;
+          parseFloat(getComputedStyle(e).fontSize) > 0 && parseFloat(getComputedStyle(e).fontSize) < 14;
       }).map((e) => `${e.tagName}#${e.id}.${e.className} ${getComputedStyle(e).fontSize} "${e.textContent.trim().slice(0, 40)}"`));
       assert.deepEqual(small, [], `${W}x${H}: text under 14 px`);
       const shot = path.join(out, `mobile-${W}x${H}.png`);
