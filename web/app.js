@@ -322,7 +322,7 @@ function main() {
     postRun: [startFeed],
   };
 
-  citymap.jumpTo = ({ lng, lat, zoom }) => ready() && Module._citymap_jump_to(lng, lat, zoom);
+  citymap.jumpTo = ({ lng, lat, zoom, bearing }) => ready() && Module._citymap_jump_to(lng, lat, zoom, bearing);
   citymap.flyTo = ({ lng, lat, zoom }) => ready() && Module._citymap_fly_to(lng, lat, zoom);
   citymap.search = searchBox;
   citymap.labels = () => (ready() ? JSON.parse(cStringAt(Module._citymap_labels())) : []);

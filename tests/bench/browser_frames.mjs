@@ -46,6 +46,7 @@ options:
   --json FILE            also write the JSON report to FILE
   --width W --height H   viewport in CSS pixels (default 1280 x 720)
   --dpr N                device scale factor (default 1)
+  --bearing DEG          the map turned by DEG degrees along the whole path (default 0)
   --timeout MS           time allowed to reach idle (initially and after the path; default 120000)
   --allow-errors         exit 0 even if the page reported console/page/request errors
 live feeds (all four needed for the second run):
@@ -69,6 +70,7 @@ function parse(argv) {
       width: { type: 'string', default: '1280' },
       height: { type: 'string', default: '720' },
       dpr: { type: 'string', default: '1' },
+      bearing: { type: 'string', default: '0' },
       timeout: { type: 'string', default: '120000' },
       'allow-errors': { type: 'boolean', default: false },
       'feed-rate': { type: 'string' },
@@ -99,6 +101,7 @@ function parse(argv) {
     width: num(values.width, 'width', { min: 1, max: 8192, integer: true }),
     height: num(values.height, 'height', { min: 1, max: 8192, integer: true }),
     dpr: num(values.dpr, 'dpr', { min: 0.25, max: 8 }),
+    bearing: num(values.bearing, 'bearing', { min: -360, max: 360 }),
     timeout: num(values.timeout, 'timeout', { min: 1 }),
     allowErrors: values['allow-errors'],
   };
@@ -138,7 +141,7 @@ function installRecorder() {
 }
 
 // In-page path driver: one jumpTo per animation frame, eased per segment.
-function drivePath({ waypoints, durationMs }) {
+function drivePath({ waypoints, durationMs, bearing }) {
   return new Promise((resolve) => {
     const stamps = [];
     const errors = [];
@@ -151,7 +154,7 @@ function drivePath({ waypoints, durationMs }) {
       const f = ease(x - i);
       const a = waypoints[i];
       const b = waypoints[i + 1];
-      return { lng: a.lng + (b.lng - a.lng) * f, lat: a.lat + (b.lat - a.lat) * f, zoom: a.zoom + (b.zoom - a.zoom) * f };
+      return { lng: a.lng + (b.lng - a.lng) * f, lat: a.lat + (b.lat - a.lat) * f, zoom: a.zoom + (b.zoom - a.zoom) * f, bearing };
     };
     const step = (ts) => {
       if (start === null) start = ts;
@@ -224,6 +227,7 @@ async function measure(o, url, { startFeed = null } = {}) {
   const report = {
     url,
     viewport: { width: o.width, height: o.height, dpr: o.dpr },
+    bearing: o.bearing,
     chromium: browserVersion,
     webglRenderer: renderer,
   };
@@ -271,7 +275,7 @@ async function measure(o, url, { startFeed = null } = {}) {
     }
     const feed0 = feed ? await feedState() : null;
     const startFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
-    const drive = await page.evaluate(drivePath, { waypoints: WAYPOINTS, durationMs: o.durationMs });
+    const drive = await page.evaluate(drivePath, { waypoints: WAYPOINTS, durationMs: o.durationMs, bearing: o.bearing });
     const endFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
     const feed1 = feed ? await feedState() : null;
     const cpu = await page.evaluate(() => {
