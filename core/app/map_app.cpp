@@ -738,8 +738,19 @@ void MapApp::updateTraffic(int64_t nowMs) {
 }
 
 void MapApp::drawLive(int64_t nowMs) {
-  live::buildLiveBatch(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, liveBatch_);
+  // The panels as last drawn: a storm's pointer and text keep out from under them.
+  std::vector<live::ScreenBox> panels;
+  if (config_.showUi)
+    for (const ui::WindowRect& r : ui::windowRects()) panels.push_back({r.x, r.y, r.x + r.w, r.y + r.h});
+  live::buildLiveBatch(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, liveBatch_, &liveTags_, config_.english,
+                       panels);
   renderer_.drawLive(liveBatch_);
+  // Their text (a storm's name, intensity and forecast times) over the markers.
+  if (!liveTags_.empty() && !labelFonts_.empty()) {
+    live::layoutTags(liveTags_, labelFonts_, tagLabels_, panels);
+    labels::buildLabelBatch(tagLabels_, live::tagStyle(), labelFonts_, camera_.pixelRatio(), tagBatch_);
+    renderer_.drawLabels(tagBatch_);
+  }
 
   if (feeds_.totalCount() > 0 || feeds_.queued() > 0 || status_.feed.connection.state == feeds::ConnectionState::Reconnecting) {
     const bool moving = feedUi_.layers.buses && feeds_.count(feeds::FeedKind::Bus) > 0 && camera_.zoom() >= 11;
@@ -784,6 +795,12 @@ void MapApp::drawUi() {
   feed.droppedMalformed = status_.feed.droppedMalformed;
   feed.simulated = status_.feed.simulated;
   feed.alerts = feeds_.alerts(nowMs);
+  feed.nowMs = nowMs;
+  for (const auto& [id, e] : feeds_.storms())
+    if (feeds_.fade(feeds::FeedKind::Storm, e.meta.timestampMs, nowMs) > 0) feed.storms.push_back(&e);
+  std::sort(feed.storms.begin(), feed.storms.end(), [](const auto* a, const auto* b) {
+    return a->value.windMs != b->value.windMs ? a->value.windMs > b->value.windMs : a->value.stormId < b->value.stormId;
+  });
   if (cursor_ && !gestures_.active())
     if (const auto pick = live::pickLive(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, *cursor_))
       feed.tooltip = ui::describeEntity(feeds_, *pick, nowMs, feedUi_.english);
@@ -811,6 +828,11 @@ void MapApp::drawUi() {
   if (a.resetView && pyramid_) camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
                                               config_.zoom.value_or(pyramid_->tileset().centerZoom));
   if (fa.showOnMap) flyTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
+  if (fa.showStorm)  // the storm and its cone, as much as the map's zoom range shows
+    if (const auto it = feeds_.storms().find(*fa.showStorm); it != feeds_.storms().end()) {
+      const live::View v = live::stormView(it->second.value, camera_);
+      flyTo(v.center, v.zoom);
+    }
   // Again when the index arrives or the language changes, not only on a keystroke.
   const uint64_t searchKey = (searchIndex_ ? 2u : 0u) | (config_.english ? 1u : 0u);
   if (a.queryChanged || (panelState_.query[0] && searchKey != panelSearchKey_)) panelResults_ = search(panelState_.query.data(), 8);
@@ -819,7 +841,7 @@ void MapApp::drawUi() {
   if (a.english) setEnglish(*a.english);
   if (closeCard) clearSelection();
   if (north) resetNorth();
-  if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || closeCard) invalidate();
+  if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || fa.showStorm || closeCard) invalidate();
 }
 
 void MapApp::contextLost() {

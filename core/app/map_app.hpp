@@ -183,6 +183,9 @@ class MapApp {
   feeds::FeedStore feeds_;
   scene::FeatureIndex featureIndex_;
   live::LiveBatch liveBatch_;
+  std::vector<live::MapTag> liveTags_;          // text beside the live drawing (storms)
+  std::vector<labels::PlacedLabel> tagLabels_;  // ... laid out with the label fonts
+  labels::LabelBatch tagBatch_;
   std::vector<uint32_t> trafficState_;
   uint64_t trafficVersion_ = ~0ull;
   size_t trafficSlots_ = 0;

@@ -11,6 +11,7 @@
 
 #include "base/result.hpp"
 #include "feeds/connection.hpp"
+#include "feeds/feed_types.hpp"
 #include "source/tile_source.hpp"
 
 namespace citymap::app {
@@ -31,7 +32,7 @@ struct AlertSummary {
 struct FeedSummary {
   feeds::ConnectionStatus connection;
   double newestAgeMs = -1;           // age of the newest accepted message; -1: none yet
-  std::array<int, 6> entities{};     // live entities per feeds::FeedKind
+  std::array<int, feeds::kFeedKindCount> entities{};  // live entities per feeds::FeedKind
   uint64_t received = 0, accepted = 0, dropped = 0, droppedMalformed = 0, droppedUnknown = 0;
   bool simulated = false;            // some of the data shown is simulated
   std::vector<AlertSummary> alerts;  // most severe first

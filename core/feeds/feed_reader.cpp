@@ -19,6 +19,7 @@ static_assert(uint8_t(fb::Unit::MAX) == uint8_t(Unit::Metre));
 static_assert(uint8_t(fb::Trend::MAX) == uint8_t(Trend::Rising));
 static_assert(uint8_t(fb::IncidentKind::MAX) == uint8_t(IncidentKind::RoadClosure));
 static_assert(uint8_t(fb::Severity::MAX) == uint8_t(Severity::Extreme));
+static_assert(uint8_t(fb::StormCategory::MAX) == uint8_t(StormCategory::SuperTyphoon));
 static_assert(uint8_t(fb::Payload::MAX) == kFeedKindCount);
 // Sensor kinds use the tile's IocKind numbers.
 static_assert(uint8_t(fb::SensorKind::FloodTower) == uint8_t(tile::IocKind::FloodTower));
@@ -40,6 +41,11 @@ constexpr int64_t kMaxTimeMs = 32503680000000;  // year 3000
 constexpr float kMaxSpeedKmh = 400;
 constexpr float kMaxSensorValue = 1e6f;
 constexpr int32_t kMaxDelayS = 7 * 86400;
+constexpr size_t kMaxStormPast = 256;
+constexpr size_t kMaxStormForecast = 32;
+constexpr float kMaxWindMs = 150;       // well above any recorded gust
+constexpr float kMaxStormRadiusKm = 3000;
+constexpr int kMaxBeaufort = 17;
 
 bool validUtf8(std::string_view s) {
   size_t i = 0;
@@ -278,6 +284,68 @@ bool decode(Checker& c, const fb::Shelter& t, ShelterStatus& out) {
   return true;
 }
 
+// A track point; `after` is the time of the point before it (0: none): times strictly increase.
+bool decode(Checker& c, const fb::StormPoint* t, const char* field, int64_t after, StormPoint& out) {
+  if (!t) return c.malformed(std::string(field) + " has a missing point");
+  out.timeMs = t->time_ms();
+  out.windMs = t->wind_ms();
+  out.category = static_cast<StormCategory>(t->category());
+  out.radiusKm = t->radius_km();
+  const std::string f(field);
+  if (!c.time(t->time_ms(), (f + ".time_ms").c_str()) || !c.position(t->position(), (f + ".position").c_str(), out.position) ||
+      !c.range(t->wind_ms(), 0, kMaxWindMs, (f + ".wind_ms").c_str()) ||
+      !c.knownEnum(t->category(), fb::StormCategory::MAX, (f + ".category").c_str()) ||
+      !c.range(t->radius_km(), 0, kMaxStormRadiusKm, (f + ".radius_km").c_str()))
+    return false;
+  if (after != 0 && t->time_ms() <= after) return c.malformed(f + " times do not increase");
+  return true;
+}
+
+bool decode(Checker& c, const fb::Storm& t, StormReport& out) {
+  out.stormId = t.storm_id();
+  out.category = static_cast<StormCategory>(t.category());
+  out.windMs = t.wind_ms();
+  out.gustMs = t.gust_ms();
+  out.beaufort = t.beaufort();
+  out.gustBeaufort = t.gust_beaufort();
+  out.pressureHpa = t.pressure_hpa();
+  out.headingDeg = t.heading_deg();
+  out.speedKmh = t.speed_kmh();
+  out.strongWindRadiusKm = t.strong_wind_radius_km();
+  if (!c.id(t.storm_id(), "storm.storm_id") || !c.text(t.name_vi(), "storm.name_vi", kMaxShortText, true, out.nameVi) ||
+      !c.text(t.name_en(), "storm.name_en", kMaxShortText, true, out.nameEn) ||
+      !c.knownEnum(t.category(), fb::StormCategory::MAX, "storm.category") ||
+      !c.position(t.position(), "storm.position", out.position) || !c.range(t.wind_ms(), 0, kMaxWindMs, "storm.wind_ms") ||
+      !c.range(t.gust_ms(), 0, kMaxWindMs, "storm.gust_ms") || !c.finite(t.pressure_hpa(), "storm.pressure_hpa") ||
+      !c.finite(t.heading_deg(), "storm.heading_deg") || !c.range(t.speed_kmh(), 0, kMaxSpeedKmh, "storm.speed_kmh") ||
+      !c.range(t.strong_wind_radius_km(), 0, kMaxStormRadiusKm, "storm.strong_wind_radius_km"))
+    return false;
+  if (t.beaufort() > kMaxBeaufort) return c.malformed("storm.beaufort " + std::to_string(t.beaufort()) + " is above 17");
+  if (t.gust_beaufort() > kMaxBeaufort)
+    return c.malformed("storm.gust_beaufort " + std::to_string(t.gust_beaufort()) + " is above 17");
+  if (t.pressure_hpa() != 0 && (t.pressure_hpa() < 800 || t.pressure_hpa() > 1100))
+    return c.malformed("storm.pressure_hpa is outside [800, 1100]");
+  if (t.heading_deg() < 0 || t.heading_deg() >= 360) return c.malformed("storm.heading_deg is outside [0, 360)");
+  int64_t last = 0;
+  if (const auto* past = t.past()) {
+    if (past->size() > kMaxStormPast) return c.malformed("storm.past has more than 256 points");
+    out.past.resize(past->size());
+    for (flatbuffers::uoffset_t i = 0; i < past->size(); ++i) {
+      if (!decode(c, past->Get(i), "storm.past", last, out.past[i])) return false;
+      last = out.past[i].timeMs;
+    }
+  }
+  if (const auto* forecast = t.forecast()) {
+    if (forecast->size() > kMaxStormForecast) return c.malformed("storm.forecast has more than 32 points");
+    out.forecast.resize(forecast->size());
+    for (flatbuffers::uoffset_t i = 0; i < forecast->size(); ++i) {
+      if (!decode(c, forecast->Get(i), "storm.forecast", last, out.forecast[i])) return false;
+      last = out.forecast[i].timeMs;
+    }
+  }
+  return true;
+}
+
 template <typename Out, typename Table>
 bool decodePayload(Checker& c, const Table* table, FeedPayload& payload) {
   if (!table) return c.malformed("payload is missing");
@@ -324,6 +392,7 @@ Result<FeedMessage> decodeAligned(std::span<const uint8_t> bytes, DropReason* re
       case fb::Payload::Incident: decodePayload<Incident>(c, m.payload_as_Incident(), out.payload); break;
       case fb::Payload::Bus: decodePayload<BusReport>(c, m.payload_as_Bus(), out.payload); break;
       case fb::Payload::Shelter: decodePayload<ShelterStatus>(c, m.payload_as_Shelter(), out.payload); break;
+      case fb::Payload::Storm: decodePayload<StormReport>(c, m.payload_as_Storm(), out.payload); break;
       default:
         c.fail(DropReason::Unknown, "unknown payload type " + std::to_string(static_cast<int>(m.payload_type())));
         break;

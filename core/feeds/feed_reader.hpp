@@ -1,7 +1,8 @@
 #pragma once
 // Verified decoding of feed messages. decodeFeedMessage() runs the FlatBuffers Verifier on the
 // bytes and then the semantic checks of feed.fbs (known enum values, finite coordinates in
-// range, required fields, non-negative counts, expiry after start, bounded sizes, UTF-8 text),
+// range, required fields, non-negative counts, expiry after start, storm track times
+// increasing, bounded sizes, UTF-8 text),
 // so a corrupt, truncated, hostile or too new message becomes an Error and is never used.
 #include <cstddef>
 #include <cstdint>

@@ -20,9 +20,10 @@ decltype(auto) withTable(Tables& tables, FeedKind kind, F&& f) {
     case FeedKind::Sensor: return f(std::get<2>(tables));
     case FeedKind::Incident: return f(std::get<3>(tables));
     case FeedKind::Bus: return f(std::get<4>(tables));
-    case FeedKind::Shelter: break;
+    case FeedKind::Shelter: return f(std::get<5>(tables));
+    case FeedKind::Storm: break;
   }
-  return f(std::get<5>(tables));
+  return f(std::get<6>(tables));
 }
 
 }  // namespace
@@ -35,6 +36,8 @@ std::array<Staleness, kFeedKindCount> defaultStaleness() {
   s[size_t(FeedKind::Incident)] = {0, 0};  // by expiry, not by age
   s[size_t(FeedKind::Bus)] = {1 * kMinute, 5 * kMinute};
   s[size_t(FeedKind::Shelter)] = {30 * kMinute, 6 * kHour};
+  // Storm bulletins come every 3 h (hourly near landfall): one may be late before it fades.
+  s[size_t(FeedKind::Storm)] = {3 * kHour, 6 * kHour};
   return s;
 }
 

@@ -131,6 +131,7 @@ class FeedStore {
   const EntityMap<Entity<Incident>>& incidents() const { return std::get<3>(tables_); }
   const EntityMap<BusTrack>& buses() const { return std::get<4>(tables_); }
   const EntityMap<Entity<ShelterStatus>>& shelters() const { return std::get<5>(tables_); }
+  const EntityMap<Entity<StormReport>>& storms() const { return std::get<6>(tables_); }
   size_t count(FeedKind kind) const;
   size_t totalCount() const;
 
@@ -162,7 +163,8 @@ class FeedStore {
   };
   using Tables = std::tuple<EntityMap<Entity<TrafficUpdate>>, EntityMap<Entity<CameraUpdate>>,
                             EntityMap<Entity<SensorReading>>, EntityMap<Entity<Incident>>, EntityMap<BusTrack>,
-                            EntityMap<Entity<ShelterStatus>>>;
+                            EntityMap<Entity<ShelterStatus>>, EntityMap<Entity<StormReport>>>;
+  static_assert(std::tuple_size_v<Tables> == size_t(kFeedKindCount), "one table per kind");
 
   IngestStatus ingestImpl(std::string_view topic, std::span<const uint8_t> payload, int64_t nowMs);
   IngestStatus applyImpl(const FeedMessage& message, int64_t nowMs, const FeedTopic* topic);

@@ -15,10 +15,10 @@ namespace citymap::feeds {
 inline constexpr uint16_t kFeedFormatVersion = 1;
 
 // The kinds of entity a feed reports on; the order is the payload variant's.
-enum class FeedKind : uint8_t { Traffic = 0, Camera = 1, Sensor = 2, Incident = 3, Bus = 4, Shelter = 5 };
-inline constexpr int kFeedKindCount = 6;
+enum class FeedKind : uint8_t { Traffic = 0, Camera = 1, Sensor = 2, Incident = 3, Bus = 4, Shelter = 5, Storm = 6 };
+inline constexpr int kFeedKindCount = 7;
 
-// Topic segment of a kind ("traffic", "camera", "sensor", "incident", "bus", "shelter").
+// Topic segment of a kind ("traffic", "camera", "sensor", "incident", "bus", "shelter", "storm").
 std::string_view kindName(FeedKind kind);
 std::optional<FeedKind> kindFromName(std::string_view name);
 
@@ -35,8 +35,23 @@ enum class Unit : uint8_t { Centimetre = 0, Millimetre = 1, MillimetrePerHour = 
 enum class Trend : uint8_t { Unknown = 0, Falling = 1, Steady = 2, Rising = 3 };
 enum class IncidentKind : uint8_t { Flood = 0, Storm = 1, Landslide = 2, TrafficJam = 3, Accident = 4, RoadClosure = 5 };
 enum class Severity : uint8_t { Info = 0, Minor = 1, Moderate = 2, Severe = 3, Extreme = 4 };
+// Vietnam's storm classes by the Beaufort level of the maximum sustained wind (feed.fbs).
+enum class StormCategory : uint8_t {
+  Low = 0,                  // below level 6
+  TropicalDepression = 1,   // 6-7, áp thấp nhiệt đới
+  TropicalStorm = 2,        // 8-9, bão
+  SevereTropicalStorm = 3,  // 10-11, bão mạnh
+  Typhoon = 4,              // 12-15, bão rất mạnh
+  SuperTyphoon = 5,         // 16-17, siêu bão
+};
 
 std::string_view unitSymbol(Unit unit);  // "cm", "mm", "mm/h", "m/s", "m"
+
+// Beaufort level ("cấp") of a wind speed in m/s on Vietnam's scale, which extends the Beaufort
+// scale to level 17 (>= 56.1 m/s); 0 for calm or invalid values.
+int beaufortLevel(double windMs);
+// The storm class of a Beaufort level of the maximum sustained wind.
+StormCategory stormCategoryFor(int beaufort);
 
 struct TrafficUpdate {
   uint64_t segmentId = 0;
@@ -106,7 +121,38 @@ struct ShelterStatus {
   friend bool operator==(const ShelterStatus&, const ShelterStatus&) = default;
 };
 
-using FeedPayload = std::variant<TrafficUpdate, CameraUpdate, SensorReading, Incident, BusReport, ShelterStatus>;
+// A position of a storm's centre on its track, observed or forecast.
+struct StormPoint {
+  int64_t timeMs = 0;
+  LngLat position;
+  float windMs = 0;  // maximum sustained wind, m/s (0 = unknown)
+  StormCategory category = StormCategory::Low;
+  float radiusKm = 0;  // forecast: the uncertainty cone's radius around the centre
+  friend bool operator==(const StormPoint&, const StormPoint&) = default;
+};
+
+// A tropical storm's bulletin: the centre at the message's timestamp, intensity, movement,
+// the track so far and the forecast with its uncertainty cone.
+struct StormReport {
+  uint64_t stormId = 0;
+  std::string nameVi, nameEn;
+  StormCategory category = StormCategory::Low;
+  LngLat position;
+  float windMs = 0, gustMs = 0;
+  uint8_t beaufort = 0, gustBeaufort = 0;  // "cấp", 0..17
+  float pressureHpa = 0;                   // 0 = unknown
+  float headingDeg = 0;                    // where it moves, [0, 360)
+  float speedKmh = 0;
+  float strongWindRadiusKm = 0;            // winds of level 6 and above (0 = unknown)
+  std::vector<StormPoint> past;            // oldest first
+  std::vector<StormPoint> forecast;        // soonest first, after the past
+  friend bool operator==(const StormReport&, const StormReport&) = default;
+};
+
+// One alternative per FeedKind, in its order (new kinds are appended).
+using FeedPayload =
+    std::variant<TrafficUpdate, CameraUpdate, SensorReading, Incident, BusReport, ShelterStatus, StormReport>;
+static_assert(std::variant_size_v<FeedPayload> == size_t(kFeedKindCount));
 
 struct FeedMessage {
   uint16_t version = kFeedFormatVersion;

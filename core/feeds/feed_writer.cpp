@@ -117,6 +117,49 @@ flatbuffers::Offset<void> encode(Builder& b, const ShelterStatus& v) {
   return t.Finish().Union();
 }
 
+flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::StormPoint>>> stormPoints(
+    Builder& b, const std::vector<StormPoint>& points) {
+  if (points.empty()) return 0;
+  std::vector<flatbuffers::Offset<fb::StormPoint>> offsets;
+  offsets.reserve(points.size());
+  for (const StormPoint& p : points) {
+    const fb::LngLat pos = toFb(p.position);
+    fb::StormPointBuilder t(b);
+    t.add_time_ms(p.timeMs);
+    t.add_position(&pos);
+    t.add_wind_ms(p.windMs);
+    t.add_category(static_cast<fb::StormCategory>(p.category));
+    t.add_radius_km(p.radiusKm);
+    offsets.push_back(t.Finish());
+  }
+  return b.CreateVector(offsets);
+}
+
+flatbuffers::Offset<void> encode(Builder& b, const StormReport& v) {
+  const auto nameVi = optionalString(b, v.nameVi);
+  const auto nameEn = optionalString(b, v.nameEn);
+  const auto past = stormPoints(b, v.past);
+  const auto forecast = stormPoints(b, v.forecast);
+  const fb::LngLat pos = toFb(v.position);
+  fb::StormBuilder t(b);
+  t.add_storm_id(v.stormId);
+  t.add_name_vi(nameVi);
+  t.add_name_en(nameEn);
+  t.add_category(static_cast<fb::StormCategory>(v.category));
+  t.add_position(&pos);
+  t.add_wind_ms(v.windMs);
+  t.add_gust_ms(v.gustMs);
+  t.add_beaufort(v.beaufort);
+  t.add_gust_beaufort(v.gustBeaufort);
+  t.add_pressure_hpa(v.pressureHpa);
+  t.add_heading_deg(v.headingDeg);
+  t.add_speed_kmh(v.speedKmh);
+  t.add_strong_wind_radius_km(v.strongWindRadiusKm);
+  t.add_past(past);
+  t.add_forecast(forecast);
+  return t.Finish().Union();
+}
+
 }  // namespace
 
 std::vector<uint8_t> encodeFeedMessage(const FeedMessage& message) {

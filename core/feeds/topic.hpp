@@ -2,7 +2,7 @@
 // The MQTT topic tree of the live feeds (docs/FEEDS.md):
 //   citymap/v1/<city>/<kind>/<entity id>
 // <city> is a lower-case slug ("danang"), <kind> one of kindName() ("traffic", "camera",
-// "sensor", "incident", "bus", "shelter"), <entity id> the payload's id in decimal. Every
+// "sensor", "incident", "bus", "shelter", "storm"), <entity id> the payload's id in decimal. Every
 // message is retained, so a new subscriber gets each entity's current state at once; an empty
 // retained message removes the entity.
 #include <cstdint>

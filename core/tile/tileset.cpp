@@ -1,5 +1,7 @@
 #include "tile/tileset.hpp"
 
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "geo/mercator.hpp"
@@ -89,6 +91,24 @@ Result<Tileset> parseTileset(std::string_view text, bool requireTilePath) {
   if (const auto it = j.find("layers"); it != j.end() && it->is_array())
     for (const auto& l : *it)
       if (l.is_string()) t.layers.push_back(l.get<std::string>());
+  if (const auto it = j.find("citymap_routing"); it != j.end() && it->is_object()) {
+    TilesetSection s;
+    double offset = -1, length = -1;
+    s.format = getString(*it, "format");
+    s.path = getString(*it, "path");
+    const bool range = getNumber(*it, "offset", offset) && getNumber(*it, "length", length) && offset >= 0 &&
+                       length > 0 && offset < 9e15 && length < 9e15 && offset == std::floor(offset) &&
+                       length == std::floor(length);
+    if (!s.format.empty() && (range || (!s.path.empty() && s.path.find("..") == std::string::npos))) {
+      if (range) {
+        s.offset = uint64_t(offset);
+        s.length = uint64_t(length);
+      } else if (getNumber(*it, "length", length) && length > 0 && length < 9e15) {
+        s.length = uint64_t(length);
+      }
+      t.routing = std::move(s);
+    }
+  }
   return t;
 }
 

@@ -1,6 +1,8 @@
 #pragma once
 // Tileset metadata (tileset.json written by tools/ingest): zoom range, bounds, where the tiles
 // are and what to credit.
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -11,6 +13,14 @@
 
 namespace citymap::tile {
 
+// A byte section the ingest adds beside the tiles ("citymap_routing": the walking graph,
+// docs/ROUTING.md): in an archive at an absolute byte offset, in a folder as a file.
+struct TilesetSection {
+  uint64_t offset = 0, length = 0;  // archive: absolute byte range in the file
+  std::string path;                 // folder: file name relative to the tileset folder
+  std::string format;               // e.g. "CMG1"
+};
+
 struct Tileset {
   int minZoom = 0, maxZoom = 0;
   geo::LngLat boundsMin, boundsMax;  // south-west and north-east corners
@@ -20,6 +30,9 @@ struct Tileset {
   std::string attribution;
   std::string name, nameEn;  // the place the tileset covers ("Đà Nẵng", "Da Nang"); may be empty
   std::vector<std::string> layers;
+  // The walking graph, if the ingest wrote one ("citymap_routing"; an entry that is not an
+  // object with a format and either offset + length or a path is ignored).
+  std::optional<TilesetSection> routing;
 
   geo::WorldBox worldBounds() const;
   std::string tileUrl(const std::string& base, const geo::TileID& id) const;

@@ -89,6 +89,48 @@ void connectionLine(const FeedPanelModel& m, bool en) {
                        en ? "Showing the last known state, not live" : "Đang hiện trạng thái cuối, không trực tiếp");
 }
 
+// A dot in a colour at the start of the line, then the line's text goes on after it.
+void colorDot(uint32_t color) {
+  const ImVec2 at = ImGui::GetCursorScreenPos();
+  const float h = ImGui::GetTextLineHeight();
+  ImGui::GetWindowDrawList()->AddCircleFilled(ImVec2(at.x + h * 0.4f, at.y + h * 0.5f), h * 0.32f,
+                                              ImGui::ColorConvertFloat4ToU32(rgb(color)));
+  ImGui::SetCursorScreenPos(ImVec2(at.x + h, at.y));
+}
+
+// The storms: name, class and intensity, wind and pressure, movement, the report's time and age.
+void stormList(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions& out, bool compact) {
+  const bool en = st.english;
+  char header[64];
+  std::snprintf(header, sizeof header, en ? "Storms (%zu)###storms" : "Bão (%zu)###storms", m.storms.size());
+  if (!ImGui::CollapsingHeader(header, ImGuiTreeNodeFlags_DefaultOpen)) return;
+  for (size_t i = 0; i < m.storms.size(); ++i) {
+    const feeds::StormReport& s = m.storms[i]->value;
+    const feeds::EntityMeta& meta = m.storms[i]->meta;
+    ImGui::PushID(int(s.stormId % 0x7fffffff));
+    colorDot(live::stormColor(s.category));
+    ImGui::PushTextWrapPos(compact ? 0.f : ImGui::GetCursorPosX() + 290);
+    ImGui::TextUnformatted(pick(s.nameVi, s.nameEn, en).c_str());
+    ImGui::PopTextWrapPos();
+    const std::string category = stormCategoryName(s.category, en), intensity = stormIntensity(s, en);
+    ImGui::Text("%s%s%s%s", category.c_str(), intensity.empty() ? "" : " (", intensity.c_str(), intensity.empty() ? "" : ")");
+    char line[160];
+    int n = std::snprintf(line, sizeof line, en ? "Wind %.0f m/s" : "Gió %.0f m/s", double(s.windMs));
+    if (s.gustMs > 0) n += std::snprintf(line + n, sizeof line - size_t(n), en ? ", gusts %.0f m/s" : ", giật %.0f m/s", double(s.gustMs));
+    if (s.pressureHpa > 0) std::snprintf(line + n, sizeof line - size_t(n), " · %.0f hPa", double(s.pressureHpa));
+    ImGui::TextUnformatted(line);
+    const std::string movement = stormMovement(s, en);
+    if (!movement.empty()) ImGui::TextUnformatted(movement.c_str());
+    const std::string at = live::formatLocalTime(meta.timestampMs), age = formatAge(double(m.nowMs - meta.timestampMs));
+    ImGui::TextDisabled(en ? "Report of %s, %s ago%s" : "Bản tin lúc %s, %s trước%s", at.c_str(), age.c_str(),
+                        meta.simulated ? (en ? " (simulated)" : " (mô phỏng)") : "");
+    if (compact ? ImGui::Button(en ? "Show on map" : "Xem trên bản đồ")
+                : ImGui::SmallButton(en ? "Show on map" : "Xem trên bản đồ"))
+      out.showStorm = s.stormId;
+    ImGui::PopID();
+  }
+}
+
 // The live window's contents (the desktop's window, the compact layout's sheet).
 void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions& out, bool compact) {
   const bool en = st.english;
@@ -120,10 +162,12 @@ void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions&
   toggle({"Nhà tránh trú", "Shelters"}, st.layers.shelters, feeds::FeedKind::Shelter);
   toggle({"Sự cố", "Incidents"}, st.layers.incidents, feeds::FeedKind::Incident);
   toggle({"Camera", "Cameras"}, st.layers.cameras, feeds::FeedKind::Camera);
+  toggle({"Bão", "Storms"}, st.layers.storms, feeds::FeedKind::Storm);
   ImGui::TextDisabled(en ? "%" PRIu64 " messages, %" PRIu64 " dropped (%" PRIu64 " malformed)"
                          : "%" PRIu64 " tin, %" PRIu64 " bị bỏ (%" PRIu64 " lỗi)",
                       m.received, m.dropped, m.droppedMalformed);
   ImGui::Separator();
+  if (!m.storms.empty()) stormList(m, st, out, compact);
   char header[64];
   std::snprintf(header, sizeof header, en ? "Alerts (%zu)###alerts" : "Cảnh báo (%zu)###alerts", m.alerts.size());
   if (ImGui::CollapsingHeader(header, ImGuiTreeNodeFlags_DefaultOpen)) {
@@ -160,6 +204,40 @@ void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions&
 }
 
 }  // namespace
+
+std::string stormCategoryName(feeds::StormCategory c, bool en) {
+  static const Text kNames[] = {{"Vùng áp thấp", "Low"},
+                                {"Áp thấp nhiệt đới", "Tropical depression"},
+                                {"Bão", "Tropical storm"},
+                                {"Bão mạnh", "Severe tropical storm"},
+                                {"Bão rất mạnh", "Typhoon"},
+                                {"Siêu bão", "Super typhoon"}};
+  return kNames[std::min<size_t>(size_t(c), std::size(kNames) - 1)](en);
+}
+
+std::string stormIntensity(const feeds::StormReport& s, bool en) {
+  if (s.beaufort == 0) return "";
+  char buf[64];
+  int n = std::snprintf(buf, sizeof buf, en ? "force %d" : "cấp %d", int(s.beaufort));
+  if (s.gustBeaufort > s.beaufort) std::snprintf(buf + n, sizeof buf - size_t(n), en ? ", gusts %d" : ", giật cấp %d", int(s.gustBeaufort));
+  return buf;
+}
+
+std::string stormMovement(const feeds::StormReport& s, bool en) {
+  static const Text kDirections[] = {
+      {"Bắc", "north"},           {"Bắc Đông Bắc", "north-northeast"}, {"Đông Bắc", "northeast"},
+      {"Đông Đông Bắc", "east-northeast"}, {"Đông", "east"},           {"Đông Đông Nam", "east-southeast"},
+      {"Đông Nam", "southeast"},  {"Nam Đông Nam", "south-southeast"}, {"Nam", "south"},
+      {"Nam Tây Nam", "south-southwest"}, {"Tây Nam", "southwest"},   {"Tây Tây Nam", "west-southwest"},
+      {"Tây", "west"},            {"Tây Tây Bắc", "west-northwest"},   {"Tây Bắc", "northwest"},
+      {"Bắc Tây Bắc", "north-northwest"}};
+  if (s.speedKmh < 0.5f) return en ? "Almost stationary" : "Gần như đứng yên";
+  const size_t i = size_t(std::lround(double(s.headingDeg) / 22.5)) % 16;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, en ? "Moving %s at %.0f km/h" : "Di chuyển hướng %s, %.0f km/h", kDirections[i](en),
+                double(s.speedKmh));
+  return buf;
+}
 
 std::string formatAge(double ms) {
   char buf[32];
@@ -220,6 +298,11 @@ FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, floa
     if (!advice.empty() && !compact) ImGui::TextWrapped("%s", advice.c_str());
     if (in.point || !in.area.empty()) {
       if (ImGui::Button(en ? "Show on map" : "Xem trên bản đồ")) out.showOnMap = in.point ? *in.point : in.area.front();
+      ImGui::SameLine();
+    }
+    // The storm behind the alerts: its track and cone.
+    if (!m.storms.empty()) {
+      if (ImGui::Button(en ? "Show the storm" : "Xem đường đi của bão")) out.showStorm = m.storms.front()->value.stormId;
       ImGui::SameLine();
     }
     if (ImGui::Button(en ? "Dismiss" : "Đóng")) {
@@ -343,6 +426,19 @@ std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& 
       const auto& in = it->second.value;
       std::snprintf(buf, sizeof buf, "%s - %s\n%s\n%s", kSeverity[int(in.severity)](en), kIncident[int(in.kind)](en),
                     pick(in.titleVi, in.titleEn, en).c_str(), pick(in.textVi, in.textEn, en).c_str());
+      break;
+    }
+    case feeds::FeedKind::Storm: {
+      const auto it = store.storms().find(p.id);
+      if (it == store.storms().end()) break;
+      const auto& s = it->second.value;
+      const std::string intensity = stormIntensity(s, en), movement = stormMovement(s, en);
+      std::snprintf(buf, sizeof buf, "%s\n%s%s%s%s\n%s %.0f m/s%s\n%s\n%s %s, %s %s%s", pick(s.nameVi, s.nameEn, en).c_str(),
+                    stormCategoryName(s.category, en).c_str(), intensity.empty() ? "" : " (", intensity.c_str(),
+                    intensity.empty() ? "" : ")", en ? "Wind" : "Gió", double(s.windMs),
+                    s.pressureHpa > 0 ? (" · " + std::to_string(int(std::lround(s.pressureHpa))) + " hPa").c_str() : "",
+                    movement.c_str(), en ? "Report of" : "Bản tin lúc", live::formatLocalTime(it->second.meta.timestampMs).c_str(),
+                    age(it->second.meta).c_str(), en ? "ago" : "trước", it->second.meta.simulated ? sim : "");
       break;
     }
     case feeds::FeedKind::Traffic:

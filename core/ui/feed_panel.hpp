@@ -1,8 +1,9 @@
 #pragma once
 // The live-feed UI drawn with ImGui: the "Live" window (connection state, age of the newest
-// message, a SIMULATED badge, live layer toggles, counters, alerts sorted by severity with
-// "show on map"), the banner for severe alerts, and the tooltip of the marker under the
-// pointer. Vietnamese or English. Reads a model, returns what the user asked for.
+// message, a SIMULATED badge, live layer toggles, counters, tropical storms with "show on map",
+// alerts sorted by severity with "show on map"), the banner for severe alerts (with "show the
+// storm" while there is one), and the tooltip of the marker under the pointer. Vietnamese or
+// English. Reads a model, returns what the user asked for.
 #include <array>
 #include <cstdint>
 #include <optional>
@@ -24,6 +25,8 @@ struct FeedPanelModel {
   uint64_t received = 0, dropped = 0, droppedMalformed = 0;
   bool simulated = false;
   std::vector<const feeds::Entity<feeds::Incident>*> alerts;  // most severe first
+  std::vector<const feeds::Entity<feeds::StormReport>*> storms;  // shown on the map, strongest first
+  int64_t nowMs = 0;                                             // epoch ms, for the storms' report ages
   std::string tooltip;                                        // about the marker under the pointer; empty: none
 };
 
@@ -36,6 +39,7 @@ struct FeedPanelState {
 struct FeedPanelActions {
   bool changed = false;
   std::optional<feeds::LngLat> showOnMap;
+  std::optional<uint64_t> showStorm;  // frame this storm and its cone
 };
 
 FeedPanelActions drawFeedPanel(const FeedPanelModel& model, FeedPanelState& state, float viewportWidth,
@@ -46,5 +50,11 @@ std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& 
 
 // "12 s", "3 min", "2 h".
 std::string formatAge(double ms);
+
+// A storm's class, intensity and movement in words: "Bão rất mạnh", "cấp 13, giật cấp 16",
+// "hướng Tây Tây Bắc, 25 km/h" (or English).
+std::string stormCategoryName(feeds::StormCategory c, bool english);
+std::string stormIntensity(const feeds::StormReport& s, bool english);
+std::string stormMovement(const feeds::StormReport& s, bool english);
 
 }  // namespace citymap::ui

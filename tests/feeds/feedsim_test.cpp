@@ -3,6 +3,8 @@
 // the expected state from the simulator's output.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -141,6 +143,8 @@ TEST(FeedSim, EveryMessageVerifiesAndIsSimulated) {
       EXPECT_GT(kinds[feeds::FeedKind::Bus], 100) << scenarioName(s);  // 08:00 / 07:00
     }
     EXPECT_GT(kinds[feeds::FeedKind::Incident], 0) << scenarioName(s);
+    // Only the typhoon has a storm (every 5 simulated minutes: 36 in 3 h, and the first).
+    EXPECT_EQ(kinds[feeds::FeedKind::Storm], s == Scenario::Typhoon ? 37 : 0) << scenarioName(s);
   }
 }
 
@@ -212,6 +216,112 @@ TEST(FeedSim, NormalDayReachesTheExpectedStoreState) {
   EXPECT_GT(interpolated, 10u);
   for (const auto& [id, e] : store.traffic())
     EXPECT_NE(store.freshness(feeds::FeedKind::Traffic, e.meta.timestampMs, now), feeds::Freshness::Hidden);
+  EXPECT_EQ(store.counters().dropped(), 0u) << store.lastError();
+}
+
+// The typhoon's storm: a simulated bulletin approaching Da Nang from the East Sea, with a past
+// track, a forecast out to two days in a growing cone, rising then weakening after landfall, and
+// its retained topic cleared once it has gone.
+TEST(FeedSim, TyphoonPublishesASimulatedStormWithItsTrackAndCone) {
+  REQUIRE_DATA();
+  SimConfig c = config(Scenario::Typhoon);
+  c.sensors = c.shelters = c.incidents = c.buses = c.traffic = false;  // the storm only
+  c.speedup = 120;  // as tools/scenario.sh runs it: times are wall-clock times
+  Simulator sim(*data, c);
+  feeds::FeedStore store;
+  const feeds::LngLat danang{108.22, 16.06};
+  std::vector<Outgoing> out;
+  struct Seen {
+    double hours, distanceKm, windMs;
+    feeds::StormReport storm;
+  };
+  std::vector<Seen> seen;
+  size_t clears = 0;
+  for (int64_t t = 0; t <= 40 * kHour; t += 5 * 60'000) {
+    out.clear();
+    sim.advanceTo(c.simStartMs + t, out);
+    for (const Outgoing& o : out) {
+      const auto topic = feeds::parseFeedTopic(o.topic);
+      ASSERT_TRUE(topic);
+      ASSERT_EQ(topic->kind, feeds::FeedKind::Storm);
+      EXPECT_EQ(topic->entityId, Simulator::stormId());
+      const int64_t wall = sim.wallTimeOf(o.simMs);
+      ASSERT_EQ(store.ingest(o.topic, o.payload, wall), o.payload.empty() ? feeds::IngestStatus::Removed
+                                                                           : feeds::IngestStatus::Accepted)
+          << store.lastError();
+      if (o.payload.empty()) {
+        ++clears;
+        continue;
+      }
+      auto m = feeds::decodeFeedMessage(o.payload);
+      ASSERT_TRUE(m) << m.error();
+      EXPECT_TRUE(m->simulated);
+      EXPECT_EQ(m->timestampMs, wall);
+      const auto& s = std::get<feeds::StormReport>(m->payload);
+      EXPECT_NE(s.nameVi.find("MÔ PHỎNG"), std::string::npos) << s.nameVi;
+      EXPECT_NE(s.nameEn.find("SIMULATED"), std::string::npos) << s.nameEn;
+      // The track so far (3-hourly, up to 48 h) before the centre's time, the forecast after it,
+      // every 6 to 12 h, its cone growing.
+      EXPECT_GE(s.past.size(), 15u);
+      for (size_t i = 1; i < s.past.size(); ++i) EXPECT_EQ(s.past[i].timeMs - s.past[i - 1].timeMs, 3 * kHour / 120);
+      ASSERT_FALSE(s.past.empty());
+      EXPECT_LT(s.past.back().timeMs, m->timestampMs);
+      EXPECT_GT(m->timestampMs - s.past.front().timeMs, 42 * kHour / 120);
+      ASSERT_GE(s.forecast.size(), 2u) << double(t) / kHour;
+      EXPECT_GT(s.forecast.front().timeMs, m->timestampMs);
+      for (size_t i = 1; i < s.forecast.size(); ++i) {
+        const int64_t step = s.forecast[i].timeMs - s.forecast[i - 1].timeMs;
+        EXPECT_TRUE(step == 6 * kHour / 120 || step == 12 * kHour / 120 || step == 24 * kHour / 120) << step;
+        EXPECT_GT(s.forecast[i].radiusKm, s.forecast[i - 1].radiusKm);
+      }
+      EXPECT_EQ(s.beaufort, feeds::beaufortLevel(s.windMs));
+      EXPECT_EQ(s.category, feeds::stormCategoryFor(s.beaufort));
+      EXPECT_GE(s.gustBeaufort, s.beaufort);
+      seen.push_back({double(o.simMs - c.simStartMs) / kHour, feeds::distanceMetres(s.position, danang) / 1000,
+                      double(s.windMs), s});
+    }
+  }
+  ASSERT_GT(seen.size(), 400u);
+  const Seen& first = seen.front();
+  // At the start: a typhoon over the East Sea, ~200 km east-southeast, heading west-northwest,
+  // forecast two days ahead, its cone over Da Nang.
+  EXPECT_EQ(first.storm.category, feeds::StormCategory::Typhoon);
+  EXPECT_GT(first.storm.position.lng, 109.5);
+  EXPECT_GT(first.distanceKm, 150);
+  EXPECT_GT(first.storm.headingDeg, 270);
+  EXPECT_LT(first.storm.headingDeg, 300);
+  EXPECT_GT(first.storm.speedKmh, 10);
+  EXPECT_GE(first.storm.forecast.back().timeMs - first.storm.forecast.front().timeMs, 42 * kHour / 120);
+  EXPECT_GE(first.storm.forecast.back().radiusKm, 150);
+  EXPECT_GT(first.storm.strongWindRadiusKm, 100);
+  // Closest near landfall (~9.5 h), at its strongest before it; weaker over land after.
+  const auto closest = std::min_element(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) { return a.distanceKm < b.distanceKm; });
+  EXPECT_LT(closest->distanceKm, 15);
+  EXPECT_GT(closest->hours, 8.5);
+  EXPECT_LT(closest->hours, 10.5);
+  const auto strongest = std::max_element(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) { return a.windMs < b.windMs; });
+  EXPECT_GE(strongest->storm.beaufort, 14);
+  EXPECT_LT(strongest->hours, closest->hours);
+  for (const Seen& s : seen)
+    if (s.hours >= 15) {
+      EXPECT_LT(s.windMs, 28) << s.hours;
+    }
+  // Each bulletin's 6 h and 12 h forecasts hold where the storm then was: inside their circles.
+  size_t checked = 0;
+  for (const Seen& s : seen) {
+    for (const auto& f : s.storm.forecast) {
+      const double at = double(f.timeMs - c.wallStartMs) * c.speedup / kHour;  // the simulated hour it is for
+      const auto later = std::find_if(seen.begin(), seen.end(), [&](const Seen& x) { return std::abs(x.hours - at) < 1e-4; });
+      if (later == seen.end() || at - s.hours > 12.5) continue;
+      EXPECT_LT(feeds::distanceMetres(f.position, later->storm.position) / 1000, f.radiusKm) << s.hours << " h +" << at - s.hours;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 200u);
+  // Gone after 36 h: the retained topic is cleared.
+  EXPECT_EQ(clears, 1u);
+  EXPECT_EQ(store.count(feeds::FeedKind::Storm), 0u);
+  EXPECT_LT(seen.back().hours, 36);
   EXPECT_EQ(store.counters().dropped(), 0u) << store.lastError();
 }
 

@@ -239,13 +239,15 @@ TEST_F(SyntheticArchive, HeaderDescribesTheTileset) {
   EXPECT_EQ(h.tileEntries, a.allTileEntries().size());
   EXPECT_EQ(h.tileContents, 40u);  // every tile carries its own z/x/y, so no two are alike
   // Layout: header, root, metadata, leaves, data; one 16 KiB request holds header, root and
-  // metadata; the file ends with the data.
+  // metadata; the walking graph follows the data and ends the file (docs/ROUTING.md).
   EXPECT_EQ(h.rootOffset, pm::kHeaderSize);
   EXPECT_EQ(h.metadataOffset, h.rootOffset + h.rootLength);
   EXPECT_EQ(h.leafOffset, h.metadataOffset + h.metadataLength);
   EXPECT_EQ(h.dataOffset, h.leafOffset + h.leafLength);
   EXPECT_LE(h.metadataOffset + h.metadataLength, pm::kInitialFetch);
-  EXPECT_EQ(h.dataOffset + h.dataLength, fs::file_size(archive()));
+  const nlohmann::json routing = nlohmann::json::parse(a.metadata())["citymap_routing"];
+  EXPECT_EQ(routing["offset"].get<uint64_t>(), h.dataOffset + h.dataLength);
+  EXPECT_EQ(h.dataOffset + h.dataLength + routing["length"].get<uint64_t>(), fs::file_size(archive()));
   EXPECT_EQ(h.leafLength, 0u);  // 40 tiles fit in the root
 }
 
@@ -255,7 +257,15 @@ TEST_F(SyntheticArchive, MetadataIsTilesetJsonWithoutTilePath) {
   nlohmann::json expected = readJson(folder() / "tileset.json");
   expected.erase("tile_path");
   expected["tile_format"] = "citymap-fb-v1";
-  EXPECT_EQ(meta, expected);
+  // The walking graph: a file beside a folder's tileset.json, a byte range in the archive.
+  EXPECT_EQ(expected["citymap_routing"]["path"], "routing.cmg");
+  EXPECT_EQ(meta["citymap_routing"]["length"], expected["citymap_routing"]["length"]);
+  EXPECT_EQ(meta["citymap_routing"]["format"], "CMG1");
+  EXPECT_FALSE(meta["citymap_routing"].contains("path"));
+  expected.erase("citymap_routing");
+  nlohmann::json withoutRouting = meta;
+  withoutRouting.erase("citymap_routing");
+  EXPECT_EQ(withoutRouting, expected);
   EXPECT_EQ(meta["format"], "citymap-tiles");
   EXPECT_EQ(meta["format_version"], 1);
 }
@@ -553,7 +563,11 @@ TEST(ArchiveRealData, DaNangArchiveEqualsTheFolder) {
               (unsigned long long)emptyTiles, mb(emptyBytes).c_str(), mb(w.fileBytes).c_str(),
               (unsigned long long)w.rootBytes, (unsigned long long)w.leaves, (unsigned long long)w.leafBytes);
   EXPECT_EQ(entries.size(), h.tileEntries);
-  EXPECT_LT(archiveBytes, folderBytes + folderBytes / 20);  // directories cost well under 5 %
+  // Directories cost well under 5 % (the walking graph after the tiles aside).
+  const uint64_t routingBytes = nlohmann::json::parse(a.metadata())["citymap_routing"]["length"].get<uint64_t>();
+  std::printf("  walking graph %llu B (%.1f %% of the archive)\n", (unsigned long long)routingBytes,
+              100.0 * double(routingBytes) / double(archiveBytes));
+  EXPECT_LT(archiveBytes - routingBytes, folderBytes + folderBytes / 20);
 }
 
 }  // namespace

@@ -459,7 +459,7 @@ TEST(IngestDeterminism, TwoRunsAreByteIdentical) {
   ASSERT_EQ(b.exitCode, 0) << b.output;
   ASSERT_EQ(c.exitCode, 0) << c.output;
   const auto sa = snapshot(tmp / "a");
-  EXPECT_EQ(sa.size(), 42u);  // 40 tiles + tileset.json + search.json
+  EXPECT_EQ(sa.size(), 43u);  // 40 tiles + tileset.json + search.json + routing.cmg
   EXPECT_TRUE(sa == snapshot(tmp / "b"));
   EXPECT_TRUE(sa == snapshot(tmp / "c"));
 }

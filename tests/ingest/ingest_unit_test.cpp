@@ -482,7 +482,7 @@ TEST(Cli, ParsesOptions) {
 
 TEST(Cli, PipelineOptions) {
   auto o = parseCli({"--out", "d", "--config", "layers.json", "--data-dir=data", "--assume-crs", "EPSG:5899", "--report",
-                     "r.json", "--no-merge", "--no-search"});
+                     "r.json", "--no-merge", "--no-search", "--no-routing"});
   ASSERT_TRUE(o) << o.error();
   EXPECT_EQ(o->config, "layers.json");
   EXPECT_EQ(o->dataDir, "data");
@@ -490,6 +490,7 @@ TEST(Cli, PipelineOptions) {
   EXPECT_EQ(o->report, "r.json");
   EXPECT_FALSE(o->mergeRoads);
   EXPECT_FALSE(o->search);
+  EXPECT_FALSE(o->routing);
   EXPECT_TRUE(o->inputs.empty());  // inputs are optional with --config
   EXPECT_FALSE(o->minZoomSet);
   auto z = parseCli({"--out", "d", "--minzoom", "13", "a.osm"});
@@ -497,6 +498,7 @@ TEST(Cli, PipelineOptions) {
   EXPECT_TRUE(z->minZoomSet);
   EXPECT_FALSE(z->maxZoomSet);
   EXPECT_TRUE(z->mergeRoads);
+  EXPECT_TRUE(z->routing);
   EXPECT_FALSE(parseCli({"--out", "d", "--data-dir", "x", "a.osm"}));  // --data-dir needs --config
   EXPECT_FALSE(parseCli({"--out", "d", "--config"}));
   EXPECT_FALSE(parseCli({"--out", "d", "--config", ""}));

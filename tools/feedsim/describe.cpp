@@ -57,6 +57,17 @@ struct Fields {
     num(o, "capacity", v.capacity);
     num(o, "occupancy", v.occupancy);
   }
+  void operator()(const feeds::StormReport& v) const {
+    str(o, "name_en", v.nameEn);
+    num(o, "category", int(v.category));
+    num(o, "lng", v.position.lng);
+    num(o, "lat", v.position.lat);
+    num(o, "wind_ms", v.windMs);
+    num(o, "beaufort", v.beaufort);
+    num(o, "pressure_hpa", v.pressureHpa);
+    num(o, "past", double(v.past.size()));
+    num(o, "forecast", double(v.forecast.size()));
+  }
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 // simulator.hpp and docs/FEEDS.md). Every message is marked simulated.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -14,6 +15,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "feeds/feed_reader.hpp"
 #include "feeds/topic.hpp"
@@ -31,7 +33,8 @@ void onSignal(int) { gStop = 1; }
 
 const char* kUsage = R"(usage: citymap-feedsim --data-dir DIR [options]
 
-Publishes SIMULATED live feeds (hydro-met sensors, storm shelters, incidents, buses, traffic)
+Publishes SIMULATED live feeds (hydro-met sensors, storm shelters, incidents, buses, traffic,
+the typhoon scenario's storm track)
 tied to the real Da Nang data in DIR (the folder described by its README.md).
 
   --data-dir DIR        the Da Nang data folder (required)
@@ -43,7 +46,7 @@ tied to the real Da Nang data in DIR (the folder described by its README.md).
                         at 08:00 for normal, 07:00 rush, 00:00 typhoon) or YYYY-MM-DDTHH:MM
                         (local time, UTC+7)
   --duration S          stop after S wall seconds (default: run until SIGINT/SIGTERM)
-  --only LIST           comma-separated subset of sensors,shelters,incidents,buses,traffic
+  --only LIST           comma-separated subset of sensors,shelters,incidents,buses,traffic,storm
   --city SLUG           topic city (default danang)
   --source NAME         the messages' source (default feedsim)
 load (benchmarks):
@@ -57,8 +60,8 @@ broker:
   --user U              user name (default publisher)
   --password-file F     file whose first line is the password
   --qos 0|1             (default 1)
-  --keep-incidents      on exit, leave this source's retained incidents in place (default:
-                        clear them, and clear leftovers of an earlier run at start)
+  --keep-incidents      on exit, leave this source's retained incidents and storms in place
+                        (default: clear them, and clear leftovers of an earlier run at start)
 offline:
   --dry-run S           no broker: simulate S seconds and print one JSON line per message
   --quiet               less logging on stderr
@@ -239,7 +242,7 @@ Result<SimConfig> makeConfig(const Options& o, int64_t wallStart) {
   c.simStartMs = *start;
   c.wallStartMs = wallStart;
   if (!o.only.empty()) {
-    c.sensors = c.shelters = c.incidents = c.buses = c.traffic = false;
+    c.sensors = c.shelters = c.incidents = c.buses = c.traffic = c.storm = false;
     std::stringstream ss(o.only);
     std::string item;
     while (std::getline(ss, item, ',')) {
@@ -248,6 +251,7 @@ Result<SimConfig> makeConfig(const Options& o, int64_t wallStart) {
       else if (item == "incidents") c.incidents = true;
       else if (item == "buses") c.buses = true;
       else if (item == "traffic") c.traffic = true;
+      else if (item == "storm") c.storm = true;
       else return Error{"--only: unknown feed '" + item + "'"};
     }
   }
@@ -301,18 +305,24 @@ int live(const CityData& data, const Options& o) {
   auto client = MqttClient::connect(mo);
   if (!client) return std::cerr << "citymap-feedsim: " << client.error() << "\n", 1;
   MqttClient& mqtt = **client;
-  const std::string incidentTree = std::string(feeds::kTopicRoot) + "/" + o.city + "/incident/#";
-  std::set<std::string> incidentTopics;  // retained incidents this run has published
+  // Retained incidents and storms outlive a run at the broker: they are cleared when it ends.
+  const std::string cityTree = std::string(feeds::kTopicRoot) + "/" + o.city + "/";
+  const std::vector<std::string> eventTrees = {cityTree + "incident/", cityTree + "storm/"};
+  const auto isEvent = [&](const std::string& topic) {
+    return std::any_of(eventTrees.begin(), eventTrees.end(), [&](const std::string& t) { return topic.starts_with(t); });
+  };
+  std::set<std::string> incidentTopics;  // retained incidents and storms this run has published
   std::map<std::string, std::vector<uint8_t>> backlog;  // held back while disconnected
 
-  // Leftover incidents of an earlier run of this source (e.g. a killed typhoon demo).
+  // Leftover incidents and storms of an earlier run of this source (e.g. a killed typhoon demo).
   if (!o.keepIncidents) {
     int cleared = 0;
-    for (const auto& [topic, payload] : mqtt.retained(incidentTree, 500)) {
-      auto m = feeds::decodeFeedMessage(payload);
-      if (m && m->source == o.source && mqtt.publish(topic, {}, o.qos, true)) ++cleared;
-    }
-    if (cleared && !o.quiet) std::cerr << "citymap-feedsim: cleared " << cleared << " old retained incidents\n";
+    for (const std::string& tree : eventTrees)
+      for (const auto& [topic, payload] : mqtt.retained(tree + "#", 500)) {
+        auto m = feeds::decodeFeedMessage(payload);
+        if (m && m->source == o.source && mqtt.publish(topic, {}, o.qos, true)) ++cleared;
+      }
+    if (cleared && !o.quiet) std::cerr << "citymap-feedsim: cleared " << cleared << " old retained incidents and storms\n";
   }
 
   Simulator sim(data, *config);
@@ -350,7 +360,7 @@ int live(const CityData& data, const Options& o) {
     for (const Outgoing& m : out) {
       if (up) mqtt.publish(m.topic, m.payload, o.qos, true);
       else backlog[m.topic] = m.payload;
-      if (m.topic.starts_with(incidentTree.substr(0, incidentTree.size() - 1))) {
+      if (isEvent(m.topic)) {
         if (m.payload.empty()) incidentTopics.erase(m.topic);
         else incidentTopics.insert(m.topic);
       }

@@ -29,7 +29,7 @@ constexpr int64_t kLocalOffsetMs = 7 * kHourMs;  // Indochina Time, no daylight 
 // Keys for the noise functions.
 enum Key : uint64_t { kRain = 1, kShower, kGain, kPhase, kBase, kShelterOpen, kShelterFill, kShelterClose, kRoadSens,
                       kRoadNoise, kAccident, kAccidentRoad, kAccidentLen, kAccidentSev, kTripStart, kTripExtra,
-                      kLandslide, kStagger };
+                      kLandslide, kStagger, kStormCross, kStormAlong };
 
 // Rush-hour shape over the local hour: morning peak ~07:20, evening peak ~17:30.
 double rushness(double localH) { return std::max(bump(localH, 7.35, 0.75), bump(localH, 17.5, 1.0)); }
@@ -62,6 +62,55 @@ bool isMajor(const std::string& highway) {
 double round1(double v) { return std::round(v * 10) / 10; }
 
 uint64_t textHash(std::string_view s) { return StableId("").add(s).id(); }
+
+// ---- the typhoon scenario's storm ---------------------------------------------------------
+// Hours since the scenario's start -> where the centre is and its maximum sustained wind. It
+// comes from the Philippine Sea across the East Sea (Biển Đông) at ~20 km/h, peaks at ~45 m/s
+// (level 14) 5 h after the start, makes landfall just south of Da Nang at ~9.5 h and weakens
+// over Laos.
+struct TrackKnot {
+  double h, lng, lat, windMs;
+};
+constexpr TrackKnot kStormTrack[] = {
+    {-96, 126.8, 12.6, 14}, {-72, 123.0, 13.4, 20}, {-48, 118.8, 14.1, 28}, {-24, 114.4, 14.9, 36},
+    {0, 110.0, 15.7, 42},   {5, 109.05, 15.86, 45}, {9.5, 108.26, 16.02, 41}, {12, 107.85, 16.08, 32},
+    {24, 105.85, 16.35, 15}, {48, 103.2, 16.9, 8},  {72, 101.0, 17.6, 6},    {96, 99.0, 18.3, 5}};
+constexpr double kStormFirstH = 0, kStormLastH = 36;  // reported from the start until it has gone
+
+// Catmull-Rom through the knots (non-uniform times) for the position, linear for the wind.
+feeds::LngLat stormPosition(double h) {
+  constexpr size_t n = std::size(kStormTrack);
+  h = std::clamp(h, kStormTrack[1].h, kStormTrack[n - 2].h);
+  size_t i = 1;
+  while (i + 2 < n && h > kStormTrack[i + 1].h) ++i;
+  const TrackKnot &k0 = kStormTrack[i - 1], &k1 = kStormTrack[i], &k2 = kStormTrack[i + 1], &k3 = kStormTrack[i + 2];
+  const double dt = k2.h - k1.h, t = (h - k1.h) / dt;
+  const double t2 = t * t, t3 = t2 * t;
+  const double h00 = 2 * t3 - 3 * t2 + 1, h10 = t3 - 2 * t2 + t, h01 = -2 * t3 + 3 * t2, h11 = t3 - t2;
+  const auto axis = [&](double TrackKnot::*v) {
+    const double m1 = (k2.*v - k0.*v) / (k2.h - k0.h) * dt, m2 = (k3.*v - k1.*v) / (k3.h - k1.h) * dt;
+    return h00 * k1.*v + h10 * m1 + h01 * k2.*v + h11 * m2;
+  };
+  return {axis(&TrackKnot::lng), axis(&TrackKnot::lat)};
+}
+
+double stormWind(double h) {
+  constexpr size_t n = std::size(kStormTrack);
+  if (h <= kStormTrack[0].h) return kStormTrack[0].windMs;
+  for (size_t i = 0; i + 1 < n; ++i)
+    if (h <= kStormTrack[i + 1].h) {
+      const double t = (h - kStormTrack[i].h) / (kStormTrack[i + 1].h - kStormTrack[i].h);
+      return kStormTrack[i].windMs + (kStormTrack[i + 1].windMs - kStormTrack[i].windMs) * t;
+    }
+  return kStormTrack[n - 1].windMs;
+}
+
+// Central pressure from the wind (Atkinson-Holliday: V[kt] = 6.7 (1010 - p)^0.644).
+double stormPressure(double windMs) { return 1010 - std::pow(std::max(0.0, windMs * 1.94384 / 6.7), 1 / 0.644); }
+
+feeds::LngLat offsetKm(feeds::LngLat p, double eastKm, double northKm) {
+  return {p.lng + eastKm / (111.32 * std::cos(p.lat * std::numbers::pi / 180)), p.lat + northKm / 110.574};
+}
 
 }  // namespace
 
@@ -239,6 +288,57 @@ int64_t Simulator::interval(int64_t simIntervalMs, double wallFloorS) const {
   const auto floorMs = int64_t(wallFloorS * 1000 * config_.speedup);
   const int64_t v = std::max(simIntervalMs, floorMs);
   return std::max<int64_t>(kStepMs, v / kStepMs * kStepMs);
+}
+
+uint64_t Simulator::stormId() { return StableId("feedsim/storm").add("9").id(); }
+
+std::optional<feeds::StormReport> Simulator::storm(int64_t simMs) const {
+  const double h = hoursSinceStart(simMs);
+  if (config_.scenario != Scenario::Typhoon || h < kStormFirstH || h >= kStormLastH) return std::nullopt;
+  const auto point = [&](double at, double windMs, double radiusKm, feeds::LngLat position) {
+    feeds::StormPoint p;
+    p.timeMs = wallTimeOf(config_.simStartMs + int64_t(std::llround(at * double(kHourMs))));
+    p.position = {std::round(position.lng * 1e4) / 1e4, std::round(position.lat * 1e4) / 1e4};
+    p.windMs = float(round1(windMs));
+    p.category = feeds::stormCategoryFor(feeds::beaufortLevel(p.windMs));
+    p.radiusKm = float(std::round(radiusKm));
+    return p;
+  };
+  feeds::StormReport s;
+  s.stormId = stormId();
+  s.nameVi = "Bão số 9 (MÔ PHỎNG)";
+  s.nameEn = "Typhoon No. 9 (SIMULATED)";
+  const feeds::StormPoint now = point(h, stormWind(h), 0, stormPosition(h));
+  s.position = now.position;
+  s.windMs = now.windMs;
+  s.gustMs = float(round1(stormWind(h) * 1.35));
+  s.beaufort = uint8_t(feeds::beaufortLevel(s.windMs));
+  s.gustBeaufort = uint8_t(feeds::beaufortLevel(s.gustMs));
+  s.category = feeds::stormCategoryFor(s.beaufort);
+  s.pressureHpa = float(std::round(stormPressure(s.windMs)));
+  const feeds::LngLat ahead = stormPosition(h + 1);
+  s.headingDeg = feeds::bearingDegrees(s.position, ahead);
+  if (s.headingDeg >= 360) s.headingDeg = 0;
+  s.speedKmh = float(std::round(feeds::distanceMetres(stormPosition(h), ahead) / 1000));
+  s.strongWindRadiusKm = float(std::round(std::max(0.0, 6 * (stormWind(h) - 10.8))));
+  // The track so far: every 3 h for the last 48 h.
+  for (double at = std::floor(h / 3) * 3 - 45; at < h; at += 3)
+    if (at > h - 48) s.past.push_back(point(at, stormWind(at), 0, stormPosition(at)));
+  // The forecast: every 6 h to a day, then every 12 h to 3 days, as long as it is a storm
+  // (>= 8 m/s); off the true track by an error that grows with the lead and drifts slowly with
+  // the time of issue, inside a cone of 15 km + 3 km per hour of lead.
+  const uint64_t seed = config_.seed;
+  const double cross = smoothNoise(seed, kStormCross, simMs, 6 * kHourMs), along = smoothNoise(seed, kStormAlong, simMs, 6 * kHourMs);
+  for (const double lead : {6.0, 12.0, 18.0, 24.0, 36.0, 48.0, 72.0}) {
+    const double at = h + lead, wind = stormWind(at);
+    if (wind < 8) break;
+    const feeds::LngLat truth = stormPosition(at);
+    const double b = double(feeds::bearingDegrees(stormPosition(at - 1), truth)) * std::numbers::pi / 180;
+    const double errKm = 35 * lead / 24;
+    const double e = errKm * (0.6 * along * std::sin(b) + cross * std::cos(b)), n = errKm * (0.6 * along * std::cos(b) - cross * std::sin(b));
+    s.forecast.push_back(point(at, wind, 15 + 3 * lead, offsetKm(truth, e, n)));
+  }
+  return s;
 }
 
 size_t Simulator::openShelters() const {
@@ -676,6 +776,19 @@ void Simulator::emitBuses(int64_t simMs, std::vector<Outgoing>& out) {
   }
 }
 
+void Simulator::emitStorm(int64_t simMs, std::vector<Outgoing>& out) {
+  auto s = storm(simMs);
+  if (!s) {
+    if (stormPublished_) clear(FeedKind::Storm, stormId(), simMs, out);  // gone: clear the retained report
+    stormPublished_ = false;
+    return;
+  }
+  if (stormPublished_ && stormNextDue_ > simMs) return;
+  stormNextDue_ = simMs + interval(5 * kMinuteMs, 2.0);
+  stormPublished_ = true;
+  publish(std::move(*s), simMs, out);
+}
+
 void Simulator::emit(int64_t simMs, std::vector<Outgoing>& out) {
   const uint64_t seed = config_.seed;
   const auto due = [&](int64_t& nextDue, int64_t every, uint64_t key) {
@@ -720,6 +833,7 @@ void Simulator::emit(int64_t simMs, std::vector<Outgoing>& out) {
     }
   }
   if (config_.buses) emitBuses(simMs, out);
+  if (config_.storm) emitStorm(simMs, out);
   if (config_.incidents) {
     std::sort(cancelled_.begin(), cancelled_.end());
     for (uint64_t id : cancelled_) clear(FeedKind::Incident, id, simMs, out);

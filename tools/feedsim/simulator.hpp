@@ -6,7 +6,8 @@
 //   rush     a heavy rush hour (starts 07:00): slower roads, more accidents, late buses
 //   typhoon  a typhoon making landfall about 9 h after the start (00:00): rain bands, rising
 //            rivers and street flooding, flood / storm / landslide alerts, road closures,
-//            shelters opening and filling, bus service suspended at the peak
+//            shelters opening and filling, bus service suspended at the peak; the storm itself
+//            (centre, intensity, past track, forecast with its cone) from the East Sea to Laos
 // Everything is a deterministic function of the seed and the simulated time: the model steps
 // in fixed simulated increments whatever the wall clock does. Every message is marked
 // simulated. See docs/FEEDS.md.
@@ -34,7 +35,7 @@ struct SimConfig {
   double speedup = 1;       // simulated seconds per wall second
   std::string source = "feedsim";
   std::string city = "danang";
-  bool sensors = true, shelters = true, incidents = true, buses = true, traffic = true;
+  bool sensors = true, shelters = true, incidents = true, buses = true, traffic = true, storm = true;
 };
 
 // Local (Da Nang, UTC+7) midnight at or before the given UTC time, and the start of a scenario
@@ -79,6 +80,10 @@ class Simulator {
   size_t activeIncidents() const { return incidents_.size(); }
   size_t activeBuses() const { return activeVehicles_; }
   size_t openShelters() const;
+  // The typhoon scenario's storm as it would be reported at simMs (nullopt: none then). Its
+  // times are wall-clock times, like every message's.
+  std::optional<feeds::StormReport> storm(int64_t simMs) const;
+  static uint64_t stormId();
 
   static constexpr int64_t kStepMs = 5'000;
 
@@ -134,6 +139,7 @@ class Simulator {
   void stepIncidents(int64_t simMs);
   void emit(int64_t simMs, std::vector<Outgoing>& out);
   void emitBuses(int64_t simMs, std::vector<Outgoing>& out);
+  void emitStorm(int64_t simMs, std::vector<Outgoing>& out);
   void publish(feeds::FeedPayload payload, int64_t simMs, std::vector<Outgoing>& out);
   void clear(feeds::FeedKind kind, uint64_t id, int64_t simMs, std::vector<Outgoing>& out);
   void openIncident(uint64_t id, feeds::Incident incident);
@@ -159,6 +165,8 @@ class Simulator {
   std::vector<Vehicle> vehicles_;
   std::vector<VehicleState> vehicleStates_;
   size_t activeVehicles_ = 0;
+  int64_t stormNextDue_ = 0;
+  bool stormPublished_ = false;
 };
 
 }  // namespace citymap::feedsim

@@ -68,16 +68,45 @@ std::optional<Layout> plan(const std::vector<pm::Entry>& entries, size_t budget,
 
 bool writeAll(FILE* f, const void* data, size_t size) { return size == 0 || std::fwrite(data, 1, size, f) == size; }
 
+// The metadata with `"key": {"offset": ..., "length": ..., "format": ...}` added as the object's
+// last member. The offset is padded with spaces to a fixed width, so the metadata's size (and
+// with it the layout) does not depend on the offset's value.
+std::optional<std::string> withSection(const std::string& json, const std::string& key, const std::string& format,
+                                       uint64_t offset, uint64_t length) {
+  const size_t open = json.find('{'), close = json.rfind('}');
+  if (open == std::string::npos || close == std::string::npos || close < open) return std::nullopt;
+  const bool empty = json.find_first_not_of(" \t\r\n", open + 1) == close;
+  const std::string digits = std::to_string(offset);
+  const std::string number = std::string(20 - digits.size(), ' ') + digits;
+  const std::string entry = std::string(empty ? "" : ",") + "\n  \"" + key + "\": {\"offset\": " + number +
+                            ", \"length\": " + std::to_string(length) + ", \"format\": \"" + format + "\"}\n";
+  const size_t end = json.find_last_not_of(" \t\r\n", close - 1) + 1;
+  return json.substr(0, end) + entry + json.substr(close);
+}
+
 }  // namespace
+
+void ArchiveBuilder::setSection(std::string key, std::string format, std::vector<uint8_t> bytes) {
+  sectionKey_ = std::move(key);
+  sectionFormat_ = std::move(format);
+  section_ = std::move(bytes);
+  finished_ = false;
+}
 
 void ArchiveBuilder::add(const geo::TileID& id, std::vector<uint8_t> bytes) {
   tiles_.push_back({pm::tileId(id), std::move(bytes)});
   finished_ = false;
 }
 
-Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& metadataJson,
+Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& plainMetadata,
                                     const ArchiveOptions& options) {
   finished_ = false;
+  std::string metadataJson = plainMetadata;
+  if (!section_.empty()) {
+    auto m = withSection(plainMetadata, sectionKey_, sectionFormat_, 0, section_.size());
+    if (!m) return Error{"archive: the metadata is not a JSON object"};
+    metadataJson = std::move(*m);
+  }
   head_.clear();
   contents_.clear();
   stats_ = {};
@@ -147,6 +176,9 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
   h.centerLng = info.centerLng;
   h.centerLat = info.centerLat;
 
+  if (!section_.empty())  // same size: only the padded offset changes
+    metadataJson = *withSection(plainMetadata, sectionKey_, sectionFormat_, h.dataOffset + h.dataLength, section_.size());
+
   const auto header = pm::encodeHeader(h);
   head_.reserve(h.dataOffset);
   head_.insert(head_.end(), header.begin(), header.end());
@@ -154,7 +186,9 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
   head_.insert(head_.end(), metadataJson.begin(), metadataJson.end());
   head_.insert(head_.end(), layout->leaves.begin(), layout->leaves.end());
 
-  stats_.fileBytes = h.dataOffset + h.dataLength;
+  stats_.fileBytes = h.dataOffset + h.dataLength + section_.size();
+  stats_.sectionOffset = section_.empty() ? 0 : h.dataOffset + h.dataLength;
+  stats_.sectionBytes = section_.size();
   stats_.rootBytes = h.rootLength;
   stats_.metadataBytes = h.metadataLength;
   stats_.leafBytes = h.leafLength;
@@ -178,6 +212,7 @@ Result<bool> ArchiveBuilder::write(const fs::path& file) const {
     const std::vector<uint8_t>& b = tiles_[contents_[i]].bytes;
     ok = writeAll(f, b.data(), b.size());
   }
+  ok = ok && writeAll(f, section_.data(), section_.size());
   ok = ok && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
   const int err = errno;
   if (std::fclose(f) != 0 || !ok) return Error{"cannot write " + file.string() + ": " + std::strerror(ok ? errno : err)};
@@ -190,18 +225,20 @@ std::vector<uint8_t> ArchiveBuilder::bytes() const {
   out.reserve(stats_.fileBytes);
   out.insert(out.end(), head_.begin(), head_.end());
   for (const size_t i : contents_) out.insert(out.end(), tiles_[i].bytes.begin(), tiles_[i].bytes.end());
+  out.insert(out.end(), section_.begin(), section_.end());
   return out;
 }
 
 std::string archiveSummary(const ArchiveStats& s) {
-  char buf[512];
+  char buf[768];
   std::snprintf(buf, sizeof buf,
                 "archive: %s (%llu bytes): header 127 B, root directory %s (%llu entries, %llu of them leaf pointers), "
-                "metadata %s, %llu leaf directories %s, tile data %s\n"
+                "metadata %s, %llu leaf directories %s, tile data %s%s\n"
                 "archive: %llu tiles in %llu entries, %llu distinct contents (%llu deduplicated, %s saved)\n",
                 humanBytes(s.fileBytes).c_str(), (unsigned long long)s.fileBytes, humanBytes(s.rootBytes).c_str(),
                 (unsigned long long)s.rootEntries, (unsigned long long)s.rootLeafPointers, humanBytes(s.metadataBytes).c_str(),
                 (unsigned long long)s.leaves, humanBytes(s.leafBytes).c_str(), humanBytes(s.dataBytes).c_str(),
+                s.sectionBytes ? (", routing graph " + humanBytes(s.sectionBytes) + " at byte " + std::to_string(s.sectionOffset)).c_str() : "",
                 (unsigned long long)s.addressedTiles, (unsigned long long)s.tileEntries,
                 (unsigned long long)s.tileContents, (unsigned long long)(s.addressedTiles - s.tileContents),
                 humanBytes(s.inputTileBytes - s.dataBytes).c_str());

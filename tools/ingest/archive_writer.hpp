@@ -8,6 +8,10 @@
 //    far as the first kInitialFetch bytes allow, and leaf directory pointers for the rest; the
 //    metadata is kept inside those bytes too when it fits, so one 16 KiB request gets the
 //    header, the root and the metadata.
+//  * An extra section (the walking graph, docs/ROUTING.md) may follow the tile data. The
+//    header does not know it (its sections stay exactly as the spec lays them out; readers
+//    ignore bytes after the tile data); the metadata names it with its absolute byte range:
+//    "citymap_routing": {"offset": N, "length": L, "format": "CMG1"}.
 //  * The output depends only on the tiles and the metadata (byte-identical for the same input).
 #include <cstdint>
 #include <filesystem>
@@ -37,6 +41,7 @@ struct ArchiveStats {
   uint64_t tileEntries = 0;     // directory entries for tiles (after run-length encoding)
   uint64_t tileContents = 0;    // distinct tile blobs stored
   uint64_t inputTileBytes = 0;  // sum of all tiles' sizes before deduplication
+  uint64_t sectionOffset = 0, sectionBytes = 0;  // the extra section after the tile data (0 bytes: none)
 };
 
 // The archive's fixed header fields that describe the tileset.
@@ -51,6 +56,11 @@ class ArchiveBuilder {
   // Adds one tile (any order; every id at most once). Tiles must not be empty.
   void add(const geo::TileID& id, std::vector<uint8_t> bytes);
   size_t size() const { return tiles_.size(); }
+
+  // An extra section written after the tile data and named in the metadata JSON (an object) as
+  // "key": {"offset": <absolute byte offset>, "length": <bytes>, "format": "format"}. At most
+  // one; a second call replaces the first.
+  void setSection(std::string key, std::string format, std::vector<uint8_t> bytes);
 
   // Lays out the archive. Fails on duplicate or invalid tile ids, empty tiles, or no tiles.
   Result<bool> finish(const ArchiveInfo& info, const std::string& metadataJson, const ArchiveOptions& options = {});
@@ -68,6 +78,8 @@ class ArchiveBuilder {
   std::vector<Tile> tiles_;
   std::vector<uint8_t> head_;           // header, root, metadata, leaves
   std::vector<size_t> contents_;        // tiles_ indices of the unique tile data, in data-section order
+  std::string sectionKey_, sectionFormat_;
+  std::vector<uint8_t> section_;        // after the tile data
   ArchiveStats stats_;
   bool finished_ = false;
 };

@@ -301,6 +301,17 @@ std::optional<Classification> classify(const Tags& tags, GeomType geom) {
 
 std::optional<Classification> classifyAreaPoi(const Tags& tags) { return classifyPoint(tags); }
 
+bool footAllowed(const Tags& t) {
+  const std::string_view foot = t.get("foot");
+  constexpr std::string_view allowed[] = {"yes", "designated", "permissive", "official", "destination"};
+  constexpr std::string_view forbidden[] = {"no", "private", "use_sidepath"};
+  if (oneOf(foot, allowed)) return true;
+  if (oneOf(foot, forbidden)) return false;
+  const std::string_view access = t.get("access");
+  if (access == "no" || access == "private") return false;
+  return !isYes(t.get("motorroad"));
+}
+
 uint8_t minZoomFor(Layer layer, uint8_t kind) {
   switch (layer) {
     case Layer::Roads: {

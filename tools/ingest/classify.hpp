@@ -24,6 +24,12 @@ std::optional<Classification> classify(const Tags& tags, GeomType geom);
 // their surface, classified as if the area were a point. nullopt for other areas.
 std::optional<Classification> classifyAreaPoi(const Tags& tags);
 
+// Whether a pedestrian may use a road with these tags (the walking graph, routing_graph.hpp):
+// foot=yes/designated/permissive/official/destination allows it whatever access says;
+// foot=no/private/use_sidepath, access=no/private and motorroad=yes forbid it. Motorways,
+// construction and proposed roads are left out by kind (they are not roads or are Motorway).
+bool footAllowed(const Tags& tags);
+
 // Lowest zoom a feature is written at when the configuration gives none: minor roads,
 // buildings and bus stops from z14, POIs from z15, everything else (admin units too) always.
 uint8_t minZoomFor(Layer layer, uint8_t kind);

@@ -67,6 +67,8 @@ std::string usage() {
          "  --no-merge          no road_labels layer (named road pieces joined into streets\n"
          "                      for labels; the roads layer keeps every piece either way)\n"
          "  --no-search         do not write search.json\n"
+         "  --no-routing        do not write the walking graph (routing.cmg in a folder, a section\n"
+         "                      after the tiles in an archive; docs/ROUTING.md)\n"
          "  --report FILE       write the run's statistics as JSON\n"
          "  --threads N         worker threads (default: one per core)\n"
          "  --quiet             print errors only (no progress, no summary)\n"
@@ -126,6 +128,8 @@ Result<CliOptions> parseCli(const std::vector<std::string>& args) {
       o.mergeRoads = false;
     } else if (arg == "--no-search") {
       o.search = false;
+    } else if (arg == "--no-routing") {
+      o.routing = false;
     } else if (arg == "--bbox") {
       auto v = needValue();
       if (!v) return Error{v.error()};

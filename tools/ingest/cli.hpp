@@ -25,6 +25,7 @@ struct CliOptions {
   std::string report;                           // --report: JSON statistics of the run
   bool mergeRoads = true;                       // --no-merge: no road_labels layer
   bool search = true;                           // --no-search: no search.json
+  bool routing = true;                          // --no-routing: no walking graph
 };
 
 inline constexpr int kMaxZoomLimit = 20;

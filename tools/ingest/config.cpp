@@ -185,7 +185,7 @@ void parseFields(Reader& r, const json& src, const std::string& where, SourceSpe
     r.fail(fw, "must be an object such as {\"name\": \"ten\", \"name_en\": \"name_en\"}");
     return;
   }
-  r.checkKeys(*it, fw, {"name", "name_en", "ref", "height", "levels", "color", "oneway"});
+  r.checkKeys(*it, fw, {"name", "name_en", "ref", "height", "levels", "color", "oneway", "capacity"});
   const auto set = [&](const char* key, FieldRef& ref) {
     const auto f = it->find(key);
     if (f == it->end()) return;
@@ -202,6 +202,7 @@ void parseFields(Reader& r, const json& src, const std::string& where, SourceSpe
   set("levels", spec.fields.levels);
   set("color", spec.fields.color);
   set("oneway", spec.fields.oneway);
+  set("capacity", spec.fields.capacity);
   if (!spec.fields.oneway.empty() && spec.kind.mode == KindRule::Mode::OsmTags)
     r.fail(fw, "\"oneway\" is for sources with \"layer\" and \"kind\" (the OSM classifier reads the oneway tag)");
 }

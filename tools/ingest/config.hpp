@@ -54,6 +54,9 @@ struct FieldNames {
   // against it (the line is reversed), anything else two-way. Non-OSM sources only (the OSM
   // classifier reads `oneway` itself).
   FieldRef oneway;
+  // People a shelter holds: the first number of the text ("500", "500-600", "100 ~ 150").
+  // Written into the walking graph's shelter list, not into tiles.
+  FieldRef capacity;
 };
 
 // How the stable feature id is made (see docs/INGEST.md, "Feature ids").

@@ -61,6 +61,8 @@ struct Feature {
   std::string ref;
   float height = 0;     // metres, 0 = unknown
   uint32_t color = 0;   // 0xRRGGBBAA, 0 = none
+  int32_t capacity = 0;  // people (shelters), 0 = unknown; not written into tiles
+  bool noFoot = false;   // roads: pedestrians may not use it (classify.hpp footAllowed); not in tiles
   Geometry geom;
   geo::WorldBox bbox;
   // Named polygons: a point inside (GEOS point-on-surface) for labels and the search index.

@@ -19,12 +19,14 @@
 #include "ingest/near_filter.hpp"
 #include "ingest/output_dir.hpp"
 #include "ingest/progress.hpp"
+#include "ingest/routing_graph.hpp"
 #include "ingest/search_index.hpp"
 #include "ingest/source_reader.hpp"
 #include "ingest/tile_writer.hpp"
 #include "ingest/tiler.hpp"
 
 namespace ingest = citymap::ingest;
+namespace route = citymap::route;
 namespace geo = citymap::geo;
 namespace fs = std::filesystem;
 
@@ -236,6 +238,16 @@ int run(const ingest::CliOptions& o) {
     if (inTiles[l]) info.layers.emplace_back(ingest::kLayerNames[l]);
   info.name = plan.name;
   info.nameEn = plan.nameEn;
+  // The walking graph: routing.cmg in a folder, a section after the tiles in an archive.
+  ingest::RoutingStats routing;
+  if (o.routing) {
+    std::vector<uint8_t> graph = route::encodeRouteGraph(ingest::buildRoutingGraph(features, {}, routing));
+    routing.bytes = graph.size();
+    info.routingBytes = graph.size();
+    if (auto w = out->writeRouting(std::move(graph)); !w) {
+      return abandon(w.error());
+    }
+  }
   uint64_t totalTiles = 0, totalBytes = 0;
   for (const ingest::ZoomStats& z : zoomStats.value()) {
     totalTiles += z.tiles;
@@ -260,6 +272,10 @@ int run(const ingest::CliOptions& o) {
     r["maxzoom"] = plan.maxZoom;
     r["bounds"] = {info.west, info.south, info.east, info.north};
     r["search_entries"] = searchEntries;
+    if (o.routing)
+      r["routing"] = {{"nodes", routing.nodes}, {"edges", routing.edges}, {"roads", routing.roads},
+                      {"roads_skipped", routing.skipped}, {"ends_joined", routing.joined}, {"ends_loose", routing.loose},
+                      {"shelters", routing.shelters}, {"bytes", routing.bytes}};
     r["merge"] = {{"pieces", merge.pieces}, {"features", merge.merged}, {"joined", merge.groups}};  // road_labels
     nlohmann::ordered_json sources = nlohmann::ordered_json::array();
     for (const ingest::LayerStats& s : layerStats)
@@ -322,6 +338,15 @@ int run(const ingest::CliOptions& o) {
     std::printf("  z%-5u %8llu %10llu %14llu %12s\n", unsigned(z.z), (unsigned long long)z.tiles,
                 (unsigned long long)z.nonEmpty, (unsigned long long)z.features, ingest::humanBytes(z.bytes).c_str());
   if (o.search) std::printf("  search.json: %zu entries\n", searchEntries);
+  if (o.routing) {
+    const ingest::ArchiveStats* archive = out->archiveStats();
+    const double whole = double(archive ? archive->fileBytes : totalBytes + routing.bytes);
+    std::printf("  routing graph: %zu nodes, %zu edges from %zu roads (%zu left out: motorways, no foot access; "
+                "%zu loose ends joined, %zu left loose), %zu shelters, %s (%.1f %% of the %s)\n",
+                routing.nodes, routing.edges, routing.roads, routing.skipped, routing.joined, routing.loose,
+                routing.shelters, ingest::humanBytes(routing.bytes).c_str(), whole > 0 ? 100.0 * double(routing.bytes) / whole : 0.0,
+                archive ? "archive" : "tiles and graph");
+  }
   std::printf("wrote %llu tiles, %s, to %s in %.2f s (writing %.2f s; %u threads)\n", (unsigned long long)totalTiles,
               ingest::humanBytes(totalBytes).c_str(), out->target().c_str(), totalTime, writeTime - tileTime, threads);
   std::fputs(out->summary().c_str(), stdout);  // the archive's layout, if one was written

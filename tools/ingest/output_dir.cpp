@@ -83,6 +83,14 @@ Result<bool> OutputDir::writeFile(const std::string& name, const std::string& te
   return writeTextFile(staged, text);
 }
 
+Result<bool> OutputDir::writeRouting(std::vector<uint8_t> bytes) {
+  if (archive_) {
+    archiveBuilder_.setSection(kRoutingKey, kRoutingFormat, std::move(bytes));
+    return true;
+  }
+  return writeTextFile(staging_ / kRoutingFile, std::string(bytes.begin(), bytes.end()));
+}
+
 Result<bool> OutputDir::finish(const TilesetInfo& info) {
   if (!archive_) return writeTextFile(staging_ / "tileset.json", tilesetJson(info));
   if (auto f = archiveBuilder_.finish(archiveInfo(info), tilesetJson(info, /*archive=*/true)); !f) return f;

@@ -30,6 +30,10 @@ class OutputDir {
   // "<name of the archive without .pmtiles>.<name>" (danang.pmtiles -> danang.search.json),
   // staged as "<that>.tmp" and renamed by commit().
   Result<bool> writeFile(const std::string& name, const std::string& text);
+  // The walking graph (routing_graph.hpp, encoded): routing.cmg in the folder (pass its size
+  // in TilesetInfo::routingBytes to finish() so tileset.json names it), or a section after the
+  // archive's tile data, named in the archive's metadata as "citymap_routing".
+  Result<bool> writeRouting(std::vector<uint8_t> bytes);
   // Writes the metadata: tileset.json into the staging folder, or the whole archive (the tiles
   // kept by writeTiles(OutputDir&, ...) plus its metadata) into the staging file.
   Result<bool> finish(const TilesetInfo& info);

@@ -233,6 +233,15 @@ std::optional<float> parseHeight(std::string_view t) {
   return bare;
 }
 
+int32_t parseCapacity(std::string_view t) {
+  size_t i = 0;
+  while (i < t.size() && !(t[i] >= '0' && t[i] <= '9')) ++i;
+  int32_t v = 0;
+  const auto [ptr, ec] = std::from_chars(t.data() + i, t.data() + t.size(), v);
+  (void)ptr;
+  return ec == std::errc() && v > 0 ? v : 0;
+}
+
 std::optional<int> parseLevels(std::string_view t) {
   int v = 0;
   const auto [ptr, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
@@ -325,7 +334,7 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
   // Fields the configuration names: they must exist (an OSM layer may hold them in other_tags).
   std::vector<const FieldRef*> required;
   for (const FieldRef* f : {&spec.fields.name, &spec.fields.nameEn, &spec.fields.ref, &spec.fields.height,
-                            &spec.fields.levels, &spec.fields.color, &spec.fields.oneway})
+                            &spec.fields.levels, &spec.fields.color, &spec.fields.oneway, &spec.fields.capacity})
     if (f->required) required.push_back(f);
   for (const FieldRef& f : spec.id.fields)
     if (f.required) required.push_back(&f);
@@ -581,6 +590,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     uint32_t color = 0;
     if (!spec.fields.color.empty())
       if (auto c = parseColor(tags.get(spec.fields.color.name))) color = *c;
+    const int32_t capacity = spec.fields.capacity.empty() ? 0 : parseCapacity(tags.get(spec.fields.capacity.name));
+    const bool noFoot = !footAllowed(tags);
 
     const auto emit = [&](const Classification& c, Geometry g, bool withLabel) {
       Feature f;
@@ -600,6 +611,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       f.ref = ref;
       f.height = height;
       f.color = color;
+      f.capacity = capacity;
+      f.noFoot = c.layer == Layer::Roads && noFoot;
       if (withLabel && !labelPoint.empty()) f.labelPoint = labelPoint.parts.front().front();
       out.push_back(std::move(f));
     };

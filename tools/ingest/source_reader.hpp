@@ -76,6 +76,8 @@ std::string crsLabel(const OGRSpatialReference& crs);
 // "12", "12.5 m", "03 tầng; 12m" -> metres (the first number followed by "m", else a bare
 // number); nullopt if there is none.
 std::optional<float> parseHeight(std::string_view text);
+// "500", "500-600", "100 ~ 150", "50 người" -> the first number (people); 0 if there is none.
+int32_t parseCapacity(std::string_view text);
 // "5", "5;6" -> 5 levels.
 std::optional<int> parseLevels(std::string_view text);
 // "#ff1956", "#f19", "ff1956" -> 0xRRGGBBAA with AA = ff; nullopt if not a colour.

@@ -111,8 +111,11 @@ std::string tilesetJson(const TilesetInfo& info, bool archive) {
   s += "  \"layers\": [";
   for (size_t i = 0; i < info.layers.size(); ++i) s += (i ? ", " : "") + jsonString(info.layers[i]);
   s += "],\n";
-  s += "  \"tiles\": " + std::to_string(info.tiles) + "\n";
-  s += "}\n";
+  s += "  \"tiles\": " + std::to_string(info.tiles);
+  if (!archive && info.routingBytes)
+    s += ",\n  \"" + std::string(kRoutingKey) + "\": {\"path\": \"" + kRoutingFile + "\", \"length\": " +
+         std::to_string(info.routingBytes) + ", \"format\": \"" + kRoutingFormat + "\"}";
+  s += "\n}\n";
   return s;
 }
 

@@ -35,7 +35,16 @@ struct TilesetInfo {
   uint64_t tiles = 0;
   std::string attribution = "© OpenStreetMap contributors";
   std::string name, nameEn;  // the place the tiles cover (the map's title); empty: not written
+  // Folder only: the walking graph's size in routing.cmg (0: none), named in tileset.json as
+  // "citymap_routing": {"path": "routing.cmg", "length": N, "format": "CMG1"}. An archive's
+  // metadata names its routing section itself (ArchiveBuilder::setSection).
+  uint64_t routingBytes = 0;
 };
+
+// The walking graph's file in a folder tileset, and its key in the tileset metadata.
+inline constexpr const char* kRoutingFile = "routing.cmg";
+inline constexpr const char* kRoutingKey = "citymap_routing";
+inline constexpr const char* kRoutingFormat = "CMG1";
 
 // The tileset metadata: tileset.json of a folder, or (archive = true) the JSON metadata of a
 // PMTiles archive: the same fields without tile_path, plus "tile_format": "citymap-fb-v1".

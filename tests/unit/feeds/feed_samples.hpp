@@ -79,9 +79,35 @@ inline BusReport sampleBus(uint64_t id = 31, LngLat position = {108.2200, 16.060
 
 inline ShelterStatus sampleShelter(uint64_t id = 555) { return {id, true, 600, 120}; }
 
+// A typhoon in the East Sea heading west-northwest for Da Nang; its centre at kT0.
+inline StormReport sampleStorm(uint64_t id = 2609) {
+  constexpr int64_t h = 3'600'000;
+  StormReport s;
+  s.stormId = id;
+  s.nameVi = "Bão số 9 (MÔ PHỎNG)";
+  s.nameEn = "Typhoon No. 9 (SIMULATED)";
+  s.category = StormCategory::Typhoon;
+  s.position = {109.5, 15.8};
+  s.windMs = 42;
+  s.gustMs = 56.5f;
+  s.beaufort = 14;
+  s.gustBeaufort = 17;
+  s.pressureHpa = 958;
+  s.headingDeg = 290;
+  s.speedKmh = 20;
+  s.strongWindRadiusKm = 190;
+  s.past = {{kT0 - 12 * h, {111.8, 15.3}, 38, StormCategory::Typhoon, 0},
+            {kT0 - 6 * h, {110.7, 15.55}, 40, StormCategory::Typhoon, 0}};
+  s.forecast = {{kT0 + 6 * h, {108.6, 16.0}, 40, StormCategory::Typhoon, 33},
+                {kT0 + 12 * h, {107.7, 16.1}, 30, StormCategory::SevereTropicalStorm, 51},
+                {kT0 + 24 * h, {106.0, 16.4}, 16, StormCategory::TropicalDepression, 87},
+                {kT0 + 48 * h, {103.3, 16.9}, 9, StormCategory::Low, 159}};
+  return s;
+}
+
 inline std::vector<FeedMessage> sampleMessages() {
-  return {envelope(sampleTraffic()), envelope(sampleCamera()),   envelope(sampleSensor()),
-          envelope(sampleIncident()), envelope(sampleBus()), envelope(sampleShelter())};
+  return {envelope(sampleTraffic()),  envelope(sampleCamera()), envelope(sampleSensor()), envelope(sampleIncident()),
+          envelope(sampleBus()),      envelope(sampleShelter()), envelope(sampleStorm())};
 }
 
 }  // namespace citymap::feeds::testing

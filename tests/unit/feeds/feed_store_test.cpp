@@ -26,9 +26,9 @@ TEST(FeedStore, KeepsTheLatestStatePerEntity) {
   FeedStore store;
   for (const FeedMessage& m : sampleMessages()) EXPECT_EQ(ingestMessage(store, m), IngestStatus::Accepted);
   for (int k = 0; k < kFeedKindCount; ++k) EXPECT_EQ(store.count(FeedKind(k)), 1u) << k;
-  EXPECT_EQ(store.totalCount(), 6u);
-  EXPECT_EQ(store.counters().accepted, 6u);
-  EXPECT_EQ(store.counters().received, 6u);
+  EXPECT_EQ(store.totalCount(), size_t(kFeedKindCount));
+  EXPECT_EQ(store.counters().accepted, uint64_t(kFeedKindCount));
+  EXPECT_EQ(store.counters().received, uint64_t(kFeedKindCount));
   EXPECT_TRUE(store.sawSimulated());
   EXPECT_EQ(store.newestTimestampMs(), kT0);
 
@@ -274,10 +274,11 @@ struct Snapshot {
   EntityMap<Entity<Incident>> incidents;
   EntityMap<BusTrack> buses;
   EntityMap<Entity<ShelterStatus>> shelters;
+  EntityMap<Entity<StormReport>> storms;
   int64_t newest;
   explicit Snapshot(const FeedStore& s)
       : traffic(s.traffic()), cameras(s.cameras()), sensors(s.sensors()), incidents(s.incidents()), buses(s.buses()),
-        shelters(s.shelters()), newest(s.newestTimestampMs()) {}
+        shelters(s.shelters()), storms(s.storms()), newest(s.newestTimestampMs()) {}
   bool operator==(const Snapshot&) const = default;
 };
 
@@ -341,7 +342,7 @@ TEST(FeedStore, ClearKeepsCounters) {
   for (const FeedMessage& m : sampleMessages()) ASSERT_EQ(ingestMessage(store, m), IngestStatus::Accepted);
   store.clear();
   EXPECT_EQ(store.totalCount(), 0u);
-  EXPECT_EQ(store.counters().accepted, 6u);
+  EXPECT_EQ(store.counters().accepted, uint64_t(kFeedKindCount));
   EXPECT_EQ(store.newestTimestampMs(), 0);
 }
 
