@@ -6,14 +6,20 @@
 // window.citymap.state.feed (null until the core publishes it):
 //   connection {state: off|connecting|connected|reconnecting, url, detail, attempt, retryInMs},
 //   newestAgeMs (age of the newest accepted message, -1: none), entities {traffic, camera,
-//   sensor, incident, bus, shelter}, received, accepted, dropped, droppedMalformed,
+//   sensor, incident, bus, shelter, storm}, received, accepted, dropped, droppedMalformed,
 //   droppedUnknown, simulated, alerts [{id, severity (info|minor|moderate|severe|extreme),
 //   kind (flood|storm|landslide|trafficJam|accident|roadClosure), titleVi, titleEn, lng, lat}]
 //   most severe first, version (changes with everything above except newestAgeMs).
 // window.citymap.state.ui (null until the core publishes it): lang (vi|en), hidden (hidden layer
 //   groups, comma-separated), title/titleEn (the city's name from the archive), searchReady,
 //   searchError, selection (null, or {id: "layer/id", title, subtitle, kind, live, rows
-//   [[label, value]], lng, lat}: the open card), version.
+//   [[label, value]], lng, lat}: the open card), help (null, or {mode: shelters|roads|"",
+//   origin: location|point|selection|view, originText, lng, lat, pickingStart, loading, error,
+//   message, shelters [{id, name, state: open|full|closed|unknown, lng, lat, metres, seconds,
+//   straightMetres, capacity, occupancy, straightLine, chosen}] nearest open first, unknown
+//   [same, by straight line], roads [{incident, name, kind, title, lng, lat, metres}], route
+//   {metres, points, straightLine, roads [ids]}, computeMs}), replay {available, oldestMs,
+//   newestMs, tMs (null: live), speed, historyBytes}, version.
 // window.citymap.state.feedWorker (the transport's own counters, while a feed runs):
 //   batches and messages handed to the core, malformedBatches (refused by the core's framing
 //   check, nothing of them applied), droppedInWorker (messages the worker had no room for).
@@ -22,7 +28,8 @@ import { TEXT, announcement, pageLanguage } from './i18n.js';
 import { showAlertsPanel, showCardPanel } from './panels.js';
 import { MapControls } from './controls.js';
 import { SearchBox } from './search.js';
-import { parseHash, shareUrl, throttle, validHidden, validSelection } from './share.js';
+import { HelpPanel } from './help.js';
+import { parseHash, parseTime, shareUrl, throttle, validHidden, validSelection } from './share.js';
 
 function main() {
   const params = new URLSearchParams(window.location.search);
@@ -208,6 +215,25 @@ function main() {
       document.getElementById('map').focus();
     },
   });
+  // --- storm help (web/help.js) and the replayed time --------------------------------------
+  const shelterButton = document.getElementById('shelter-button');
+  const roadsButton = document.getElementById('roads-button');
+  const help = new HelpPanel({
+    section: document.getElementById('help'),
+    status: document.getElementById('help-status'),
+    geolocation: navigator.geolocation,
+    call: (kind, lng, lat) => (ready() ? cStringAt(Module._citymap_help(kind === 'roads' ? 1 : 0, lng, lat)) : ''),
+    action: (n) => ready() && Module._citymap_help_action(n),
+    flyTo: (v) => citymap.flyTo(v),
+    toast: (m) => showToast(m),
+  });
+  shelterButton.addEventListener('click', () => help.ask('shelters'));
+  roadsButton.addEventListener('click', () => help.ask('roads'));
+  citymap.help = help;
+  // A link's t=: replayed as soon as the history reaches back to it (the history starts when the
+  // page opened; an older time shows the oldest state kept).
+  let pendingTime = parseTime(params.get('t'));
+  citymap.replay = (tMs, speed) => ready() && Module._citymap_replay(tMs == null ? NaN : tMs, speed == null ? NaN : speed);
   const langButton = document.getElementById('lang-toggle');
   const copyButton = document.getElementById('copy-link');
   const toast = document.getElementById('toast');
@@ -222,6 +248,10 @@ function main() {
     langButton.lang = lang === 'vi' ? 'en' : 'vi';
     copyButton.textContent = text.copyLink;
     copyButton.title = text.copyLinkTitle;
+    shelterButton.textContent = text.shelterButton;
+    shelterButton.title = text.shelterButtonTitle;
+    roadsButton.textContent = text.roadsButton;
+    help.setLanguage(lang);
     simulatedEl.textContent = text.simulated;
     simulatedEl.title = text.simulatedTitle;
   }
@@ -285,6 +315,11 @@ function main() {
     const cardBefore = before && before.title && before.kind ? `${before.title}/${before.kind}/${before.rows.length}` : '';
     if (card && `${sel.title}/${sel.kind}/${sel.rows.length}` !== cardBefore) selectionAnnounce.textContent = text.selected(card);
     showCardPanel(ui, lang); // the card in the DOM (web/panels.js)
+    help.render(ui.help);
+    if (pendingTime != null && ui.replay && ui.replay.available && ui.replay.newestMs > ui.replay.oldestMs) {
+      Module._citymap_replay(pendingTime, NaN);
+      pendingTime = null;
+    }
     controls.update(ui); // the layer toggles and buttons for keyboards (web/controls.js)
   }
   const withCString = (s, fn) => {

@@ -1,6 +1,6 @@
 // Share links: the view lives in the URL hash in MapLibre's format, #zoom/lat/lng (with
 // /bearing once the map rotates); the language, the hidden layer groups and the selected feature
-// travel in the query string (lang, hide, sel) beside the other parameters (tiles, feed, ...).
+// travel in the query string (lang, hide, sel; t, the replayed time) beside the other parameters (tiles, feed, ...).
 // Pure functions, tested under node (tests/e2e/web_scripts.test.mjs).
 
 /** Decimals that keep a position to about a screen pixel at `zoom` (as MapLibre's hash). */
@@ -58,8 +58,26 @@ export function shareUrl(location, ui, view) {
   const sel = ui && ui.selection && validSelection(ui.selection.id);
   if (sel && !sel.startsWith('live/') && !sel.startsWith('overlay/')) params.set('sel', sel); // not linkable
   else params.delete('sel');
-  const query = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',');
+  // The replayed time while the time slider is in the past.
+  const t = ui && ui.replay && ui.replay.tMs != null ? formatTime(ui.replay.tMs) : null;
+  if (t) params.set('t', t);
+  else if (ui && ui.replay) params.delete('t');
+  const query = params.toString().replace(/%2F/g, '/').replace(/%2C/g, ',').replace(/%3A/g, ':');
   return `${location.pathname}${query ? '?' + query : ''}${view ? formatHash(view) : location.hash || ''}`;
+}
+
+/** A replay time as links carry it (t=2026-12-05T02:10:00Z, UTC to the second), or null. */
+export function formatTime(ms) {
+  return Number.isFinite(ms) && ms >= 0 ? new Date(Math.round(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z') : null;
+}
+
+/** Epoch ms from a link's t (ISO 8601 with a zone, or epoch seconds), or null. */
+export function parseTime(t) {
+  if (typeof t !== 'string' || t.length > 40) return null;
+  if (/^\d{9,11}$/.test(t)) return Number(t) * 1000;
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(t)) return null;
+  const ms = Date.parse(t);
+  return Number.isFinite(ms) ? ms : null;
 }
 
 /** Calls fn at most once per `ms`, the last call always coming through (trailing edge). */

@@ -25,6 +25,14 @@ constexpr size_t kFrameHistory = 120;
 }
 
 MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), config_(std::move(config)) {
+  help_ = std::make_unique<HelpLayer>(
+      feeds_, [this](const std::string& url, std::optional<source::ByteRange> range,
+                     std::function<void(Result<std::vector<uint8_t>>)> done) {
+        platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
+          done(std::move(bytes));
+          invalidate();
+        });
+      });
   visible_.fill(true);
   feedUi_.english = config_.english;
   labeler_.setEnglish(config_.english);
@@ -155,6 +163,7 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   camera_.setZoomRange(tileset->minZoom - 1, 20);
   camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
   if (config_.bearing) camera_.setBearing(*config_.bearing);
+  help_->setTileset(*tileset, config_.tilesetUrl);
   status_.attribution = tileset->attribution;
   status_.ui.title = tileset->name;
   status_.ui.titleEn = tileset->nameEn;
@@ -414,15 +423,23 @@ std::optional<std::pair<pick::Feature, int>> MapApp::pickAt(geo::ScreenPoint p, 
 void MapApp::selectAt(double x, double y) {
   if (!pyramid_) return;
   const geo::ScreenPoint p{x, y};
-  const int64_t nowMs = int64_t(platform_.epochMs());
+  if (help_->pickingStart) {  // "choose the start on the map"
+    help_->pickingStart = false;
+    const help::Origin o{geo::fromWorld(camera_.screenToWorld(p)), help::OriginSource::Point, {}};
+    helpResult(help_->help().mode() == help::StormHelp::Mode::Roads ? help_->showRoads(o, config_.english)
+                                                                     : help_->showShelters(o, config_.english));
+    return;
+  }
+  const int64_t nowMs = shownNowMs();
+  const feeds::FeedStore& shown = shownFeeds();
   Selection sel;
   sel.sinceMs = platform_.nowMs();
   sel.resolved = true;
-  if (const auto live = live::pickLive(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, p)) {
+  if (const auto live = live::pickLive(shown, featureIndex_, camera_, nowMs, feedUi_.layers, p)) {
     sel.layer = "live";
     sel.id = live->id;
     sel.live = live;
-    if (const auto at = live::entityPosition(feeds_, featureIndex_, live->kind, live->id, nowMs))
+    if (const auto at = live::entityPosition(shown, featureIndex_, live->kind, live->id, nowMs))
       sel.point = geo::toWorld({at->lng, at->lat});
   } else if (auto picked = pickAt(p)) {
     std::optional<pick::Feature> f = std::move(picked->first);
@@ -550,7 +567,7 @@ void MapApp::updateSelection() {
   }
   // A live entity moves (buses) or stops reporting.
   if (s.live) {
-    const auto at = live::entityPosition(feeds_, featureIndex_, s.live->kind, s.live->id, int64_t(platform_.epochMs()));
+    const auto at = live::entityPosition(shownFeeds(), featureIndex_, s.live->kind, s.live->id, shownNowMs());
     s.point = at ? std::optional(geo::toWorld({at->lng, at->lat})) : std::nullopt;
   }
   // The wards come from the admin polygons of the tile under the feature, which may load after
@@ -569,7 +586,7 @@ void MapApp::refreshCard() {
   const bool en = config_.english;
   ui::Card c;
   if (s.live) {
-    const std::string text = ui::describeEntity(feeds_, *s.live, int64_t(platform_.epochMs()), en);
+    const std::string text = ui::describeEntity(shownFeeds(), *s.live, shownNowMs(), en);
     const size_t nl = text.find('\n');
     c.title = text.substr(0, nl);
     c.kind = en ? "Live" : "Trực tiếp";
@@ -584,7 +601,7 @@ void MapApp::refreshCard() {
     // IOC stations and shelters with a live state: its value and age.
     if (s.feature->layer == tile::layer::kIoc) {
       for (const feeds::FeedKind k : {feeds::FeedKind::Sensor, feeds::FeedKind::Shelter}) {
-        const std::string text = ui::describeEntity(feeds_, {k, s.feature->id}, int64_t(platform_.epochMs()), en);
+        const std::string text = ui::describeEntity(shownFeeds(), {k, s.feature->id}, shownNowMs(), en);
         if (!text.empty()) c.live = text;
       }
     }
@@ -629,6 +646,7 @@ void MapApp::publishUi() {
     u.selection = sel;
     ++u.version;
   }
+  publishHelp();
   if (u.version != uiVersion_) {
     uiVersion_ = u.version;
     u.cardTitle = card_.title;
@@ -642,6 +660,93 @@ void MapApp::publishUi() {
       u.selectionLng = p.lng;
       u.selectionLat = p.lat;
     }
+  }
+}
+
+namespace {
+const char* stateKey(route::ShelterState s) {
+  switch (s) {
+    case route::ShelterState::Open: return "open";
+    case route::ShelterState::Full: return "full";
+    case route::ShelterState::Closed: return "closed";
+    case route::ShelterState::Unknown: break;
+  }
+  return "unknown";
+}
+const char* incidentKey(feeds::IncidentKind k) {
+  switch (k) {
+    case feeds::IncidentKind::Flood: return "flood";
+    case feeds::IncidentKind::RoadClosure: return "roadClosure";
+    case feeds::IncidentKind::Landslide: return "landslide";
+    default: break;
+  }
+  return "other";
+}
+}  // namespace
+
+// The help's and the time slider's summaries (bumping the UI version when they changed).
+void MapApp::publishHelp() {
+  UiSummary& u = status_.ui;
+  const help::StormHelp& h = help_->help();
+  const bool en = config_.english;
+  HelpSummary next;
+  static const char* const kModes[] = {"", "shelters", "roads"};
+  static const char* const kOrigins[] = {"location", "point", "selection", "view"};
+  next.mode = kModes[int(h.mode())];
+  next.pickingStart = help_->pickingStart;
+  next.message = helpMessage_;
+  if (h.mode() != help::StormHelp::Mode::None) {
+    next.origin = kOrigins[int(h.origin().source)];
+    next.originText = ui::originText(h.origin(), en);
+    next.lng = h.origin().point.lng;
+    next.lat = h.origin().point.lat;
+    next.loading = help_->graphLoading() || (!h.graph() && help_->graphError().empty());
+    next.error = help_->graphError();
+    next.computeMs = h.lastComputeMs();
+    const auto shelter = [&](const help::ShelterRow& r, bool chosen) {
+      HelpShelterSummary o;
+      o.id = r.id;
+      o.name = r.name;
+      o.state = stateKey(r.state);
+      o.lng = r.position.lng;
+      o.lat = r.position.lat;
+      o.metres = r.metres;
+      o.seconds = r.seconds;
+      o.straightMetres = r.straightMetres;
+      o.capacity = r.capacity;
+      o.occupancy = r.occupancy;
+      o.straightLine = r.straightLine;
+      o.chosen = chosen;
+      return o;
+    };
+    for (size_t i = 0; i < h.shelters().size(); ++i) next.shelters.push_back(shelter(h.shelters()[i], i == h.chosen()));
+    for (const help::ShelterRow& r : h.unknown()) next.unknown.push_back(shelter(r, false));
+    for (const help::RoadRow& r : h.roads()) {
+      const std::string& title = en ? (r.titleEn.empty() ? r.titleVi : r.titleEn) : (r.titleVi.empty() ? r.titleEn : r.titleVi);
+      next.roads.push_back({r.incidentId, r.name, incidentKey(r.kind), title, r.at.lng, r.at.lat, r.metres});
+    }
+    if (const route::Route* r = h.route()) {
+      next.routeMetres = r->metres;
+      next.routeStraight = r->straightLine;
+      for (const route::Leg& leg : r->legs) next.routePoints += int(leg.points.size());
+      next.routeRoads = r->roadIds;
+    }
+  }
+  const feeds::FeedHistory& hist = help_->history();
+  ReplaySummary replay;
+  replay.available = !hist.empty();
+  replay.oldestMs = std::floor(double(hist.oldestMs()) / 5000) * 5000;
+  replay.newestMs = std::floor(double(hist.newestMs()) / 5000) * 5000;
+  replay.tMs = help_->replayTime() ? double(*help_->replayTime()) : -1;
+  replay.speed = help_->speed();
+  replay.historyBytes = u.replay.historyBytes;
+  // The memory figure alone changing does not make a new version.
+  const bool replayChanged = !(replay == u.replay);
+  replay.historyBytes = double(hist.bytes());
+  if (replayChanged || !(next == u.help)) {
+    u.help = std::move(next);
+    u.replay = replay;
+    ++u.version;
   }
 }
 
@@ -714,16 +819,17 @@ void MapApp::updateFeeds() {
 // aged) and the markers (rebuilt every frame), then the next frame's timing: buses move, ages
 // and fading change, so a map with live data keeps drawing a few times a second.
 void MapApp::updateTraffic(int64_t nowMs) {
-  const feeds::FeedCounters& c = feeds_.counters();
-  const uint64_t version = c.accepted + c.removed;
+  const feeds::FeedStore& shown = shownFeeds();
+  const feeds::FeedCounters& c = shown.counters();
+  const uint64_t version = c.accepted + c.removed + (help_->replayVersion() << 40);
   const double now = double(nowMs);
-  const bool showTraffic = feedUi_.layers.traffic && feeds_.count(feeds::FeedKind::Traffic) > 0;
+  const bool showTraffic = feedUi_.layers.traffic && shown.count(feeds::FeedKind::Traffic) > 0;
   if (showTraffic) {
     const bool changed = version != trafficVersion_ || featureIndex_.size() != trafficSlots_ || !trafficShown_;
     // At most once per frame (~0.15 ms for 30,000 roads natively, one texture upload); every
     // 2 s anyway, as reports fade with age.
     if (changed || now - lastTrafficMs_ >= 2000) {
-      live::buildTrafficState(feeds_, featureIndex_, nowMs, trafficState_);
+      live::buildTrafficState(shown, featureIndex_, nowMs, trafficState_);
       renderer_.setFeatureState(trafficState_);
       trafficVersion_ = version;
       trafficSlots_ = featureIndex_.size();
@@ -742,8 +848,9 @@ void MapApp::drawLive(int64_t nowMs) {
   std::vector<live::ScreenBox> panels;
   if (config_.showUi)
     for (const ui::WindowRect& r : ui::windowRects()) panels.push_back({r.x, r.y, r.x + r.w, r.y + r.h});
-  live::buildLiveBatch(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, liveBatch_, &liveTags_, config_.english,
-                       panels);
+  live::buildLiveBatch(shownFeeds(), featureIndex_, camera_, nowMs, feedUi_.layers, liveBatch_, &liveTags_,
+                       config_.english, panels);
+  help_->help().draw(camera_, liveBatch_, liveTags_, config_.english);  // the route and the shelters on top
   renderer_.drawLive(liveBatch_);
   // Their text (a storm's name, intensity and forecast times) over the markers.
   if (!liveTags_.empty() && !labelFonts_.empty()) {
@@ -784,7 +891,8 @@ void MapApp::drawUi() {
   model.drawCalls = renderer_.stats().drawCalls;
   model.triangles = renderer_.stats().triangles;
 
-  const int64_t nowMs = int64_t(platform_.epochMs());
+  const int64_t nowMs = shownNowMs();
+  const feeds::FeedStore& shown = shownFeeds();
   ui::FeedPanelModel feed;
   feed.top = config_.panelTop;
   feed.connection = status_.feed.connection;
@@ -794,16 +902,31 @@ void MapApp::drawUi() {
   feed.dropped = status_.feed.dropped;
   feed.droppedMalformed = status_.feed.droppedMalformed;
   feed.simulated = status_.feed.simulated;
-  feed.alerts = feeds_.alerts(nowMs);
+  feed.alerts = shown.alerts(nowMs);
   feed.nowMs = nowMs;
-  for (const auto& [id, e] : feeds_.storms())
-    if (feeds_.fade(feeds::FeedKind::Storm, e.meta.timestampMs, nowMs) > 0) feed.storms.push_back(&e);
+  for (const auto& [id, e] : shown.storms())
+    if (shown.fade(feeds::FeedKind::Storm, e.meta.timestampMs, nowMs) > 0) feed.storms.push_back(&e);
   std::sort(feed.storms.begin(), feed.storms.end(), [](const auto* a, const auto* b) {
     return a->value.windMs != b->value.windMs ? a->value.windMs > b->value.windMs : a->value.stormId < b->value.stormId;
   });
   if (cursor_ && !gestures_.active())
-    if (const auto pick = live::pickLive(feeds_, featureIndex_, camera_, nowMs, feedUi_.layers, *cursor_))
-      feed.tooltip = ui::describeEntity(feeds_, *pick, nowMs, feedUi_.english);
+    if (const auto pick = live::pickLive(shown, featureIndex_, camera_, nowMs, feedUi_.layers, *cursor_))
+      feed.tooltip = ui::describeEntity(shown, *pick, nowMs, feedUi_.english);
+  const feeds::FeedHistory& history = help_->history();
+  feed.replay.available = !history.empty();
+  feed.replay.oldestMs = history.oldestMs();
+  feed.replay.newestMs = history.newestMs();
+  feed.replay.tMs = help_->replayTime();
+  feed.replay.speed = help_->speed();
+  ui::HelpPanelModel helpModel;
+  helpModel.english = config_.english;
+  helpModel.help = &help_->help();
+  helpModel.hasSelection = selection_.has_value();
+  helpModel.pickingStart = help_->pickingStart;
+  helpModel.graphLoading = help_->graphLoading();
+  helpModel.graphError = help_->graphError();
+  helpModel.message = helpMessage_;
+  helpModel.replaying = help_->replaying();
 
   ImGui::NewFrame();
   const ui::PanelActions a = ui::drawMapPanel(model, panelState_, visible_, float(camera_.width()), float(camera_.height()));
@@ -815,9 +938,11 @@ void MapApp::drawUi() {
   // While the map is turned: the compass (back to north).
   const bool north = camera_.bearing() != 0 &&
                      ui::drawCompass(camera_.bearing(), config_.english, float(camera_.width()), float(camera_.height()));
-  const bool showFeedUi = status_.feed.connection.state != feeds::ConnectionState::Off || feeds_.totalCount() > 0;
-  const ui::FeedPanelActions fa = showFeedUi ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
-                                             : ui::FeedPanelActions{};
+  const bool showFeedUi = status_.feed.connection.state != feeds::ConnectionState::Off || shown.totalCount() > 0;
+  ui::FeedPanelActions fa = showFeedUi ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
+                                       : ui::FeedPanelActions{};
+  ui::drawReplayBanner(feed.replay, config_.english, float(camera_.width()), float(camera_.height()), fa);
+  const ui::HelpPanelActions ha = ui::drawHelpPanel(helpModel, float(camera_.width()), float(camera_.height()));
   ImGui::Render();
   imgui_->draw(ImGui::GetDrawData());
 
@@ -829,7 +954,7 @@ void MapApp::drawUi() {
                                               config_.zoom.value_or(pyramid_->tileset().centerZoom));
   if (fa.showOnMap) flyTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
   if (fa.showStorm)  // the storm and its cone, as much as the map's zoom range shows
-    if (const auto it = feeds_.storms().find(*fa.showStorm); it != feeds_.storms().end()) {
+    if (const auto it = shown.storms().find(*fa.showStorm); it != shown.storms().end()) {
       const live::View v = live::stormView(it->second.value, camera_);
       flyTo(v.center, v.zoom);
     }
@@ -839,9 +964,131 @@ void MapApp::drawUi() {
   panelSearchKey_ = searchKey;
   if (a.chosenResult && *a.chosenResult < panelResults_.size()) chooseSearchResult(panelResults_[*a.chosenResult].entry);
   if (a.english) setEnglish(*a.english);
+  if (a.helpShelters) helpResult(helpShelters(std::nullopt));
+  if (a.helpRoads) helpResult(helpRoads(std::nullopt));
+  if (ha.close) helpClose();
+  if (ha.pickStart) helpPickStart();
+  if (ha.choose) helpChoose(*ha.choose);
+  if (ha.showOnMap) flyTo({ha.showOnMap->lng, ha.showOnMap->lat}, std::max(camera_.zoom(), 16.0));
+  if (fa.seek) replayAt(*fa.seek);
+  if (fa.live) replayAt(std::nullopt);
+  if (fa.speed) replaySpeed(*fa.speed);
   if (closeCard) clearSelection();
   if (north) resetNorth();
-  if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || fa.showStorm || closeCard) invalidate();
+  if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || fa.showStorm || closeCard || ha.changed) invalidate();
+}
+
+// --- storm help and replay -------------------------------------------------------------------------
+
+help::Origin MapApp::helpOrigin(std::optional<geo::LngLat> location) const {
+  if (location) return {*location, help::OriginSource::Location, {}};
+  if (selection_ && selection_->point)
+    return {geo::fromWorld(*selection_->point), help::OriginSource::Selection, card_.title};
+  return {camera_.centerLngLat(), help::OriginSource::View, {}};
+}
+
+void MapApp::helpResult(const Result<bool>& r) {
+  helpMessage_ = r ? std::string() : r.error();
+  helpFitPending_ = bool(r);
+  if (r) panelState_.collapse = true;  // the map panel folds away: room for the answer
+  ++status_.ui.version;
+  invalidate();
+}
+
+void MapApp::fitHelp() {
+  const help::StormHelp& h = help_->help();
+  if (!helpFitPending_ || h.mode() == help::StormHelp::Mode::None) return;
+  if (h.mode() == help::StormHelp::Mode::Shelters && h.shelters().empty() && h.unknown().empty() &&
+      help_->graphError().empty())
+    return;  // not answered yet
+  helpFitPending_ = false;
+  const geo::WorldPoint o = geo::toWorld(h.origin().point);
+  geo::WorldBox box{o.x, o.y, o.x, o.y};
+  const auto grow = [&](geo::LngLat p) {
+    const geo::WorldPoint w = geo::toWorld(p);
+    box.minx = std::min(box.minx, w.x), box.maxx = std::max(box.maxx, w.x);
+    box.miny = std::min(box.miny, w.y), box.maxy = std::max(box.maxy, w.y);
+  };
+  if (h.mode() == help::StormHelp::Mode::Shelters) {
+    for (const help::ShelterRow& s : h.shelters()) grow(s.position);
+    if (const route::Route* r = h.route())
+      for (const route::Leg& leg : r->legs)
+        for (const geo::LngLat& p : leg.points) grow(p);
+  } else {
+    for (size_t i = 0; i < std::min<size_t>(3, h.roads().size()); ++i) grow(h.roads()[i].at);
+  }
+  // The free part of the view (CSS px): what the panels as last drawn leave (each pushes in the
+  // side it sits at), at least right of the help window on a desktop, below the sheet on a phone.
+  const double W = camera_.width(), H = camera_.height();
+  const bool compact = ui::compactLayout(float(W), float(H));
+  double left = compact ? 40 : std::min(W * 0.6, selection_ ? 750.0 : 390.0), right = 60;
+  double top = compact ? std::min(H * 0.62, H - 160) : 60, bottom = 50;
+  if (config_.showUi)
+    for (const ui::WindowRect& r : ui::windowRects()) {
+      const double cx = r.x + r.w / 2, cy = r.y + r.h / 2;
+      if (cx > W * 0.6) right = std::max(right, W - r.x + 10);
+      else if (cx < W * 0.4) left = std::max(left, double(r.x + r.w) + 10);
+      else if (cy > H / 2) bottom = std::max(bottom, H - r.y + 10);
+      else top = std::max(top, double(r.y + r.h) + 10);
+    }
+  left = std::min(left, W - right - 160);
+  top = std::min(top, H - bottom - 160);
+  const double fw = std::max(80.0, W - left - right), fh = std::max(80.0, H - top - bottom);
+  const double ca = std::abs(camera_.bearingCos()), sa = std::abs(camera_.bearingSin());
+  const double bw = box.maxx - box.minx, bh = box.maxy - box.miny;
+  const double sw = bw * ca + bh * sa, sh = bw * sa + bh * ca;
+  const double scale = std::min(sw > 0 ? fw / sw : 1e300, sh > 0 ? fh / sh : 1e300);
+  const double zoom = std::clamp(std::log2(scale / 512), camera_.minZoom(), 17.0);
+  // The box's centre goes to the free part's centre: the world offset of that screen offset at
+  // the current zoom (bearing included), scaled to the new zoom.
+  const geo::ScreenPoint mid{W / 2, H / 2}, free{left + fw / 2, top + fh / 2};
+  const geo::WorldPoint a = camera_.screenToWorld(mid), b = camera_.screenToWorld(free);
+  const double k = std::exp2(camera_.zoom() - zoom);
+  const geo::WorldPoint c{(box.minx + box.maxx) / 2 - (b.x - a.x) * k, (box.miny + box.maxy) / 2 - (b.y - a.y) * k};
+  flyTo(geo::fromWorld(c), zoom);
+}
+
+Result<bool> MapApp::helpShelters(std::optional<geo::LngLat> location) {
+  auto r = help_->showShelters(helpOrigin(location), config_.english);
+  helpResult(r);
+  return r;
+}
+
+Result<bool> MapApp::helpRoads(std::optional<geo::LngLat> location) {
+  auto r = help_->showRoads(helpOrigin(location), config_.english);
+  helpResult(r);
+  return r;
+}
+
+void MapApp::helpPickStart() {
+  help_->pickingStart = true;
+  helpMessage_.clear();
+  ++status_.ui.version;
+  invalidate();
+}
+
+void MapApp::helpChoose(size_t shelter) {
+  help_->choose(shelter);
+  invalidate();
+}
+
+void MapApp::helpClose() {
+  help_->close();
+  help_->pickingStart = false;
+  helpMessage_.clear();
+  ++status_.ui.version;
+  invalidate();
+}
+
+void MapApp::replayAt(std::optional<int64_t> tMs) {
+  help_->replayAt(tMs);
+  if (selection_ && selection_->live) refreshCard();
+  invalidate();
+}
+
+void MapApp::replaySpeed(double speed) {
+  help_->setSpeed(speed);
+  invalidate();
 }
 
 void MapApp::contextLost() {
@@ -895,7 +1142,10 @@ void MapApp::frame() {
       });
     });
   }
-  const int64_t nowMs = int64_t(platform_.epochMs());
+  if (help_->tick(platform_.epochMs())) platform_.requestFrameIn(50);  // a playing replay
+  const int64_t nowMs = shownNowMs();
+  help_->update(int64_t(platform_.epochMs()));  // the shelters, routes and roads follow the state shown
+  fitHelp();
   const style::Style& base = style::defaultStyle();
   updateTraffic(nowMs);  // before the tiles: roads that just loaded get their colours at once
   renderer_.beginFrame(camera_, base.background);

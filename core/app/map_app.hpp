@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "app/help_layer.hpp"
 #include "app/platform.hpp"
 #include "feeds/connection.hpp"
 #include "feeds/feed_store.hpp"
@@ -27,6 +28,7 @@
 #include "search/search_index.hpp"
 #include "ui/feature_card.hpp"
 #include "ui/feed_panel.hpp"
+#include "ui/help_panel.hpp"
 #include "ui/map_panel.hpp"
 
 namespace citymap::app {
@@ -127,6 +129,23 @@ class MapApp {
   void feedConnection(const feeds::ConnectionStatus& status);
   const feeds::FeedStore& feeds() const { return feeds_; }
 
+  // --- storm help and replay (issue 10; app/help_layer) ----------------------------------------
+  // The nearest open shelters (with a walking route to the first), or the flooded and closed
+  // roads, from `location` (the device's position) if given, else from the selected place, else
+  // from the map's centre. Fails with a message in the UI language when the start is outside
+  // the map's area (the message is also shown in the help panel).
+  Result<bool> helpShelters(std::optional<geo::LngLat> location);
+  Result<bool> helpRoads(std::optional<geo::LngLat> location);
+  // The next tap or click on the map chooses the start (of the open help, or of shelters).
+  void helpPickStart();
+  void helpChoose(size_t shelter);
+  void helpClose();
+  // The time slider: the state at tMs (epoch ms, clamped to the recorded window); nullopt: live.
+  void replayAt(std::optional<int64_t> tMs);
+  // Plays the replay at `speed` times real time (0: pause; up to 60x in the UI).
+  void replaySpeed(double speed);
+  const HelpLayer& helpLayer() const { return *help_; }
+
   // --- overlays -------------------------------------------------------------------------------
   // Draws a tileset (folder or .pmtiles, tile layer "overlay") above the map with
   // style::overlayStyle() (docs/OVERLAY.md). `label` names it in the UI.
@@ -170,6 +189,16 @@ class MapApp {
   void updateSelection();
   void refreshCard();
   void publishUi();
+  void publishHelp();
+  // The feed state the map shows (live, or replayed at the slider's time) and its clock.
+  const feeds::FeedStore& shownFeeds() const { return help_->shown(); }
+  int64_t shownNowMs() const { return help_->shownNowMs(int64_t(platform_.epochMs())); }
+  help::Origin helpOrigin(std::optional<geo::LngLat> location) const;
+  void helpResult(const Result<bool>& r);
+  // Once the answer to a new help request is there: the view moves to show the start, the route
+  // and the shelters (or the nearest roads) in the part of the map the help panel leaves free.
+  void fitHelp();
+  bool helpFitPending_ = false;
 
   Platform& platform_;
   AppConfig config_;
@@ -181,6 +210,10 @@ class MapApp {
   ui::LayerVisibility visible_;
   MapStatus status_;
   feeds::FeedStore feeds_;
+  std::unique_ptr<HelpLayer> help_;  // records feeds_; replays it
+  std::string helpMessage_;          // why the last help request was refused
+  uint64_t helpVersion_ = ~0ull;
+  std::optional<int64_t> replayPublished_;
   scene::FeatureIndex featureIndex_;
   live::LiveBatch liveBatch_;
   std::vector<live::MapTag> liveTags_;          // text beside the live drawing (storms)

@@ -39,6 +39,50 @@ struct FeedSummary {
   uint64_t version = 0;
 };
 
+// Storm help as the page lists it (web/help.js) and tests read it (app/help_layer).
+struct HelpShelterSummary {
+  uint64_t id = 0;
+  std::string name, state;  // state: open|full|closed|unknown
+  double lng = 0, lat = 0;
+  double metres = 0, seconds = 0, straightMetres = 0;  // walking (0 for unknown shelters)
+  int capacity = 0, occupancy = 0;
+  bool straightLine = false;  // part of the way has no road data
+  bool chosen = false;        // the route shown goes here
+  friend bool operator==(const HelpShelterSummary&, const HelpShelterSummary&) = default;
+};
+struct HelpRoadSummary {
+  uint64_t incident = 0;
+  std::string name, kind, title;  // kind: flood|roadClosure|landslide; title in the UI language
+  double lng = 0, lat = 0, metres = 0;
+  friend bool operator==(const HelpRoadSummary&, const HelpRoadSummary&) = default;
+};
+struct HelpSummary {
+  std::string mode;        // "" (closed), "shelters" or "roads"
+  std::string origin;      // location|point|selection|view
+  std::string originText;  // in words, in the UI language
+  double lng = 0, lat = 0; // the start
+  bool pickingStart = false, loading = false;
+  std::string error;       // why routes are unavailable ("" when fine)
+  std::string message;     // why the last request was refused (outside the map's area)
+  std::vector<HelpShelterSummary> shelters, unknown;
+  std::vector<HelpRoadSummary> roads;
+  double routeMetres = 0;  // the route shown
+  int routePoints = 0;
+  bool routeStraight = false;
+  std::vector<uint64_t> routeRoads;  // the roads it walks
+  double computeMs = 0;
+  friend bool operator==(const HelpSummary&, const HelpSummary&) = default;
+};
+// The time slider.
+struct ReplaySummary {
+  bool available = false;
+  double oldestMs = 0, newestMs = 0;  // the recorded window (epoch ms, to 5 s)
+  double tMs = -1;                    // the replayed time; -1: live
+  double speed = 0;
+  double historyBytes = 0;
+  friend bool operator==(const ReplaySummary&, const ReplaySummary&) = default;
+};
+
 // The UI's state a host page mirrors (the language, hidden layers, the selection's card) and
 // needs for share links. `version` changes whenever anything here does.
 struct UiSummary {
@@ -52,6 +96,8 @@ struct UiSummary {
   std::string cardTitle, cardSubtitle, cardKind, cardLive;
   std::vector<std::pair<std::string, std::string>> cardRows;
   double selectionLng = 0, selectionLat = 0;
+  HelpSummary help;
+  ReplaySummary replay;
   uint64_t version = 0;
 };
 

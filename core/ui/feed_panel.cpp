@@ -131,6 +131,77 @@ void stormList(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions& ou
   }
 }
 
+std::string replayLabel(const ReplayView& r, bool en) {
+  if (!r.tMs) return en ? "Live" : "Trực tiếp";
+  return live::formatLocalTime(*r.tMs) + " (" + formatAge(double(r.newestMs - *r.tMs)) + (en ? " earlier)" : " trước)");
+}
+
+void speedButtons(const ReplayView& r, FeedPanelActions& out, bool en, bool touch) {
+  const ImVec2 size = touch ? ImVec2(0, kTouchTarget) : ImVec2(0, 0);
+  if (r.tMs) {
+    if (ImGui::Button(r.speed > 0 ? (en ? "Pause" : "Tạm dừng") : (en ? "Play" : "Phát"), size)) out.speed = r.speed > 0 ? 0 : 60;
+    for (const double x : {1.0, 10.0, 60.0}) {
+      ImGui::SameLine();
+      char label[16];
+      std::snprintf(label, sizeof label, "%gx", x);
+      const bool on = r.speed == x;
+      if (on) ImGui::PushStyleColor(ImGuiCol_Button, ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive));
+      if (ImGui::Button(label, size)) out.speed = x;
+      if (on) ImGui::PopStyleColor();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button(en ? "Back to live" : "Về trực tiếp", size)) out.live = true;
+  }
+}
+
+// The time slider: minutes before the newest recorded state, 0 = live.
+void replaySection(const ReplayView& r, FeedPanelActions& out, bool en, bool touch) {
+  if (!r.available || r.newestMs <= r.oldestMs) return;
+  ImGui::Separator();
+  ImGui::TextUnformatted(en ? "Replay (drag back in time)" : "Xem lại (kéo về quá khứ)");
+  const float span = float(double(r.newestMs - r.oldestMs) / 60'000.0);
+  float minutes = r.tMs ? -float(double(r.newestMs - *r.tMs) / 60'000.0) : 0.f;
+  const std::string label = replayLabel(r, en);
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x);
+  if (touch) ImGui::PushStyleVar(ImGuiStyleVar_FramePadding, ImVec2(8, (kTouchTarget - ImGui::GetFontSize()) / 2));
+  if (ImGui::SliderFloat("##replay", &minutes, -span, 0.f, label.c_str(), ImGuiSliderFlags_NoInput)) {
+    if (minutes >= -0.05f)
+      out.live = true;
+    else
+      out.seek = r.newestMs + int64_t(double(minutes) * 60'000.0);
+  }
+  if (touch) ImGui::PopStyleVar();
+  speedButtons(r, out, en, touch);
+  out.changed |= out.seek || out.live || out.speed;
+}
+
+}  // namespace
+
+void drawReplayBanner(const ReplayView& r, bool en, float vw, float vh, FeedPanelActions& out) {
+  if (!r.tMs) return;
+  const bool compact = compactLayout(vw, vh);
+  const float w = std::min(vw - 20, 560.f);
+  ImGui::SetNextWindowPos(ImVec2(vw / 2, vh - (compact ? 44 : 40)), ImGuiCond_Always, ImVec2(0.5f, 1));
+  ImGui::SetNextWindowSize(ImVec2(w, 0));
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.45f, 0.24f, 0.0f, 0.96f));  // 4.5:1+ with white
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
+  ImGui::PushStyleColor(ImGuiCol_Button, ImVec4(1, 1, 1, 0.22f));
+  ImGui::PushStyleColor(ImGuiCol_ButtonActive, ImVec4(1, 1, 1, 0.45f));
+  if (compact) pushTouchStyle();
+  ImGui::Begin("##replaybanner", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
+                   ImGuiWindowFlags_AlwaysAutoResize);
+  ImGui::TextWrapped(en ? "REPLAY - the map shows the past: %s" : "XEM LẠI - bản đồ đang hiển thị quá khứ: %s",
+                     replayLabel(r, en).c_str());
+  speedButtons(r, out, en, compact);
+  ImGui::End();
+  if (compact) popTouchStyle();
+  ImGui::PopStyleColor(4);
+  out.changed |= out.live || out.speed;
+}
+
+namespace {
+
 // The live window's contents (the desktop's window, the compact layout's sheet).
 void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions& out, bool compact) {
   const bool en = st.english;
@@ -166,6 +237,7 @@ void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions&
   ImGui::TextDisabled(en ? "%" PRIu64 " messages, %" PRIu64 " dropped (%" PRIu64 " malformed)"
                          : "%" PRIu64 " tin, %" PRIu64 " bị bỏ (%" PRIu64 " lỗi)",
                       m.received, m.dropped, m.droppedMalformed);
+  replaySection(m.replay, out, en, compact);
   ImGui::Separator();
   if (!m.storms.empty()) stormList(m, st, out, compact);
   char header[64];

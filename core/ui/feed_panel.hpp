@@ -17,6 +17,14 @@
 
 namespace citymap::ui {
 
+// The time slider's state (app::HelpLayer's history and replay).
+struct ReplayView {
+  bool available = false;         // some history is recorded
+  int64_t oldestMs = 0, newestMs = 0;  // the recorded window (epoch ms)
+  std::optional<int64_t> tMs;     // the replayed time; nullopt: live
+  double speed = 0;               // playing at this many times real time (0: paused)
+};
+
 struct FeedPanelModel {
   float top = 10;  // CSS px from the viewport's top (below the host page's toolbar)
   feeds::ConnectionStatus connection;
@@ -28,6 +36,7 @@ struct FeedPanelModel {
   std::vector<const feeds::Entity<feeds::StormReport>*> storms;  // shown on the map, strongest first
   int64_t nowMs = 0;                                             // epoch ms, for the storms' report ages
   std::string tooltip;                                        // about the marker under the pointer; empty: none
+  ReplayView replay;
 };
 
 struct FeedPanelState {
@@ -40,7 +49,15 @@ struct FeedPanelActions {
   bool changed = false;
   std::optional<feeds::LngLat> showOnMap;
   std::optional<uint64_t> showStorm;  // frame this storm and its cone
+  std::optional<int64_t> seek;        // replay this time (epoch ms)
+  bool live = false;                  // back to live
+  std::optional<double> speed;        // play the replay at this speed (0: pause)
 };
+
+// While replaying: the banner that says the map shows the past, with the time, play/pause and
+// "Back to live" (both layouts, at the bottom centre).
+void drawReplayBanner(const ReplayView& replay, bool english, float viewportWidth, float viewportHeight,
+                      FeedPanelActions& out);
 
 FeedPanelActions drawFeedPanel(const FeedPanelModel& model, FeedPanelState& state, float viewportWidth,
                                float viewportHeight);

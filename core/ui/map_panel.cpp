@@ -6,6 +6,8 @@
 #include <iterator>
 #include <string>
 
+#include "ui/help_panel.hpp"
+
 namespace citymap::ui {
 
 bool compactLayout(float vw, float vh) { return vw < 700 || vh < 500; }
@@ -175,6 +177,8 @@ void compactSheet(const PanelModel& m, PanelState& st, LayerVisibility& visible,
   for (size_t g = 0; g < visible.size(); ++g)
     actions.layersChanged |= touchCheckbox(groupLabel(style::Group(g), en), &visible[g]);
   ImGui::Separator();
+  helpButtons(en, true, actions.helpShelters, actions.helpRoads);
+  if (actions.helpShelters || actions.helpRoads) compactPanel() = CompactPanel::None;  // the help sheet opens
   actions.zoomIn = ImGui::Button("+", ImVec2(kTouchTarget + 8, 0));
   ImGui::SameLine();
   actions.zoomOut = ImGui::Button("-", ImVec2(kTouchTarget + 8, 0));
@@ -256,6 +260,8 @@ PanelActions drawMapPanel(const PanelModel& m, PanelState& st, LayerVisibility& 
   } else {
     ImGui::SetNextWindowPos(ImVec2(10, m.top), ImGuiCond_FirstUseEver);
     ImGui::SetNextWindowBgAlpha(0.88f);
+    if (st.collapse) ImGui::SetNextWindowCollapsed(true, ImGuiCond_Always);
+    st.collapse = false;
     if (ImGui::Begin(title.c_str(), nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
       if (m.searchBox) {
         searchSection(m, st, actions);
@@ -269,6 +275,8 @@ PanelActions drawMapPanel(const PanelModel& m, PanelState& st, LayerVisibility& 
       ImGui::TextUnformatted(en ? "Layers" : "Lớp bản đồ");
       for (size_t g = 0; g < visible.size(); ++g)
         actions.layersChanged |= ImGui::Checkbox(groupLabel(style::Group(g), en), &visible[g]);
+      ImGui::Separator();
+      helpButtons(en, false, actions.helpShelters, actions.helpRoads);
       ImGui::Separator();
       ImGui::Text(en ? "Zoom %.2f" : "Mức thu phóng %.2f", m.zoom);
       ImGui::SameLine();
@@ -303,6 +311,7 @@ PanelActions drawMapPanel(const PanelModel& m, PanelState& st, LayerVisibility& 
   }
   actions.changed = actions.changed || actions.zoomIn || actions.zoomOut || actions.resetView ||
                     actions.layersChanged || actions.queryChanged || actions.chosenResult || actions.english ||
+                    actions.helpShelters || actions.helpRoads ||
                     compactPanel() != openBefore;
   return actions;
 }

@@ -50,6 +50,7 @@ struct PanelModel {
 struct PanelState {
   std::array<char, 256> query{};
   bool legend = false;
+  bool collapse = false;  // fold the desktop panel once (storm help opened)
 };
 
 struct PanelActions {
@@ -60,6 +61,8 @@ struct PanelActions {
   bool queryChanged = false;           // PanelState::query was edited
   std::optional<size_t> chosenResult;  // a result was picked (click or Enter on the first)
   std::optional<bool> english;         // the user switched the language
+  bool helpShelters = false;           // "Nearest shelter" (ui/help_panel)
+  bool helpRoads = false;              // "Flooded roads near me"
   bool changed = false;                // anything the map must redraw for
 };
 

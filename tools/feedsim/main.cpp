@@ -45,6 +45,8 @@ tied to the real Da Nang data in DIR (the folder described by its README.md).
                         07:00 for rush, today's 00:00 for typhoon), YYYY-MM-DD (that local day
                         at 08:00 for normal, 07:00 rush, 00:00 typhoon) or YYYY-MM-DDTHH:MM
                         (local time, UTC+7)
+  --skip-hours H        begin H simulated hours into the scenario (e.g. 6: the typhoon's
+                        shelters already open); water levels start from their initial values
   --duration S          stop after S wall seconds (default: run until SIGINT/SIGTERM)
   --only LIST           comma-separated subset of sensors,shelters,incidents,buses,traffic,storm
   --city SLUG           topic city (default danang)
@@ -74,6 +76,7 @@ struct Options {
   double speedup = 1;
   std::string start = "now";
   double durationS = 0;
+  double skipHours = 0;
   std::string only;
   std::string city = "danang";
   std::string source = "feedsim";
@@ -180,6 +183,9 @@ Result<Options> parseArgs(int argc, char** argv) {
       o.start = *v;
     } else if (a == "--duration") {
       if (!(err = number(o.durationS)).empty()) return Error{err};
+    } else if (a == "--skip-hours") {
+      if (!(err = number(o.skipHours)).empty()) return Error{err};
+      if (!(o.skipHours >= 0 && o.skipHours <= 72)) return Error{"--skip-hours must be in [0, 72]"};
     } else if (a == "--only" || a == "--city" || a == "--source" || a == "--broker-env" || a == "--host" ||
                a == "--user" || a == "--password-file") {
       auto v = value();
@@ -241,6 +247,7 @@ Result<SimConfig> makeConfig(const Options& o, int64_t wallStart) {
   if (!start) return Error{start.error()};
   c.simStartMs = *start;
   c.wallStartMs = wallStart;
+  c.skipMs = int64_t(o.skipHours * 3'600'000);
   if (!o.only.empty()) {
     c.sensors = c.shelters = c.incidents = c.buses = c.traffic = c.storm = false;
     std::stringstream ss(o.only);
@@ -273,20 +280,21 @@ int dryRun(const CityData& data, const Options& o) {
   auto probe = makeConfig(o, 0);
   if (!probe) return std::cerr << "citymap-feedsim: " << probe.error() << "\n", 2;
   SimConfig c = *probe;
-  c.wallStartMs = c.simStartMs;
+  const int64_t from = c.simStartMs + c.skipMs;  // the first simulated step
+  c.wallStartMs = from;
   Simulator sim(data, c);
-  const int64_t end = c.simStartMs + int64_t(o.dryRunS * 1000);
+  const int64_t end = from + int64_t(o.dryRunS * 1000);
   std::vector<Outgoing> out;
   std::optional<TrafficLoad> load;
-  if (o.trafficRate > 0) load.emplace(data, o.city, o.source, o.seed, uint64_t(c.simStartMs) * 1000);
+  if (o.trafficRate > 0) load.emplace(data, o.city, o.source, o.seed, uint64_t(from) * 1000);
   uint64_t loadSent = 0;
-  for (int64_t t = c.simStartMs;; t = std::min(end, t + 60'000)) {
+  for (int64_t t = from;; t = std::min(end, t + 60'000)) {
     out.clear();
     sim.advanceTo(t, out);
     for (const Outgoing& m : out) std::cout << describe(m) << '\n';
-    for (const uint64_t due = load ? uint64_t(double(t - c.simStartMs) * o.trafficRate / 1000) : 0; loadSent < due;
+    for (const uint64_t due = load ? uint64_t(double(t - from) * o.trafficRate / 1000) : 0; loadSent < due;
          ++loadSent)
-      std::cout << describe(load->make(loadSent, c.simStartMs + int64_t(double(loadSent) * 1000 / o.trafficRate)))
+      std::cout << describe(load->make(loadSent, from + int64_t(double(loadSent) * 1000 / o.trafficRate)))
                 << '\n';
     if (t >= end) break;
   }
@@ -348,7 +356,7 @@ int live(const CityData& data, const Options& o) {
     const int64_t wall = wallNowMs();
     if (o.durationS > 0 && wall - wallStart >= int64_t(o.durationS * 1000)) break;
     out.clear();
-    sim.advanceTo(config->simStartMs + int64_t(double(wall - wallStart) * o.speedup), out);
+    sim.advanceTo(config->simStartMs + config->skipMs + int64_t(double(wall - wallStart) * o.speedup), out);
     // While the broker is away only the newest message per topic is kept (a bounded backlog:
     // one per entity), and sent once the connection is back.
     const bool up = mqtt.connected();

@@ -165,7 +165,7 @@ int64_t scenarioStartMs(Scenario s, int64_t dayMs) {
 }
 
 Simulator::Simulator(const CityData& data, SimConfig config)
-    : data_(data), config_(std::move(config)), now_(config_.simStartMs), sequence_(uint64_t(config_.wallStartMs) * 1000) {
+    : data_(data), config_(std::move(config)), now_(config_.simStartMs + config_.skipMs), sequence_(uint64_t(config_.wallStartMs) * 1000) {
   const uint64_t seed = config_.seed;
   stations_.resize(data_.stations.size());
   for (size_t i = 0; i < stations_.size(); ++i) {
@@ -237,7 +237,8 @@ Simulator::Simulator(const CityData& data, SimConfig config)
 }
 
 int64_t Simulator::wallTimeOf(int64_t simMs) const {
-  return config_.wallStartMs + int64_t(std::llround(double(simMs - config_.simStartMs) / config_.speedup));
+  return config_.wallStartMs +
+         int64_t(std::llround(double(simMs - config_.simStartMs - config_.skipMs) / config_.speedup));
 }
 
 double Simulator::localHour(int64_t simMs) const {

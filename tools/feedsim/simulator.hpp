@@ -33,6 +33,10 @@ struct SimConfig {
   int64_t simStartMs = 0;   // simulated time of the start, ms since the epoch (UTC)
   int64_t wallStartMs = 0;  // wall-clock time that corresponds to simStartMs
   double speedup = 1;       // simulated seconds per wall second
+  // Begin this far into the scenario (--skip-hours): the first step is at simStartMs + skipMs,
+  // stamped wallStartMs. Scheduled things (shelters opening, the storm, incidents) are where the
+  // scenario has them by then; accumulated state (water levels) starts from its initial value.
+  int64_t skipMs = 0;
   std::string source = "feedsim";
   std::string city = "danang";
   bool sensors = true, shelters = true, incidents = true, buses = true, traffic = true, storm = true;

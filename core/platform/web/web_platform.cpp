@@ -136,6 +136,95 @@ std::string feedSummaryJson(const app::FeedSummary& f) {
   o += "]}";
   return o;
 }
+void appendShelters(std::string& o, const std::vector<app::HelpShelterSummary>& list) {
+  o += '[';
+  for (size_t i = 0; i < list.size(); ++i) {
+    const app::HelpShelterSummary& s = list[i];
+    if (i) o += ',';
+    o += "{\"id\":";
+    appendNumber(o, double(s.id));
+    o += ",\"name\":";
+    appendJsonString(o, s.name);
+    o += ",\"state\":";
+    appendJsonString(o, s.state);
+    for (const auto& [key, v] : {std::pair{"lng", s.lng}, {"lat", s.lat}, {"metres", s.metres}, {"seconds", s.seconds},
+                                 {"straightMetres", s.straightMetres}, {"capacity", double(s.capacity)},
+                                 {"occupancy", double(s.occupancy)}}) {
+      o += ",\"";
+      o += key;
+      o += "\":";
+      appendNumber(o, v);
+    }
+    o += ",\"straightLine\":";
+    o += s.straightLine ? "true" : "false";
+    o += ",\"chosen\":";
+    o += s.chosen ? "true" : "false";
+    o += '}';
+  }
+  o += ']';
+}
+
+std::string helpJson(const app::HelpSummary& h) {
+  if (h.mode.empty() && !h.pickingStart && h.message.empty()) return "null";
+  std::string o = "{\"mode\":";
+  appendJsonString(o, h.mode);
+  o += ",\"origin\":";
+  appendJsonString(o, h.origin);
+  o += ",\"originText\":";
+  appendJsonString(o, h.originText);
+  o += ",\"lng\":";
+  appendNumber(o, h.lng);
+  o += ",\"lat\":";
+  appendNumber(o, h.lat);
+  o += ",\"pickingStart\":";
+  o += h.pickingStart ? "true" : "false";
+  o += ",\"loading\":";
+  o += h.loading ? "true" : "false";
+  o += ",\"error\":";
+  appendJsonString(o, h.error);
+  o += ",\"message\":";
+  appendJsonString(o, h.message);
+  o += ",\"shelters\":";
+  appendShelters(o, h.shelters);
+  o += ",\"unknown\":";
+  appendShelters(o, h.unknown);
+  o += ",\"roads\":[";
+  for (size_t i = 0; i < h.roads.size(); ++i) {
+    const app::HelpRoadSummary& r = h.roads[i];
+    if (i) o += ',';
+    o += "{\"incident\":";
+    appendNumber(o, double(r.incident));
+    o += ",\"name\":";
+    appendJsonString(o, r.name);
+    o += ",\"kind\":";
+    appendJsonString(o, r.kind);
+    o += ",\"title\":";
+    appendJsonString(o, r.title);
+    o += ",\"lng\":";
+    appendNumber(o, r.lng);
+    o += ",\"lat\":";
+    appendNumber(o, r.lat);
+    o += ",\"metres\":";
+    appendNumber(o, r.metres);
+    o += '}';
+  }
+  o += "],\"route\":{\"metres\":";
+  appendNumber(o, h.routeMetres);
+  o += ",\"points\":";
+  appendNumber(o, h.routePoints);
+  o += ",\"straightLine\":";
+  o += h.routeStraight ? "true" : "false";
+  o += ",\"roads\":[";
+  for (size_t i = 0; i < h.routeRoads.size(); ++i) {
+    if (i) o += ',';
+    appendNumber(o, double(h.routeRoads[i]));
+  }
+  o += "]},\"computeMs\":";
+  appendNumber(o, h.computeMs);
+  o += '}';
+  return o;
+}
+
 // window.citymap.state.ui (web/app.js documents the fields).
 std::string uiSummaryJson(const app::UiSummary& u) {
   std::string o = "{\"version\":";
@@ -152,6 +241,22 @@ std::string uiSummaryJson(const app::UiSummary& u) {
   o += u.searchReady ? "true" : "false";
   o += ",\"searchError\":";
   appendJsonString(o, u.searchError);
+  o += ",\"help\":";
+  o += helpJson(u.help);
+  o += ",\"replay\":{\"available\":";
+  o += u.replay.available ? "true" : "false";
+  o += ",\"oldestMs\":";
+  appendNumber(o, u.replay.oldestMs);
+  o += ",\"newestMs\":";
+  appendNumber(o, u.replay.newestMs);
+  o += ",\"tMs\":";
+  if (u.replay.tMs >= 0) appendNumber(o, u.replay.tMs);
+  else o += "null";
+  o += ",\"speed\":";
+  appendNumber(o, u.replay.speed);
+  o += ",\"historyBytes\":";
+  appendNumber(o, u.replay.historyBytes);
+  o += '}';
   o += ",\"selection\":";
   if (u.selection.empty()) {
     o += "null";
@@ -521,6 +626,36 @@ EMSCRIPTEN_KEEPALIVE const char* citymap_search(const char* query, int limit) {
 }
 EMSCRIPTEN_KEEPALIVE void citymap_choose_result(int entry) {
   if (auto* p = citymap::platform::gPlatform; p && p->app() && entry >= 0) p->app()->chooseSearchResult(size_t(entry));
+}
+// Storm help (web/help.js): the nearest open shelters or the flooded roads from the device's
+// position (lng, lat), or with NaN from the selected place or the map's centre. Returns "" or
+// why the request was refused (the position is outside the map), valid until the next call.
+EMSCRIPTEN_KEEPALIVE const char* citymap_help(int roads, double lng, double lat) {
+  static std::string error;
+  error.clear();
+  auto* p = citymap::platform::gPlatform;
+  if (!p || !p->app()) return "";
+  std::optional<citymap::geo::LngLat> at;
+  if (std::isfinite(lng) && std::isfinite(lat)) at = citymap::geo::LngLat{lng, lat};
+  const auto r = roads ? p->app()->helpRoads(at) : p->app()->helpShelters(at);
+  if (!r) error = r.error();
+  return error.c_str();
+}
+// 0 close, 1 choose the start on the map (the next tap), 2 + i route to the i-th shelter.
+EMSCRIPTEN_KEEPALIVE void citymap_help_action(int action) {
+  auto* p = citymap::platform::gPlatform;
+  if (!p || !p->app() || action < 0) return;
+  if (action == 0) p->app()->helpClose();
+  else if (action == 1) p->app()->helpPickStart();
+  else p->app()->helpChoose(size_t(action - 2));
+}
+// The time slider: replay the state at tMs (epoch ms); NaN or negative: live. speed: play at
+// that many times real time (0 pause), NaN: unchanged.
+EMSCRIPTEN_KEEPALIVE void citymap_replay(double tMs, double speed) {
+  auto* p = citymap::platform::gPlatform;
+  if (!p || !p->app()) return;
+  p->app()->replayAt(std::isfinite(tMs) && tMs >= 0 ? std::optional<int64_t>(int64_t(tMs)) : std::nullopt);
+  if (std::isfinite(speed)) p->app()->replaySpeed(speed);
 }
 // "layer/id" (a shared link's selection); an empty string clears the selection (Esc).
 EMSCRIPTEN_KEEPALIVE void citymap_select(const char* layerAndId) {
