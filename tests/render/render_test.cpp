@@ -43,10 +43,9 @@ bool savePng(const std::string& path, const Image& img) {
 
 // Feed messages from the case's JSON: {"kind": "traffic"|"sensor"|"incident"|"bus", ...fields}.
 citymap::Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> feedMessages(const nlohmann::json& list,
-                                                                                      int64_t nowMs) {
+                                                                                      int64_t nowMs, uint64_t sequence = 0) {
   using namespace citymap::feeds;
   std::vector<std::pair<std::string, std::vector<uint8_t>>> out;
-  uint64_t sequence = 0;
   for (const auto& j : list) {
     FeedMessage m;
     m.source = "render-test";
@@ -136,6 +135,33 @@ int main(int argc, char** argv) {
   if (!platform.runUntilIdle(app)) return fail("the map never became idle: " + app.status().error);
   if (!app.status().error.empty()) return fail(app.status().error);
   if (app.pyramid()->stats().failed > 0) return fail("tile errors: " + app.pyramid()->stats().lastError);
+  // Replay (case.json "feed_later"): T is now, when the map shows "feed"; then later messages
+  // change the live state (checked: the live image must no longer match the golden one); then
+  // the time slider goes back to T, and the image must be the golden one again: the map shows
+  // at T what the feed said at T.
+  if (spec.contains("feed_later")) {
+    const auto t = int64_t(platform.epochMs());
+    while (int64_t(platform.epochMs()) < t + 20) {
+    }
+    auto later = feedMessages(spec.at("feed_later"), int64_t(platform.epochMs()), 1000);
+    if (!later) return fail("case.json feed_later: " + later.error());
+    for (const auto& [topic, payload] : later.value()) app.feedMessage(topic, payload);
+    app.frame();  // live data does not make the map busy: draw it now
+    if (!platform.runUntilIdle(app)) return fail("the map never became idle after feed_later");
+    const Image now{width, height, app.renderer().readPixels(width, height)};
+    savePng(outDir + "/live-later.png", now);
+    Image expected;
+    if (!loadPng(caseDir + "/expected.png", expected)) return fail("cannot read " + caseDir + "/expected.png");
+    size_t changed = 0;
+    for (size_t i = 0; i < now.rgba.size() && expected.rgba.size() == now.rgba.size(); i += 4)
+      changed += std::abs(int(now.rgba[i]) - int(expected.rgba[i])) + std::abs(int(now.rgba[i + 1]) - int(expected.rgba[i + 1])) > 60;
+    if (changed < 200) return fail("feed_later changed only " + std::to_string(changed) + " pixels: the replay check would prove nothing");
+    app.replayAt(t);
+    if (!app.helpLayer().replaying()) return fail("the history does not cover the time of feed");
+    app.frame();
+    if (!platform.runUntilIdle(app)) return fail("the map never became idle in replay");
+    std::printf("render test %s: live state after feed_later differs in %zu pixels; replaying T\n", caseDir.c_str(), changed);
+  }
 
   if (timing) {
     const citymap::geo::LngLat c = app.camera().centerLngLat();
