@@ -53,6 +53,20 @@ test('--traffic-rate replaces the traffic model, the other feeds run as usual', 
   assert.equal(msgs.filter((m) => m.kind === 'traffic').length, 100);
 });
 
+test('a dry run without --start is stamped at the scenario\'s start today, not in 1970', { skip }, () => {
+  const msgs = execFileSync(feedsim, ['--data-dir', dataDir, '--scenario', 'typhoon', '--dry-run', '600'], {
+    encoding: 'utf8', maxBuffer: 256 << 20, stdio: ['ignore', 'pipe', 'ignore'],
+  }).trim().split('\n').map((l) => JSON.parse(l));
+  const now = Date.now();
+  assert.ok(msgs.length > 100, `${msgs.length} messages`);
+  for (const m of msgs) {
+    assert.ok(m.ts > now - 2 * 86400e3 && m.ts < now + 2 * 86400e3, `timestamp ${m.ts} is today`);
+    assert.ok(Number.isSafeInteger(m.seq) && m.seq > 0, `sequence ${m.seq}`);
+  }
+  const kinds = new Set(msgs.map((m) => m.kind));
+  assert.ok(kinds.has('sensor') && kinds.has('shelter') && kinds.has('traffic'), [...kinds].join());
+});
+
 test('--traffic-rate is checked', { skip }, () => {
   for (const bad of ['0', '-5', 'lots']) {
     assert.throws(() => execFileSync(feedsim, ['--data-dir', dataDir, '--dry-run', '1', '--traffic-rate', bad], { stdio: 'pipe' }),

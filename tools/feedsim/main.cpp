@@ -276,8 +276,9 @@ std::string utcText(int64_t ms) {
 }
 
 int dryRun(const CityData& data, const Options& o) {
-  // Deterministic: the wall clock is pinned to the simulated start.
-  auto probe = makeConfig(o, 0);
+  // Deterministic for a given --start: the wall clock is pinned to the simulated start. Without
+  // one, the scenario's real start today (as a live run), not 1970.
+  auto probe = makeConfig(o, wallNowMs());
   if (!probe) return std::cerr << "citymap-feedsim: " << probe.error() << "\n", 2;
   SimConfig c = *probe;
   const int64_t from = c.simStartMs + c.skipMs;  // the first simulated step
