@@ -252,6 +252,16 @@ void legendContents(bool en) {
                                  {"Sự cố: khẩn cấp", "Incident: extreme"}};
     entry(Swatch::Triangle, live::severityColor(feeds::Severity(s)), kSev[s], en);
   }
+  entry(Swatch::Ring, 0xd62718, {"Bão: tâm bão (màu theo cấp)", "Storm: centre (colour by class)"}, en);
+  entry(Swatch::Line, 0x555555, {"Đường đã đi (nét liền), dự báo (nét đứt, có giờ)", "Track so far (solid), forecast (dashed, with times)"}, en);
+  entry(Swatch::Area, 0xf4c7c3, {"Vùng dự báo bão đi qua", "Forecast cone"}, en);
+  entry(Swatch::Ring, 0xf08c00, {"Gió mạnh cấp 6 trở lên (vòng nét đứt)", "Winds of level 6+ (dashed circle)"}, en);
+  ImGui::Separator();
+  ImGui::TextDisabled("%s", en ? "Storm help" : "Trợ giúp bão lũ");
+  entry(Swatch::Line, 0x1a66d2, {"Đường đi bộ đến nơi trú", "Walking route to a shelter"}, en);
+  entry(Swatch::Line, 0x1a66d2, {"Nét đứt: đoạn thẳng, thiếu dữ liệu đường", "Dashed: straight, no road data"}, en);
+  entry(Swatch::Square, 0x2e7d32, {"Nơi trú đang mở gần nhất (thứ tự, km, phút)", "Nearest open shelters (rank, distance, time)"}, en);
+  entry(Swatch::Disc, 0x1a66d2, {"Điểm xuất phát", "Start"}, en);
 }
 
 }  // namespace
