@@ -31,7 +31,9 @@ const char* checkFeature(const fb::Feature& f) {
   if (points * 2 != nCoords) return "part sizes do not match the coordinates";
   const auto* rings = f.polygon_ring_counts();
   if (f.type() == fb::GeometryType::Polygon) {
-    if (!rings) return "polygon without ring counts";
+    // An empty ring-count vector and no parts add up (0 == 0) but are no polygon (found by
+    // fuzz_tile: the loop below then read a missing parts vector).
+    if (!rings || rings->size() == 0 || !parts) return "polygon without ring counts";
     uint64_t total = 0;
     for (uint32_t r : *rings) {
       if (r == 0) return "polygon with no rings";

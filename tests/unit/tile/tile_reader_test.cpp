@@ -47,6 +47,20 @@ TEST(TileReader, RejectsWrongIdentifierAndVersion) {
   EXPECT_NE(v2.error().find("version"), std::string::npos);
 }
 
+// Regression (fuzz_tile, UBSan "reference binding to null pointer" in decodeTile): a polygon
+// with an empty ring-count vector and no coordinates or parts at all. Its counts add up (0 rings,
+// 0 parts) but it is no polygon, and the check of the ring sizes read the missing parts vector.
+TEST(TileReader, RejectsAPolygonWithAnEmptyRingCountAndNoParts) {
+  flatbuffers::FlatBufferBuilder b;
+  const auto rings = b.CreateVector(std::vector<uint32_t>{});
+  const auto feature = fb::CreateFeature(b, 1, 0, 0, fb::GeometryType::Polygon, 0, 0, rings);
+  const auto layer = fb::CreateLayer(b, b.CreateString("buildings"), b.CreateVector(std::vector{feature}));
+  fb::FinishTileBuffer(b, fb::CreateTile(b, 1, 2, 1, 1, 4096, b.CreateVector(std::vector{layer})));
+  auto t = decodeTile({b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()});
+  ASSERT_FALSE(t);
+  EXPECT_NE(t.error().find("without ring counts"), std::string::npos) << t.error();
+}
+
 TEST(TileReader, RejectsGeometryThatDoesNotAddUp) {
   const auto check = [](TestFeature f, const char* expected) {
     auto t = decodeTile(buildTile({2, 1, 1}, {{"roads", {f}}}));
