@@ -19,11 +19,12 @@
 //   straightMetres, capacity, occupancy, straightLine, chosen}] nearest open first, unknown
 //   [same, by straight line], roads [{incident, name, kind, title, lng, lat, metres}], route
 //   {metres, points, straightLine, roads [ids]}, computeMs}), replay {available, oldestMs,
-//   newestMs, tMs (null: live), speed, historyBytes}, version.
+//   newestMs, tMs (null: live), speed, historyWanted (the hours before the page opened were
+//   asked for), pastMessages, pastBytes, historyBytes}, version.
 // window.citymap.state.feedWorker (the transport's own counters, while a feed runs):
 //   batches and messages handed to the core, malformedBatches (refused by the core's framing
 //   check, nothing of them applied), droppedInWorker (messages the worker had no room for).
-import { State, feedUrlFromQuery, topicFilter } from './feed.js';
+import { State, feedUrlFromQuery, historyFilter, topicFilter } from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
 import { showAlertsPanel, showCardPanel } from './panels.js';
 import { MapControls } from './controls.js';
@@ -233,6 +234,8 @@ function main() {
   // A link's t=: replayed as soon as the history reaches back to it (the history starts when the
   // page opened; an older time shows the oldest state kept).
   let pendingTime = parseTime(params.get('t'));
+  let historyAsked = false;
+  citymap.loadHistory = () => ready() && Module._citymap_replay(-2, NaN);
   citymap.replay = (tMs, speed) => ready() && Module._citymap_replay(tMs == null ? NaN : tMs, speed == null ? NaN : speed);
   const langButton = document.getElementById('lang-toggle');
   const copyButton = document.getElementById('copy-link');
@@ -316,7 +319,15 @@ function main() {
     if (card && `${sel.title}/${sel.kind}/${sel.rows.length}` !== cardBefore) selectionAnnounce.textContent = text.selected(card);
     showCardPanel(ui, lang); // the card in the DOM (web/panels.js)
     help.render(ui.help);
-    if (pendingTime != null && ui.replay && ui.replay.available && ui.replay.newestMs > ui.replay.oldestMs) {
+    // The time slider asked for the hours before the page opened: subscribe to them. A link with
+    // t= before the page opened asks too.
+    if (pendingTime != null && ui.replay && !ui.replay.historyWanted && pendingTime < Date.now() - 60000) citymap.loadHistory();
+    if (ui.replay && ui.replay.historyWanted && worker && !historyAsked) {
+      historyAsked = true;
+      worker.postMessage({ type: 'history', topic: historyFilter(params.get('city')) });
+    }
+    if (pendingTime != null && ui.replay && ui.replay.available && ui.replay.newestMs > ui.replay.oldestMs &&
+        (pendingTime >= ui.replay.oldestMs || ui.replay.pastMessages > 0)) {
       Module._citymap_replay(pendingTime, NaN);
       pendingTime = null;
     }

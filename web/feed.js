@@ -41,6 +41,11 @@ export function feedUrlFromQuery(params, location) {
   }
 }
 
+/** The history chunks' filter of a city (docs/FEEDS.md, "History topics"). */
+export function historyFilter(city) {
+  return `citymap/v1/${CITY.test(city || '') ? city : 'danang'}-history/#`;
+}
+
 /** The topic filter of a city (`city` query parameter, default danang). */
 export function topicFilter(city) {
   return `citymap/v1/${CITY.test(city || '') ? city : 'danang'}/#`;

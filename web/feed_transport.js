@@ -26,6 +26,14 @@ export class FeedTransport {
     this.attempt = 0; // reconnect attempts since the last successful connection
     this.stopped = true;
     this.status = null;
+    this.extraTopics = []; // more subscriptions (the history chunks), on every connect
+  }
+
+  /** Subscribes to another filter now (if connected) and on every later connect. */
+  addTopic(topic) {
+    if (this.extraTopics.includes(topic)) return;
+    this.extraTopics.push(topic);
+    if (this.client && this.client.connected) this.client.subscribe(topic, { qos: 0 });
   }
 
   start() {
@@ -95,6 +103,7 @@ export class FeedTransport {
         subscribed = true;
         this.attempt = 0;
         this.report(State.connected, '', 0);
+        for (const t of this.extraTopics) client.subscribe(t, { qos: 0 });
       });
     });
     client.on('message', (topic, payload) => {

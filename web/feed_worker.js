@@ -6,6 +6,7 @@
 // runs.
 //
 // page -> worker: {type: 'start', url, topic}   connect and subscribe
+//                 {type: 'history', topic}      also subscribe to the history chunks
 //                 {type: 'stop'}                disconnect (state off)
 //                 {type: 'ack'}                 one batch was handed to the core
 // worker -> page: {type: 'batch', buffer, count, dropped}   framed messages (buffer transferred);
@@ -40,6 +41,8 @@ self.onmessage = (event) => {
       },
     });
     transport.start();
+  } else if (m.type === 'history') {
+    if (transport) transport.addTopic(String(m.topic)); // the time slider's past hours
   } else if (m.type === 'stop') {
     if (transport) transport.stop();
   }

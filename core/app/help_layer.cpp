@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "feeds/feed_batch.hpp"
+#include "feeds/feed_reader.hpp"
 #include "route/route_graph.hpp"
 
 namespace citymap::app {
@@ -91,17 +93,86 @@ Result<bool> HelpLayer::showRoads(const help::Origin& from, bool en) {
 
 bool HelpLayer::update(int64_t liveNowMs) { return help_.update(shown(), shownNowMs(liveNowMs)); }
 
+int64_t HelpLayer::oldestMs() const {
+  if (!past_.empty() && (history_.empty() || past_.oldestMs() < history_.oldestMs())) return past_.oldestMs();
+  return history_.oldestMs();
+}
+
 void HelpLayer::replayAt(std::optional<int64_t> tMs) {
-  if (!tMs || history_.empty()) {
+  if (!tMs || !hasHistory()) {
     if (replayT_) ++replayVersion_;
     replayT_.reset();
     speed_ = 0;
     return;
   }
-  const int64_t t = std::clamp(*tMs, history_.oldestMs(), history_.newestMs());
+  const int64_t newest = history_.empty() ? past_.newestMs() : history_.newestMs();
+  const int64_t t = std::clamp(*tMs, oldestMs(), newest);
   if (replayT_ == t) return;
   replayT_ = t;
-  replayer_->seek(t);
+  // Before the live history: the past rebuilt from the history chunks.
+  replayingPast_ = !past_.empty() && (history_.empty() || t < history_.oldestMs());
+  if (replayingPast_) pastReplayer_->seek(t);
+  else replayer_->seek(t);
+  ++replayVersion_;
+}
+
+void HelpLayer::addHistoryPart(int64_t windowStartMs, uint32_t part, std::span<const uint8_t> payload) {
+  historyWanted = true;  // they come (a desktop subscribes at once)
+  const auto key = std::pair{windowStartMs, part};
+  if (const auto it = parts_.find(key); it != parts_.end()) {
+    pastBytes_ -= it->second.size();
+    parts_.erase(it);
+  }
+  if (!payload.empty()) {
+    if (auto n = feeds::checkFeedBatch(payload); !n) {
+      pastError = "history part " + std::to_string(windowStartMs) + "/" + std::to_string(part) + ": " + n.error();
+      return;
+    }
+    if (pastBytes_ + payload.size() > kMaxPastBytes) {
+      pastError = "history: more than " + std::to_string(kMaxPastBytes >> 20) + " MiB of past parts; the oldest are left out";
+      // Make room by dropping the oldest parts (the newest hours matter most).
+      while (!parts_.empty() && pastBytes_ + payload.size() > kMaxPastBytes && parts_.begin()->first < key) {
+        pastBytes_ -= parts_.begin()->second.size();
+        parts_.erase(parts_.begin());
+      }
+      if (pastBytes_ + payload.size() > kMaxPastBytes) return;
+    }
+    pastBytes_ += payload.size();
+    parts_.emplace(key, std::vector<uint8_t>(payload.begin(), payload.end()));
+  }
+  pastDirty_ = true;
+  pastChangedMs_ = 0;  // tick() stamps it
+}
+
+void HelpLayer::rebuildPast() {
+  pastDirty_ = false;
+  // Every message of every part, in time order (their timestamps), through a store with the
+  // live store's rules into a fresh history.
+  struct Item {
+    int64_t ts;
+    std::string_view topic;
+    std::span<const uint8_t> payload;
+  };
+  std::vector<Item> items;
+  for (const auto& [key, bytes] : parts_)
+    (void)feeds::forEachFramedMessage(bytes, [&](const feeds::FramedMessage& m) {
+      auto decoded = feeds::decodeFeedMessage(m.payload);
+      if (decoded) items.push_back({decoded->timestampMs, m.topic, m.payload});
+    });
+  std::stable_sort(items.begin(), items.end(), [](const Item& a, const Item& b) { return a.ts < b.ts; });
+  pastMessages_ = items.size();
+  pastReplayer_.reset();
+  past_.clear();
+  feeds::FeedStore scratch(live_.config());
+  past_.attach(scratch);
+  for (const Item& it : items) (void)scratch.ingest(it.topic, it.payload, it.ts);
+  feeds::FeedHistory::detach(scratch);
+  pastReplayer_ = std::make_unique<feeds::FeedReplayer>(past_);
+  if (replayT_) {  // seek again in the new past
+    const int64_t t = *replayT_;
+    replayT_.reset();
+    replayAt(t);
+  }
   ++replayVersion_;
 }
 
@@ -111,7 +182,12 @@ void HelpLayer::setSpeed(double speed) {
 }
 
 bool HelpLayer::tick(double epochMs) {
-  if (!replayT_ || speed_ <= 0) return false;
+  // History parts arriving: rebuild the past once they stop coming for 0.5 s.
+  if (pastDirty_) {
+    if (pastChangedMs_ == 0) pastChangedMs_ = epochMs;
+    else if (epochMs - pastChangedMs_ >= 500) rebuildPast();
+  }
+  if (!replayT_ || speed_ <= 0) return pastDirty_;
   if (lastTickMs_ <= 0 || epochMs < lastTickMs_) {
     lastTickMs_ = epochMs;
     return true;
@@ -133,6 +209,9 @@ void HelpLayer::clearHistory() {
   replayer_ = std::make_unique<feeds::FeedReplayer>(history_);
 }
 
-const feeds::FeedStore& HelpLayer::shown() const { return replayT_ ? replayer_->store() : live_; }
+const feeds::FeedStore& HelpLayer::shown() const {
+  if (!replayT_) return live_;
+  return replayingPast_ && pastReplayer_ ? pastReplayer_->store() : replayer_->store();
+}
 
 }  // namespace citymap::app

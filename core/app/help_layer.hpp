@@ -6,6 +6,8 @@
 // the live store at the wall clock, or the replayed store at the slider's time.
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <span>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +66,23 @@ class HelpLayer {
   // The live store was cleared (another city): so is the history, and replay ends.
   void clearHistory();
 
+  // --- the hours before the client started (history chunks, docs/FEEDS.md) ----------------------
+  // One retained part of a history window (citymap/v1/<city>-history/<start>/<part>: a framed
+  // batch of past feed messages); an empty payload removes it. Parts are kept (at most
+  // kMaxPastBytes) and the past is rebuilt from all of them, in time order, through a store with
+  // the live store's rules, at most every 0.5 s (tick) while more arrive.
+  void addHistoryPart(int64_t windowStartMs, uint32_t part, std::span<const uint8_t> payload);
+  static constexpr size_t kMaxPastBytes = size_t(24) << 20;
+  // The replay reaches back to here (the past's oldest time, else the live history's).
+  int64_t oldestMs() const;
+  int64_t newestMs() const { return history_.newestMs(); }
+  bool hasHistory() const { return !history_.empty() || !past_.empty(); }
+  // The user asked for the hours before the client started (the page subscribes then).
+  bool historyWanted = false;
+  size_t pastBytes() const { return pastBytes_; }
+  size_t pastMessages() const { return pastMessages_; }
+  std::string pastError;  // a part that did not frame
+
   // What the map shows: the live store or the replayed one, and its clock.
   const feeds::FeedStore& shown() const;
   int64_t shownNowMs(int64_t liveNowMs) const { return replayT_ ? *replayT_ : liveNowMs; }
@@ -85,6 +104,14 @@ class HelpLayer {
   help::StormHelp help_;
   feeds::FeedHistory history_;
   std::unique_ptr<feeds::FeedReplayer> replayer_;
+  void rebuildPast();
+  std::map<std::pair<int64_t, uint32_t>, std::vector<uint8_t>> parts_;
+  size_t pastBytes_ = 0, pastMessages_ = 0;
+  bool pastDirty_ = false;
+  double pastChangedMs_ = 0;
+  feeds::FeedHistory past_;
+  std::unique_ptr<feeds::FeedReplayer> pastReplayer_;
+  bool replayingPast_ = false;
   std::optional<int64_t> replayT_;
   double speed_ = 0;
   double lastTickMs_ = 0;

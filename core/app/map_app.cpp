@@ -9,6 +9,7 @@
 #include <cstring>
 #include <string_view>
 
+#include "feeds/topic.hpp"
 #include "geo/mercator.hpp"
 #include "pick/highlight.hpp"
 #include "tile/kinds.hpp"
@@ -734,15 +735,18 @@ void MapApp::publishHelp() {
   }
   const feeds::FeedHistory& hist = help_->history();
   ReplaySummary replay;
-  replay.available = !hist.empty();
-  replay.oldestMs = std::floor(double(hist.oldestMs()) / 5000) * 5000;
-  replay.newestMs = std::floor(double(hist.newestMs()) / 5000) * 5000;
+  replay.available = help_->hasHistory();
+  replay.oldestMs = std::floor(double(help_->oldestMs()) / 5000) * 5000;
+  replay.newestMs = std::floor(double(help_->newestMs()) / 5000) * 5000;
+  replay.historyWanted = help_->historyWanted;
+  replay.pastMessages = double(help_->pastMessages());
   replay.tMs = help_->replayTime() ? double(*help_->replayTime()) : -1;
   replay.speed = help_->speed();
   replay.historyBytes = u.replay.historyBytes;
   // The memory figure alone changing does not make a new version.
   const bool replayChanged = !(replay == u.replay);
   replay.historyBytes = double(hist.bytes());
+  replay.pastBytes = double(help_->pastBytes());
   if (replayChanged || !(next == u.help)) {
     u.help = std::move(next);
     u.replay = replay;
@@ -751,6 +755,12 @@ void MapApp::publishHelp() {
 }
 
 void MapApp::feedMessage(std::string_view topic, std::span<const uint8_t> payload) {
+  // The hours before this client started, for the time slider (not live state).
+  if (const auto part = feeds::parseHistoryTopic(topic)) {
+    help_->addHistoryPart(part->windowStartMs, part->part, payload);
+    platform_.requestFrameIn(100);
+    return;
+  }
   feeds_.enqueue(topic, payload, int64_t(platform_.epochMs()));
   // Live data redraws a few times a second at most, without making the map "busy": idle still
   // means the view is complete.
@@ -912,10 +922,14 @@ void MapApp::drawUi() {
   if (cursor_ && !gestures_.active())
     if (const auto pick = live::pickLive(shown, featureIndex_, camera_, nowMs, feedUi_.layers, *cursor_))
       feed.tooltip = ui::describeEntity(shown, *pick, nowMs, feedUi_.english);
-  const feeds::FeedHistory& history = help_->history();
-  feed.replay.available = !history.empty();
-  feed.replay.oldestMs = history.oldestMs();
-  feed.replay.newestMs = history.newestMs();
+  // The help window keeps the bottom left: the bottom banners go right of it.
+  if (help_->help().mode() != help::StormHelp::Mode::None || help_->pickingStart || !helpMessage_.empty())
+    feed.leftInset = 360;
+  feed.replay.available = help_->hasHistory();
+  feed.replay.oldestMs = help_->oldestMs();
+  feed.replay.newestMs = help_->newestMs();
+  feed.replay.pastRequested = help_->historyWanted;
+  feed.replay.pastMessages = help_->pastMessages();
   feed.replay.tMs = help_->replayTime();
   feed.replay.speed = help_->speed();
   ui::HelpPanelModel helpModel;
@@ -941,7 +955,8 @@ void MapApp::drawUi() {
   const bool showFeedUi = status_.feed.connection.state != feeds::ConnectionState::Off || shown.totalCount() > 0;
   ui::FeedPanelActions fa = showFeedUi ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
                                        : ui::FeedPanelActions{};
-  ui::drawReplayBanner(feed.replay, config_.english, float(camera_.width()), float(camera_.height()), fa);
+  ui::drawReplayBanner(feed.replay, config_.english, float(camera_.width()), float(camera_.height()), fa,
+                       feed.leftInset);
   const ui::HelpPanelActions ha = ui::drawHelpPanel(helpModel, float(camera_.width()), float(camera_.height()));
   ImGui::Render();
   imgui_->draw(ImGui::GetDrawData());
@@ -973,6 +988,7 @@ void MapApp::drawUi() {
   if (fa.seek) replayAt(*fa.seek);
   if (fa.live) replayAt(std::nullopt);
   if (fa.speed) replaySpeed(*fa.speed);
+  if (fa.loadPast) loadPastHistory();
   if (closeCard) clearSelection();
   if (north) resetNorth();
   if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || fa.showStorm || closeCard || ha.changed) invalidate();
@@ -1083,6 +1099,13 @@ void MapApp::helpClose() {
 void MapApp::replayAt(std::optional<int64_t> tMs) {
   help_->replayAt(tMs);
   if (selection_ && selection_->live) refreshCard();
+  invalidate();
+}
+
+void MapApp::loadPastHistory() {
+  if (help_->historyWanted) return;
+  help_->historyWanted = true;  // the page subscribes to the history chunks (state.ui.replay)
+  ++status_.ui.version;
   invalidate();
 }
 

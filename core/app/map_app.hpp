@@ -144,6 +144,8 @@ class MapApp {
   void replayAt(std::optional<int64_t> tMs);
   // Plays the replay at `speed` times real time (0: pause; up to 60x in the UI).
   void replaySpeed(double speed);
+  // Asks for the hours before this client started (the page subscribes to the history chunks).
+  void loadPastHistory();
   const HelpLayer& helpLayer() const { return *help_; }
 
   // --- overlays -------------------------------------------------------------------------------

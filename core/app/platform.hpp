@@ -79,7 +79,9 @@ struct ReplaySummary {
   double oldestMs = 0, newestMs = 0;  // the recorded window (epoch ms, to 5 s)
   double tMs = -1;                    // the replayed time; -1: live
   double speed = 0;
-  double historyBytes = 0;
+  bool historyWanted = false;  // the user asked for the hours before the client started
+  double pastMessages = 0;     // ... messages of them received
+  double historyBytes = 0, pastBytes = 0;
   friend bool operator==(const ReplaySummary&, const ReplaySummary&) = default;
 };
 

@@ -26,6 +26,40 @@ std::string feedSubscription(std::string_view city) {
   return std::string(kTopicRoot) + "/" + std::string(city) + "/#";
 }
 
+std::string historyTopic(std::string_view city, int64_t windowStartMs) {
+  return std::string(kTopicRoot) + "/" + std::string(city) + "-history/" + std::to_string(windowStartMs);
+}
+
+std::string historySubscription(std::string_view city) {
+  return std::string(kTopicRoot) + "/" + std::string(city) + "-history/#";
+}
+
+std::optional<HistoryPart> parseHistoryTopic(std::string_view topic) {
+  constexpr std::string_view kSuffix = "-history/";
+  if (topic.size() <= kTopicRoot.size() + 1 || topic.substr(0, kTopicRoot.size()) != kTopicRoot ||
+      topic[kTopicRoot.size()] != '/')
+    return std::nullopt;
+  const std::string_view rest = topic.substr(kTopicRoot.size() + 1);
+  const size_t at = rest.find(kSuffix);
+  if (at == std::string_view::npos || !validCitySlug(rest.substr(0, at))) return std::nullopt;
+  const std::string_view tail = rest.substr(at + kSuffix.size());
+  const size_t slash = tail.find('/');
+  if (slash == std::string_view::npos) return std::nullopt;
+  const auto number = [](std::string_view d, size_t maxDigits) -> std::optional<int64_t> {
+    if (d.empty() || d.size() > maxDigits) return std::nullopt;
+    int64_t v = 0;
+    for (char c : d) {
+      if (c < '0' || c > '9') return std::nullopt;
+      v = v * 10 + (c - '0');
+    }
+    return v;
+  };
+  const auto start = number(tail.substr(0, slash), 15);
+  const auto part = number(tail.substr(slash + 1), 6);
+  if (!start || !part) return std::nullopt;
+  return HistoryPart{*start, uint32_t(*part)};
+}
+
 std::optional<FeedTopic> parseFeedTopic(std::string_view topic) {
   if (topic.size() <= kTopicRoot.size() + 1 || topic.substr(0, kTopicRoot.size()) != kTopicRoot ||
       topic[kTopicRoot.size()] != '/')

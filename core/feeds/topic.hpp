@@ -30,4 +30,18 @@ std::optional<FeedTopic> parseFeedTopic(std::string_view topic);
 // A city slug: 1..32 characters of [a-z0-9-].
 bool validCitySlug(std::string_view city);
 
+// History chunks for the time slider (docs/FEEDS.md, "History topics"), outside the city's live
+// subtree so that only a client that asks for them gets them:
+//   citymap/v1/<city>-history/<window start, epoch ms>/<part>
+// Each is retained; its payload is a framed batch (feed_batch.hpp) of the window's messages.
+// historyTopic gives the window's prefix (without "/<part>").
+std::string historyTopic(std::string_view city, int64_t windowStartMs);
+std::string historySubscription(std::string_view city);
+struct HistoryPart {
+  int64_t windowStartMs = 0;
+  uint32_t part = 0;
+};
+// The window start and part of a history topic (of any city), nullopt for anything else.
+std::optional<HistoryPart> parseHistoryTopic(std::string_view topic);
+
 }  // namespace citymap::feeds

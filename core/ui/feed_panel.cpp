@@ -156,9 +156,20 @@ void speedButtons(const ReplayView& r, FeedPanelActions& out, bool en, bool touc
 
 // The time slider: minutes before the newest recorded state, 0 = live.
 void replaySection(const ReplayView& r, FeedPanelActions& out, bool en, bool touch) {
-  if (!r.available || r.newestMs <= r.oldestMs) return;
+  if (!r.available) return;
   ImGui::Separator();
   ImGui::TextUnformatted(en ? "Replay (drag back in time)" : "Xem lại (kéo về quá khứ)");
+  if (!r.pastRequested) {
+    if (touch ? ImGui::Button(en ? "Load the last hours" : "Tải các giờ trước", ImVec2(ImGui::GetContentRegionAvail().x, kTouchTarget))
+              : ImGui::SmallButton(en ? "Load the last hours" : "Tải các giờ trước"))
+      out.loadPast = true;
+  } else if (r.pastMessages == 0) {
+    ImGui::TextDisabled("%s", en ? "Loading the last hours..." : "Đang tải các giờ trước...");
+  }
+  if (r.newestMs <= r.oldestMs) {
+    out.changed |= out.loadPast;
+    return;
+  }
   const float span = float(double(r.newestMs - r.oldestMs) / 60'000.0);
   float minutes = r.tMs ? -float(double(r.newestMs - *r.tMs) / 60'000.0) : 0.f;
   const std::string label = replayLabel(r, en);
@@ -172,16 +183,17 @@ void replaySection(const ReplayView& r, FeedPanelActions& out, bool en, bool tou
   }
   if (touch) ImGui::PopStyleVar();
   speedButtons(r, out, en, touch);
-  out.changed |= out.seek || out.live || out.speed;
+  out.changed |= out.seek || out.live || out.speed || out.loadPast;
 }
 
 }  // namespace
 
-void drawReplayBanner(const ReplayView& r, bool en, float vw, float vh, FeedPanelActions& out) {
+void drawReplayBanner(const ReplayView& r, bool en, float vw, float vh, FeedPanelActions& out, float leftInset) {
   if (!r.tMs) return;
   const bool compact = compactLayout(vw, vh);
-  const float w = std::min(vw - 20, 560.f);
-  ImGui::SetNextWindowPos(ImVec2(vw / 2, vh - (compact ? 44 : 40)), ImGuiCond_Always, ImVec2(0.5f, 1));
+  const float inset = compact ? 0.f : std::min(leftInset, vw / 2);
+  const float w = std::min(vw - 20 - inset, 560.f);
+  ImGui::SetNextWindowPos(ImVec2(inset + (vw - inset) / 2, vh - (compact ? 44 : 40)), ImGuiCond_Always, ImVec2(0.5f, 1));
   ImGui::SetNextWindowSize(ImVec2(w, 0));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.45f, 0.24f, 0.0f, 0.96f));  // 4.5:1+ with white
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
@@ -350,11 +362,13 @@ FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, floa
       // never hides the panels' first lines.
       const float between = vw - 2 * 345;
       const bool atTop = between >= 360;
-      const float w = atTop ? std::min(640.f, between) : std::min(640.f, vw - 20);
+      const float inset = std::min(m.leftInset, vw / 2);
+      const float w = atTop ? std::min(640.f, between) : std::min(640.f, vw - 20 - inset);
       if (atTop)
         ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, 8));
-      else
-        ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, vh - 40), ImGuiCond_Always, ImVec2(0, 1));
+      else  // above the REPLAY banner while replaying, right of the help window
+        ImGui::SetNextWindowPos(ImVec2(inset + (vw - inset - w) / 2, vh - 40 - (m.replay.tMs ? 84 : 0)), ImGuiCond_Always,
+                                ImVec2(0, 1));
       ImGui::SetNextWindowSize(ImVec2(w, 0));
     }
     ImGui::PushStyleColor(ImGuiCol_WindowBg, rgb(live::severityColor(top->value.severity), 0.97f));

@@ -23,6 +23,8 @@ struct ReplayView {
   int64_t oldestMs = 0, newestMs = 0;  // the recorded window (epoch ms)
   std::optional<int64_t> tMs;     // the replayed time; nullopt: live
   double speed = 0;               // playing at this many times real time (0: paused)
+  bool pastRequested = false;     // the hours before the client started were asked for
+  size_t pastMessages = 0;        // ... and this many of their messages arrived
 };
 
 struct FeedPanelModel {
@@ -37,6 +39,7 @@ struct FeedPanelModel {
   int64_t nowMs = 0;                                             // epoch ms, for the storms' report ages
   std::string tooltip;                                        // about the marker under the pointer; empty: none
   ReplayView replay;
+  float leftInset = 0;  // CSS px at the left the bottom banners keep clear of (the help window)
 };
 
 struct FeedPanelState {
@@ -52,12 +55,13 @@ struct FeedPanelActions {
   std::optional<int64_t> seek;        // replay this time (epoch ms)
   bool live = false;                  // back to live
   std::optional<double> speed;        // play the replay at this speed (0: pause)
+  bool loadPast = false;              // fetch the hours before the client started
 };
 
 // While replaying: the banner that says the map shows the past, with the time, play/pause and
 // "Back to live" (both layouts, at the bottom centre).
 void drawReplayBanner(const ReplayView& replay, bool english, float viewportWidth, float viewportHeight,
-                      FeedPanelActions& out);
+                      FeedPanelActions& out, float leftInset = 0);
 
 FeedPanelActions drawFeedPanel(const FeedPanelModel& model, FeedPanelState& state, float viewportWidth,
                                float viewportHeight);

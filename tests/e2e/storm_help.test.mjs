@@ -42,8 +42,9 @@ let sim = null;
 async function ensureSim() {
   if (sim) return;
   const env = readBrokerEnv(brokerDir);
-  // Six hours into the typhoon: shelters open (they open 2 to 4 h in), floods and closures under way.
-  sim = await startSim({ bin: feedsim, dataDir, env, scenario: 'typhoon', speedup: 10, duration: 600, args: ['--skip-hours', '6'] });
+  // Six hours into the typhoon: shelters open (they open 2 to 4 h in), floods and closures under
+  // way; the six hours before published as history chunks (36 min of wall time at 10x).
+  sim = await startSim({ bin: feedsim, dataDir, env, scenario: 'typhoon', speedup: 10, duration: 600, args: ['--skip-hours', '6', '--history-hours', '6'] });
 }
 
 async function openPage({ geolocation = null, permission = true, lang = 'en', width = 1024, height = 700 } = {}) {
@@ -141,6 +142,38 @@ test('nearest shelter from a mocked position: three open shelters, a route, a li
   for (const road of r.roads) assert.ok(['flood', 'roadClosure', 'landslide'].includes(road.kind), road.kind);
   const roadItems = await page.evaluate(() => document.querySelectorAll('#help li[data-incident] button').length);
   assert.equal(roadItems, r.roads.length);
+  assert.deepEqual(problems.errors, []);
+  await page.context().close();
+});
+
+test('replay: the hours before the page opened, help as it was then, and back to live', { skip, timeout: 300000 }, async () => {
+  const { page, problems } = await openPage({ geolocation: HOTEL });
+  const ui = () => page.evaluate(() => window.citymap.state.ui);
+  assert.equal((await ui()).replay.historyWanted, false, 'nothing asked before the user does');
+  await page.evaluate(() => window.citymap.loadHistory());
+  let u = null;
+  for (const t0 = Date.now(); Date.now() - t0 < 60000; await page.waitForTimeout(200)) {
+    u = await ui();
+    if (u.replay.pastMessages > 1000 && u.replay.oldestMs < Date.now() - 30 * 60e3) break;
+  }
+  assert.ok(u.replay.pastMessages > 1000, `history arrived: ${JSON.stringify(u.replay)}`);
+  assert.ok(u.replay.oldestMs < Date.now() - 30 * 60e3, `it reaches 30 min back: ${JSON.stringify(u.replay)}`);
+  // The typhoon's first minutes: no shelter is open yet.
+  const early = u.replay.oldestMs + 60e3;
+  await page.evaluate((t) => window.citymap.replay(t, 0), early);
+  await page.click('#shelter-button');
+  const h = await waitForHelp(page, (x) => x.mode === 'shelters' && !x.loading, 'help in the replayed past');
+  u = await ui();
+  assert.equal(u.replay.tMs, early);
+  assert.equal(h.shelters.length, 0, `no shelter open at the start: ${JSON.stringify(h.shelters.map((s) => s.name))}`);
+  assert.match(await page.evaluate(() => window.citymap.shareUrl()), /[?&]t=\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ/);
+  await waitForIdle(page, { problems, timeout: 60000 });
+  await page.screenshot({ path: path.join(out, 'storm-help-replay.png') });
+  // Back to live: the shelters open now come back.
+  await page.evaluate(() => window.citymap.replay(null));
+  const live = await waitForHelp(page, (x) => x.shelters.length === 3, 'three open shelters live');
+  assert.ok(live.route.metres > 0);
+  assert.equal((await ui()).replay.tMs, null);
   assert.deepEqual(problems.errors, []);
   await page.context().close();
 });

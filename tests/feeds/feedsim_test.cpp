@@ -13,7 +13,9 @@
 #include "feeds/feed_store.hpp"
 #include "feeds/topic.hpp"
 #include "feedsim/city_data.hpp"
+#include "feeds/feed_batch.hpp"
 #include "feedsim/feature_ids.hpp"
+#include "feedsim/history_chunks.hpp"
 #include "feedsim/simulator.hpp"
 #include "ingest/feature_id.hpp"
 
@@ -339,3 +341,60 @@ TEST(FeedSim, SpeedupSpacesMessagesInWallTime) {
 
 }  // namespace
 }  // namespace citymap::feedsim
+
+// History chunks (docs/FEEDS.md, "History topics"): per window the newest message per topic,
+// in time order, framed, split below the broker's packet limit; old windows cleared.
+TEST(FeedSim, HistoryChunksKeepTheNewestPerEntityInTimeOrderUnderThePacketLimit) {
+  using citymap::feedsim::HistoryChunker;
+  HistoryChunker h("danang", 15 * 60'000, 3'600'000);
+  const int64_t t0 = 1'800'000'000'000 - 1'800'000'000'000 % (15 * 60'000);  // a window start
+  const auto payload = [](uint8_t fill, size_t n) { return std::vector<uint8_t>(n, fill); };
+  // Window 1: 3,000 topics of 100 bytes (too many for one part), one topic updated twice.
+  for (int i = 0; i < 3000; ++i) h.add("citymap/v1/danang/traffic/" + std::to_string(i + 1), payload(1, 100), t0 + i);
+  h.add("citymap/v1/danang/traffic/1", payload(2, 100), t0 + 5000);
+  h.add("citymap/v1/danang/traffic/2", {}, t0 + 5001);  // clears are not history
+  // Window 2 (open at take time).
+  h.add("citymap/v1/danang/sensor/7", payload(3, 50), t0 + 15 * 60'000 + 10);
+  auto out = h.take(t0 + 15 * 60'000 + 20, /*includeOpen=*/false);
+  ASSERT_GE(out.size(), 6u);
+  size_t messages = 0;
+  int64_t last = -1;
+  std::map<std::string, uint8_t> seen;
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto part = citymap::feeds::parseHistoryTopic(out[i].topic);
+    ASSERT_TRUE(part) << out[i].topic;
+    EXPECT_EQ(part->windowStartMs, t0);
+    EXPECT_EQ(part->part, i);
+    EXPECT_LE(out[i].payload.size(), HistoryChunker::kMaxPartBytes);
+    ASSERT_TRUE(citymap::feeds::forEachFramedMessage(out[i].payload, [&](const citymap::feeds::FramedMessage& m) {
+      ++messages;
+      EXPECT_FALSE(seen.count(std::string(m.topic))) << "one message per topic";
+      seen[std::string(m.topic)] = m.payload[0];
+      const int id = std::stoi(std::string(m.topic.substr(m.topic.rfind('/') + 1)));
+      const int64_t ts = id == 1 ? t0 + 5000 : t0 + id - 1;
+      EXPECT_GT(ts, last) << "time order";
+      last = ts;
+    }));
+  }
+  EXPECT_EQ(messages, 3000u);
+  EXPECT_EQ(seen["citymap/v1/danang/traffic/1"], 2) << "the newest of the window";
+  // The open window comes when asked for; a closed one is never sent twice.
+  EXPECT_TRUE(h.take(t0 + 15 * 60'000 + 30, false).empty());
+  const auto open = h.take(t0 + 15 * 60'000 + 30, true);
+  ASSERT_EQ(open.size(), 1u);
+  EXPECT_EQ(open[0].topic, citymap::feeds::historyTopic("danang", t0 + 15 * 60'000) + "/0");
+  // An hour later both windows are cleared (empty retained payloads), every part of them.
+  const auto cleared = h.take(t0 + 30 * 60'000 + 3'600'000, false);
+  EXPECT_EQ(cleared.size(), out.size() + 1);
+  for (const auto& c : cleared) EXPECT_TRUE(c.payload.empty()) << c.topic;
+  EXPECT_TRUE(h.published().empty());
+}
+
+TEST(FeedSim, HistoryTopicsParse) {
+  using citymap::feeds::parseHistoryTopic;
+  EXPECT_EQ(parseHistoryTopic("citymap/v1/danang-history/1800000000000/3")->part, 3u);
+  EXPECT_EQ(parseHistoryTopic("citymap/v1/da-nang-history/42/0")->windowStartMs, 42);
+  for (const char* bad : {"citymap/v1/danang/traffic/1", "citymap/v1/danang-history/42", "citymap/v1/danang-history//0",
+                          "citymap/v1/Danang-history/42/0", "citymap/v1/danang-history/4x/0", "citymap/v2/danang-history/1/0"})
+    EXPECT_FALSE(parseHistoryTopic(bad)) << bad;
+}

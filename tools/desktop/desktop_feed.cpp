@@ -47,6 +47,7 @@ Result<std::unique_ptr<DesktopFeed>> DesktopFeed::start(app::MapApp& app, const 
   std::unique_ptr<DesktopFeed> f(new DesktopFeed(app));
   platform::MqttTransportOptions o;
   o.broker = broker;
+  o.extraFilters = {feeds::historySubscription("danang")};  // the time slider's past hours
   DesktopFeed* self = f.get();
   auto t = platform::MqttTransport::start(
       o, {[self](std::string_view topic, std::span<const uint8_t> payload) { self->app_.feedMessage(topic, payload); },

@@ -21,6 +21,7 @@
 #include "feeds/topic.hpp"
 #include "feedsim/city_data.hpp"
 #include "feedsim/describe.hpp"
+#include "feedsim/history_chunks.hpp"
 #include "feedsim/mqtt_client.hpp"
 #include "feedsim/simulator.hpp"
 #include "feedsim/traffic_load.hpp"
@@ -47,6 +48,10 @@ tied to the real Da Nang data in DIR (the folder described by its README.md).
                         (local time, UTC+7)
   --skip-hours H        begin H simulated hours into the scenario (e.g. 6: the typhoon's
                         shelters already open); water levels start from their initial values
+  --history-hours H     also publish the history for clients' time slider: the H simulated
+                        hours before the start are simulated at once, and everything as it
+                        goes, as retained chunks on citymap/v1/<city>-history/<window start>
+                        (15-minute windows, the newest message per entity; H hours kept)
   --duration S          stop after S wall seconds (default: run until SIGINT/SIGTERM)
   --only LIST           comma-separated subset of sensors,shelters,incidents,buses,traffic,storm
   --city SLUG           topic city (default danang)
@@ -77,6 +82,7 @@ struct Options {
   std::string start = "now";
   double durationS = 0;
   double skipHours = 0;
+  double historyHours = 0;
   std::string only;
   std::string city = "danang";
   std::string source = "feedsim";
@@ -183,6 +189,9 @@ Result<Options> parseArgs(int argc, char** argv) {
       o.start = *v;
     } else if (a == "--duration") {
       if (!(err = number(o.durationS)).empty()) return Error{err};
+    } else if (a == "--history-hours") {
+      if (!(err = number(o.historyHours)).empty()) return Error{err};
+      if (!(o.historyHours >= 0 && o.historyHours <= 48)) return Error{"--history-hours must be in [0, 48]"};
     } else if (a == "--skip-hours") {
       if (!(err = number(o.skipHours)).empty()) return Error{err};
       if (!(o.skipHours >= 0 && o.skipHours <= 72)) return Error{"--skip-hours must be in [0, 72]"};
@@ -334,7 +343,44 @@ int live(const CityData& data, const Options& o) {
     if (cleared && !o.quiet) std::cerr << "citymap-feedsim: cleared " << cleared << " old retained incidents and storms\n";
   }
 
+  // History for the time slider: the hours before the start simulated at once (their messages
+  // stamped in the past), then the run itself, in retained chunks.
+  const int64_t liveSimStart = config->simStartMs + config->skipMs;
+  const int64_t preMs = int64_t(o.historyHours * 3'600'000);
+  std::optional<HistoryChunker> history;
+  if (preMs > 0) {
+    history.emplace(o.city, 15 * 60'000, preMs);
+    int cleared = 0;  // chunks of an earlier run
+    for (const auto& [topic, payload] : mqtt.retained(feeds::historySubscription(o.city), 1000))
+      if (!payload.empty() && mqtt.publish(topic, {}, o.qos, true)) ++cleared;
+    if (cleared && !o.quiet) std::cerr << "citymap-feedsim: cleared " << cleared << " old history chunks\n";
+    config->skipMs -= preMs;
+    config->wallStartMs -= int64_t(double(preMs) / o.speedup);
+  }
   Simulator sim(data, *config);
+  if (history) {
+    std::vector<Outgoing> past;
+    std::map<std::string, std::vector<uint8_t>> latest;  // the state at the start, sent live too
+    for (int64_t t = liveSimStart - preMs; t < liveSimStart;) {
+      t = std::min(liveSimStart, t + 10 * 60'000);
+      past.clear();
+      sim.advanceTo(t, past);
+      for (const Outgoing& m : past) {
+        history->add(m.topic, m.payload, m.message ? m.message->timestampMs : sim.wallTimeOf(m.simMs));
+        latest[m.topic] = m.payload;
+      }
+    }
+    size_t chunks = 0, bytes = 0;
+    for (const Outgoing& c : history->take(wallStart, true)) {
+      mqtt.publish(c.topic, c.payload, o.qos, true);
+      ++chunks;
+      bytes += c.payload.size();
+    }
+    for (const auto& [topic, payload] : latest) mqtt.publish(topic, payload, o.qos, true);
+    if (!o.quiet)
+      std::cerr << "citymap-feedsim: history: " << o.historyHours << " h before the start in " << chunks << " chunks, "
+                << bytes / 1024 << " KiB (" << feeds::historySubscription(o.city) << ")\n";
+  }
   std::cerr << "citymap-feedsim: SIMULATED " << scenarioName(o.scenario) << " scenario from "
             << utcText(config->simStartMs) << ", seed " << o.seed << ", speedup " << o.speedup << ", "
             << data.stations.size() << " stations, " << data.shelters.size() << " shelters, " << data.roads.size()
@@ -352,12 +398,13 @@ int live(const CityData& data, const Options& o) {
   std::signal(SIGTERM, onSignal);
   std::vector<Outgoing> out;
   int64_t lastLog = wallStart;
+  int64_t lastHistoryMs = wallStart;
   uint64_t lastCount = 0;
   while (!gStop) {
     const int64_t wall = wallNowMs();
     if (o.durationS > 0 && wall - wallStart >= int64_t(o.durationS * 1000)) break;
     out.clear();
-    sim.advanceTo(config->simStartMs + config->skipMs + int64_t(double(wall - wallStart) * o.speedup), out);
+    sim.advanceTo(liveSimStart + int64_t(double(wall - wallStart) * o.speedup), out);
     // While the broker is away only the newest message per topic is kept (a bounded backlog:
     // one per entity), and sent once the connection is back.
     const bool up = mqtt.connected();
@@ -369,6 +416,7 @@ int live(const CityData& data, const Options& o) {
     for (const Outgoing& m : out) {
       if (up) mqtt.publish(m.topic, m.payload, o.qos, true);
       else backlog[m.topic] = m.payload;
+      if (history) history->add(m.topic, m.payload, m.message ? m.message->timestampMs : sim.wallTimeOf(m.simMs));
       if (isEvent(m.topic)) {
         if (m.payload.empty()) incidentTopics.erase(m.topic);
         else incidentTopics.insert(m.topic);
@@ -386,6 +434,10 @@ int live(const CityData& data, const Options& o) {
         mqtt.publish(m.topic, m.payload, 0, true);
       }
     }
+    if (history && up && wall - lastHistoryMs >= 60'000) {  // the open window too: the newest minutes
+      for (const Outgoing& c : history->take(wall, true)) mqtt.publish(c.topic, c.payload, o.qos, true);
+      lastHistoryMs = wall;
+    }
     if (!o.quiet && wall - lastLog >= 10'000) {
       const uint64_t n = mqtt.published();
       std::fprintf(stderr,
@@ -398,8 +450,11 @@ int live(const CityData& data, const Options& o) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(load ? 10 : 100));
   }
-  if (!o.keepIncidents)
+  if (!o.keepIncidents) {
     for (const std::string& t : incidentTopics) mqtt.publish(t, {}, o.qos, true);
+    if (history)
+      for (const std::string& t : history->published()) mqtt.publish(t, {}, o.qos, true);
+  }
   const bool flushed = mqtt.flush(5000);
   std::cerr << "citymap-feedsim: stopped; " << mqtt.published() << " published, " << mqtt.acknowledged()
             << " acknowledged, " << mqtt.failed() << " refused, " << mqtt.reconnects() << " reconnects"

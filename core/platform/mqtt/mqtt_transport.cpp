@@ -131,6 +131,9 @@ Result<std::unique_ptr<MqttTransport>> MqttTransport::start(MqttTransportOptions
   if (o.keepaliveS < 5 || o.keepaliveS > 65535) return Error{"MQTT: keepalive must be 5..65535 s"};
   if (o.topicFilter.empty() || mosquitto_sub_topic_check(o.topicFilter.c_str()) != MOSQ_ERR_SUCCESS)
     return Error{"MQTT: invalid topic filter '" + o.topicFilter + "'"};
+  for (const std::string& f : o.extraFilters)
+    if (f.empty() || mosquitto_sub_topic_check(f.c_str()) != MOSQ_ERR_SUCCESS)
+      return Error{"MQTT: invalid topic filter '" + f + "'"};
   if (o.user.empty() && !o.password.empty()) return Error{"MQTT: a password needs a user name"};
 
   std::unique_ptr<MqttTransport> t(new MqttTransport(std::move(o), std::move(callbacks)));
@@ -255,7 +258,10 @@ void MqttTransport::onConnect(mosquitto* m, void* self, int rc) {
     t->endReason_ = "cannot subscribe: " + describe(s, errno);
     t->ended_ = true;
     mosquitto_disconnect(m);
+    return;
   }
+  for (const std::string& f : t->options_.extraFilters)  // best effort: the live feed does not depend on them
+    (void)mosquitto_subscribe(m, nullptr, f.c_str(), t->options_.qos);
 }
 
 void MqttTransport::onSubscribe(mosquitto* m, void* self, int mid, int count, const int* granted) {

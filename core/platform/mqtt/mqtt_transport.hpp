@@ -21,6 +21,7 @@
 #include <mutex>
 #include <span>
 #include <string>
+#include <vector>
 #include <string_view>
 #include <thread>
 
@@ -49,6 +50,7 @@ Result<MqttEndpoint> readBrokerEnv(const std::string& path);
 struct MqttTransportOptions {
   MqttEndpoint broker;
   std::string topicFilter = feeds::feedSubscription("danang");  // citymap/v1/danang/#
+  std::vector<std::string> extraFilters;  // also subscribed on every connect (e.g. the history chunks)
   std::string user, password;  // empty user: anonymous
   int qos = 1;                 // subscription QoS, 0 or 1
   int keepaliveS = 30;         // a dead connection is noticed after about 1.5x this

@@ -254,6 +254,12 @@ std::string uiSummaryJson(const app::UiSummary& u) {
   else o += "null";
   o += ",\"speed\":";
   appendNumber(o, u.replay.speed);
+  o += ",\"historyWanted\":";
+  o += u.replay.historyWanted ? "true" : "false";
+  o += ",\"pastMessages\":";
+  appendNumber(o, u.replay.pastMessages);
+  o += ",\"pastBytes\":";
+  appendNumber(o, u.replay.pastBytes);
   o += ",\"historyBytes\":";
   appendNumber(o, u.replay.historyBytes);
   o += '}';
@@ -649,11 +655,16 @@ EMSCRIPTEN_KEEPALIVE void citymap_help_action(int action) {
   else if (action == 1) p->app()->helpPickStart();
   else p->app()->helpChoose(size_t(action - 2));
 }
-// The time slider: replay the state at tMs (epoch ms); NaN or negative: live. speed: play at
-// that many times real time (0 pause), NaN: unchanged.
+// The time slider: replay the state at tMs (epoch ms); NaN or -1: live; -2: ask for the hours
+// before the page opened (state.ui.replay.historyWanted). speed: play at that many times real
+// time (0 pause), NaN: unchanged.
 EMSCRIPTEN_KEEPALIVE void citymap_replay(double tMs, double speed) {
   auto* p = citymap::platform::gPlatform;
   if (!p || !p->app()) return;
+  if (tMs == -2) {
+    p->app()->loadPastHistory();
+    return;
+  }
   p->app()->replayAt(std::isfinite(tMs) && tMs >= 0 ? std::optional<int64_t>(int64_t(tMs)) : std::nullopt);
   if (std::isfinite(speed)) p->app()->replaySpeed(speed);
 }
