@@ -8,8 +8,9 @@
 #   bash tools/scenario.sh stop | status
 #
 # Default speed-ups: normal 1 (the current time of day), rush 5 (07:00 onwards), typhoon 120
-# (landfall after about 4.5 minutes, a simulated day in 12). Every message is marked
-# simulated. Environment: CITYMAP_FEEDSIM (the binary, default
+# (it starts six hours in with shelters open, landfall after about 1.5 minutes, a simulated day
+# in 12). The hours before the start are published as history for the time slider (3, the
+# typhoon 6). Every message is marked simulated. Environment: CITYMAP_FEEDSIM (the binary, default
 # build/native/tools/feedsim/citymap-feedsim), CITYMAP_DATA_DIR (default ../shared/data/danang),
 # CITYMAP_BROKER_DIR (default build/broker), CITYMAP_FEEDSIM_DIR (pid and log, default
 # build/feedsim).
@@ -78,6 +79,17 @@ while [ $# -gt 0 ]; do
     *) extra+=("$1"); shift ;;
   esac
 done
+
+# History for the time slider (docs/FEEDS.md, "History topics"): the hours before the start are
+# published at once, so a page opened now can replay them. The typhoon starts six hours in
+# (shelters open, floods under way), with those six hours as its history.
+has() { local a; for a in ${extra[@]+"${extra[@]}"}; do [ "$a" = "$1" ] && return 0; done; return 1; }
+if ! has --history-hours; then
+  case "$cmd" in
+    typhoon) extra+=(--history-hours 6); has --skip-hours || extra+=(--skip-hours 6) ;;
+    *) extra+=(--history-hours 3) ;;
+  esac
+fi
 
 [ -x "$bin" ] || { say "$bin not found: build it first (cmake --build --preset native --target citymap-feedsim)"; exit 1; }
 [ -d "$data" ] || { say "the Da Nang data is missing ($data)"; exit 1; }
