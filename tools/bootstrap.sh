@@ -24,6 +24,7 @@ APT_PACKAGES=(
   chromium fonts-noto-core python3-fonttools
   mosquitto mosquitto-clients libmosquitto-dev
   xvfb xauth imagemagick
+  clang libclang-rt-14-dev
 )
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

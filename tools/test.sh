@@ -20,6 +20,9 @@ cmake --build --preset wasm -j "$jobs"
 echo "[test] sanitizer build (ASan + UBSan unit tests)"
 cmake --preset native-asan >/dev/null
 cmake --build --preset native-asan -j "$jobs"
+echo "[test] fuzz build (libFuzzer + ASan + UBSan fuzzers; ctest runs each for 30 s)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz -j "$jobs"
 echo "[test] builds took $(( $(date +%s) - start )) s"
 
 ctest --preset native -j "$jobs"
