@@ -107,6 +107,11 @@ export async function runCli({ name, usage, parse, run, budgetMs, onUsageError }
  * against it (so url may be relative, e.g. "?ui=0&zoom=15"). Otherwise returns url as is.
  */
 export async function resolveUrl({ url, root, mounts = [] }) {
+  // Without the wasm build there is no site: skipped (ctest's SKIP_RETURN_CODE 77), not failed.
+  if (root && !fs.existsSync(path.join(root, 'index.html'))) {
+    console.log(`SKIPPED: no site at ${root} (cmake --preset wasm && cmake --build --preset wasm)`);
+    process.exit(77);
+  }
   if (!root) {
     if (!url) throw new Error('--url (or --root) is required');
     return new URL(url).href;
