@@ -214,6 +214,13 @@ test('malformed and unknown payloads are counted and dropped; anonymous publishe
   assert.ok(published === 'sent' || /not authori[sz]ed/i.test(published), published);
   assert.equal(await seen, 0, 'the anonymous publish must not reach subscribers');
   assert.equal(await countMessages(env, topic, 1000), 0, 'nor be retained');
+  // Positive control: the same subscription does see a message from the publisher account, so
+  // the zero above means refused, not "nothing could have been seen".
+  const control = 'citymap/v1/danang/sensor/900098';
+  const controlSeen = countMessages(env, control, 3000);
+  await new Promise((r) => setTimeout(r, 500));
+  await publishAsPublisher(env, control, Buffer.from('control'));
+  assert.equal(await controlSeen, 1, 'the publisher account\'s message reaches the same kind of subscriber');
 
   // The page's transport counters: everything arrived in well-framed batches.
   const worker = await page.evaluate(() => ({ ...window.citymap.state.feedWorker }));
