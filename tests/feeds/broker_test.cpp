@@ -17,6 +17,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
@@ -91,6 +92,37 @@ class Subscriber {
     std::lock_guard lock(mutex_);
     return messages_;
   }
+  // Polls (no fixed sleeps): until pred(messages()) holds, or the deadline.
+  template <typename Pred>
+  bool waitUntil(Pred pred, std::chrono::milliseconds timeout = 10s) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < end) {
+      if (pred(messages())) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return pred(messages());
+  }
+  // Until no message has arrived for `quiet` (the broker has delivered what it had), or the deadline.
+  bool waitQuiet(std::chrono::milliseconds quiet = 300ms, std::chrono::milliseconds timeout = 10s) {
+    const auto end = std::chrono::steady_clock::now() + timeout;
+    size_t seen = size_t(-1);
+    auto since = std::chrono::steady_clock::now();
+    while (std::chrono::steady_clock::now() < end) {
+      const size_t n = count();
+      if (n != seen) {
+        seen = n;
+        since = std::chrono::steady_clock::now();
+      } else if (std::chrono::steady_clock::now() - since >= quiet) {
+        return true;
+      }
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  size_t count() {
+    std::lock_guard lock(mutex_);
+    return messages_.size();
+  }
   int connects() const { return connects_; }
 
  private:
@@ -121,7 +153,7 @@ TEST_F(BrokerTest, SimulatorMessagesArriveVerifiedAndSimulated) {
                        log, 60),
             0)
       << readFile(log);
-  std::this_thread::sleep_for(500ms);
+  ASSERT_TRUE(sub.waitQuiet());
   const auto msgs = sub.messages();
   ASSERT_GT(msgs.size(), 1000u) << readFile(log);
 
@@ -154,7 +186,7 @@ TEST_F(BrokerTest, SimulatorMessagesArriveVerifiedAndSimulated) {
   // A newcomer gets every entity's current state at once from the retained messages.
   Subscriber late(b_, "citymap/v1/danang/#");
   ASSERT_TRUE(late.waitSubscribed());
-  std::this_thread::sleep_for(1500ms);
+  ASSERT_TRUE(late.waitQuiet(500ms));
   std::set<std::string> sensors, shelters;
   FeedStore lateStore;
   for (const auto& m : late.messages()) {
@@ -191,7 +223,11 @@ TEST_F(BrokerTest, AnonymousClientsCannotPublish) {
   std::get<SensorReading>(m.payload).stationId = 999002;
   ASSERT_TRUE((*pub)->publish("citymap/v1/danang/sensor/999002", encodeFeedMessage(m), 1, false));
   ASSERT_TRUE((*pub)->flush(2000));
-  std::this_thread::sleep_for(1000ms);
+  // The authenticated publish is the positive control: once it is in, the anonymous one (sent
+  // before it on the same broker) had its chance.
+  sub.waitUntil([](const auto& ms) {
+    return std::any_of(ms.begin(), ms.end(), [](const auto& x) { return x.topic == "citymap/v1/danang/sensor/999002"; });
+  });
   std::set<std::string> topics;
   for (const auto& msg : sub.messages()) topics.insert(msg.topic);
   EXPECT_FALSE(topics.count("citymap/v1/danang/sensor/999001")) << "the broker let an anonymous client publish";
@@ -200,7 +236,7 @@ TEST_F(BrokerTest, AnonymousClientsCannotPublish) {
   // Nothing was retained for the anonymous publish either.
   Subscriber late(b_, "citymap/v1/danang/sensor/999001");
   ASSERT_TRUE(late.waitSubscribed());
-  std::this_thread::sleep_for(500ms);
+  late.waitQuiet();  // retained messages come right after the SUBACK
   EXPECT_TRUE(late.messages().empty());
 }
 
@@ -251,7 +287,9 @@ TEST_F(BrokerTest, MalformedPayloadsAreDroppedAndCounted) {
   ASSERT_TRUE((*pub)->publish("citymap/v1/danang/shelter/777002", encodeFeedMessage(good), 1, false));  // wrong topic
   ASSERT_TRUE((*pub)->publish("citymap/v1/danang/shelter/777001", encodeFeedMessage(good), 1, false));
   ASSERT_TRUE((*pub)->flush(2000));
-  std::this_thread::sleep_for(500ms);
+  sub.waitUntil([](const auto& ms) {
+    return std::count_if(ms.begin(), ms.end(), [](const auto& x) { return x.topic.find("/shelter/77700") != std::string::npos; }) >= 4;
+  });
   FeedStore store;
   for (const auto& m : sub.messages())
     if (m.topic.find("/shelter/77700") != std::string::npos) store.ingest(m.topic, m.payload, wallMs());
@@ -272,7 +310,11 @@ TEST_F(BrokerTest, RecoversFromABrokerRestartMidStream) {
                                     "--duration", "9", "--only", "sensors,shelters,incidents"}),
                            log, 60);
   });
-  std::this_thread::sleep_for(2500ms);
+  // The simulator is publishing before the broker goes away.
+  // (live messages, not the retained ones of earlier tests).
+  ASSERT_TRUE(sub.waitUntil([](const auto& ms) {
+    return std::count_if(ms.begin(), ms.end(), [](const auto& x) { return !x.retained; }) >= 50;
+  }, 30s)) << readFile(log);
   const std::vector<std::string> env = {"CITYMAP_BROKER_DIR=" + b_.dir, "CITYMAP_MQTT_PORT=" + std::to_string(b_.port),
                                         "CITYMAP_MQTT_WS_PORT=" + std::to_string(b_.wsPort)};
   const std::string scripts = std::string(CITYMAP_SOURCE_DIR) + "/tools/broker/";
@@ -289,7 +331,7 @@ TEST_F(BrokerTest, RecoversFromABrokerRestartMidStream) {
 
   // The subscriber reconnected, resubscribed and kept receiving live messages.
   EXPECT_TRUE(sub.waitSubscribed(2)) << "the subscriber did not resubscribe";
-  std::this_thread::sleep_for(500ms);
+  sub.waitQuiet();
   size_t before = 0, after = 0;
   FeedStore store;
   for (const auto& m : sub.messages()) {
