@@ -24,7 +24,7 @@
 // window.citymap.state.feedWorker (the transport's own counters, while a feed runs):
 //   batches and messages handed to the core, malformedBatches (refused by the core's framing
 //   check, nothing of them applied), droppedInWorker (messages the worker had no room for).
-import { State, feedUrlFromQuery, historyFilter, topicFilter } from './feed.js';
+import { State, allowedOrigins, feedUrlFromQuery, historyFilter, tilesFromQuery, topicFilter } from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
 import { showAlertsPanel, showCardPanel } from './panels.js';
 import { MapControls } from './controls.js';
@@ -59,7 +59,13 @@ function main() {
     return;
   }
 
-  const tiles = params.get('tiles') || 'tiles/danang.pmtiles';
+  // Feeds and tiles only from this site's host or the deployment's allowed origins: a crafted
+  // link must not turn the city's map into someone else's (web/feed.js).
+  const allowed = allowedOrigins(document.querySelector('meta[name="citymap-allowed-origins"]')?.content);
+  const tilesChoice = tilesFromQuery(params, window.location, allowed);
+  const refusals = [];
+  if (tilesChoice.refused) refusals.push(tilesChoice.error);
+  const tiles = tilesChoice.tiles;
   const args = ['--tiles', tiles];
   // The view: the hash (#zoom/lat/lng, share links) wins over lng/lat/zoom parameters.
   const hashView = parseHash(window.location.hash);
@@ -157,8 +163,16 @@ function main() {
     Module._free(d);
   }
 
-  const feedConfig = feedUrlFromQuery(params, window.location);
+  const feedConfig = feedUrlFromQuery(params, window.location, allowed);
   if (feedConfig.error) console.warn('citymap: ' + feedConfig.error);
+  if (feedConfig.refused) refusals.push(feedConfig.error);
+  // Refused links say so where everybody sees it, and stay in the state for tests.
+  state.refused = refusals;
+  if (refusals.length) {
+    const note = document.getElementById('refused');
+    note.textContent = `${text.refused} ${refusals.join(' ')}`;
+    note.hidden = false;
+  }
   let worker = null;
   function startFeed() {
     if (!feedConfig.url || worker || state.error) return;

@@ -4,7 +4,10 @@
 // announcements.
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import { BACKOFF, State, backoffDelayMs, feedUrlFromQuery, stateNames, topicFilter } from '../../web/feed.js';
+import {
+  BACKOFF, State, allowedOrigins, backoffDelayMs, feedUrlFromQuery, historyFilter, originAllowed, stateNames, tilesFromQuery,
+  topicFilter,
+} from '../../web/feed.js';
 import { BatchWriter, FRAME_HEADER_BYTES, FeedBatcher, MAX_TOPIC_BYTES } from '../../web/feed_batch.js';
 import { TEXT, announcement, pageLanguage } from '../../web/i18n.js';
 import { GROUPS, KEYS, toggleHidden } from '../../web/controls.js';
@@ -43,14 +46,38 @@ test('feed URL from the query string', () => {
   const q = (s) => new URLSearchParams(s);
   assert.deepEqual(feedUrlFromQuery(q(''), http), { url: 'ws://map.example.org:9001/' });
   assert.deepEqual(feedUrlFromQuery(q(''), https), { url: 'wss://map.example.org:9001/' });
-  assert.deepEqual(feedUrlFromQuery(q('feed=ws://127.0.0.1:1234/'), http), { url: 'ws://127.0.0.1:1234/' });
-  assert.deepEqual(feedUrlFromQuery(q('feed=wss://broker.example.org/mqtt'), http), { url: 'wss://broker.example.org/mqtt' });
+  assert.deepEqual(feedUrlFromQuery(q('feed=ws://map.example.org:1234/'), http), { url: 'ws://map.example.org:1234/' });
+  // Another host only when the deployment allows its origin.
+  const other = feedUrlFromQuery(q('feed=wss://broker.example.org/mqtt'), http);
+  assert.equal(other.url, null);
+  assert.equal(other.refused, true);
+  assert.match(other.error, /refused, not this site's broker/);
+  assert.deepEqual(feedUrlFromQuery(q('feed=wss://broker.example.org/mqtt'), http, allowedOrigins('wss://broker.example.org')),
+    { url: 'wss://broker.example.org/mqtt' });
+  assert.equal(feedUrlFromQuery(q('feed=wss://evil.example.net/'), http, allowedOrigins('wss://broker.example.org')).url, null);
+  assert.equal(feedUrlFromQuery(q('feed=ws://127.0.0.1:1234/'), http).refused, true, 'not the page\'s host');
   assert.deepEqual(feedUrlFromQuery(q('feed=off'), http), { url: null });
   for (const bad of ['http://x/', 'nonsense', 'mqtt://host:1883']) {
     const r = feedUrlFromQuery(q('feed=' + encodeURIComponent(bad)), http);
     assert.equal(r.url, null);
     assert.match(r.error, /expected ws:\/\/host:port\/ or off/);
   }
+});
+
+test('tiles from a link: this site, or an allowed origin', () => {
+  const loc = { protocol: 'https:', hostname: 'map.example.org', href: 'https://map.example.org/' };
+  const q = (v) => new URLSearchParams(v);
+  assert.deepEqual(tilesFromQuery(q(''), loc), { tiles: 'tiles/danang.pmtiles' });
+  assert.deepEqual(tilesFromQuery(q('tiles=/fixtures/basic/'), loc), { tiles: '/fixtures/basic/' });
+  assert.deepEqual(tilesFromQuery(q('tiles=https://map.example.org/x.pmtiles'), loc), { tiles: 'https://map.example.org/x.pmtiles' });
+  const evil = tilesFromQuery(q('tiles=https://evil.example.net/fake.pmtiles'), loc);
+  assert.equal(evil.tiles, 'tiles/danang.pmtiles');
+  assert.equal(evil.refused, true);
+  assert.deepEqual(tilesFromQuery(q('tiles=https://cdn.example.org/d.pmtiles'), loc, allowedOrigins('https://cdn.example.org nonsense')),
+    { tiles: 'https://cdn.example.org/d.pmtiles' });
+  assert.equal(originAllowed('//evil.example.net/x', loc), false, 'protocol-relative');
+  assert.deepEqual(allowedOrigins(' wss://a.example.org/path  https://b.example.org:8443 bad '), ['wss://a.example.org', 'https://b.example.org:8443']);
+  assert.equal(historyFilter('hue'), 'citymap/v1/hue-history/#');
 });
 
 test('topic filter of a city', () => {
