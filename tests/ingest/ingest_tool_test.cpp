@@ -885,3 +885,89 @@ TEST(IngestCli, Help) {
 
 }  // namespace
 }  // namespace citymap::ingest_test
+
+namespace citymap::ingest_test {
+namespace {
+
+// Issue 13: a broken or cut-off input never becomes an archive. Each case starts from a good
+// archive; the run with the broken input must fail (exit 1) naming the file, and leave that
+// archive byte for byte as it was.
+class BrokenInput : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    out_ = (tmp_ / "map.pmtiles").string();
+    const RunResult good = runIngest({"--quiet", "--out", out_, kGeojson});
+    ASSERT_EQ(good.exitCode, 0) << good.output;
+    before_ = bytesOf(out_);
+    ASSERT_GT(before_.size(), 1000u);
+  }
+  static std::string bytesOf(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), {}};
+  }
+  static void writeFile(const fs::path& p, std::string_view bytes) {
+    std::ofstream(p, std::ios::binary).write(bytes.data(), std::streamsize(bytes.size()));
+  }
+  std::string cut(const std::string& source, double fraction, const std::string& name) const {
+    const std::string all = bytesOf(source);
+    writeFile(tmp_ / name, all.substr(0, size_t(double(all.size()) * fraction)));
+    return (tmp_ / name).string();
+  }
+  // Converts the GeoJSON fixture with ogr2ogr (gdal-bin) into another format.
+  std::string convert(const std::string& driver, const std::string& name) const {
+    const std::string path = (tmp_ / name).string();
+    const RunResult r = runProgram({"/usr/bin/ogr2ogr", "-f", driver, path, kGeojson});
+    EXPECT_EQ(r.exitCode, 0) << r.output;
+    return path;
+  }
+  void expectRefused(const std::string& input, const std::string& what) {
+    const RunResult r = runIngest({"--quiet", "--out", out_, input});
+    EXPECT_EQ(r.exitCode, 1) << what << ": " << r.output;
+    EXPECT_NE(r.output.find(fs::path(input).filename().string()), std::string::npos) << what << ": " << r.output;
+    EXPECT_EQ(bytesOf(out_), before_) << what << ": the previous archive was replaced";
+  }
+  TempDir tmp_{"broken"};
+  std::string out_, before_;
+};
+
+TEST_F(BrokenInput, TruncatedOsmXmlFailsWithThePositionAndKeepsTheArchive) {
+  const std::string input = cut(kOsm, 0.6, "cut.osm");
+  const RunResult r = runIngest({"--quiet", "--out", out_, input});
+  EXPECT_EQ(r.exitCode, 1) << r.output;
+  EXPECT_NE(r.output.find("GDAL error while reading"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("line"), std::string::npos) << "names where: " << r.output;
+  EXPECT_NE(r.output.find("--skip-invalid"), std::string::npos) << r.output;
+  EXPECT_EQ(bytesOf(out_), before_);
+  // --skip-invalid keeps what can be read, and says how much was skipped.
+  const RunResult s = runIngest({"--out", (tmp_ / "partial.pmtiles").string(), "--skip-invalid", input});
+  EXPECT_EQ(s.exitCode, 0) << s.output;
+  EXPECT_NE(s.output.find("GDAL read errors skipped"), std::string::npos) << s.output;
+}
+
+TEST_F(BrokenInput, GeoJsonCutMidFeature) { expectRefused(cut(kGeojson, 0.5, "cut.geojson"), "GeoJSON cut mid-feature"); }
+
+TEST_F(BrokenInput, EmptyFile) {
+  writeFile(tmp_ / "empty.geojson", "");
+  expectRefused((tmp_ / "empty.geojson").string(), "an empty file");
+}
+
+TEST_F(BrokenInput, TruncatedGeoPackage) {
+  const std::string gpkg = convert("GPKG", "whole.gpkg");
+  expectRefused(cut(gpkg, 0.5, "cut.gpkg"), "a GeoPackage cut in half");
+}
+
+TEST_F(BrokenInput, ShapefileWithoutItsDbfOrShx) {
+  for (const char* missing : {".dbf", ".shx"}) {
+    const std::string dir = (tmp_ / (std::string("shp") + missing)).string();
+    fs::create_directories(dir);
+    const RunResult r = runProgram({"/usr/bin/ogr2ogr", "-f", "ESRI Shapefile", dir + "/roads.shp", kGeojson, "-where",
+                                    "OGR_GEOMETRY='LineString'", "-nlt", "LINESTRING"});
+    ASSERT_EQ(r.exitCode, 0) << r.output;
+    ASSERT_TRUE(fs::exists(dir + "/roads" + missing));
+    fs::remove(dir + "/roads" + missing);
+    expectRefused(dir + "/roads.shp", std::string("a Shapefile without its ") + missing);
+  }
+}
+
+}  // namespace
+}  // namespace citymap::ingest_test

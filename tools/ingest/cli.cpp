@@ -69,6 +69,9 @@ std::string usage() {
          "  --no-search         do not write search.json\n"
          "  --no-routing        do not write the walking graph (routing.cmg in a folder, a section\n"
          "                      after the tiles in an archive; docs/ROUTING.md)\n"
+         "  --skip-invalid      keep what can be read of a broken or cut-off input (GDAL errors while\n"
+         "                      reading), counting what was skipped; without it such an input fails\n"
+         "                      the run and leaves the previous output untouched\n"
          "  --report FILE       write the run's statistics as JSON\n"
          "  --threads N         worker threads (default: one per core)\n"
          "  --quiet             print errors only (no progress, no summary)\n"
@@ -130,6 +133,8 @@ Result<CliOptions> parseCli(const std::vector<std::string>& args) {
       o.search = false;
     } else if (arg == "--no-routing") {
       o.routing = false;
+    } else if (arg == "--skip-invalid") {
+      o.skipInvalid = true;
     } else if (arg == "--bbox") {
       auto v = needValue();
       if (!v) return Error{v.error()};

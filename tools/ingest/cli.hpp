@@ -26,6 +26,7 @@ struct CliOptions {
   bool mergeRoads = true;                       // --no-merge: no road_labels layer
   bool search = true;                           // --no-search: no search.json
   bool routing = true;                          // --no-routing: no walking graph
+  bool skipInvalid = false;                     // --skip-invalid: skip (and count) what GDAL cannot read
 };
 
 inline constexpr int kMaxZoomLimit = 20;

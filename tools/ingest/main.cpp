@@ -125,6 +125,7 @@ int run(const ingest::CliOptions& o) {
   ingest::ReadOptions readOptions;
   if (plan.bbox) readOptions.bbox = worldBoxOf(*plan.bbox);
   readOptions.assumeCrs = plan.assumeCrs;
+  readOptions.skipInvalid = o.skipInvalid;
   std::vector<ingest::Place> places;
   readOptions.places = &places;
   std::vector<ingest::Feature> features;
@@ -282,7 +283,7 @@ int run(const ingest::CliOptions& o) {
       sources.push_back({{"source", s.source}, {"layer", s.layer}, {"read", s.read}, {"kept", s.classified},
                          {"area_pois", s.labelPoints}, {"unclassified", s.unclassified}, {"no_geometry", s.noGeometry},
                          {"reprojection_failed", s.transformFailed}, {"outside_bbox", s.outsideBbox},
-                         {"near_same_name", s.nearSameName},
+                         {"near_same_name", s.nearSameName}, {"read_errors_skipped", s.readErrors},
                          {"duplicate_ids", s.duplicateIds}, {"crs", s.crs}});
     r["sources"] = sources;
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
@@ -316,6 +317,11 @@ int run(const ingest::CliOptions& o) {
                 (unsigned long long)s.transformFailed, (unsigned long long)s.outsideBbox,
                 (unsigned long long)s.nearSameName);
   }
+  for (const ingest::LayerStats& s : layerStats)
+    if (s.readErrors)
+      std::printf("  warning: %s: %llu GDAL read errors skipped (--skip-invalid): the input is broken or cut off, "
+                  "the map may miss features\n",
+                  s.source.c_str(), (unsigned long long)s.readErrors);
   for (const ingest::LayerStats& s : layerStats)
     if (s.duplicateIds)
       std::printf("  warning: %s:%s: %llu features share their id with an earlier one (give \"id\" more fields)\n",

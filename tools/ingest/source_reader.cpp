@@ -309,6 +309,22 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
   if (!fs::exists(path, ec)) return Error{"input not found: " + path};
   if (::access(path.c_str(), R_OK) != 0) return Error{"cannot read input " + path + ": " + std::strerror(errno)};
 
+  // A Shapefile is three files: GDAL opens a .shp without its .dbf (every attribute lost, so no
+  // feature classifies) and rebuilds a missing .shx in memory; both mean a partial copy.
+  if (const fs::path p(path); fs::is_regular_file(p) && (p.extension() == ".shp" || p.extension() == ".SHP")) {
+    for (const char* part : {".dbf", ".shx"}) {
+      fs::path lower = p, upper = p;
+      lower.replace_extension(part);
+      std::string up = part;
+      for (char& c : up) c = char(std::toupper(static_cast<unsigned char>(c)));
+      upper.replace_extension(up);
+      if (!fs::exists(lower, ec) && !fs::exists(upper, ec))
+        return Error{path + ": its " + std::string(part) + " is missing (a Shapefile is the .shp, .shx and .dbf together; " +
+                     (std::string(part) == ".dbf" ? "without the .dbf every attribute is lost" : "without the .shx the records cannot be found reliably") +
+                     "): copy all of them"};
+    }
+  }
+
   CPLErrorReset();
   CPLPushErrorHandler(CPLQuietErrorHandler);
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
@@ -625,6 +641,33 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     ++st.classified;
   };
 
+  // GDAL reports a broken or truncated file as errors while it reads (a PBF block that does not
+  // decode, XML cut off, a record past the end of a .shp), and then simply stops or skips: the
+  // errors, not the end of the features, say the input is incomplete. Collected here (this
+  // thread's handler); any of class CE_Failure or worse fails the source.
+  struct ReadErrors {
+    uint64_t count = 0;
+    std::string first;
+    uint64_t firstAt = 0;  // features read before it
+    const uint64_t* readSoFar = nullptr;
+    static void CPL_STDCALL handler(CPLErr cls, CPLErrorNum, const char* msg) {
+      auto* self = static_cast<ReadErrors*>(CPLGetErrorHandlerUserData());
+      if (cls < CE_Failure || !self) return;
+      if (self->count++ == 0) {
+        self->first = msg ? msg : "unknown GDAL error";
+        self->firstAt = *self->readSoFar;
+      }
+    }
+  } readErrors;
+  readErrors.readSoFar = &readSoFar;
+  CPLPushErrorHandlerEx(&ReadErrors::handler, &readErrors);
+  struct PopHandler {
+    ~PopHandler() { CPLPopErrorHandler(); }
+  } popHandler;
+  // Per layer, what the driver says it holds (when it can tell without a scan).
+  std::vector<int64_t> expected(layers.size(), -1);
+  std::vector<uint64_t> got(layers.size(), 0);
+
   if (ds->TestCapability(ODsCRandomLayerRead)) {
     // Interleaved formats (the OSM driver): read features in file order across all layers
     // (RFC 66 dataset-level iteration) instead of re-scanning the file per layer.
@@ -640,15 +683,33 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       if ((readSoFar & 1023) == 0) reportProgress(pct);
     }
   } else {
-    for (LayerContext& ctx : layers) {
+    for (size_t li = 0; li < layers.size(); ++li) {
+      LayerContext& ctx = layers[li];
       if (!ctx.hasGeometry || !ctx.selected) continue;
+      expected[li] = ctx.layer->TestCapability(OLCFastFeatureCount) ? int64_t(ctx.layer->GetFeatureCount(FALSE)) : -1;
       ctx.layer->ResetReading();
       while (OGRFeatureUniquePtr feature{ctx.layer->GetNextFeature()}) {
         process(ctx, *feature);
+        ++got[li];
         if ((readSoFar & 1023) == 0 && totalFeatures) reportProgress(double(readSoFar) / double(totalFeatures));
       }
     }
   }
+  const std::string advice =
+      ". The input looks broken or cut off (an interrupted download?); nothing was written and the previous output "
+      "is untouched. Download it again, or pass --skip-invalid to keep what can be read.";
+  if (readErrors.count > 0) {
+    if (!options.skipInvalid)
+      return Error{path + ": GDAL error while reading, after " + std::to_string(readErrors.firstAt) +
+                   " features: " + readErrors.first +
+                   (readErrors.count > 1 ? " (and " + std::to_string(readErrors.count - 1) + " more)" : "") + advice};
+    if (!stats.empty()) stats.front().readErrors += readErrors.count;
+  }
+  // A layer that ends short of the count its driver reports lost features without saying so.
+  for (size_t li = 0; li < layers.size(); ++li)
+    if (expected[li] >= 0 && got[li] < uint64_t(expected[li]) && !options.skipInvalid)
+      return Error{path + ": layer '" + layers[li].name + "' ended after " + std::to_string(got[li]) + " of the " +
+                   std::to_string(expected[li]) + " features its driver reports" + advice};
   reportProgress(1.0);
   return stats;
 }

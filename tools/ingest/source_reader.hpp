@@ -32,6 +32,7 @@ struct LayerStats {
   uint64_t outsideBbox = 0;      // outside --bbox
   uint64_t duplicateIds = 0;     // kept features whose id an earlier feature of this layer has
   uint64_t nearSameName = 0;     // left out by "skip_near_same_name" (near_filter.hpp)
+  uint64_t readErrors = 0;       // GDAL errors while reading, skipped (--skip-invalid only)
   bool hasGeometry = false;      // a layer without geometry (a plain table) is not read
   std::string crs;               // the CRS read from: "EPSG:32649 (WGS 84 / UTM zone 49N)" (crsLabel)
   uint64_t dropped() const { return unclassified + noGeometry + transformFailed + outsideBbox + nearSameName; }
@@ -46,6 +47,9 @@ struct ReadOptions {
       "--assume-crs EPSG:xxxx";
   // Called now and then with the share of this source read so far (0..1).
   std::function<void(double)> progress;
+  // A GDAL error while reading (CE_Failure or worse: a truncated or corrupt file) fails the
+  // source unless this is set; then the broken features are skipped and counted (readErrors).
+  bool skipInvalid = false;
   // Named OSM place points are appended here when set (OSM-tag sources only).
   std::vector<Place>* places = nullptr;
 };
