@@ -3,6 +3,9 @@
 // window.citymap (state, jumpTo, frameTimes) to the page and to tests. Bundled by esbuild into
 // the site's app.js (web/CMakeLists.txt); mqtt.js is not in it but in the worker's bundle.
 //
+// window.citymap.state.tiles: the base map's requests: loaded, pending, failed (in view, waiting
+//   for a retry with backoff; a parent tile stands in), errors, retries, cancelled (the view moved
+//   away), reloads (the archive changed on the server and was opened again).
 // window.citymap.state.feed (null until the core publishes it):
 //   connection {state: off|connecting|connected|reconnecting, url, detail, attempt, retryInMs},
 //   newestAgeMs (age of the newest accepted message, -1: none), entities {traffic, camera,
@@ -361,6 +364,9 @@ function main() {
 
   window.Module = {
     arguments: args,
+    // A tile or directory request with no progress for this long is aborted and retried
+    // (window.citymapOptions.fetchStallMs, for embedding pages and tests).
+    citymapFetchStallMs: Number(window.citymapOptions?.fetchStallMs) || 20000,
     canvas,
     print: (line) => console.log(line),
     printErr: (line) => console.warn(line),
@@ -373,6 +379,7 @@ function main() {
       showAttribution(s.attribution);
       if (feedChanged && s.feed) showFeed(s.feed);
       if (s.error) showError(s.error);
+      else if (s.ready && s.tiles && s.tiles.failed > 0) statusEl.textContent = text.tilesRetrying(s.tiles.failed);
       else if (s.ready) statusEl.textContent = s.idle ? '' : statusEl.textContent === '' ? '' : text.loadingTiles;
       document.documentElement.dataset.mapIdle = String(s.idle);
     },

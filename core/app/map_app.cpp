@@ -7,7 +7,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string_view>
+#include <utility>
 
 #include "feeds/topic.hpp"
 #include "geo/mercator.hpp"
@@ -29,7 +31,7 @@ MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), conf
   help_ = std::make_unique<HelpLayer>(
       feeds_, [this](const std::string& url, std::optional<source::ByteRange> range,
                      std::function<void(Result<std::vector<uint8_t>>)> done) {
-        platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
+        return platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
           done(std::move(bytes));
           invalidate();
         });
@@ -66,10 +68,7 @@ bool MapApp::start() {
     platform_.publishStatus(status_);
     return false;
   }
-  source_ = source::openSource(config_.tilesetUrl,
-                                [this](const std::string& url, std::optional<source::ByteRange> range,
-                                       source::BytesCallback done) { platform_.fetch(url, range, std::move(done)); });
-  source_->open([this](Result<tile::Tileset> tileset) { onTileset(std::move(tileset)); });
+  openBaseSource();
   for (size_t i = 0; i < overlays_.size(); ++i) openOverlay(i);
   loadUiFont();
   invalidate();
@@ -111,9 +110,9 @@ void MapApp::applyFonts(std::span<const uint8_t> ttf) {
 
 // Text labels over the base map (placed anew each frame; they fade in and out).
 void MapApp::drawLabels() {
-  if (!pyramid_ || labelFonts_.empty()) return;
+  if (labelFonts_.empty()) return;
   const style::Style& style = style::defaultStyle();
-  scene::labelTiles(pyramid_->drawList(), labelTiles_);
+  scene::labelTiles(baseTiles(), labelTiles_);
   labeler_.setEnglish(config_.english);
   const auto& placed = labeler_.place(labelTiles_, camera_, style, labelFonts_, visible_, platform_.nowMs());
   labels::buildLabelBatch(placed, style, labelFonts_, camera_.pixelRatio(), labelBatch_);
@@ -137,10 +136,12 @@ std::vector<MapApp::OverlayInfo> MapApp::overlays() const {
 void MapApp::openOverlay(size_t i) {
   Overlay& o = *overlays_[i];
   if (o.source) return;
-  o.source = source::openSource(o.info.url, [this](const std::string& url, std::optional<source::ByteRange> range,
-                                                   source::BytesCallback done) {
-    platform_.fetch(url, range, std::move(done));
-  });
+  o.source = source::openSource(
+      o.info.url,
+      [this](const std::string& url, std::optional<source::ByteRange> range, source::BytesCallback done) {
+        return platform_.fetch(url, range, std::move(done));
+      },
+      [this](source::FetchId id) { platform_.cancelFetch(id); });
   o.source->open([this, i](Result<tile::Tileset> tileset) {
     Overlay& ov = *overlays_[i];
     if (!tileset) {
@@ -154,16 +155,55 @@ void MapApp::openOverlay(size_t i) {
   });
 }
 
+void MapApp::openBaseSource() {
+  source_ = source::openSource(
+      config_.tilesetUrl,
+      [this](const std::string& url, std::optional<source::ByteRange> range, source::BytesCallback done) {
+        return platform_.fetch(url, range, std::move(done));
+      },
+      [this](source::FetchId id) { platform_.cancelFetch(id); });
+  source_->open([this](Result<tile::Tileset> tileset) { onTileset(std::move(tileset)); });
+}
+
+// The archive changed on the server (a new ETag): its directories and tiles are of another
+// version. Everything is fetched again from a new source; the old tiles are drawn until the new
+// ones cover the view, and the camera stays where the user left it.
+void MapApp::reloadBaseSource(const std::string& why) {
+  if (reloading_) return;
+  std::fprintf(stderr, "citymap: %s: opening the new version\n", why.c_str());
+  reloading_ = true;
+  ++status_.tiles.reloads;
+  if (pyramid_) {
+    const scene::PyramidStats& ps = pyramid_->stats();
+    tileCountsBefore_.errors += ps.errors;
+    tileCountsBefore_.retries += ps.retries;
+    tileCountsBefore_.cancelled += ps.cancelled;
+    retired_ = std::move(pyramid_);
+  }
+  source_.reset();  // cancels its fetches in flight
+  openBaseSource();
+}
+
+const std::vector<scene::DrawTile>& MapApp::baseTiles() const {
+  static const std::vector<scene::DrawTile> kNone;
+  if (retired_ && (!pyramid_ || !pyramid_->complete())) return retired_->drawList();
+  return pyramid_ ? pyramid_->drawList() : kNone;
+}
+
 void MapApp::onTileset(Result<tile::Tileset> tileset) {
+  const bool reload = std::exchange(reloading_, false);
   if (!tileset) {
+    if (reload && tileset.errorCode() == ErrorCode::Changed) return reloadBaseSource(tileset.error());  // changed again
     status_.error = tileset.error();
     invalidate();
     return;
   }
   // Overzoom past the data's maximum zoom; a little underzoom below its minimum.
   camera_.setZoomRange(tileset->minZoom - 1, 20);
-  camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
-  if (config_.bearing) camera_.setBearing(*config_.bearing);
+  if (!reload) {
+    camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
+    if (config_.bearing) camera_.setBearing(*config_.bearing);
+  }
   help_->setTileset(*tileset, config_.tilesetUrl);
   status_.attribution = tileset->attribution;
   status_.ui.title = tileset->name;
@@ -175,9 +215,10 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   invalidate();
 }
 
-void MapApp::requestTile(const geo::TileID& id) {
-  source_->fetchTile(id, [this, id](Result<std::vector<uint8_t>> bytes) {
-    if (!pyramid_->onTileData(id, std::move(bytes)))
+uint64_t MapApp::requestTile(const geo::TileID& id) {
+  return source_->fetchTile(id, [this, id](Result<std::vector<uint8_t>> bytes) {
+    if (!bytes && bytes.errorCode() == ErrorCode::Changed) return reloadBaseSource(bytes.error());
+    if (!pyramid_->onTileData(id, std::move(bytes), platform_.nowMs()))
       std::fprintf(stderr, "citymap: %s\n", pyramid_->stats().lastError.c_str());
     invalidate();
   });
@@ -1139,7 +1180,6 @@ void MapApp::frame() {
   if (contextLost_) return;  // nothing can be drawn; contextRestored() asks for a frame
   const double t0 = platform_.nowMs();
   dirty_ = false;
-  static const std::vector<scene::DrawTile> kNoTiles;
   updateFeeds();
   // Fonts are rasterised for the screen's pixel ratio: again when it changed (another monitor,
   // browser zoom).
@@ -1154,17 +1194,33 @@ void MapApp::frame() {
     camera_.setZoom(pose.zoom);
     if (t >= flight_->durationMs()) flight_.reset();  // this frame draws the goal: done
   }
-  if (pyramid_) pyramid_->update(camera_, [this](const geo::TileID& id) { requestTile(id); });
+  const double nowTicks = platform_.nowMs();
+  double nextRetryMs = std::numeric_limits<double>::infinity();
+  if (pyramid_) {
+    pyramid_->update(
+        camera_, nowTicks, [this](const geo::TileID& id) { return requestTile(id); },
+        [this](uint64_t request) { source_->cancel(request); });
+    nextRetryMs = pyramid_->nextRetryMs();
+    if (retired_ && pyramid_->complete()) retired_.reset();  // the new version covers the view
+  }
+  if (retired_) retired_->update(camera_, nowTicks, [](const geo::TileID&) { return uint64_t(0); });
   for (auto& o : overlays_) {
     if (!o->pyramid) continue;
     Overlay* ov = o.get();
-    ov->pyramid->update(camera_, [this, ov](const geo::TileID& id) {
-      ov->source->fetchTile(id, [this, ov, id](Result<std::vector<uint8_t>> bytes) {
-        if (!ov->pyramid->onTileData(id, std::move(bytes))) ov->info.error = ov->pyramid->stats().lastError;
-        invalidate();
-      });
-    });
+    ov->pyramid->update(
+        camera_, nowTicks,
+        [this, ov](const geo::TileID& id) {
+          return ov->source->fetchTile(id, [this, ov, id](Result<std::vector<uint8_t>> bytes) {
+            if (!ov->pyramid->onTileData(id, std::move(bytes), platform_.nowMs()))
+              ov->info.error = ov->pyramid->stats().lastError;
+            invalidate();
+          });
+        },
+        [ov](uint64_t request) { ov->source->cancel(request); });
+    nextRetryMs = std::min(nextRetryMs, ov->pyramid->nextRetryMs());
   }
+  // Failed tiles in view are asked again when their backoff runs out.
+  if (std::isfinite(nextRetryMs)) platform_.requestFrameIn(std::max(0.0, nextRetryMs - nowTicks));
   if (help_->tick(platform_.epochMs())) platform_.requestFrameIn(50);  // a playing replay
   const int64_t nowMs = shownNowMs();
   help_->update(int64_t(platform_.epochMs()));  // the shelters, routes and roads follow the state shown
@@ -1172,7 +1228,7 @@ void MapApp::frame() {
   const style::Style& base = style::defaultStyle();
   updateTraffic(nowMs);  // before the tiles: roads that just loaded get their colours at once
   renderer_.beginFrame(camera_, base.background);
-  renderer_.drawTiles(base, pyramid_ ? pyramid_->drawList() : kNoTiles, visible_);
+  renderer_.drawTiles(base, baseTiles(), visible_);
   for (const auto& o : overlays_)
     if (o->pyramid) renderer_.drawTiles(style::overlayStyle(), o->pyramid->drawList(), visible_);
   updateSelection();
@@ -1221,6 +1277,15 @@ void MapApp::frame() {
     platform_.requestFrame();
   }
   status_.tilesLoaded = pyramid_ ? pyramid_->stats().loaded : 0;
+  if (pyramid_) {
+    const scene::PyramidStats& ps = pyramid_->stats();
+    status_.tiles.pending = ps.pending;
+    status_.tiles.failed = ps.failed;
+    // Counters carry over a reload (the new pyramid starts at zero).
+    status_.tiles.errors = tileCountsBefore_.errors + ps.errors;
+    status_.tiles.retries = tileCountsBefore_.retries + ps.retries;
+    status_.tiles.cancelled = tileCountsBefore_.cancelled + ps.cancelled;
+  }
   bool overlaysComplete = true;
   for (const auto& o : overlays_) overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
   status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete && !fontPending_;

@@ -177,7 +177,7 @@ class MapApp {
 
  private:
   void onTileset(Result<tile::Tileset> tileset);
-  void requestTile(const geo::TileID& id);
+  uint64_t requestTile(const geo::TileID& id);
   void invalidate();
   void drawUi();
   void updateFeeds();
@@ -209,6 +209,16 @@ class MapApp {
   std::unique_ptr<render::ImGuiRenderer> imgui_;
   std::unique_ptr<source::TileSource> source_;
   std::unique_ptr<scene::TilePyramid> pyramid_;
+  // While the archive reopens after it changed on the server: the old version's pyramid, drawn
+  // until the new one has the whole view (never mixed with it).
+  std::unique_ptr<scene::TilePyramid> retired_;
+  bool reloading_ = false;
+  TileStatus tileCountsBefore_;  // the counters of the pyramids before the last reload
+  // Opens the base map's source (at start, and again when the archive changed).
+  void openBaseSource();
+  void reloadBaseSource(const std::string& why);
+  // The base map's tiles as drawn (the retired pyramid's while a reload is under way).
+  const std::vector<scene::DrawTile>& baseTiles() const;
   ui::LayerVisibility visible_;
   MapStatus status_;
   feeds::FeedStore feeds_;

@@ -103,11 +103,23 @@ struct UiSummary {
   uint64_t version = 0;
 };
 
+// The base map's tile requests (TilePyramid's counters) and archive reloads.
+struct TileStatus {
+  int pending = 0;         // in flight
+  int failed = 0;          // in the view, failed, waiting for a retry (a parent stands in)
+  uint64_t errors = 0;     // failed answers since the start
+  uint64_t retries = 0;    // requests made again after a failure
+  uint64_t cancelled = 0;  // requests aborted because the view moved away
+  uint64_t reloads = 0;    // the archive changed on the server and was opened again
+  friend bool operator==(const TileStatus&, const TileStatus&) = default;
+};
+
 struct MapStatus {
   bool ready = false;      // style, tileset and GL are set up
   bool idle = false;       // everything the view needs is drawn, nothing is moving
   uint64_t framesDrawn = 0;
   int tilesLoaded = 0;
+  TileStatus tiles;
   std::string error;       // empty when fine
   std::string attribution; // the data's credit line, to show with the map
   double zoom = 0, lng = 0, lat = 0;
@@ -122,8 +134,17 @@ class Platform {
   virtual ~Platform() = default;
 
   // Fetches a URL (browser) or path (desktop, tests), whole or a byte range of it. The callback
-  // runs later on the app's thread, between frames, never inside fetch().
-  virtual void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) = 0;
+  // runs later on the app's thread, between frames, never inside fetch(). Returns an id for
+  // cancelFetch (never 0).
+  //
+  // Ranged reads are pinned to one version of the resource (the HTTP ETag, else Last-Modified;
+  // a file's size and modification time): a read from offset 0 (an archive's header) records the
+  // version, and a later ranged read of the same URL that meets another version fails with
+  // ErrorCode::Changed instead of returning bytes of two different files.
+  virtual source::FetchId fetch(const std::string& url, std::optional<source::ByteRange> range,
+                                FetchCallback done) = 0;
+  // Aborts a fetch in flight (the browser's AbortController): its callback is never called.
+  virtual void cancelFetch(source::FetchId id) = 0;
   // Monotonic milliseconds.
   virtual double nowMs() const = 0;
   // Wall-clock milliseconds since the Unix epoch (feed messages carry such timestamps).

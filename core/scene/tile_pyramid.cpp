@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
+#include <unordered_set>
 
 namespace citymap::scene {
 
@@ -22,7 +24,17 @@ void TilePyramid::touch(const geo::TileID& id) {
   if (auto it = entries_.find(id); it != entries_.end()) it->second.lastUsed = frame_;
 }
 
-void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
+double TilePyramid::retryDelayMs(const geo::TileID& id, int attempt) {
+  const double base = std::min(kMaxRetryDelayMs, 1000.0 * std::pow(2.0, std::clamp(attempt, 1, 16) - 1));
+  // A fixed jitter per tile in [0.8, 1.2) (a hash of its address).
+  uint64_t h = (uint64_t(id.z) << 58) ^ (uint64_t(id.x) << 29) ^ uint64_t(id.y);
+  h ^= h >> 33;
+  h *= 0xff51afd7ed558ccdULL;
+  h ^= h >> 33;
+  return base * (0.8 + 0.4 * double(h % 1000) / 1000.0);
+}
+
+void TilePyramid::update(const geo::Camera& camera, double nowMs, const RequestFn& request, const CancelFn& cancel) {
   ++frame_;
   drawList_.clear();
   const int z = tileZoomFor(camera.zoom());
@@ -44,15 +56,48 @@ void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
   };
   std::sort(ideal.begin(), ideal.end(), [&](const auto& a, const auto& b) { return dist(a) < dist(b); });
 
+  // Requests the view no longer needs are cancelled (a tile one zoom up of a needed one is kept:
+  // it stands in while zooming in); failed tiles out of view are forgotten (asked afresh later).
+  std::unordered_set<geo::TileID> wanted(ideal.begin(), ideal.end());
+  if (z > 0)
+    for (const geo::TileID& t : ideal) wanted.insert(t.ancestor(uint8_t(z - 1)));
+  for (auto it = entries_.begin(); it != entries_.end();) {
+    Entry& e = it->second;
+    if (e.state == Entry::State::Loaded || wanted.contains(it->first)) {
+      ++it;
+      continue;
+    }
+    if (e.state == Entry::State::Pending) {
+      if (cancel && e.request) cancel(e.request);
+      --stats_.pending;
+      ++stats_.cancelled;
+    }
+    it = entries_.erase(it);
+  }
+
   stats_.idealTiles = int(ideal.size());
+  stats_.failed = 0;
+  nextRetryMs_ = std::numeric_limits<double>::infinity();
   complete_ = true;
   std::vector<DrawTile> fallbacks;
+  const auto ask = [&](const geo::TileID& t) {
+    Entry& e = entries_[t];
+    e.state = Entry::State::Pending;
+    e.lastUsed = frame_;
+    e.request = 0;
+    ++stats_.pending;
+    const uint64_t rid = request(t);  // may answer at once (no tile there)
+    if (const auto it = entries_.find(t); it != entries_.end() && it->second.state == Entry::State::Pending)
+      it->second.request = rid;
+  };
   for (const geo::TileID& t : ideal) {
     const auto it = entries_.find(t);
     if (it == entries_.end() && stats_.pending < kMaxPending) {
-      entries_[t].lastUsed = frame_;
-      ++stats_.pending;
-      request(t);
+      ask(t);
+    } else if (it != entries_.end() && it->second.state == Entry::State::Failed && nowMs >= it->second.retryAtMs &&
+               stats_.pending < kMaxPending) {
+      ++stats_.retries;
+      ask(t);
     }
     if (const Entry* e = loaded(t)) {
       touch(t);
@@ -60,10 +105,13 @@ void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
       continue;
     }
     if (const auto f = entries_.find(t); f != entries_.end() && f->second.state == Entry::State::Failed) {
+      // Answered (the view is as complete as it can be now); a parent stands in until the retry.
       touch(t);
-      continue;
+      ++stats_.failed;
+      nextRetryMs_ = std::min(nextRetryMs_, f->second.retryAtMs);
+    } else {
+      complete_ = false;
     }
-    complete_ = false;
     // Meanwhile: the nearest loaded ancestor, clipped to this tile, else loaded children.
     bool covered = false;
     for (int pz = z - 1; pz >= tileset_.minZoom && !covered; --pz) {
@@ -89,16 +137,22 @@ void TilePyramid::update(const geo::Camera& camera, const RequestFn& request) {
   evict();
 }
 
-bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>> bytes) {
-  auto& e = entries_[id];
-  if (e.state == Entry::State::Pending && stats_.pending > 0) --stats_.pending;
+bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>> bytes, double nowMs) {
+  const auto found = entries_.find(id);
+  if (found == entries_.end() || found->second.state != Entry::State::Pending) return true;  // not asked for
+  auto& e = found->second;
+  if (stats_.pending > 0) --stats_.pending;
   e.lastUsed = frame_;
-  if (!bytes) {
+  e.request = 0;
+  const auto fail = [&](const std::string& why) {
     e.state = Entry::State::Failed;
-    ++stats_.failed;
-    stats_.lastError = "tile " + id.path() + ": " + bytes.error();
+    ++e.failures;
+    e.retryAtMs = nowMs + retryDelayMs(id, e.failures);
+    ++stats_.errors;
+    stats_.lastError = "tile " + id.path() + ": " + why;
     return false;
-  }
+  };
+  if (!bytes) return fail(bytes.error());
   if (bytes->empty()) {  // the source has no tile here: loaded, nothing to draw
     auto empty = std::make_shared<TileMesh>();
     empty->id = id;
@@ -106,20 +160,18 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
     empty->buckets.resize(style_.buckets.size());
     e.mesh = std::move(empty);
     e.state = Entry::State::Loaded;
+    e.failures = 0;
     stats_.cacheBytes += e.bytes();
     ++stats_.loaded;
     return true;
   }
   auto decoded = tile::decodeTile(std::move(bytes).value());
-  if (!decoded || decoded->id() != id) {
-    e.state = Entry::State::Failed;
-    ++stats_.failed;
-    stats_.lastError = "tile " + id.path() + ": " + (decoded ? "tile id does not match its address" : decoded.error());
-    return false;
-  }
+  if (!decoded || decoded->id() != id)
+    return fail(decoded ? "tile id does not match its address" : decoded.error());
   e.mesh = buildTileMesh(decoded.value(), style_, slots_);
   e.data = std::make_shared<const tile::TileData>(std::move(decoded).value());
   e.state = Entry::State::Loaded;
+  e.failures = 0;
   stats_.cacheBytes += e.bytes();
   ++stats_.loaded;
   return true;

@@ -36,26 +36,38 @@ struct PyramidStats {
   int idealTiles = 0;
   int loaded = 0;      // in cache
   int pending = 0;     // requested, not yet answered
-  int failed = 0;      // decode or fetch errors since start
+  int failed = 0;      // failed, waiting for a retry (a parent or children stand in)
+  uint64_t errors = 0;     // failed answers (fetch or decode) since the start
+  uint64_t retries = 0;    // requests made again after a failure
+  uint64_t cancelled = 0;  // requests cancelled because the view no longer needs them
   size_t cacheBytes = 0;
   std::string lastError;
 };
 
 class TilePyramid {
  public:
-  using RequestFn = std::function<void(const geo::TileID&)>;
+  // Starts a request and returns its id for CancelFn (0: answered already, or not cancellable).
+  using RequestFn = std::function<uint64_t(const geo::TileID&)>;
+  using CancelFn = std::function<void(uint64_t)>;
 
   // `slots` (optional, outlives the pyramid) numbers the features of feature-state buckets.
   TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes = 96u << 20,
               FeatureIndex* slots = nullptr);
 
   // Picks the tile zoom for the camera, requests the missing tiles the (possibly turned)
-  // viewport overlaps (nearest the centre first, at most maxPending in flight) and rebuilds the
-  // draw list.
-  void update(const geo::Camera& camera, const RequestFn& request);
-  // Answer to a request: tile bytes (empty: no tile there), or an error. Returns false if the
-  // tile was rejected.
-  bool onTileData(const geo::TileID& id, Result<std::vector<uint8_t>> bytes);
+  // viewport overlaps (nearest the centre first, at most maxPending in flight), cancels requests
+  // the view no longer needs, retries failed tiles whose backoff has run out (nowMs: the
+  // platform's monotonic clock) and rebuilds the draw list.
+  void update(const geo::Camera& camera, double nowMs, const RequestFn& request, const CancelFn& cancel = {});
+  // Answer to a request: tile bytes (empty: no tile there), or an error (retried after a
+  // backoff while the view needs the tile). Returns false if the tile was rejected. An answer
+  // for a tile that is not being requested (cancelled, or from before a reload) is ignored.
+  bool onTileData(const geo::TileID& id, Result<std::vector<uint8_t>> bytes, double nowMs = 0);
+  // When the next failed tile in view is due for a retry (monotonic ms; +inf: none).
+  double nextRetryMs() const { return nextRetryMs_; }
+  // The backoff before retry number `attempt` (1, 2, ...) of `id`: 1 s doubling to 30 s, with
+  // up to ±20% jitter (fixed per tile) so that many failed tiles do not retry in one burst.
+  static double retryDelayMs(const geo::TileID& id, int attempt);
 
   const std::vector<DrawTile>& drawList() const { return drawList_; }
   // True when every tile the view needs has been answered (loaded or failed).
@@ -65,6 +77,7 @@ class TilePyramid {
   int tileZoomFor(double cameraZoom) const;
 
   static constexpr int kMaxPending = 12;
+  static constexpr double kMaxRetryDelayMs = 30000;
 
  private:
   struct Entry {
@@ -72,6 +85,9 @@ class TilePyramid {
     std::shared_ptr<const TileMesh> mesh;
     std::shared_ptr<const tile::TileData> data;  // kept for picking (counted in the cache)
     uint64_t lastUsed = 0;
+    uint64_t request = 0;  // Pending: the request's id, for cancelling it
+    int failures = 0;      // failed answers in a row
+    double retryAtMs = 0;  // Failed: when to ask again
     size_t bytes() const { return (mesh ? mesh->byteSize() : 0) + (data ? data->byteSize() : 0); }
   };
   const Entry* loaded(const geo::TileID& id) const;
@@ -87,6 +103,7 @@ class TilePyramid {
   PyramidStats stats_;
   uint64_t frame_ = 0;
   bool complete_ = false;
+  double nextRetryMs_ = 0;
 };
 
 }  // namespace citymap::scene

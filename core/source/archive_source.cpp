@@ -9,8 +9,8 @@ namespace citymap::source {
 
 namespace pm = tile::pmtiles;
 
-void ArchiveSource::fetchRange(uint64_t offset, uint64_t length, BytesCallback done) {
-  fetch_(url_, ByteRange{offset, length}, [this, length, done = std::move(done)](Result<Bytes> bytes) {
+FetchId ArchiveSource::fetchRange(uint64_t offset, uint64_t length, BytesCallback done) {
+  return io_.fetch(url_, ByteRange{offset, length}, [this, length, done = std::move(done)](Result<Bytes> bytes) {
     if (bytes) {
       fetched_ += bytes->size();
       if (bytes->size() != length)
@@ -24,8 +24,8 @@ void ArchiveSource::fetchRange(uint64_t offset, uint64_t length, BytesCallback d
 void ArchiveSource::open(std::function<void(Result<tile::Tileset>)> done) {
   // The header and, by the writer's layout, the root directory fit in the first 16 KiB. A
   // smaller file answers with fewer bytes, which is fine here.
-  fetch_(url_, ByteRange{0, pm::kInitialFetch}, [this, done = std::move(done)](Result<Bytes> head) mutable {
-    if (!head) return done(Error{"cannot read " + url_ + ": " + head.error()});
+  io_.fetch(url_, ByteRange{0, pm::kInitialFetch}, [this, done = std::move(done)](Result<Bytes> head) mutable {
+    if (!head) return done(Error{"cannot read " + url_ + ": " + head.error(), head.errorCode()});
     fetched_ += head->size();
     auto header = pm::parseHeader(*head);
     if (!header) return done(Error{url_ + ": " + header.error()});
@@ -47,7 +47,7 @@ void ArchiveSource::open(std::function<void(Result<tile::Tileset>)> done) {
           std::span(*head).subspan(size_t(header_.metadataOffset), size_t(header_.metadataLength))));
     fetchRange(header_.metadataOffset, header_.metadataLength,
                [this, parseMetadata, done = std::move(done)](Result<Bytes> meta) {
-                 if (!meta) return done(Error{url_ + ": metadata: " + meta.error()});
+                 if (!meta) return done(Error{url_ + ": metadata: " + meta.error(), meta.errorCode()});
                  done(parseMetadata(*meta));
                });
   });
@@ -63,7 +63,7 @@ void ArchiveSource::withLeaf(uint64_t offset, uint32_t length,
     auto callbacks = std::move(waiting_[offset]);
     waiting_.erase(offset);
     if (!bytes) {
-      for (auto& cb : callbacks) cb(Error{"leaf directory: " + bytes.error()});
+      for (auto& cb : callbacks) cb(Error{"leaf directory: " + bytes.error(), bytes.errorCode()});
       return;
     }
     auto dir = pm::parseDirectory(*bytes);
@@ -76,25 +76,50 @@ void ArchiveSource::withLeaf(uint64_t offset, uint32_t length,
   });
 }
 
-void ArchiveSource::lookup(const std::vector<pm::Entry>& dir, uint64_t tileId, int depth, BytesCallback done) {
+void ArchiveSource::lookup(const std::vector<pm::Entry>& dir, uint64_t tileId, int depth, RequestId req,
+                           BytesCallback done) {
+  const auto answer = [this, req, &done](Result<Bytes> r) {
+    requests_.erase(req);
+    done(std::move(r));
+  };
   const pm::Entry* e = pm::find(dir, tileId);
-  if (!e) return done(Bytes{});  // no tile there: nothing to draw
+  if (!e) return answer(Bytes{});  // no tile there: nothing to draw
   if (e->runLength > 0) {
     const auto range = pm::tileRange(header_, *e);
-    if (!range) return done(Error{range.error()});
-    return fetchRange(range->offset, range->length, std::move(done));
+    if (!range) return answer(Error{range.error()});
+    const FetchId f = fetchRange(range->offset, range->length, [this, req, done = std::move(done)](Result<Bytes> bytes) {
+      requests_.erase(req);
+      done(std::move(bytes));
+    });
+    if (const auto it = requests_.find(req); it != requests_.end()) it->second = f;
+    return;
   }
-  if (depth + 1 >= pm::kMaxDirectoryDepth) return done(Error{"leaf directories nested too deeply"});
+  if (depth + 1 >= pm::kMaxDirectoryDepth) return answer(Error{"leaf directories nested too deeply"});
   const auto range = pm::leafRange(header_, *e);
-  if (!range) return done(Error{range.error()});
-  withLeaf(range->offset, uint32_t(range->length), [this, tileId, depth, done = std::move(done)](auto leaf) mutable {
-    if (!leaf) return done(Error{leaf.error()});
-    lookup(*leaf.value(), tileId, depth + 1, std::move(done));
+  if (!range) return answer(Error{range.error()});
+  // The leaf directory is shared by many tiles and cached: it is not cancelled with the tile.
+  withLeaf(range->offset, uint32_t(range->length), [this, tileId, depth, req, done = std::move(done)](auto leaf) mutable {
+    if (!requests_.contains(req)) return;  // cancelled meanwhile
+    if (!leaf) {
+      requests_.erase(req);
+      return done(Error{leaf.error(), leaf.errorCode()});
+    }
+    lookup(*leaf.value(), tileId, depth + 1, req, std::move(done));
   });
 }
 
-void ArchiveSource::fetchTile(const geo::TileID& id, BytesCallback done) {
-  lookup(root_, pm::tileId(id), 0, std::move(done));
+RequestId ArchiveSource::fetchTile(const geo::TileID& id, BytesCallback done) {
+  const RequestId req = nextRequest_++;
+  requests_.emplace(req, 0);
+  lookup(root_, pm::tileId(id), 0, req, std::move(done));
+  return requests_.contains(req) ? req : 0;
+}
+
+void ArchiveSource::cancel(RequestId id) {
+  const auto it = requests_.find(id);
+  if (it == requests_.end()) return;
+  io_.cancel(it->second);
+  requests_.erase(it);
 }
 
 }  // namespace citymap::source

@@ -18,11 +18,13 @@ inline std::deque<std::pair<source::BytesCallback, Result<source::Bytes>>>& pend
   return pending;
 }
 
-inline void fetchFile(const std::string& path, std::optional<source::ByteRange> range, source::BytesCallback done) {
+// Returns 0: these answers are not cancelled.
+inline source::FetchId fetchFile(const std::string& path, std::optional<source::ByteRange> range,
+                                 source::BytesCallback done) {
   std::ifstream f(path, std::ios::binary);
   if (!f) {
     pendingFetches().emplace_back(std::move(done), Error{path + ": cannot open"});
-    return;
+    return 0;
   }
   source::Bytes bytes;
   if (range) {
@@ -34,6 +36,7 @@ inline void fetchFile(const std::string& path, std::optional<source::ByteRange> 
     bytes.assign(std::istreambuf_iterator<char>(f), {});
   }
   pendingFetches().emplace_back(std::move(done), std::move(bytes));
+  return 0;
 }
 
 inline void drain() {

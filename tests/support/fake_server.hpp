@@ -13,18 +13,26 @@ namespace citymap::source {
 
 // An in-memory "server": answers fetches later, when deliver() is called, like a platform.
 struct FakeServer {
+  struct Answer {
+    FetchId id;
+    BytesCallback done;
+    Result<Bytes> result;
+  };
   std::map<std::string, Bytes> files;
-  std::deque<std::pair<BytesCallback, Result<Bytes>>> queue;
+  std::deque<Answer> queue;
   std::vector<std::string> requested;
+  std::vector<FetchId> cancelled;
   int rangeRequests = 0;
+  FetchId nextId = 1;
 
   Fetch fetch() {
-    return [this](const std::string& url, std::optional<ByteRange> range, BytesCallback done) {
+    return [this](const std::string& url, std::optional<ByteRange> range, BytesCallback done) -> FetchId {
       requested.push_back(url);
+      const FetchId id = nextId++;
       const auto it = files.find(url);
       if (it == files.end()) {
-        queue.emplace_back(std::move(done), Error{url + ": HTTP 404"});
-        return;
+        queue.push_back({id, std::move(done), Error{url + ": HTTP 404"}});
+        return id;
       }
       Bytes b = it->second;
       if (range) ++rangeRequests;
@@ -33,14 +41,21 @@ struct FakeServer {
         const uint64_t to = std::min<uint64_t>(b.size(), range->offset + range->length);
         b = Bytes(b.begin() + long(from), b.begin() + long(to));
       }
-      queue.emplace_back(std::move(done), std::move(b));
+      queue.push_back({id, std::move(done), std::move(b)});
+      return id;
+    };
+  }
+  CancelFetch cancel() {
+    return [this](FetchId id) {
+      cancelled.push_back(id);
+      std::erase_if(queue, [id](const Answer& a) { return a.id == id; });
     };
   }
   void deliver() {
     while (!queue.empty()) {
       auto item = std::move(queue.front());
       queue.pop_front();
-      item.first(std::move(item.second));
+      item.done(std::move(item.result));
     }
   }
 };

@@ -6,12 +6,21 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <sys/stat.h>
 
 namespace citymap::platform {
 
-Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<source::ByteRange> range) {
+Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<source::ByteRange> range,
+                                      std::string* version) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) return Error{path + ": " + std::strerror(errno)};
+  if (version) {  // of the file opened, even if the path is replaced meanwhile
+    struct stat st {};
+    *version = fstat(fileno(f), &st) == 0
+                   ? std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+                         std::to_string(st.st_mtim.tv_nsec) + "-" + std::to_string(st.st_ino)
+                   : std::string();
+  }
   if (range && std::fseek(f, long(range->offset), SEEK_SET) != 0) {
     std::fclose(f);
     return Error{path + ": cannot seek to " + std::to_string(range->offset)};
@@ -30,10 +39,34 @@ Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<sou
   return bytes;
 }
 
-void FilePlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
+source::FetchId FilePlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
   constexpr std::string_view kScheme = "file://";
   const std::string path = url.starts_with(kScheme) ? url.substr(kScheme.size()) : url;
-  done_.emplace_back(std::move(done), readFile(path, range));
+  std::string version;
+  auto bytes = readFile(path, range, &version);
+  return answerLater(std::move(done), pinVersion(url, range, version, std::move(bytes)));
+}
+
+Result<std::vector<uint8_t>> FilePlatform::pinVersion(const std::string& url, std::optional<source::ByteRange> range,
+                                                      const std::string& version, Result<std::vector<uint8_t>> result) {
+  if (!range || !result || version.empty()) return result;
+  if (range->offset == 0) {
+    versions_[url] = version;
+    return result;
+  }
+  const auto it = versions_.find(url);
+  if (it == versions_.end() || it->second == version) return result;
+  return Error{url + ": changed since it was opened", ErrorCode::Changed};
+}
+
+source::FetchId FilePlatform::answerLater(FetchCallback done, Result<std::vector<uint8_t>> result) {
+  const source::FetchId id = nextFetch_++;
+  done_.emplace_back(id, std::move(done), std::move(result));
+  return id;
+}
+
+void FilePlatform::cancelFetch(source::FetchId id) {
+  std::erase_if(done_, [id](const auto& item) { return std::get<0>(item) == id; });
 }
 
 double FilePlatform::nowMs() const {
@@ -50,9 +83,10 @@ int FilePlatform::poll() {
   int count = 0;
   // Callbacks may fetch more; those are delivered on the next poll().
   for (size_t n = done_.size(); n > 0; --n, ++count) {
+    if (done_.empty()) break;  // a callback cancelled others
     auto item = std::move(done_.front());
     done_.pop_front();
-    item.first(std::move(item.second));
+    std::get<1>(item)(std::move(std::get<2>(item)));
   }
   return count;
 }

@@ -3,7 +3,9 @@
 // local disk (URLs are paths; "file://" is accepted) with callbacks delivered by poll(), a
 // steady clock, and a frame-request flag.
 #include <deque>
+#include <map>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "app/map_app.hpp"
@@ -15,7 +17,10 @@ namespace citymap::platform {
 
 class FilePlatform : public app::Platform {
  public:
-  void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
+  // Ranged reads are pinned to the file's version (its size and modification time, see
+  // app::Platform::fetch): a file replaced under an open archive answers ErrorCode::Changed.
+  source::FetchId fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
+  void cancelFetch(source::FetchId id) override;
   double nowMs() const override;
   double epochMs() const override;
   void requestFrame() override { frameRequested_ = true; }
@@ -39,15 +44,25 @@ class FilePlatform : public app::Platform {
   // Headless: delivers fetches and draws frames until the app is idle or maxFrames ran out.
   bool runUntilIdle(app::MapApp& app, int maxFrames = 500);
 
+ protected:
+  // Queues an answer for poll(); returns its fetch id.
+  source::FetchId answerLater(FetchCallback done, Result<std::vector<uint8_t>> result);
+  // Pins ranged reads of `url` to `version` (see fetch()); returns the result to deliver.
+  Result<std::vector<uint8_t>> pinVersion(const std::string& url, std::optional<source::ByteRange> range,
+                                          const std::string& version, Result<std::vector<uint8_t>> result);
+
  private:
-  std::deque<std::pair<FetchCallback, Result<std::vector<uint8_t>>>> done_;
+  std::deque<std::tuple<source::FetchId, FetchCallback, Result<std::vector<uint8_t>>>> done_;
+  std::map<std::string, std::string> versions_;  // by URL: the version ranged reads are pinned to
+  source::FetchId nextFetch_ = 1;
   static constexpr double kNever = 1e300;
   bool frameRequested_ = false;
   double frameDueMs_ = kNever;
 };
 
 // Reads a whole file, or a byte range of it (a range past the end is cut short); an error names
-// the path and the reason.
-Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<source::ByteRange> range = std::nullopt);
+// the path and the reason. `version` (optional) receives the file's size and modification time.
+Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<source::ByteRange> range = std::nullopt,
+                                      std::string* version = nullptr);
 
 }  // namespace citymap::platform

@@ -161,28 +161,14 @@ void GlfwPlatform::serve(const std::string& url, Result<std::vector<uint8_t>> by
   served_.insert_or_assign(url, std::move(bytes));
 }
 
-void GlfwPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
+source::FetchId GlfwPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
   const auto it = served_.find(url);
   if (it == served_.end()) return FilePlatform::fetch(url, range, std::move(done));
-  if (!it->second) {
-    servedDone_.emplace_back(std::move(done), Error{it->second.error()});
-    return;
-  }
+  if (!it->second) return answerLater(std::move(done), Error{it->second.error()});
   const std::vector<uint8_t>& all = it->second.value();
   const size_t begin = range ? size_t(std::min<uint64_t>(range->offset, all.size())) : 0;
   const size_t end = range ? size_t(std::min<uint64_t>(range->offset + range->length, all.size())) : all.size();
-  servedDone_.emplace_back(std::move(done), std::vector<uint8_t>(all.begin() + long(begin), all.begin() + long(end)));
-}
-
-int GlfwPlatform::poll() {
-  int count = 0;
-  // Callbacks may fetch more; those are delivered on the next poll().
-  for (size_t n = servedDone_.size(); n > 0; --n, ++count) {
-    auto item = std::move(servedDone_.front());
-    servedDone_.pop_front();
-    item.first(std::move(item.second));
-  }
-  return count + FilePlatform::poll();
+  return answerLater(std::move(done), std::vector<uint8_t>(all.begin() + long(begin), all.begin() + long(end)));
 }
 
 void GlfwPlatform::run() {

@@ -45,10 +45,7 @@ class GlfwPlatform : public FilePlatform {
   // In-memory files (the desktop's overlays, docs/OVERLAY.md): fetch(url) answers from `bytes`
   // (a byte range of them, cut short at the end like a file) or with the error, not from disk.
   void serve(const std::string& url, Result<std::vector<uint8_t>> bytes);
-  void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
-  // Delivers completed fetches, served and from disk; returns how many.
-  int poll();
-  bool hasPendingFetches() const { return !servedDone_.empty() || FilePlatform::hasPendingFetches(); }
+  source::FetchId fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
   // Paths of files dropped onto the window go to `handler` (called from the event loop).
   using DropHandler = std::function<void(const std::vector<std::string>& paths)>;
   void setDropHandler(DropHandler handler) { dropHandler_ = std::move(handler); }
@@ -65,7 +62,6 @@ class GlfwPlatform : public FilePlatform {
   bool iconified_ = false;
   std::function<void()> idleHook_;
   std::map<std::string, Result<std::vector<uint8_t>>> served_;
-  std::deque<std::pair<FetchCallback, Result<std::vector<uint8_t>>>> servedDone_;
   DropHandler dropHandler_;
 };
 

@@ -21,11 +21,14 @@
 extern "C" {
 // offset < 0: the whole resource; else `length` bytes from `offset` (HTTP Range).
 void citymap_js_fetch(int id, const char* url, double offset, double length);
+// Aborts fetch `id` (its AbortController); citymap_fetch_done is not called for it.
+void citymap_js_cancel_fetch(int id);
 // feedJson: the feed summary as JSON when it changed since the last call, else null (the page
 // keeps the previous one and only updates feedAgeMs, the age of the newest feed message).
 void citymap_js_publish_status(int ready, int idle, double frames, int tiles, const char* error, double zoom,
                                double lng, double lat, double bearing, const char* attribution, double feedAgeMs,
-                               const char* feedJson, const char* uiJson);
+                               const char* feedJson, const char* uiJson, int tilesPending, int tilesFailed,
+                               double tileErrors, double tileRetries, double tilesCancelled, double tilesetReloads);
 }
 
 namespace citymap::platform {
@@ -462,19 +465,24 @@ void WebPlatform::feedImGuiMouse(double x, double y, int buttonDown, float wheel
   io.MouseWheel += wheel;
 }
 
-void WebPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
+source::FetchId WebPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
   const int id = nextFetch_++;
   fetches_.emplace(id, std::move(done));
   citymap_js_fetch(id, url.c_str(), range ? double(range->offset) : -1.0, range ? double(range->length) : 0.0);
+  return source::FetchId(id);
 }
 
-void WebPlatform::fetchDone(int id, const uint8_t* data, size_t size, const char* error) {
+void WebPlatform::cancelFetch(source::FetchId id) {
+  if (fetches_.erase(int(id))) citymap_js_cancel_fetch(int(id));
+}
+
+void WebPlatform::fetchDone(int id, const uint8_t* data, size_t size, const char* error, bool changed) {
   const auto it = fetches_.find(id);
   if (it == fetches_.end()) return;
   FetchCallback cb = std::move(it->second);
   fetches_.erase(it);
   if (error)
-    cb(Error{error});
+    cb(Error{error, changed ? ErrorCode::Changed : ErrorCode::Failed});
   else
     cb(std::vector<uint8_t>(data, data + size));
 }
@@ -542,15 +550,18 @@ void WebPlatform::publishStatus(const app::MapStatus& s) {
                             s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.bearing,
                             s.attribution.c_str(),
                             s.feed.newestAgeMs, feedChanged ? feedJson.c_str() : nullptr,
-                            uiChanged ? uiJson.c_str() : nullptr);
+                            uiChanged ? uiJson.c_str() : nullptr, s.tiles.pending, s.tiles.failed,
+                            double(s.tiles.errors), double(s.tiles.retries), double(s.tiles.cancelled),
+                            double(s.tiles.reloads));
 }
 
 }  // namespace citymap::platform
 
 // Entry points for web/library_citymap.js and web/citymap.js.
 extern "C" {
-EMSCRIPTEN_KEEPALIVE void citymap_fetch_done(int id, const uint8_t* data, int size, const char* error) {
-  if (citymap::platform::gPlatform) citymap::platform::gPlatform->fetchDone(id, data, size_t(size), error);
+// changed: the resource's version differs from the one its reads are pinned to.
+EMSCRIPTEN_KEEPALIVE void citymap_fetch_done(int id, const uint8_t* data, int size, const char* error, int changed) {
+  if (citymap::platform::gPlatform) citymap::platform::gPlatform->fetchDone(id, data, size_t(size), error, changed != 0);
 }
 // bearing: degrees, or NaN (undefined from JavaScript) to keep the current one.
 EMSCRIPTEN_KEEPALIVE void citymap_jump_to(double lng, double lat, double zoom, double bearing) {

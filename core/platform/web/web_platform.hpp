@@ -18,7 +18,8 @@ class WebPlatform : public app::Platform {
   Result<bool> init(const char* canvasSelector);
   void attach(app::MapApp& app);
 
-  void fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
+  source::FetchId fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override;
+  void cancelFetch(source::FetchId id) override;
   double nowMs() const override;
   double epochMs() const override;
   void requestFrame() override;
@@ -26,7 +27,7 @@ class WebPlatform : public app::Platform {
   void publishStatus(const app::MapStatus& s) override;
 
   // Called from JavaScript.
-  void fetchDone(int id, const uint8_t* data, size_t size, const char* error);
+  void fetchDone(int id, const uint8_t* data, size_t size, const char* error, bool changed);
   app::MapApp* app() const { return app_; }
 
  private:

@@ -65,7 +65,7 @@ struct Opened {
 std::unique_ptr<Opened> open(Bytes archive) {
   auto o = std::make_unique<Opened>();
   o->server.files["city.pmtiles"] = std::move(archive);
-  o->src = openSource("city.pmtiles", o->server.fetch());
+  o->src = openSource("city.pmtiles", o->server.fetch(), o->server.cancel());
   o->src->open([p = o.get()](Result<tile::Tileset> t) { p->tileset = std::move(t); });
   o->server.deliver();
   return o;
@@ -128,6 +128,63 @@ TEST(ArchiveSource, CorruptArchivesAreErrors) {
   ASSERT_TRUE(*o2->tileset);
   EXPECT_FALSE(fetchTile(*o2, kB));
   EXPECT_TRUE(fetchTile(*o2, kA));
+}
+
+TEST(ArchiveSource, CancelledTileIsNeverAnsweredAndItsFetchIsAborted) {
+  auto o = open(buildArchive());
+  ASSERT_TRUE(o->tileset && *o->tileset);
+  // A tile in the root directory: its range fetch is in flight and gets aborted.
+  int answers = 0;
+  const RequestId a = o->src->fetchTile(kA, [&](Result<Bytes>) { ++answers; });
+  ASSERT_NE(a, 0u);
+  ASSERT_EQ(o->server.queue.size(), 1u);
+  const FetchId inFlight = o->server.queue.front().id;
+  o->src->cancel(a);
+  EXPECT_EQ(o->server.cancelled, std::vector<FetchId>{inFlight});
+  o->server.deliver();
+  EXPECT_EQ(answers, 0);
+  // A tile behind a leaf directory, cancelled while the leaf loads: the leaf still arrives (it
+  // is shared and cached) but the tile is never fetched nor answered.
+  const RequestId b = o->src->fetchTile(kB, [&](Result<Bytes>) { ++answers; });
+  const size_t before = o->server.requested.size();
+  o->src->cancel(b);
+  o->server.deliver();
+  EXPECT_EQ(answers, 0);
+  EXPECT_EQ(o->server.requested.size(), before);  // no tile request after the leaf
+  // The source still answers new requests (C through the cached leaf).
+  const auto c = fetchTile(*o, kC);
+  ASSERT_TRUE(c) << c.error();
+  EXPECT_EQ(*c, testing::sampleTile(kC));
+  // Cancelling an answered or unknown request does nothing.
+  o->src->cancel(a);
+  o->src->cancel(12345);
+}
+
+TEST(ArchiveSource, DestroyingTheSourceCancelsItsFetches) {
+  auto o = open(buildArchive());
+  int answers = 0;
+  o->src->fetchTile(kA, [&](Result<Bytes>) { ++answers; });
+  o->src->fetchTile(kB, [&](Result<Bytes>) { ++answers; });
+  ASSERT_EQ(o->server.queue.size(), 2u);
+  o->src.reset();
+  EXPECT_EQ(o->server.cancelled.size(), 2u);
+  EXPECT_TRUE(o->server.queue.empty());
+  o->server.deliver();
+  EXPECT_EQ(answers, 0);
+}
+
+TEST(ArchiveSource, AChangedArchiveIsReportedAsChanged) {
+  auto o = open(buildArchive());
+  // The platform says the file changed under the open archive (another ETag).
+  FakeServer& server = o->server;
+  Result<Bytes> out = Error{"not answered"};
+  o->src->fetchTile(kB, [&](Result<Bytes> b) { out = std::move(b); });
+  ASSERT_EQ(server.queue.size(), 1u);  // the leaf directory
+  server.queue.front().result = Error{"city.pmtiles: changed on the server", ErrorCode::Changed};
+  server.deliver();
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.errorCode(), ErrorCode::Changed);  // kept through the leaf lookup
+  EXPECT_NE(out.error().find("leaf directory"), std::string::npos);
 }
 
 }  // namespace
