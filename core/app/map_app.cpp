@@ -148,7 +148,7 @@ void MapApp::openOverlay(size_t i) {
       ov.info.error = tileset.error();
       status_.error = ov.info.label + ": " + tileset.error();
     } else {
-      ov.pyramid = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::overlayStyle(), 32u << 20);
+      ov.pyramid = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::overlayStyle(), 16u << 20);
       ov.info.ready = true;
     }
     invalidate();
@@ -209,8 +209,8 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   status_.ui.title = tileset->name;
   status_.ui.titleEn = tileset->nameEn;
   ++status_.ui.version;
-  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle(), 96u << 20,
-                                                  &featureIndex_);
+  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle(),
+                                                  scene::TilePyramid::kDefaultCacheBudget, &featureIndex_);
   status_.ready = true;
   invalidate();
 }

@@ -12,11 +12,13 @@
 
 namespace citymap::scene {
 
+// What the mesh holds on the heap (capacities, not sizes): the cache's budget is real memory.
 size_t TileMesh::byteSize() const {
-  size_t n = sizeof(*this) + labels.byteSize() - sizeof(labels);
+  size_t n = sizeof(*this) + labels.byteSize() - sizeof(labels) + buckets.capacity() * sizeof(BucketMesh);
   for (const auto& b : buckets)
-    n += b.fill.vertices.size() * sizeof(tess::Vec2) + b.fill.indices.size() * 4 +
-         b.line.vertices.size() * sizeof(tess::LineVertex) + b.line.indices.size() * 4 + b.slots.size() * sizeof(float);
+    n += b.fill.vertices.capacity() * sizeof(tess::Vec2) + b.fill.indices.capacity() * 4 +
+         b.line.vertices.capacity() * sizeof(tess::LineVertex) + b.line.indices.capacity() * 4 +
+         b.slots.capacity() * sizeof(float);
   return n;
 }
 
@@ -121,9 +123,18 @@ std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const 
       addFeature(*f, bucket, mesh->extent, out, rings);
       if (bucket.featureSlots) out.slots.resize(out.line.vertices.size(), float(slots->slotFor(f->id())));
     }
+    // Cached for minutes: no growth slack (vectors double as they fill; up to half is unused).
+    out.fill.vertices.shrink_to_fit();
+    out.fill.indices.shrink_to_fit();
+    out.line.vertices.shrink_to_fit();
+    out.line.indices.shrink_to_fit();
+    out.slots.shrink_to_fit();
   }
   if (slots) recordAnchors(tile, *slots);
   mesh->labels = labels::collectLabels(tile, style);
+  mesh->labels.text.shrink_to_fit();
+  mesh->labels.points.shrink_to_fit();
+  mesh->labels.candidates.shrink_to_fit();
   return mesh;
 }
 

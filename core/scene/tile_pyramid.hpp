@@ -51,7 +51,12 @@ class TilePyramid {
   using CancelFn = std::function<void(uint64_t)>;
 
   // `slots` (optional, outlives the pyramid) numbers the features of feature-state buckets.
-  TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes = 96u << 20,
+  // The base map's cache budget: decoded tiles and their meshes, counted by heap capacity (the
+  // heap stays within it plus a little, tests/bench/memory_soak.cpp). A view needs 1-3 MiB; this
+  // keeps about 1,700 Da Nang tiles, a phone's whole session.
+  static constexpr size_t kDefaultCacheBudget = size_t(40) << 20;
+
+  TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes = kDefaultCacheBudget,
               FeatureIndex* slots = nullptr);
 
   // Picks the tile zoom for the camera, requests the missing tiles the (possibly turned)

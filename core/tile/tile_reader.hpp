@@ -18,7 +18,7 @@ class TileData {
   geo::TileID id() const { return {root().z(), root().x(), root().y()}; }
   uint16_t extent() const { return root().extent(); }
   const fb::Layer* layer(std::string_view name) const;
-  size_t byteSize() const { return bytes_.size(); }
+  size_t byteSize() const { return sizeof(*this) + bytes_.capacity(); }
 
  private:
   friend Result<TileData> decodeTile(std::vector<uint8_t> bytes);

@@ -260,5 +260,41 @@ TEST(TilePyramid, CancelsRequestsTheViewNoLongerNeedsAndIgnoresLateAnswers) {
   EXPECT_EQ(p.stats().pending, int(inFlight.size() - before.size()));
 }
 
+TEST(TilePyramid, CacheStaysWithinItsBudgetAndEvictsTheLeastRecentlyUsed) {
+  // A budget of a few tiles: walking east across the city keeps evicting the tiles left behind.
+  const size_t oneTile = [] {
+    TilePyramid probe(danangTileset(), style::defaultStyle());
+    const auto cam = camera(15.4);
+    std::vector<geo::TileID> r;
+    probe.update(cam, 0, [&](const geo::TileID& id) { r.push_back(id); return uint64_t(0); });
+    probe.onTileData(r.front(), testing::sampleTile(r.front()), 0);
+    return probe.stats().cacheBytes;
+  }();
+  ASSERT_GT(oneTile, 0u);
+  const size_t budget = oneTile * 24;
+  TilePyramid p(danangTileset(), style::defaultStyle(), budget);
+  auto cam = camera(15.4);
+  std::vector<geo::TileID> firstView;
+  for (int step = 0; step < 40; ++step) {
+    cam.jumpTo({108.16 + step * 0.0035, 16.06}, 15.4);
+    for (int round = 0; round < 6; ++round) {
+      std::vector<geo::TileID> requested;
+      p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+      if (step == 0 && round == 0) firstView = requested;
+      for (const auto& id : requested) p.onTileData(id, testing::sampleTile(id), 0);
+    }
+    p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
+    EXPECT_LE(p.stats().cacheBytes, budget) << "step " << step;
+    EXPECT_TRUE(p.complete());
+  }
+  // Back at the start: those tiles were evicted and are asked for again.
+  cam.jumpTo({108.16, 16.06}, 15.4);
+  std::vector<geo::TileID> again;
+  p.update(cam, 0, [&](const geo::TileID& id) { again.push_back(id); return uint64_t(0); });
+  ASSERT_FALSE(firstView.empty());
+  ASSERT_FALSE(again.empty()) << "cache " << p.stats().cacheBytes << " of " << budget << ", " << p.stats().loaded << " tiles";
+  EXPECT_EQ(again.front(), firstView.front());
+}
+
 }  // namespace
 }  // namespace citymap::scene
