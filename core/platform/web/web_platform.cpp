@@ -4,6 +4,7 @@
 #include <emscripten/eventloop.h>
 #include <emscripten/html5.h>
 #include <imgui.h>
+#include <malloc.h>
 
 #include <algorithm>
 #include <cmath>
@@ -712,6 +713,13 @@ EMSCRIPTEN_KEEPALIVE const char* citymap_labels() {
 EMSCRIPTEN_KEEPALIVE int citymap_frame_time_count() {
   auto* p = citymap::platform::gPlatform;
   return p && p->app() ? int(p->app()->frameTimes().size()) : 0;
+}
+// Bytes malloc has handed out and not taken back (the wasm heap in use; its memory only grows),
+// and the tile cache's share of them, for the memory benchmark (tests/bench/browser_memory.mjs).
+EMSCRIPTEN_KEEPALIVE double citymap_heap_bytes() { return double(mallinfo().uordblks); }
+EMSCRIPTEN_KEEPALIVE double citymap_tile_cache_bytes() {
+  auto* p = citymap::platform::gPlatform;
+  return p && p->app() && p->app()->pyramid() ? double(p->app()->pyramid()->stats().cacheBytes) : 0;
 }
 EMSCRIPTEN_KEEPALIVE double citymap_frame_time(int i) {
   auto* p = citymap::platform::gPlatform;
