@@ -18,7 +18,7 @@ APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config dpkg-dev
   emscripten nodejs
   flatbuffers-compiler libflatbuffers-dev libstb-dev nlohmann-json3-dev
-  libgdal-dev gdal-bin libproj-dev proj-bin libutf8proc-dev
+  libgdal-dev gdal-bin libproj-dev proj-bin libutf8proc-dev osmium-tool
   libglfw3-dev libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri
   libgtest-dev libbenchmark-dev
   chromium fonts-noto-core python3-fonttools

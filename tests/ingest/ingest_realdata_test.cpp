@@ -384,6 +384,35 @@ TEST(DaNangSources, GpkgConversionGivesIdenticalTiles) {
   }
 }
 
+// The OSM extract of central Hải Châu as PBF (converted by osmium at test time, never
+// committed), cut off like an interrupted download (the case: the first half of the
+// file): refused with the position, the earlier archive intact; --skip-invalid keeps what
+// precedes the cut and says so.
+TEST(DaNangSources, CutOffPbfIsRefusedAndTheArchiveKept) {
+  TempDir tmp("pbf");
+  const std::string pbf = (tmp.path() / "haichau.osm.pbf").string();
+  const RunResult conv = runProgram({"/usr/bin/osmium", "cat", "--overwrite", (dataDir() / kOsm).string(), "-o", pbf});
+  ASSERT_EQ(conv.exitCode, 0) << "osmium (osmium-tool): " << conv.output;
+  const std::string out = (tmp.path() / "map.pmtiles").string();
+  const RunResult good = runIngest({"--quiet", "--out", out, pbf});
+  ASSERT_EQ(good.exitCode, 0) << good.output;
+  std::ifstream in(out, std::ios::binary);
+  const std::string before{std::istreambuf_iterator<char>(in), {}};
+  std::ifstream whole(pbf, std::ios::binary);
+  const std::string all{std::istreambuf_iterator<char>(whole), {}};
+  const fs::path cut = tmp.path() / "cut.osm.pbf";
+  std::ofstream(cut, std::ios::binary).write(all.data(), std::streamsize(all.size() / 2));
+  const RunResult r = runIngest({"--quiet", "--out", out, cut.string()});
+  EXPECT_EQ(r.exitCode, 1) << r.output;
+  EXPECT_NE(r.output.find("cut.osm.pbf"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("byte"), std::string::npos) << "names the position: " << r.output;
+  std::ifstream after(out, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(after), {}), before) << "the earlier archive was replaced";
+  const RunResult partial = runIngest({"--out", (tmp.path() / "partial.pmtiles").string(), "--skip-invalid", cut.string()});
+  EXPECT_EQ(partial.exitCode, 0) << partial.output;
+  EXPECT_NE(partial.output.find("skipped"), std::string::npos) << partial.output;
+}
+
 }  // namespace
 }  // namespace citymap::ingest_test
 

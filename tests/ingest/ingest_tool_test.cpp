@@ -969,5 +969,23 @@ TEST_F(BrokenInput, ShapefileWithoutItsDbfOrShx) {
   }
 }
 
+// OSM PBF written by osmium (Debian's osmium-tool) from the XML fixture: whole it is read, cut
+// off or with a corrupted block it is refused and the previous archive stays.
+TEST_F(BrokenInput, OsmPbfCutOffOrWithACorruptedBlock) {
+  const std::string pbf = (tmp_ / "whole.osm.pbf").string();
+  const RunResult conv = runProgram({"/usr/bin/osmium", "cat", "--overwrite", kOsm, "-o", pbf});
+  ASSERT_EQ(conv.exitCode, 0) << "osmium (osmium-tool, tools/bootstrap.sh installs it): " << conv.output;
+  const RunResult whole = runIngest({"--quiet", "--out", (tmp_ / "pbf.pmtiles").string(), pbf});
+  ASSERT_EQ(whole.exitCode, 0) << "the whole PBF: " << whole.output;
+  expectRefused(cut(pbf, 0.5, "cut.osm.pbf"), "a PBF cut in half");
+  expectRefused(cut(pbf, 0.9, "cut90.osm.pbf"), "a PBF missing its last tenth");
+  // A block whose compressed bytes were overwritten in the middle.
+  std::string bytes = bytesOf(pbf);
+  ASSERT_GT(bytes.size(), 200u);
+  for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 16; ++i) bytes[i] = char(0xa5 ^ i);
+  writeFile(tmp_ / "corrupt.osm.pbf", bytes);
+  expectRefused((tmp_ / "corrupt.osm.pbf").string(), "a PBF with a corrupted block");
+}
+
 }  // namespace
 }  // namespace citymap::ingest_test
