@@ -8,11 +8,12 @@ mergeInto(LibraryManager.library, {
   // bytes were asked for (a proxy's or server's error page) is an error, as is a short body.
   // Ranged reads are pinned to a version of the resource (ETag, else Last-Modified): the read
   // from offset 0 records it; a later ranged read that meets another version fails with
-  // changed=1 so that the core reopens the archive instead of mixing two files.
+  // changed=1 so that the core reopens the archive instead of mixing two files. gzip: the range
+  // is one gzip member (a compressed tile), inflated here with the browser's DecompressionStream.
   $citymapFetches: {},
   $citymapVersions: {},
   citymap_js_fetch__deps: ['$citymapFetches', '$citymapVersions'],
-  citymap_js_fetch: function (id, urlPtr, offset, length) {
+  citymap_js_fetch: function (id, urlPtr, offset, length, gzip) {
     const url = UTF8ToString(urlPtr);
     const ranged = offset >= 0;
     const controller = new AbortController();
@@ -80,6 +81,15 @@ mergeInto(LibraryManager.library, {
       const expected = Number(response.headers.get('Content-Length'));
       if (response.status === 206 && expected > 0 && bytes.length < expected && !response.headers.get('Content-Encoding'))
         throw new Error(url + ': the answer was cut short (' + bytes.length + ' of ' + expected + ' bytes)');
+      if (gzip) {
+        if (bytes.length !== length) throw new Error(url + ': short read (' + bytes.length + ' of ' + length + ' bytes)');
+        try {
+          const inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream('gzip'));
+          bytes = new Uint8Array(await new Response(inflated).arrayBuffer());
+        } catch (e) {
+          throw new Error(url + ': compressed tile at ' + offset + ': ' + (e && e.message ? e.message : e));
+        }
+      }
       if (!finish()) return;
       const ptr = _malloc(Math.max(1, bytes.length));
       HEAPU8.set(bytes, ptr);

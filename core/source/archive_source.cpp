@@ -9,11 +9,11 @@ namespace citymap::source {
 
 namespace pm = tile::pmtiles;
 
-FetchId ArchiveSource::fetchRange(uint64_t offset, uint64_t length, BytesCallback done) {
-  return io_.fetch(url_, ByteRange{offset, length}, [this, length, done = std::move(done)](Result<Bytes> bytes) {
+FetchId ArchiveSource::fetchRange(uint64_t offset, uint64_t length, BytesCallback done, bool gzip) {
+  return io_.fetch(url_, ByteRange{offset, length, gzip}, [this, length, gzip, done = std::move(done)](Result<Bytes> bytes) {
     if (bytes) {
-      fetched_ += bytes->size();
-      if (bytes->size() != length)
+      fetched_ += gzip ? length : bytes->size();  // what crossed the network
+      if (!gzip && bytes->size() != length)
         return done(Error{url_ + ": short read (" + std::to_string(bytes->size()) + " of " + std::to_string(length) +
                           " bytes)"});
     }
@@ -87,10 +87,14 @@ void ArchiveSource::lookup(const std::vector<pm::Entry>& dir, uint64_t tileId, i
   if (e->runLength > 0) {
     const auto range = pm::tileRange(header_, *e);
     if (!range) return answer(Error{range.error()});
-    const FetchId f = fetchRange(range->offset, range->length, [this, req, done = std::move(done)](Result<Bytes> bytes) {
-      requests_.erase(req);
-      done(std::move(bytes));
-    });
+    // A compressed tile is inflated by the platform (the length check is on its side then).
+    const FetchId f = fetchRange(
+        range->offset, range->length,
+        [this, req, done = std::move(done)](Result<Bytes> bytes) {
+          requests_.erase(req);
+          done(std::move(bytes));
+        },
+        header_.tileCompression == pm::kCompressionGzip);
     if (const auto it = requests_.find(req); it != requests_.end()) it->second = f;
     return;
   }

@@ -38,7 +38,7 @@ class ArchiveSource final : public TileSource {
   uint64_t bytesFetched() const override { return fetched_; }
 
  private:
-  FetchId fetchRange(uint64_t offset, uint64_t length, BytesCallback done);
+  FetchId fetchRange(uint64_t offset, uint64_t length, BytesCallback done, bool gzip = false);
   // Resolves `tileId` in `dir` (descending into leaf directories) and fetches the tile for
   // request `req` (unless it was cancelled meanwhile).
   void lookup(const std::vector<tile::pmtiles::Entry>& dir, uint64_t tileId, int depth, RequestId req,

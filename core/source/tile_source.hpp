@@ -18,6 +18,9 @@ namespace citymap::source {
 struct ByteRange {
   uint64_t offset = 0;
   uint64_t length = 0;
+  // The range holds one gzip member (an archive's compressed tile): the platform answers with
+  // the inflated bytes (the browser's DecompressionStream, zlib on the desktop).
+  bool gzip = false;
 };
 
 using Bytes = std::vector<uint8_t>;

@@ -149,9 +149,9 @@ Result<Header> parseHeader(std::span<const uint8_t> bytes, uint64_t fileSize) {
   if (h.internalCompression != kCompressionNone)
     return Error{std::string("PMTiles internal compression ") + compressionName(h.internalCompression) +
                  " is not supported (directories and metadata must be uncompressed)"};
-  if (h.tileCompression != kCompressionNone)
+  if (h.tileCompression != kCompressionNone && h.tileCompression != kCompressionGzip)
     return Error{std::string("PMTiles tile compression ") + compressionName(h.tileCompression) +
-                 " is not supported (tiles must be uncompressed)"};
+                 " is not supported (tiles must be uncompressed or gzip)"};
   if (h.tileType != kTileTypeUnknown)
     return Error{"PMTiles tile type " + str(h.tileType) + " is not citymap tiles (expected 0, unknown/other)"};
   if (h.minZoom > h.maxZoom) return Error{"PMTiles header: min zoom " + str(h.minZoom) + " above max zoom " + str(h.maxZoom)};

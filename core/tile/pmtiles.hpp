@@ -58,7 +58,8 @@ struct Header {
 };
 
 // Parses and checks the first kHeaderSize bytes of `bytes`. Rejects: not PMTiles, a version
-// other than 3, compression other than "none" (internal or tiles), a tile type other than
+// other than 3, internal compression other than "none", tile compression other than "none" or
+// "gzip" (each tile one gzip member, which the platform inflates), a tile type other than
 // 0 (citymap tiles are "unknown/other"), a root directory outside the first kInitialFetch
 // bytes, sections overlapping the header or overflowing, zooms out of order; and, when
 // `fileSize` is known (non-zero), any section reaching past the end of the file.

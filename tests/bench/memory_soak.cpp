@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "geo/camera.hpp"
+#include "local_files.hpp"
 #include "scene/feature_index.hpp"
 #include "scene/tile_pyramid.hpp"
 #include "source/tile_source.hpp"
@@ -61,7 +62,7 @@ struct DelayedFiles {
         bytes.resize(std::fread(bytes.data(), 1, bytes.size(), f));
       }
       std::fclose(f);
-      result = std::move(bytes);
+      result = bench::inflateIfAsked(range, std::move(bytes));
     }
     queue.push_back({nextId, frame + delayFrames, std::move(done), std::move(result)});
     return nextId++;

@@ -20,6 +20,7 @@
 #include "feeds/feed_batch.hpp"
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
+#include "platform/zlib/gzip.hpp"
 #include "tile/pmtiles.hpp"
 #include "tile/tileset.hpp"
 
@@ -118,8 +119,15 @@ void archiveSeeds(const fs::path& archive) {
   const size_t step = std::max<size_t>(1, entries.size() / 24);
   for (size_t k = 0; k < entries.size() && tiles < 24; k += step)
     if (entries[k].runLength > 0)
-      if (auto range = pm::tileRange(*header, entries[k]); range && range->length < 256 * 1024)
-        put("tile", "danang-" + std::to_string(tiles++), slice(range->offset, range->length));
+      if (auto range = pm::tileRange(*header, entries[k]); range && range->length < 256 * 1024) {
+        auto stored = slice(range->offset, range->length);
+        if (header->tileCompression == pm::kCompressionGzip) {  // the decoder sees inflated tiles
+          auto inflated = zlib::gunzip(stored);
+          if (!inflated) continue;
+          stored.assign(inflated->begin(), inflated->end());
+        }
+        put("tile", "danang-" + std::to_string(tiles++), stored);
+      }
   // The walking graph section, if the metadata names one.
   auto ts = tile::parseTileset(std::string(meta.begin(), meta.end()), false);
   if (ts && ts->routing && ts->routing->length > 0 && ts->routing->length < 64u * 1024 * 1024)

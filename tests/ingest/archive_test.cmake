@@ -2,7 +2,7 @@
 # CMakeLists.txt. ingest.archive_realdata runs the real Da Nang data and exits 77 (skipped)
 # when CITYMAP_DATA_DIR does not hold it.
 add_executable(ingest_archive_test ${CMAKE_CURRENT_LIST_DIR}/archive_test.cpp)
-target_link_libraries(ingest_archive_test PRIVATE citymap_ingest citymap_tile gtest citymap_warnings)
+target_link_libraries(ingest_archive_test PRIVATE citymap_ingest citymap_tile citymap_platform_zlib gtest citymap_warnings)
 target_compile_definitions(ingest_archive_test PRIVATE
   CITYMAP_INGEST_EXE="$<TARGET_FILE:citymap-ingest>"
   CITYMAP_INGEST_FIXTURES="${CMAKE_CURRENT_LIST_DIR}/fixtures"

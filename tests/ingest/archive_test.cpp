@@ -15,6 +15,7 @@
 
 #include "ingest/archive_writer.hpp"
 #include "test_support.hpp"
+#include "platform/zlib/gzip.hpp"
 #include "tile/pmtiles.hpp"
 
 namespace citymap::ingest_test {
@@ -71,6 +72,7 @@ class ArchiveReader {
         auto r = pm::tileRange(header_, *e);
         if (!r) return Error{r.error()};
         const auto s = slice(r.value());
+        if (header_.tileCompression == pm::kCompressionGzip) return zlib::gunzip(s);
         return Bytes(s.begin(), s.end());
       }
       auto l = pm::leafRange(header_, *e);
@@ -224,7 +226,7 @@ TEST_F(SyntheticArchive, HeaderDescribesTheTileset) {
   const nlohmann::json j = readJson(folder() / "tileset.json");
   EXPECT_TRUE(h.clustered);
   EXPECT_EQ(h.internalCompression, pm::kCompressionNone);
-  EXPECT_EQ(h.tileCompression, pm::kCompressionNone);
+  EXPECT_EQ(h.tileCompression, pm::kCompressionGzip);  // the default; --tile-compression none below
   EXPECT_EQ(h.tileType, pm::kTileTypeUnknown);
   EXPECT_EQ(h.minZoom, j["minzoom"].get<int>());
   EXPECT_EQ(h.maxZoom, j["maxzoom"].get<int>());
@@ -298,6 +300,31 @@ TEST(ArchiveDeterminism, TwoRunsAreByteIdentical) {
   const Bytes first = readBytes(tmp / "a.pmtiles");
   EXPECT_GT(first.size(), pm::kHeaderSize);
   EXPECT_TRUE(first == readBytes(tmp / "b.pmtiles"));
+}
+
+// Gzip (the default) and --tile-compression none hold the same tiles; gzip in fewer bytes.
+TEST(ArchiveCompression, GzipAndNoneHoldTheSameTiles) {
+  TempDir tmp("archive-compression");
+  const RunResult g = runIngest({"--quiet", "--out", (tmp / "g.pmtiles").string(), kOsm, kGeojson});
+  const RunResult n = runIngest({"--quiet", "--out", (tmp / "n.pmtiles").string(), "--tile-compression", "none", kOsm, kGeojson});
+  ASSERT_EQ(g.exitCode, 0) << g.output;
+  ASSERT_EQ(n.exitCode, 0) << n.output;
+  EXPECT_NE(runIngest({"--out", (tmp / "x.pmtiles").string(), "--tile-compression", "brotli", kOsm}).exitCode, 0);
+  const ArchiveReader gz = openArchive(tmp / "g.pmtiles"), raw = openArchive(tmp / "n.pmtiles");
+  EXPECT_EQ(gz.header().tileCompression, pm::kCompressionGzip);
+  EXPECT_EQ(raw.header().tileCompression, pm::kCompressionNone);
+  EXPECT_EQ(gz.header().addressedTiles, raw.header().addressedTiles);
+  EXPECT_EQ(gz.header().tileContents, raw.header().tileContents);
+  int compared = 0;
+  for (const pm::Entry& e : gz.allTileEntries()) {
+    const geo::TileID t = pm::tileFromId(e.tileId);
+    auto a = gz.tile(t), b = raw.tile(t);
+    ASSERT_TRUE(a && b) << t.path();
+    EXPECT_FALSE(a->empty());
+    EXPECT_TRUE(a.value() == b.value()) << t.path();
+    ++compared;
+  }
+  EXPECT_GT(compared, 10);
 }
 
 // ---- atomicity ------------------------------------------------------------------------------
@@ -392,7 +419,9 @@ TEST(ArchiveBuilderLayout, DeduplicatesAndRunLengthEncodes) {
   const Bytes sea = blob(1, 40), land = blob(2, 300);
   const std::map<uint64_t, Bytes> tiles = {{5, sea}, {6, sea}, {7, sea}, {8, land}, {9, sea}, {10, sea}, {12, sea}};
   for (const auto& [id, bytes] : tiles) b.add(pm::tileFromId(id), bytes);  // any order is fine
-  ASSERT_TRUE(b.finish(someInfo(), "{}"));
+  ArchiveOptions uncompressed;
+  uncompressed.gzipTiles = false;  // offsets in plain bytes
+  ASSERT_TRUE(b.finish(someInfo(), "{}", uncompressed));
   const ArchiveStats& s = b.stats();
   EXPECT_EQ(s.addressedTiles, 7u);
   EXPECT_EQ(s.tileContents, 2u);   // sea stored once

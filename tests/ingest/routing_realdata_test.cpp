@@ -18,6 +18,7 @@
 #include "../support/test_route_graph.hpp"
 #include "route/shelters.hpp"
 #include "test_support.hpp"
+#include "platform/zlib/gzip.hpp"
 #include "tile/pmtiles.hpp"
 #include "tile/tileset.hpp"
 
@@ -101,7 +102,10 @@ class DaNangRouting : public ::testing::Test {
       if (e->runLength > 0) {
         auto r = pm::tileRange(header_, *e);
         if (!r) return {};
-        return {file_.begin() + std::ptrdiff_t(r->offset), file_.begin() + std::ptrdiff_t(r->offset + r->length)};
+        std::vector<uint8_t> stored(file_.begin() + std::ptrdiff_t(r->offset), file_.begin() + std::ptrdiff_t(r->offset + r->length));
+        if (header_.tileCompression != pm::kCompressionGzip) return stored;
+        auto inflated = zlib::gunzip(stored);
+        return inflated ? std::move(inflated).value() : std::vector<uint8_t>{};
       }
       auto l = pm::leafRange(header_, *e);
       if (!l) return {};

@@ -13,6 +13,7 @@
 #include "ingest/overlay.hpp"
 #include "ingest/source_reader.hpp"
 #include "test_support.hpp"
+#include "platform/zlib/gzip.hpp"
 #include "tile/pmtiles.hpp"
 #include "tile/tileset.hpp"
 
@@ -59,7 +60,11 @@ std::map<geo::TileID, tile::TileData> readArchive(const Bytes& archive) {
       }
       auto range = pm::tileRange(*header, e);
       EXPECT_TRUE(range);
-      const auto bytes = slice(*range);
+      const auto stored = slice(*range);
+      auto inflated = header->tileCompression == pm::kCompressionGzip ? zlib::gunzip(stored) : Result<Bytes>(Bytes(stored.begin(), stored.end()));
+      EXPECT_TRUE(inflated) << inflated.error();
+      if (!inflated) continue;
+      const Bytes& bytes = *inflated;
       for (uint32_t i = 0; i < e.runLength; ++i) {
         const geo::TileID id = pm::tileFromId(e.tileId + i);
         auto data = tile::decodeTile(Bytes(bytes.begin(), bytes.end()));

@@ -1,5 +1,6 @@
 #include "ingest/archive_writer.hpp"
 #include "ingest/progress.hpp"
+#include "platform/zlib/gzip.hpp"
 
 #include <unistd.h>
 
@@ -113,10 +114,10 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
   if (tiles_.empty()) return Error{"archive: no tiles to write"};
   std::sort(tiles_.begin(), tiles_.end(), [](const Tile& a, const Tile& b) { return a.id < b.id; });
 
-  // Deduplicate by content and run-length encode, in tile-id order (clustered data).
-  std::unordered_map<std::string_view, uint64_t> offsetOf;
-  std::vector<pm::Entry> entries;
-  uint64_t dataBytes = 0;
+  // Deduplicate by content (before compression) and run-length encode, in tile-id order
+  // (clustered data).
+  std::unordered_map<std::string_view, size_t> contentOf;  // raw bytes -> index into contents_
+  std::vector<size_t> tileContent(tiles_.size());
   for (size_t i = 0; i < tiles_.size(); ++i) {
     const Tile& t = tiles_[i];
     const geo::TileID zxy = pm::tileFromId(t.id);
@@ -126,19 +127,36 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
       return Error{"archive: tile " + zxy.path() + " has " + std::to_string(t.bytes.size()) + " bytes"};
     stats_.inputTileBytes += t.bytes.size();
     const std::string_view key(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size());
-    const auto [it, inserted] = offsetOf.try_emplace(key, dataBytes);
+    const auto [it, inserted] = contentOf.try_emplace(key, contents_.size());
     if (inserted) {
       contents_.push_back(i);
-      dataBytes += t.bytes.size();
+      stats_.distinctRawBytes += t.bytes.size();
     }
+    tileContent[i] = it->second;
+  }
+  stored_.clear();
+  stored_.reserve(contents_.size());
+  std::vector<uint64_t> offsets;
+  offsets.reserve(contents_.size());
+  uint64_t dataBytes = 0;
+  for (const size_t i : contents_) {
+    stored_.push_back(options.gzipTiles ? zlib::gzip(tiles_[i].bytes) : tiles_[i].bytes);
+    if (stored_.back().empty()) return Error{"archive: zlib could not compress a tile"};
+    offsets.push_back(dataBytes);
+    dataBytes += stored_.back().size();
+  }
+  stats_.gzipTiles = options.gzipTiles;
+  std::vector<pm::Entry> entries;
+  for (size_t i = 0; i < tiles_.size(); ++i) {
+    const size_t c = tileContent[i];
     if (!entries.empty()) {
       pm::Entry& last = entries.back();
-      if (last.offset == it->second && last.tileId + last.runLength == t.id && last.runLength < UINT32_MAX) {
+      if (last.offset == offsets[c] && last.tileId + last.runLength == tiles_[i].id && last.runLength < UINT32_MAX) {
         ++last.runLength;  // same bytes as the previous tile id: extend its run
         continue;
       }
     }
-    entries.push_back({t.id, it->second, uint32_t(t.bytes.size()), 1});
+    entries.push_back({tiles_[i].id, offsets[c], uint32_t(stored_[c].size()), 1});
   }
 
   // Prefer header + root + metadata within the first request; else header + root only.
@@ -164,7 +182,7 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
   h.tileContents = contents_.size();
   h.clustered = true;
   h.internalCompression = pm::kCompressionNone;
-  h.tileCompression = pm::kCompressionNone;
+  h.tileCompression = options.gzipTiles ? pm::kCompressionGzip : pm::kCompressionNone;
   h.tileType = pm::kTileTypeUnknown;
   h.minZoom = info.minZoom;
   h.maxZoom = info.maxZoom;
@@ -208,10 +226,7 @@ Result<bool> ArchiveBuilder::write(const fs::path& file) const {
   FILE* f = std::fopen(file.c_str(), "wb");
   if (!f) return Error{"cannot create " + file.string() + ": " + std::strerror(errno)};
   bool ok = writeAll(f, head_.data(), head_.size());
-  for (size_t i = 0; ok && i < contents_.size(); ++i) {
-    const std::vector<uint8_t>& b = tiles_[contents_[i]].bytes;
-    ok = writeAll(f, b.data(), b.size());
-  }
+  for (size_t i = 0; ok && i < stored_.size(); ++i) ok = writeAll(f, stored_[i].data(), stored_[i].size());
   ok = ok && writeAll(f, section_.data(), section_.size());
   ok = ok && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
   const int err = errno;
@@ -224,7 +239,7 @@ std::vector<uint8_t> ArchiveBuilder::bytes() const {
   if (!finished_) return out;
   out.reserve(stats_.fileBytes);
   out.insert(out.end(), head_.begin(), head_.end());
-  for (const size_t i : contents_) out.insert(out.end(), tiles_[i].bytes.begin(), tiles_[i].bytes.end());
+  for (const auto& b : stored_) out.insert(out.end(), b.begin(), b.end());
   out.insert(out.end(), section_.begin(), section_.end());
   return out;
 }
@@ -233,15 +248,16 @@ std::string archiveSummary(const ArchiveStats& s) {
   char buf[768];
   std::snprintf(buf, sizeof buf,
                 "archive: %s (%llu bytes): header 127 B, root directory %s (%llu entries, %llu of them leaf pointers), "
-                "metadata %s, %llu leaf directories %s, tile data %s%s\n"
+                "metadata %s, %llu leaf directories %s, tile data %s%s%s\n"
                 "archive: %llu tiles in %llu entries, %llu distinct contents (%llu deduplicated, %s saved)\n",
                 humanBytes(s.fileBytes).c_str(), (unsigned long long)s.fileBytes, humanBytes(s.rootBytes).c_str(),
                 (unsigned long long)s.rootEntries, (unsigned long long)s.rootLeafPointers, humanBytes(s.metadataBytes).c_str(),
                 (unsigned long long)s.leaves, humanBytes(s.leafBytes).c_str(), humanBytes(s.dataBytes).c_str(),
+                s.gzipTiles ? (" (gzip, " + humanBytes(s.distinctRawBytes) + " uncompressed)").c_str() : "",
                 s.sectionBytes ? (", routing graph " + humanBytes(s.sectionBytes) + " at byte " + std::to_string(s.sectionOffset)).c_str() : "",
                 (unsigned long long)s.addressedTiles, (unsigned long long)s.tileEntries,
                 (unsigned long long)s.tileContents, (unsigned long long)(s.addressedTiles - s.tileContents),
-                humanBytes(s.inputTileBytes - s.dataBytes).c_str());
+                humanBytes(s.inputTileBytes - s.distinctRawBytes).c_str());
   return buf;
 }
 

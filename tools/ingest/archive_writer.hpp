@@ -29,6 +29,10 @@ struct ArchiveOptions {
   size_t initialFetch = tile::pmtiles::kInitialFetch;
   // Entries per leaf directory (about 5 bytes each).
   size_t leafEntries = 1024;
+  // Each distinct tile stored as one gzip member (PMTiles tile_compression 2): the Da Nang
+  // archive's tiles take 41 % fewer bytes; browsers inflate with DecompressionStream, the
+  // desktop with zlib.
+  bool gzipTiles = true;
 };
 
 struct ArchiveStats {
@@ -41,6 +45,8 @@ struct ArchiveStats {
   uint64_t tileEntries = 0;     // directory entries for tiles (after run-length encoding)
   uint64_t tileContents = 0;    // distinct tile blobs stored
   uint64_t inputTileBytes = 0;  // sum of all tiles' sizes before deduplication
+  uint64_t distinctRawBytes = 0;  // the distinct tiles before compression (dataBytes after)
+  bool gzipTiles = false;
   uint64_t sectionOffset = 0, sectionBytes = 0;  // the extra section after the tile data (0 bytes: none)
 };
 
@@ -78,6 +84,7 @@ class ArchiveBuilder {
   std::vector<Tile> tiles_;
   std::vector<uint8_t> head_;           // header, root, metadata, leaves
   std::vector<size_t> contents_;        // tiles_ indices of the unique tile data, in data-section order
+  std::vector<std::vector<uint8_t>> stored_;  // contents_'s bytes as stored (compressed when asked)
   std::string sectionKey_, sectionFormat_;
   std::vector<uint8_t> section_;        // after the tile data
   ArchiveStats stats_;

@@ -72,6 +72,10 @@ std::string usage() {
          "  --skip-invalid      keep what can be read of a broken or cut-off input (GDAL errors while\n"
          "                      reading), counting what was skipped; without it such an input fails\n"
          "                      the run and leaves the previous output untouched\n"
+         "  --tile-compression gzip|none\n"
+         "                      how an archive stores its tiles (default gzip: each tile one gzip\n"
+         "                      member, PMTiles tile_compression 2; a folder's tiles are never\n"
+         "                      compressed, the web server's transfer encoding does that)\n"
          "  --report FILE       write the run's statistics as JSON\n"
          "  --threads N         worker threads (default: one per core)\n"
          "  --quiet             print errors only (no progress, no summary)\n"
@@ -135,6 +139,11 @@ Result<CliOptions> parseCli(const std::vector<std::string>& args) {
       o.routing = false;
     } else if (arg == "--skip-invalid") {
       o.skipInvalid = true;
+    } else if (arg == "--tile-compression") {
+      auto v = needValue();
+      if (!v) return Error{v.error()};
+      if (*v != "gzip" && *v != "none") return Error{"--tile-compression must be gzip or none, not '" + *v + "'"};
+      o.gzipTiles = *v == "gzip";
     } else if (arg == "--bbox") {
       auto v = needValue();
       if (!v) return Error{v.error()};

@@ -27,6 +27,7 @@ struct CliOptions {
   bool search = true;                           // --no-search: no search.json
   bool routing = true;                          // --no-routing: no walking graph
   bool skipInvalid = false;                     // --skip-invalid: skip (and count) what GDAL cannot read
+  bool gzipTiles = true;                        // --tile-compression gzip|none (archives only)
 };
 
 inline constexpr int kMaxZoomLimit = 20;

@@ -111,7 +111,7 @@ int run(const ingest::CliOptions& o) {
   if (const int code = makePlan(o, plan)) return code;
 
   // Fail on an unusable output directory before spending time on the inputs.
-  auto out = ingest::OutputDir::prepare(o.out);
+  auto out = ingest::OutputDir::prepare(o.out, o.gzipTiles);
   if (!out) return fail(out.error());
   ingest::Progress progress(!o.quiet);
   // A failure after this point: the partial output is removed, the progress line cleared.

@@ -47,7 +47,7 @@ Result<bool> prepareArchive(const fs::path& t, const fs::path& staging) {
 
 }  // namespace
 
-Result<OutputDir> OutputDir::prepare(const fs::path& target) {
+Result<OutputDir> OutputDir::prepare(const fs::path& target, bool gzipTiles) {
   fs::path t = target.lexically_normal();
   if (t.has_filename() == false) t = t.parent_path();  // "out/" -> "out"
   if (t.empty() || t == "." || t == ".." || t == t.root_path())
@@ -55,6 +55,7 @@ Result<OutputDir> OutputDir::prepare(const fs::path& target) {
   OutputDir out;
   out.target_ = t;
   out.staging_ = fs::path(t.string() + ".tmp");
+  out.gzipTiles_ = gzipTiles;
   if (t.extension() == ".pmtiles") {
     if (auto p = prepareArchive(t, out.staging_); !p) return Error{p.error()};
     out.archive_ = true;
@@ -93,7 +94,9 @@ Result<bool> OutputDir::writeRouting(std::vector<uint8_t> bytes) {
 
 Result<bool> OutputDir::finish(const TilesetInfo& info) {
   if (!archive_) return writeTextFile(staging_ / "tileset.json", tilesetJson(info));
-  if (auto f = archiveBuilder_.finish(archiveInfo(info), tilesetJson(info, /*archive=*/true)); !f) return f;
+  ArchiveOptions options;
+  options.gzipTiles = gzipTiles_;
+  if (auto f = archiveBuilder_.finish(archiveInfo(info), tilesetJson(info, /*archive=*/true), options); !f) return f;
   if (auto w = archiveBuilder_.write(staging_); !w) return w;
   finished_ = true;
   return true;

@@ -20,7 +20,7 @@ class OutputDir {
   // Checks that `target` may be replaced and creates a fresh staging directory (or an empty
   // staging archive) next to it. A folder target must be absent, empty, or a previous tileset
   // containing tileset.json; an archive target absent, empty, or a previous PMTiles file.
-  static Result<OutputDir> prepare(const std::filesystem::path& target);
+  static Result<OutputDir> prepare(const std::filesystem::path& target, bool gzipTiles = true);
 
   bool isArchive() const { return archive_; }
   const std::filesystem::path& staging() const { return staging_; }
@@ -56,6 +56,7 @@ class OutputDir {
   bool archive_ = false;
   bool finished_ = false;
   ArchiveBuilder archiveBuilder_;
+  bool gzipTiles_ = true;
 };
 
 // Writes every tile of `ranges`: files under out.staging() for a folder, into memory for an

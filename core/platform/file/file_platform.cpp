@@ -1,5 +1,7 @@
 #include "platform/file/file_platform.hpp"
 
+#include "platform/zlib/gzip.hpp"
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdint>
@@ -44,7 +46,17 @@ source::FetchId FilePlatform::fetch(const std::string& url, std::optional<source
   const std::string path = url.starts_with(kScheme) ? url.substr(kScheme.size()) : url;
   std::string version;
   auto bytes = readFile(path, range, &version);
-  return answerLater(std::move(done), pinVersion(url, range, version, std::move(bytes)));
+  return answerLater(std::move(done), inflateIfAsked(url, range, pinVersion(url, range, version, std::move(bytes))));
+}
+
+Result<std::vector<uint8_t>> FilePlatform::inflateIfAsked(const std::string& url, std::optional<source::ByteRange> range,
+                                                          Result<std::vector<uint8_t>> result) {
+  if (!range || !range->gzip || !result) return result;
+  if (result->size() != range->length)
+    return Error{url + ": short read (" + std::to_string(result->size()) + " of " + std::to_string(range->length) + " bytes)"};
+  auto inflated = zlib::gunzip(*result);
+  if (!inflated) return Error{url + ": compressed tile at " + std::to_string(range->offset) + ": " + inflated.error()};
+  return inflated;
 }
 
 Result<std::vector<uint8_t>> FilePlatform::pinVersion(const std::string& url, std::optional<source::ByteRange> range,

@@ -47,6 +47,9 @@ class FilePlatform : public app::Platform {
  protected:
   // Queues an answer for poll(); returns its fetch id.
   source::FetchId answerLater(FetchCallback done, Result<std::vector<uint8_t>> result);
+  // A gzip range (ByteRange::gzip) read whole is answered inflated; a corrupt one is an error.
+  static Result<std::vector<uint8_t>> inflateIfAsked(const std::string& url, std::optional<source::ByteRange> range,
+                                                     Result<std::vector<uint8_t>> result);
   // Pins ranged reads of `url` to `version` (see fetch()); returns the result to deliver.
   Result<std::vector<uint8_t>> pinVersion(const std::string& url, std::optional<source::ByteRange> range,
                                           const std::string& version, Result<std::vector<uint8_t>> result);

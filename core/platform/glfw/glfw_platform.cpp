@@ -168,7 +168,8 @@ source::FetchId GlfwPlatform::fetch(const std::string& url, std::optional<source
   const std::vector<uint8_t>& all = it->second.value();
   const size_t begin = range ? size_t(std::min<uint64_t>(range->offset, all.size())) : 0;
   const size_t end = range ? size_t(std::min<uint64_t>(range->offset + range->length, all.size())) : all.size();
-  return answerLater(std::move(done), std::vector<uint8_t>(all.begin() + long(begin), all.begin() + long(end)));
+  return answerLater(std::move(done),
+                     inflateIfAsked(url, range, std::vector<uint8_t>(all.begin() + long(begin), all.begin() + long(end))));
 }
 
 void GlfwPlatform::run() {

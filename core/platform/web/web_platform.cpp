@@ -20,8 +20,9 @@
 
 // Implemented in web/library_citymap.js.
 extern "C" {
-// offset < 0: the whole resource; else `length` bytes from `offset` (HTTP Range).
-void citymap_js_fetch(int id, const char* url, double offset, double length);
+// offset < 0: the whole resource; else `length` bytes from `offset` (HTTP Range); gzip: the
+// range is one gzip member, answered inflated (DecompressionStream).
+void citymap_js_fetch(int id, const char* url, double offset, double length, int gzip);
 // Aborts fetch `id` (its AbortController); citymap_fetch_done is not called for it.
 void citymap_js_cancel_fetch(int id);
 // feedJson: the feed summary as JSON when it changed since the last call, else null (the page
@@ -469,7 +470,8 @@ void WebPlatform::feedImGuiMouse(double x, double y, int buttonDown, float wheel
 source::FetchId WebPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
   const int id = nextFetch_++;
   fetches_.emplace(id, std::move(done));
-  citymap_js_fetch(id, url.c_str(), range ? double(range->offset) : -1.0, range ? double(range->length) : 0.0);
+  citymap_js_fetch(id, url.c_str(), range ? double(range->offset) : -1.0, range ? double(range->length) : 0.0,
+                   range && range->gzip ? 1 : 0);
   return source::FetchId(id);
 }
 

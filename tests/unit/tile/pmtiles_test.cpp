@@ -218,6 +218,8 @@ TEST(PmtilesHeader, RejectsWithClearMessages) {
       {with(ok, 97, kCompressionUnknown), "internal compression unknown"},
       {with(ok, 97, 9), "internal compression invalid"},
       {with(ok, 98, kCompressionZstd), "tile compression zstd"},
+      {with(ok, 98, kCompressionBrotli), "tile compression brotli"},
+      {with(ok, 98, kCompressionUnknown), "tile compression unknown"},
       {with(ok, 99, kTileTypeMvt), "tile type 1"},
       {with(ok, 100, 17), "min zoom 17 above max zoom 16"},
       {with(ok, 101, 31), "max zoom 31"},
