@@ -223,6 +223,19 @@ async function measure(o, url, { startFeed = null } = {}) {
   const { context, page, browserVersion } = await launch({ width: o.width, height: o.height, dpr: o.dpr });
   const problems = collectProblems(page);
   await page.addInitScript(installRecorder);
+  // Tile archive bytes on the wire (load + path): CDP's encoded length of every .pmtiles answer.
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Network.enable');
+  const archiveRequests = new Set();
+  const tileBytes = { requests: 0, bytes: 0 };
+  cdp.on('Network.requestWillBeSent', (e) => {
+    if (/\.pmtiles(\?|$)/.test(e.request.url)) archiveRequests.add(e.requestId);
+  });
+  cdp.on('Network.loadingFinished', (e) => {
+    if (!archiveRequests.has(e.requestId)) return;
+    tileBytes.requests++;
+    tileBytes.bytes += e.encodedDataLength;
+  });
   const renderer = await webglRenderer(page).catch(() => null);
   const report = {
     url,
@@ -327,6 +340,7 @@ async function measure(o, url, { startFeed = null } = {}) {
       }
       report.download = await downloadSizes(page, url);
     }
+    report.archive = { ...tileBytes };
     if (drive.errors.length) return { report, problems, failure: `jumpTo threw: ${drive.errors[0]}` };
     return { report, problems };
   } finally {
@@ -346,6 +360,7 @@ function summary(label, r) {
     (r.feed && r.feed.batchesPerSecond !== undefined ? ` in ${r.feed.batchesPerSecond} batches/s` : '') +
     (r.timeToIdleMs !== undefined && !r.feed ? `, time-to-idle ${r.timeToIdleMs ?? '?'} ms` : '') +
     (r.settleMs !== undefined ? `, settle ${r.settleMs ?? '?'} ms` : '') +
+    (r.archive ? `, archive ${kib(r.archive.bytes)} KiB in ${r.archive.requests} requests` : '') +
     (r.download ? `, wasm+js ${kib(r.download.gzipBytes)} KiB gzip (${kib(r.download.bytes)} KiB raw, ${r.download.files.length} files)` : '') +
     '\n'
   );
