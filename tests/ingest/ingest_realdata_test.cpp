@@ -235,6 +235,14 @@ TEST_F(DaNangIngest, EverySourceReadWithTheReadmeCounts) {
   const auto& layers = report["layers"];
   for (const char* layer : {"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc"})
     for (const char* z : {"15", "16"}) EXPECT_GT(layers[layer]["per_zoom"][z].get<uint64_t>(), 0u) << layer << " z" << z;
+  // Bytes per layer per zoom add up to each zoom's tile bytes (less the tiles' own header).
+  for (const auto& zs : report["zooms"]) {
+    const std::string z = std::to_string(zs["z"].get<int>());
+    uint64_t sum = 0;
+    for (const auto& [name, layer] : layers.items()) sum += layer["bytes_per_zoom"][z].get<uint64_t>();
+    EXPECT_GT(sum, zs["bytes"].get<uint64_t>() * 8 / 10) << "z" << z;
+    EXPECT_LE(sum, zs["bytes"].get<uint64_t>()) << "z" << z;
+  }
   EXPECT_EQ(layers["admin"]["features"].get<uint64_t>(), 115u);
   EXPECT_EQ(layers["transit"]["features"].get<uint64_t>(), 404u);
   EXPECT_GE(layers["ioc"]["features"].get<uint64_t>(), 540u);

@@ -291,8 +291,11 @@ int run(const ingest::CliOptions& o) {
       if (!listed(l)) continue;
       nlohmann::ordered_json z = nlohmann::ordered_json::object();
       for (size_t zi = 0; zi < zooms; ++zi) z[std::to_string(tiler.minZoom + zi)] = perZoom[zi][l];
-      layers[std::string(ingest::kLayerNames[l])] = {
-          {"features", kept[l]}, {"duplicates", duplicates[l]}, {"tile_features", inTiles[l]}, {"per_zoom", z}};
+      nlohmann::ordered_json zb = nlohmann::ordered_json::object();
+      for (const ingest::ZoomStats& zst : zoomStats.value()) zb[std::to_string(zst.z)] = zst.layerBytes[l];
+      layers[std::string(ingest::kLayerNames[l])] = {{"features", kept[l]}, {"duplicates", duplicates[l]},
+                                                     {"tile_features", inTiles[l]}, {"per_zoom", z},
+                                                     {"bytes_per_zoom", zb}};
     }
     r["layers"] = layers;
     nlohmann::ordered_json zs = nlohmann::ordered_json::array();
@@ -337,6 +340,18 @@ int run(const ingest::CliOptions& o) {
     std::printf("  %-12s %10llu %12llu %14llu", std::string(ingest::kLayerNames[l]).c_str(), (unsigned long long)kept[l],
                 (unsigned long long)duplicates[l], (unsigned long long)inTiles[l]);
     for (size_t zi = 0; zi < zooms; ++zi) std::printf(" %8llu", (unsigned long long)perZoom[zi][l]);
+    std::printf("\n");
+  }
+  // Tile bytes per layer per zoom (uncompressed FlatBuffers): where an archive's size goes.
+  std::printf("  %-12s %10s", "layer bytes", "total");
+  for (const ingest::ZoomStats& z : zoomStats.value()) std::printf(" %8s", ("z" + std::to_string(z.z)).c_str());
+  std::printf("\n");
+  for (size_t l = 0; l < ingest::kLayerCount; ++l) {
+    uint64_t total = 0;
+    for (const ingest::ZoomStats& z : zoomStats.value()) total += z.layerBytes[l];
+    if (total == 0) continue;
+    std::printf("  %-12s %10s", std::string(ingest::kLayerNames[l]).c_str(), ingest::humanBytes(total).c_str());
+    for (const ingest::ZoomStats& z : zoomStats.value()) std::printf(" %8s", ingest::humanBytes(z.layerBytes[l]).c_str());
     std::printf("\n");
   }
   std::printf("  %-6s %8s %10s %14s %12s\n", "zoom", "tiles", "with data", "tile features", "bytes");

@@ -74,12 +74,14 @@ bool writeFile(const fs::path& file, const void* data, size_t size, std::string&
 }  // namespace
 
 void buildTile(flatbuffers::FlatBufferBuilder& b, const geo::TileID& id, uint16_t extent,
-               std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features) {
+               std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features,
+               std::array<uint64_t, kLayerCount>* layerBytes) {
   b.Clear();
   std::vector<flatbuffers::Offset<fb::Layer>> layers;
   std::vector<flatbuffers::Offset<fb::Feature>> out;
   for (size_t i = 0; i < sorted.size();) {
     const Layer layer = features[sorted[i]->feature].layer;
+    const size_t before = b.GetSize();  // the builder grows by what this layer adds
     out.clear();
     for (; i < sorted.size() && features[sorted[i]->feature].layer == layer; ++i) {
       const EncodedFeature& e = *sorted[i];
@@ -87,6 +89,7 @@ void buildTile(flatbuffers::FlatBufferBuilder& b, const geo::TileID& id, uint16_
     }
     const auto name = b.CreateString(layerName(layer).data(), layerName(layer).size());
     layers.push_back(fb::CreateLayer(b, name, b.CreateVector(out)));
+    if (layerBytes) (*layerBytes)[size_t(layer)] += b.GetSize() - before;
   }
   const auto layerVec = layers.empty() ? flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Layer>>>()
                                        : b.CreateVector(layers);
@@ -178,13 +181,13 @@ Result<std::vector<ZoomStats>> buildTiles(const std::vector<Feature>& features, 
       std::sort(sorted.begin(), sorted.end(), [&](const EncodedFeature* a, const EncodedFeature* b) {
         return featureLess(features[a->feature], features[b->feature]);
       });
-      buildTile(builder, job.id, extent, sorted, features);
+      ZoomStats& zs = perThread[t][job.zoomIndex];
+      buildTile(builder, job.id, extent, sorted, features, &zs.layerBytes);
       if (!sink(j, job.id, std::span<const uint8_t>(builder.GetBufferPointer(), builder.GetSize()), err)) {
         std::lock_guard lock(errorMutex);
         if (!failed.exchange(true)) error = err;
         return;
       }
-      ZoomStats& zs = perThread[t][job.zoomIndex];
       ++zs.tiles;
       zs.nonEmpty += sorted.empty() ? 0 : 1;
       zs.features += sorted.size();
@@ -205,6 +208,7 @@ Result<std::vector<ZoomStats>> buildTiles(const std::vector<Feature>& features, 
       stats[i].nonEmpty += per[i].nonEmpty;
       stats[i].features += per[i].features;
       stats[i].bytes += per[i].bytes;
+      for (size_t l = 0; l < kLayerCount; ++l) stats[i].layerBytes[l] += per[i].layerBytes[l];
     }
   return stats;
 }

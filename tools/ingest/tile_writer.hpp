@@ -4,6 +4,7 @@
 // plus tileset.json, or handed to a sink (the PMTiles archive, see archive_writer.hpp).
 // Features inside a tile are ordered by layer, then id, then read order, so the output is
 // byte-for-byte deterministic.
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -24,7 +25,8 @@ namespace citymap::ingest {
 
 // Serialises one tile into `builder` (cleared first). `sorted` is in output order.
 void buildTile(flatbuffers::FlatBufferBuilder& builder, const geo::TileID& id, uint16_t extent,
-               std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features);
+               std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features,
+               std::array<uint64_t, kLayerCount>* layerBytes = nullptr);
 
 struct TilesetInfo {
   uint8_t minZoom = 0, maxZoom = 0;
@@ -63,6 +65,7 @@ struct ZoomStats {
   uint64_t nonEmpty = 0;
   uint64_t features = 0;
   uint64_t bytes = 0;
+  std::array<uint64_t, kLayerCount> layerBytes{};  // of `bytes`, each layer's (uncompressed)
 };
 
 // Receives every built tile, from the worker threads: `job` (0 .. total tile count - 1) is
