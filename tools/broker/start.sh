@@ -80,6 +80,9 @@ for attempt in $(seq "$attempts"); do
       -e "s|@TCP_PORT@|$tcp_port|g" -e "s|@WS_PORT@|$ws_port|g" -e "s|@USER@|$(id -un)|g" \
       "$here/mosquitto.conf" > "$dir/mosquitto.conf"
   : > "$dir/mosquitto.log"
+  # One open file per client: the default soft limit (often 1024) turns client 1,010 or so away
+  # ("Too many open files"); take the hard limit, up to 65536 (docs/FEEDS.md, scaling).
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
   mosquitto -c "$dir/mosquitto.conf" -d
   # Wait (up to 10 s) for the pid file and both listeners.
   for _ in $(seq 100); do
