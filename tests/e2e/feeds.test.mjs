@@ -44,9 +44,33 @@ async function openPage(env, { lang = 'en', extra = '' } = {}) {
   });
   const { page } = await launch({ width: 640, height: 480 });
   const problems = collectProblems(page, { echo: false });
+  // Every MQTT packet the page (its feed worker) sends, to check what it says to the broker.
+  const sent = [];
+  page.on('websocket', (ws) => ws.on('framesent', (f) => sent.push(Buffer.from(f.payload))));
   await page.goto(url, { waitUntil: 'load' });
   await waitForIdle(page, { problems, timeout: 60000 });
-  return { page, problems };
+  return { page, problems, sent };
+}
+
+// MQTT packets of the frames a page sent: [type, flags byte of a CONNECT (else null)].
+function mqttPackets(frames) {
+  const out = [];
+  for (const f of frames) {
+    let at = 0;
+    while (at < f.length) {
+      const type = f[at] >> 4;
+      let len = 0, mul = 1, i = at + 1;
+      for (; i < f.length; i++, mul *= 128) {
+        len += (f[i] & 127) * mul;
+        if (!(f[i] & 128)) break;
+      }
+      const body = i + 1;
+      // CONNECT: protocol name (2 + 4 bytes "MQTT"), level, then the connect flags.
+      out.push([type, type === 1 ? f[body + 7] : null]);
+      at = body + len;
+    }
+  }
+  return out;
 }
 
 // Publishes once as an anonymous MQTT 3.1.1 client over WebSocket, as the page's transport
@@ -83,7 +107,7 @@ test('normal day: the page connects and shows the simulated feeds', { skip, time
   const env = readBrokerEnv(brokerDir);
   // 08:00 local: buses are on the road whatever the time the test runs.
   const sim = await startSim({ bin: feedsim, dataDir, env, scenario: 'normal', start: `${danangDay()}T08:00`, duration: 150 });
-  const { page, problems } = await openPage(env);
+  const { page, problems, sent } = await openPage(env);
   const feed = await waitForFeed(
     page,
     (f) => f.connection.state === 'connected' && f.simulated && f.entities.traffic > 0 && f.entities.sensor >= 45 &&
@@ -98,6 +122,14 @@ test('normal day: the page connects and shows the simulated feeds', { skip, time
   assert.equal(r.simulatedNote, 'Simulated data');
   assert.equal(r.politeRole, 'status');
   assert.equal(r.urgentRole, 'alert');
+  // The page connects anonymously (no user name, no password: publisher credentials never
+  // reach the browser), subscribes, and never publishes.
+  const packets = mqttPackets(sent);
+  const connects = packets.filter(([type]) => type === 1);
+  assert.ok(connects.length >= 1, `the page's CONNECT was seen (${packets.length} packets)`);
+  for (const [, flags] of connects) assert.equal(flags & 0xc0, 0, 'CONNECT without user name or password');
+  assert.ok(packets.some(([type]) => type === 8), 'the page subscribed (SUBSCRIBE seen)');
+  assert.deepEqual(packets.filter(([type]) => type === 3), [], 'the page never publishes');
   await stopSim(sim.child);
   assert.deepEqual(problems.errors, []);
   await page.context().close();
