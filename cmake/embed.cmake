@@ -18,7 +18,8 @@ function(citymap_embed_files target ns header)
   target_include_directories(${target} INTERFACE "${CMAKE_CURRENT_BINARY_DIR}/generated")
 endfunction()
 
-# citymap_flatbuffers(<target> schema1.fbs ...): generates <name>_generated.h next to the binary dir.
+# citymap_flatbuffers(<target> schema1.fbs ...): generates <name>_generated.h next to the binary dir
+# (with mutators: the tile reader undoes the wire format's delta coding in place).
 function(citymap_flatbuffers target)
   set(outs)
   foreach(schema IN LISTS ARGN)
@@ -26,7 +27,7 @@ function(citymap_flatbuffers target)
     get_filename_component(name "${schema}" NAME_WE)
     set(out "${CMAKE_CURRENT_BINARY_DIR}/generated/citymap/${name}_generated.h")
     add_custom_command(OUTPUT "${out}"
-      COMMAND ${FLATC} --cpp --scoped-enums -o "${CMAKE_CURRENT_BINARY_DIR}/generated/citymap" "${abs}"
+      COMMAND ${FLATC} --cpp --scoped-enums --gen-mutable -o "${CMAKE_CURRENT_BINARY_DIR}/generated/citymap" "${abs}"
       DEPENDS "${abs}" COMMENT "flatc ${name}.fbs" VERBATIM)
     list(APPEND outs "${out}")
   endforeach()

@@ -5,6 +5,7 @@
 
 #include "geo/camera.hpp"
 #include "labels/polylabel.hpp"
+#include "tile/feature_parts.hpp"
 
 namespace citymap::labels {
 
@@ -35,7 +36,7 @@ class Collector {
 
   void feature(const fb::Feature& f, const style::LabelClass& c, uint16_t cls) {
     const std::string_view text = labelText(f);
-    if (text.empty() || text.size() > 200 || !f.coords() || !f.part_sizes()) return;
+    if (text.empty() || text.size() > 200 || !f.coords() || f.coords()->size() == 0) return;
     text_ = text;
     textEn_ = f.name_en() && f.name_en()->size() > 0 && f.name_en()->size() <= 200 ? f.name_en()->string_view() : text;
     textOffset_ = UINT32_MAX;
@@ -97,7 +98,7 @@ class Collector {
     feature_ = &f;
     const float spacing = std::max(16.f, c.spacing) * out_.extent / float(geo::kTileSizePx);
     uint32_t start = 0;
-    for (uint32_t size : *f.part_sizes()) {
+    for (uint32_t size : tile::partSizes(f)) {
       const uint32_t first = start;
       start += size;
       if (size < 2) continue;
@@ -138,19 +139,18 @@ class Collector {
 
   void areas(const fb::Feature& f) {
     feature_ = &f;
-    if (!f.polygon_ring_counts()) return;
+    const tile::Counts sizes = tile::partSizes(f);
     uint32_t part = 0, offset = 0;
-    const auto& sizes = *f.part_sizes();
-    for (uint32_t ringCount : *f.polygon_ring_counts()) {
+    for (uint32_t ringCount : tile::ringCounts(f)) {
       rings_.clear();
       for (uint32_t r = 0; r < ringCount; ++r, ++part) {
-        const uint32_t n = sizes.Get(part);
+        const uint32_t n = sizes[part];
         ring_.clear();
         for (uint32_t i = 0; i < n; ++i) ring_.push_back(coord(offset + i));
         offset += n;
         Ring clipped = clipRing(ring_, out_.extent);
         if (r == 0 && clipped.empty()) {  // the outer ring is outside the tile: skip the polygon
-          for (++r, ++part; r < ringCount; ++r, ++part) offset += sizes.Get(part);
+          for (++r, ++part; r < ringCount; ++r, ++part) offset += sizes[part];
           break;
         }
         if (!clipped.empty()) rings_.push_back(std::move(clipped));

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "geo/mercator.hpp"
+#include "tile/feature_parts.hpp"
 #include "tile/kinds.hpp"
 
 namespace citymap::pick {
@@ -29,9 +30,9 @@ Pt coordAt(const fb::Feature& f, uint32_t i) { return {double(f.coords()->Get(2 
 // Calls fn(first, count) for each part (line or ring) of a feature.
 template <typename Fn>
 void forEachPart(const fb::Feature& f, Fn&& fn) {
-  if (!f.coords() || !f.part_sizes()) return;
+  if (!f.coords()) return;
   uint32_t first = 0;
-  for (uint32_t size : *f.part_sizes()) {
+  for (uint32_t size : tile::partSizes(f)) {
     fn(first, size);
     first += size;
   }
@@ -46,13 +47,14 @@ double segmentDistance(Pt p, Pt a, Pt b) {
 // Even-odd rule over every ring of each polygon of the feature; returns the polygon's bounding
 // box area (tile units squared) when inside, else a negative number.
 double insidePolygon(const fb::Feature& f, Pt p) {
-  if (!f.polygon_ring_counts() || !f.part_sizes() || !f.coords()) return -1;
+  const tile::Counts parts = tile::partSizes(f), rings = tile::ringCounts(f);
+  if (rings.empty() || parts.empty() || !f.coords()) return -1;
   uint32_t part = 0, offset = 0;
-  for (uint32_t ringCount : *f.polygon_ring_counts()) {
+  for (uint32_t ringCount : rings) {
     bool in = false;
     double minx = 1e300, miny = 1e300, maxx = -1e300, maxy = -1e300;
-    for (uint32_t r = 0; r < ringCount && part < f.part_sizes()->size(); ++r, ++part) {
-      const uint32_t n = f.part_sizes()->Get(part);
+    for (uint32_t r = 0; r < ringCount && part < parts.size(); ++r, ++part) {
+      const uint32_t n = parts[part];
       for (uint32_t i = 0, j = n - 1; i < n; j = i++) {
         const Pt a = coordAt(f, offset + i), b = coordAt(f, offset + j);
         if (r == 0) minx = std::min(minx, a.x), maxx = std::max(maxx, a.x), miny = std::min(miny, a.y), maxy = std::max(maxy, a.y);
@@ -150,7 +152,7 @@ std::optional<Feature> pickFeature(const std::vector<scene::DrawTile>& tiles, co
       const fb::Layer* layer = data.layer(layerName);
       if (!layer || !layer->features()) continue;
       for (const fb::Feature* f : *layer->features()) {
-        if (!f->coords() || !f->part_sizes()) continue;
+        if (!f->coords() || f->coords()->size() == 0) continue;
         if (f->type() == fb::GeometryType::Point) {
           if (bestClass < 0) continue;
           double d = std::numeric_limits<double>::infinity();
@@ -314,16 +316,16 @@ Geometry featureGeometry(const std::vector<scene::DrawTile>& tiles, std::string_
              (a.y >= hi.y && b.y >= hi.y);
     };
     for (const fb::Feature* f : *layer->features()) {
-      if (std::find(ids.begin(), ids.end(), f->id()) == ids.end() || !f->coords() || !f->part_sizes()) continue;
+      if (std::find(ids.begin(), ids.end(), f->id()) == ids.end() || !f->coords() || f->coords()->size() == 0) continue;
       g.type = f->type();
       if (f->type() == fb::GeometryType::Polygon) {
-        if (!f->polygon_ring_counts()) continue;
+        const tile::Counts parts = tile::partSizes(*f);
         uint32_t part = 0, offset = 0;
-        for (uint32_t ringCount : *f->polygon_ring_counts()) {
+        for (uint32_t ringCount : tile::ringCounts(*f)) {
           uint32_t kept = 0;
           bool outerGone = false;  // the outer ring is outside this tile: its holes are too
-          for (uint32_t r = 0; r < ringCount && part < f->part_sizes()->size(); ++r, ++part) {
-            const uint32_t n = f->part_sizes()->Get(part);
+          for (uint32_t r = 0; r < ringCount && part < parts.size(); ++r, ++part) {
+            const uint32_t n = parts[part];
             std::vector<Pt> ring;
             for (uint32_t i = 0; i < n; ++i) ring.push_back(coordAt(*f, offset + i));
             offset += n;

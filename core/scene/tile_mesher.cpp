@@ -1,6 +1,7 @@
 #include <cmath>
 #include <span>
 
+#include "tile/feature_parts.hpp"
 #include "tile/kinds.hpp"
 
 #include "geo/camera.hpp"
@@ -27,11 +28,11 @@ namespace {
 // Walks a feature's parts as float points; reuses one scratch buffer per call site.
 class PartReader {
  public:
-  explicit PartReader(const fb::Feature& f) : coords_(f.coords()), sizes_(f.part_sizes()) {}
-  size_t count() const { return sizes_ ? sizes_->size() : 0; }
+  explicit PartReader(const fb::Feature& f) : coords_(f.coords()), sizes_(tile::partSizes(f)) {}
+  size_t count() const { return sizes_.size(); }
   // Reads part i (in order) into `out`.
   void next(std::vector<tess::Vec2>& out) {
-    const uint32_t n = sizes_->Get(static_cast<flatbuffers::uoffset_t>(part_++));
+    const uint32_t n = sizes_[uint32_t(part_++)];
     out.resize(n);
     for (uint32_t k = 0; k < n; ++k, offset_ += 2)
       out[k] = {float(coords_->Get(offset_)), float(coords_->Get(offset_ + 1))};
@@ -39,7 +40,7 @@ class PartReader {
 
  private:
   const flatbuffers::Vector<int16_t>* coords_;
-  const flatbuffers::Vector<uint32_t>* sizes_;
+  tile::Counts sizes_;
   size_t part_ = 0;
   flatbuffers::uoffset_t offset_ = 0;
 };
@@ -48,7 +49,7 @@ void addFeature(const fb::Feature& f, const style::Bucket& bucket, float extent,
                 std::vector<std::vector<tess::Vec2>>& rings) {
   PartReader parts(f);
   if (bucket.geometry == style::Bucket::Geometry::Fill) {
-    for (uint32_t ringCount : *f.polygon_ring_counts()) {
+    for (uint32_t ringCount : tile::ringCounts(f)) {
       if (rings.size() < ringCount) rings.resize(ringCount);
       for (uint32_t r = 0; r < ringCount; ++r) parts.next(rings[r]);
       tess::tessellatePolygon(std::span(rings.data(), ringCount), mesh.fill);

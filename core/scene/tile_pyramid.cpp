@@ -165,9 +165,8 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
     ++stats_.loaded;
     return true;
   }
-  auto decoded = tile::decodeTile(std::move(bytes).value());
-  if (!decoded || decoded->id() != id)
-    return fail(decoded ? "tile id does not match its address" : decoded.error());
+  auto decoded = tile::decodeTile(std::move(bytes).value(), id);
+  if (!decoded) return fail(decoded.error());
   e.mesh = buildTileMesh(decoded.value(), style_, slots_);
   e.data = std::make_shared<const tile::TileData>(std::move(decoded).value());
   e.state = Entry::State::Loaded;

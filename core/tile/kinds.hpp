@@ -6,7 +6,10 @@
 
 namespace citymap::tile {
 
-inline constexpr uint16_t kFormatVersion = 1;
+// The format written; readers take every version from kMinFormatVersion (1: absolute
+// coordinates; 2: delta-coded coordinates, core/tile/coord_delta.hpp).
+inline constexpr uint16_t kFormatVersion = 2;
+inline constexpr uint16_t kMinFormatVersion = 1;
 inline constexpr uint16_t kDefaultExtent = 4096;
 
 namespace layer {

@@ -64,7 +64,8 @@ Result<Tileset> parseTileset(std::string_view text, bool requireTilePath) {
   if (j.is_discarded() || !j.is_object()) return Error{"tileset.json is not valid JSON"};
   if (getString(j, "format") != "citymap-tiles") return Error{"tileset.json: format is not citymap-tiles"};
   double version = 0, minZoom = 0, maxZoom = 0;
-  if (!getNumber(j, "format_version", version) || version != kFormatVersion)
+  if (!getNumber(j, "format_version", version) || version < kMinFormatVersion || version > kFormatVersion ||
+      version != double(int(version)))
     return Error{"tileset.json: missing or unsupported format_version"};
   if (!getNumber(j, "minzoom", minZoom) || !getNumber(j, "maxzoom", maxZoom) || minZoom < 0 || maxZoom > 24 ||
       minZoom > maxZoom)

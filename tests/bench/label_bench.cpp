@@ -71,9 +71,9 @@ size_t loadTiles(const std::string& tileset) {
     const double margin = 300 / cam.worldSizePx();
     box = {box.minx - margin, box.miny - margin, box.maxx + margin, box.maxy + margin};
     for (const auto& id : geo::tilesCovering(box, uint8_t(z)))
-      src->fetchTile(id, [z, &n](Result<source::Bytes> bytes) {
+      src->fetchTile(id, [id, z, &n](Result<source::Bytes> bytes) {
         if (!bytes || bytes->empty()) return;
-        auto t = tile::decodeTile(std::move(bytes).value());
+        auto t = tile::decodeTile(std::move(bytes).value(), id);
         if (!t) return;
         gMeshes[z].push_back(scene::buildTileMesh(t.value(), style::defaultStyle()));
         gTiles[z].push_back(std::move(t).value());

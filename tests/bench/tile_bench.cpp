@@ -26,7 +26,7 @@ namespace {
 
 using namespace citymap;
 
-std::vector<std::vector<uint8_t>> gTiles;  // raw bytes of the benchmark's tile set
+std::vector<std::pair<geo::TileID, std::vector<uint8_t>>> gTiles;  // raw bytes of the benchmark's tile set
 
 
 using bench::drain;
@@ -46,8 +46,8 @@ size_t loadTiles(const std::string& tileset) {
   for (int z : {12, 14, 16}) {
     const double n = std::ldexp(1.0, z), halfW = 1280.0 / 512 / 2 / n, halfH = 800.0 / 512 / 2 / n;
     for (const auto& id : geo::tilesCovering({c.x - halfW, c.y - halfH, c.x + halfW, c.y + halfH}, uint8_t(z)))
-      src->fetchTile(id, [](Result<source::Bytes> bytes) {
-        if (bytes && !bytes->empty()) gTiles.push_back(std::move(bytes).value());
+      src->fetchTile(id, [id](Result<source::Bytes> bytes) {
+        if (bytes && !bytes->empty()) gTiles.emplace_back(id, std::move(bytes).value());
       });
     drain();
   }
@@ -57,8 +57,8 @@ size_t loadTiles(const std::string& tileset) {
 void BM_DecodeVerify(benchmark::State& state) {
   size_t bytes = 0;
   for (auto _ : state) {
-    for (const auto& t : gTiles) {
-      auto d = tile::decodeTile(t);
+    for (const auto& [id, t] : gTiles) {
+      auto d = tile::decodeTile(t, id);
       benchmark::DoNotOptimize(d);
       bytes += t.size();
     }
@@ -72,8 +72,12 @@ void BM_DecodeAndTessellate(benchmark::State& state) {
   size_t triangles = 0;
   for (auto _ : state) {
     triangles = 0;
-    for (const auto& t : gTiles) {
-      auto d = tile::decodeTile(t);
+    for (const auto& [id, t] : gTiles) {
+      auto d = tile::decodeTile(t, id);
+      if (!d) {
+        state.SkipWithError(("tile " + id.path() + ": " + d.error()).c_str());
+        return;
+      }
       const auto mesh = scene::buildTileMesh(d.value(), style);
       for (const auto& b : mesh->buckets) triangles += (b.fill.indices.size() + b.line.indices.size()) / 3;
     }

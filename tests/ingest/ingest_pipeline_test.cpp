@@ -254,7 +254,7 @@ TEST(DaNangConfig, ParsesAndNamesEveryLayer) {
   const nlohmann::json j = nlohmann::json::parse(text);
   std::map<std::string, int> layers;
   for (const auto& s : j["sources"]) layers[s.value("layer", "osm")]++;
-  EXPECT_EQ(layers["admin"], 5);
+  EXPECT_EQ(layers["admin"], 4);  // not the pre-2025 city outline: nothing draws or reads it
   EXPECT_EQ(layers["transit"], 2);
   EXPECT_EQ(layers["ioc"], 4);
   EXPECT_EQ(layers["pois"], 3);
@@ -984,8 +984,16 @@ TEST(FeatureEncode, NewFieldsRoundTrip) {
   f.geom.type = GeomType::Line;
   const EncodedFeature e{0, {0, 0, 10, 10}, {2}, {}};
   flatbuffers::FlatBufferBuilder b;
-  const auto feature = encodeFeature(b, f, e);
-  const auto layer = fb::CreateLayer(b, b.CreateString("transit"), b.CreateVector(&feature, 1));
+  // Format 2: the second feature's id is written as +7 from the first's, its coordinates as
+  // differences; the reader gives back absolute values.
+  Feature g = f;
+  g.id = 130;
+  const EncodedFeature e2{0, {5, 6, 4000, -100, 4100, 4200}, {3}, {}};
+  const std::vector<flatbuffers::Offset<fb::Feature>> features = {encodeFeature(b, f, e, 0),
+                                                                  encodeFeature(b, g, e2, f.id)};
+  EXPECT_EQ(flatbuffers::GetTemporaryPointer(b, features[1])->id(), 7u);
+  EXPECT_EQ(flatbuffers::GetTemporaryPointer(b, features[1])->coords()->Get(2), 3995);
+  const auto layer = fb::CreateLayer(b, b.CreateString("transit"), b.CreateVector(features));
   fb::FinishTileBuffer(b, fb::CreateTile(b, tile::kFormatVersion, 16, 1, 2, 4096, b.CreateVector(&layer, 1)));
   auto data = tile::decodeTile(std::vector<uint8_t>(b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()));
   ASSERT_TRUE(data) << data.error();
@@ -997,12 +1005,16 @@ TEST(FeatureEncode, NewFieldsRoundTrip) {
   EXPECT_EQ(got->height(), 12.5f);
   EXPECT_EQ(got->color(), 0xff1956ffu);
   EXPECT_EQ(got->polygon_ring_counts(), nullptr);
+  const fb::Feature* second = data->layer("transit")->features()->Get(1);
+  EXPECT_EQ(second->id(), 130u);
+  ASSERT_EQ(second->coords()->size(), 6u);
+  for (flatbuffers::uoffset_t i = 0; i < 6; ++i) EXPECT_EQ(second->coords()->Get(i), e2.coords[i]) << i;
   // Unknown values are not stored.
   Feature plain;
   plain.geom.type = GeomType::Point;
   flatbuffers::FlatBufferBuilder b2;
   const EncodedFeature pe{0, {1, 1}, {1}, {}};
-  b2.Finish(encodeFeature(b2, plain, pe));
+  b2.Finish(encodeFeature(b2, plain, pe, 0));
   const auto* pf = flatbuffers::GetRoot<fb::Feature>(b2.GetBufferPointer());
   EXPECT_EQ(pf->name_en(), nullptr);
   EXPECT_EQ(pf->ref(), nullptr);

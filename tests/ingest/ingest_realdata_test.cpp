@@ -11,6 +11,7 @@
 #include <set>
 
 #include "test_support.hpp"
+#include "tile/feature_parts.hpp"
 
 namespace citymap::ingest_test {
 namespace {
@@ -109,7 +110,7 @@ TEST_F(DaNangIngest, HanRiverWaterUnderTheBridge) {
   for (const fb::Feature* f : *water->features()) {
     if (f->type() != fb::GeometryType::Polygon) continue;
     size_t part = 0;
-    for (uint32_t rings : *f->polygon_ring_counts()) {
+    for (uint32_t rings : tile::ringCounts(*f)) {
       bool inside = pointInRing(partPoints(*f, part), bridge);
       for (uint32_t h = 1; h < rings; ++h) inside = inside && !pointInRing(partPoints(*f, part + h), bridge);
       covered = covered || inside;
@@ -165,7 +166,7 @@ TEST_F(DaNangIngest, EveryTileExistsAndDecodes) {
 TEST_F(DaNangIngest, RoadsKeepEveryWayLabelsJoinStreets) {
   std::set<uint64_t> roads, labels;
   for (const fs::path& file : listTiles(out_ / "16")) {
-    auto data = tile::decodeTile(readBytes(file));
+    auto data = decodeTileFile(file);
     ASSERT_TRUE(data) << file;
     if (const fb::Layer* l = data->layer("roads"))
       for (const fb::Feature* f : *l->features()) roads.insert(f->id());
@@ -207,7 +208,6 @@ TEST_F(DaNangIngest, EverySourceReadWithTheReadmeCounts) {
       {"admin/admin_2025_city_boundary.geojson:admin_2025_city_boundary", {1, 1}},
       {"admin/admin_pre2025_districts.geojson:admin_pre2025_districts", {8, 7}},  // Hoàng Sa is outside
       {"admin/admin_pre2025_wards_osm.geojson:admin_pre2025_wards_osm", {56, 56}},
-      {"admin/admin_pre2025_city_boundary.geojson:admin_pre2025_city_boundary", {1, 1}},
       {"transit/bus_routes.geojson:bus_routes", {12, 12}},
       {"transit/bus_stops.geojson:bus_stops", {392, 392}},
       {"ioc/disaster_monitoring_stations.geojson:disaster_monitoring_stations", {45, 45}},
@@ -232,6 +232,8 @@ TEST_F(DaNangIngest, EverySourceReadWithTheReadmeCounts) {
     EXPECT_GE(s["kept"].get<uint64_t>(), it->second.minKept) << key;
   }
   for (const auto& [key, e] : expected) EXPECT_TRUE(seen.count(key)) << key << " not read";
+  // Nothing draws or looks up the pre-2025 city outline: it is not tiled (0.7 MB saved).
+  EXPECT_FALSE(seen.count("admin/admin_pre2025_city_boundary.geojson:admin_pre2025_city_boundary"));
   const auto& layers = report["layers"];
   for (const char* layer : {"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc"})
     for (const char* z : {"15", "16"}) EXPECT_GT(layers[layer]["per_zoom"][z].get<uint64_t>(), 0u) << layer << " z" << z;
@@ -243,7 +245,7 @@ TEST_F(DaNangIngest, EverySourceReadWithTheReadmeCounts) {
     EXPECT_GT(sum, zs["bytes"].get<uint64_t>() * 8 / 10) << "z" << z;
     EXPECT_LE(sum, zs["bytes"].get<uint64_t>()) << "z" << z;
   }
-  EXPECT_EQ(layers["admin"]["features"].get<uint64_t>(), 115u);
+  EXPECT_EQ(layers["admin"]["features"].get<uint64_t>(), 114u);
   EXPECT_EQ(layers["transit"]["features"].get<uint64_t>(), 404u);
   EXPECT_GE(layers["ioc"]["features"].get<uint64_t>(), 540u);
   EXPECT_GT(report["merge"]["joined"].get<uint64_t>(), 50u);
@@ -255,7 +257,7 @@ TEST_F(DaNangIngest, AdminTransitIocKindsAtLowZoom) {
   std::map<std::string, std::set<uint8_t>> kinds;
   std::map<std::string, std::set<uint64_t>> ids;
   for (const fs::path& file : listTiles(out_ / "12")) {
-    auto data = tile::decodeTile(readBytes(file));
+    auto data = decodeTileFile(file);
     ASSERT_TRUE(data) << file;
     for (const char* layer : {"admin", "transit", "ioc"})
       if (const fb::Layer* l = data->layer(layer))
@@ -264,10 +266,10 @@ TEST_F(DaNangIngest, AdminTransitIocKindsAtLowZoom) {
           ids[layer].insert(f->id());
         }
   }
-  EXPECT_EQ(kinds["admin"], (std::set<uint8_t>{0, 1, 2, 3, 4}));
+  EXPECT_EQ(kinds["admin"], (std::set<uint8_t>{0, 1, 3, 4}));  // CityPre2025 (2) is not tiled
   EXPECT_EQ(kinds["transit"], (std::set<uint8_t>{uint8_t(tile::TransitKind::BusRoute)}));  // stops from z14
   EXPECT_EQ(kinds["ioc"], (std::set<uint8_t>{0, 1, 2, 3, 4, 5, 6}));
-  EXPECT_EQ(ids["admin"].size(), 115u);
+  EXPECT_EQ(ids["admin"].size(), 114u);
   EXPECT_EQ(ids["transit"].size(), 12u);
   EXPECT_EQ(ids["ioc"].size(), 547u);
   // Stable ids: a 2025 ward by its official code, a pre-2025 ward by its OSM relation.
@@ -347,7 +349,7 @@ TEST_F(DaNangIngest, SearchIndex) {
   }
   EXPECT_GT(types["street"], 200);
   EXPECT_GT(types["poi"], 1500);
-  EXPECT_EQ(types["admin"], 115);
+  EXPECT_EQ(types["admin"], 114);
   EXPECT_GE(types["place"], 3);
   EXPECT_GE(types["bus_route"], 6);
   EXPECT_GT(types["bus_stop"], 300);

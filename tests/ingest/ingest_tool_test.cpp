@@ -10,6 +10,7 @@
 #include <set>
 
 #include "test_support.hpp"
+#include "tile/feature_parts.hpp"
 
 namespace citymap::ingest_test {
 namespace {
@@ -96,7 +97,7 @@ TEST_F(SyntheticIngest, TilesetJson) {
   std::ifstream in(out_ / "tileset.json");
   const nlohmann::json j = nlohmann::json::parse(in);
   EXPECT_EQ(j["format"], "citymap-tiles");
-  EXPECT_EQ(j["format_version"], 1);
+  EXPECT_EQ(j["format_version"], 2);
   EXPECT_EQ(j["minzoom"], 12);
   EXPECT_EQ(j["maxzoom"], 16);
   ASSERT_EQ(j["bounds"].size(), 4u);
@@ -136,7 +137,7 @@ TEST_F(SyntheticIngest, FeaturesOrderedByLayerThenId) {
   const std::vector<std::string> order = {"water", "landuse", "roads",   "railways", "buildings",
                                           "pois",  "admin",   "transit", "ioc",      "road_labels"};
   for (const fs::path& file : listTiles(out_)) {
-    auto data = tile::decodeTile(readBytes(file));
+    auto data = decodeTileFile(file);
     ASSERT_TRUE(data) << file << ": " << data.error();
     const auto* layers = data->root().layers();
     if (!layers) continue;
@@ -169,7 +170,7 @@ TEST_F(SyntheticIngest, PrimaryRoadCrossesTiles) {
     EXPECT_EQ(road->name()->str(), "Đường Thử Nghiệm");
     const double y = tilePos({108.21, 16.0590}, t).y;
     double minx = 1e9, maxx = -1e9;
-    for (size_t p = 0; p < road->part_sizes()->size(); ++p)
+    for (size_t p = 0; p < tile::partSizes(*road).size(); ++p)
       for (const Pt& pt : partPoints(*road, p)) {
         EXPECT_NEAR(pt.y, y, 1.0);
         EXPECT_GE(pt.x, -128);
@@ -197,7 +198,7 @@ TEST_F(SyntheticIngest, BridgeFlagLayerAndName) {
   EXPECT_EQ(bridge->flags(), kFlagBridge);
   EXPECT_EQ(bridge->z_order(), 1);
   EXPECT_EQ(bridge->name()->str(), "Cầu Thử");
-  ASSERT_EQ(bridge->part_sizes()->size(), 1u);
+  ASSERT_EQ(tile::partSizes(*bridge).size(), 1u);
   const auto pts = partPoints(*bridge, 0);
   ASSERT_EQ(pts.size(), 2u);
   expectNear(pts[0], {108.2120, 16.0570}, t);
@@ -257,7 +258,7 @@ TEST_F(SyntheticIngest, NamedAreaWithPoiTagsGetsAPoi) {
 
 TEST_F(SyntheticIngest, UnclassifiedFeaturesDropped) {
   for (const fs::path& file : listTiles(out_)) {
-    auto data = tile::decodeTile(readBytes(file));
+    auto data = decodeTileFile(file);
     ASSERT_TRUE(data);
     for (std::string_view layer : {"pois", "roads", "landuse", "water", "railways", "buildings"}) {
       EXPECT_EQ(findFeature(data.value(), layer, 402), nullptr) << "POI without a name in " << file;
@@ -282,10 +283,10 @@ TEST_F(SyntheticIngest, ParkPolygonWithHole) {
   EXPECT_EQ(park->type(), fb::GeometryType::Polygon);
   EXPECT_EQ(park->kind(), uint8_t(tile::LanduseKind::Park));
   EXPECT_EQ(park->name()->str(), "Công viên Thử");
-  ASSERT_NE(park->polygon_ring_counts(), nullptr);
-  ASSERT_EQ(park->polygon_ring_counts()->size(), 1u);
-  EXPECT_EQ(park->polygon_ring_counts()->Get(0), 2u);
-  ASSERT_EQ(park->part_sizes()->size(), 2u);
+  ASSERT_TRUE(park->polygon_ring_counts() == nullptr || tile::ringCounts(*park).size() == 1);
+  ASSERT_EQ(tile::ringCounts(*park).size(), 1u);
+  EXPECT_EQ(tile::ringCounts(*park)[0], 2u);
+  ASSERT_EQ(tile::partSizes(*park).size(), 2u);
   const auto outer = partPoints(*park, 0), hole = partPoints(*park, 1);
   ASSERT_EQ(outer.size(), 4u);  // open rings: the first point is not repeated
   ASSERT_EQ(hole.size(), 4u);
@@ -308,8 +309,8 @@ TEST_F(SyntheticIngest, WaterPolygonWindingNormalised) {
   ASSERT_NE(lake, nullptr);
   EXPECT_EQ(lake->kind(), uint8_t(tile::WaterKind::Water));
   EXPECT_EQ(lake->name()->str(), "Hồ Thử");
-  ASSERT_EQ(lake->polygon_ring_counts()->size(), 1u);
-  EXPECT_EQ(lake->polygon_ring_counts()->Get(0), 1u);
+  ASSERT_EQ(tile::ringCounts(*lake).size(), 1u);
+  EXPECT_EQ(tile::ringCounts(*lake)[0], 1u);
   EXPECT_GT(doubleArea(partPoints(*lake, 0)), 0);
   EXPECT_TRUE(pointInRing(partPoints(*lake, 0), tilePos({108.2180, 16.0535}, t)));
 }
@@ -330,7 +331,7 @@ TEST_F(SyntheticIngest, LargePolygonClippedToBufferedTile) {
   const fb::Feature* res = findFeature(tileAt(t), "landuse", 202);
   ASSERT_NE(res, nullptr);
   EXPECT_EQ(res->kind(), uint8_t(tile::LanduseKind::Residential));
-  ASSERT_EQ(res->part_sizes()->size(), 1u);
+  ASSERT_EQ(tile::partSizes(*res).size(), 1u);
   const auto ring = partPoints(*res, 0);
   ASSERT_EQ(ring.size(), 4u);
   for (const Pt& p : ring) {
@@ -381,8 +382,8 @@ TEST_F(SyntheticIngest, OsmDriverIdsAndOtherTags) {
   ASSERT_NE(grass, nullptr);
   EXPECT_EQ(grass->kind(), uint8_t(tile::LanduseKind::Grass));
   EXPECT_EQ(grass->name()->str(), "Bãi cỏ Thử");
-  ASSERT_EQ(grass->polygon_ring_counts()->size(), 1u);
-  EXPECT_EQ(grass->polygon_ring_counts()->Get(0), 2u);
+  ASSERT_EQ(tile::ringCounts(*grass).size(), 1u);
+  EXPECT_EQ(tile::ringCounts(*grass)[0], 2u);
   EXPECT_LT(doubleArea(partPoints(*grass, 1)), 0);
 }
 
@@ -653,7 +654,7 @@ TEST_F(ConfiguredIngest, RoadsKeepEveryWayLabelsJoinStreets) {
   for (uint64_t way : {20, 30, 40}) {
     const fb::Feature* piece = findFeature(z14, "roads", osmId(way, 1));
     ASSERT_NE(piece, nullptr) << way;
-    EXPECT_EQ(piece->part_sizes()->size(), 1u) << way;
+    EXPECT_EQ(tile::partSizes(*piece).size(), 1u) << way;
     EXPECT_EQ(partPoints(*piece, 0).size(), 2u) << way;
   }
   const fb::Feature* street = findFeature(z14, "road_labels", osmId(20, 1));
@@ -664,7 +665,7 @@ TEST_F(ConfiguredIngest, RoadsKeepEveryWayLabelsJoinStreets) {
   EXPECT_EQ(street->kind(), findFeature(z14, "roads", osmId(20, 1))->kind());
   ASSERT_NE(street->name_en(), nullptr);
   EXPECT_EQ(street->name_en()->string_view(), "Link Street");
-  ASSERT_EQ(street->part_sizes()->size(), 1u);
+  ASSERT_EQ(tile::partSizes(*street).size(), 1u);
   const auto pts = partPoints(*street, 0);
   ASSERT_EQ(pts.size(), 4u);
   const geo::TileID t = tileOf({108.2080, 16.0605}, 14);
@@ -677,7 +678,7 @@ TEST_F(ConfiguredIngest, RoadsKeepEveryWayLabelsJoinStreets) {
   const tile::TileData z16 = tileAt({108.2060, 16.0660}, 16);
   const fb::Feature* oneway = findFeature(z16, "road_labels", osmId(60, 1));
   ASSERT_NE(oneway, nullptr);
-  EXPECT_EQ(oneway->part_sizes()->size(), 2u);
+  EXPECT_EQ(tile::partSizes(*oneway).size(), 2u);
   EXPECT_EQ(oneway->flags() & kFlagOneway, kFlagOneway);
   EXPECT_NE(findFeature(z16, "roads", osmId(60, 1)), nullptr);
   EXPECT_NE(findFeature(z16, "roads", osmId(61, 1)), nullptr);
@@ -858,7 +859,7 @@ TEST(IngestErrors, NothingClassified) {
   const auto tiles = listTiles(tmp / "t");
   ASSERT_FALSE(tiles.empty());
   for (const fs::path& f : tiles) {
-    auto data = tile::decodeTile(readBytes(f));
+    auto data = decodeTileFile(f);
     ASSERT_TRUE(data) << data.error();
     EXPECT_EQ(data->root().layers(), nullptr);
     EXPECT_LE(data->byteSize(), sizeof(tile::TileData) + 64u);

@@ -221,7 +221,7 @@ TEST_F(DaNangRouting, GraphSizeAndTheShelters) {
     const geo::TileID t = tileOf(s.position, 12);
     auto& data = tiles[t.key()];
     if (!data) {
-      auto decoded = tile::decodeTile(tileBytes(t));
+      auto decoded = tile::decodeTile(tileBytes(t), t);
       ASSERT_TRUE(decoded) << t.path() << ": " << decoded.error();
       data = std::move(decoded).value();
     }

@@ -20,6 +20,7 @@
 
 #include "geo/mercator.hpp"
 #include "geo/tile_id.hpp"
+#include "tile/feature_parts.hpp"
 #include "tile/kinds.hpp"
 #include "tile/tile_reader.hpp"
 
@@ -126,8 +127,20 @@ inline fs::path tilePath(const fs::path& dir, const geo::TileID& t) {
   return dir / std::to_string(t.z) / std::to_string(t.x) / (std::to_string(t.y) + ".cmt");
 }
 
+// The tile a folder tileset's file holds, from its path (.../z/x/y.cmt): format-2 tiles do not
+// store their z/x/y, so they are decoded with this address.
+inline geo::TileID tileIdOfFile(const fs::path& file) {
+  const fs::path y = file.filename(), x = file.parent_path().filename(), z = file.parent_path().parent_path().filename();
+  return {uint8_t(std::stoi(z.string())), uint32_t(std::stoul(x.string())), uint32_t(std::stoul(y.stem().string()))};
+}
+
+// Decodes a folder tileset's tile file at its address.
+inline Result<tile::TileData> decodeTileFile(const fs::path& file) {
+  return tile::decodeTile(readBytes(file), tileIdOfFile(file));
+}
+
 inline std::optional<tile::TileData> loadTile(const fs::path& dir, const geo::TileID& t, std::string* error = nullptr) {
-  auto decoded = tile::decodeTile(readBytes(tilePath(dir, t)));
+  auto decoded = tile::decodeTile(readBytes(tilePath(dir, t)), t);
   if (!decoded) {
     if (error) *error = decoded.error();
     return std::nullopt;
@@ -171,8 +184,8 @@ inline geo::TileID tileOf(geo::LngLat p, uint8_t z) { return geo::tileAt(geo::to
 inline std::vector<Pt> partPoints(const fb::Feature& f, size_t part) {
   std::vector<Pt> out;
   size_t start = 0;
-  for (size_t i = 0; i < part; ++i) start += f.part_sizes()->Get(flatbuffers::uoffset_t(i));
-  const size_t n = f.part_sizes()->Get(flatbuffers::uoffset_t(part));
+  for (size_t i = 0; i < part; ++i) start += tile::partSizes(f)[uint32_t(i)];
+  const size_t n = tile::partSizes(f)[uint32_t(part)];
   for (size_t i = start; i < start + n; ++i)
     out.push_back({double(f.coords()->Get(flatbuffers::uoffset_t(2 * i))),
                    double(f.coords()->Get(flatbuffers::uoffset_t(2 * i + 1)))});

@@ -67,7 +67,7 @@ std::map<geo::TileID, tile::TileData> readArchive(const Bytes& archive) {
       const Bytes& bytes = *inflated;
       for (uint32_t i = 0; i < e.runLength; ++i) {
         const geo::TileID id = pm::tileFromId(e.tileId + i);
-        auto data = tile::decodeTile(Bytes(bytes.begin(), bytes.end()));
+        auto data = tile::decodeTile(Bytes(bytes.begin(), bytes.end()), id);
         EXPECT_TRUE(data) << id.path() << ": " << data.error();
         if (!data) continue;
         EXPECT_EQ(data->id(), id);

@@ -8,6 +8,8 @@
 
 #include "citymap/tile_generated.h"
 #include "geo/tile_id.hpp"
+#include "tile/coord_delta.hpp"
+#include "tile/kinds.hpp"
 
 namespace citymap::testing {
 
@@ -29,22 +31,34 @@ struct TestLayer {
   std::vector<TestFeature> features;
 };
 
-inline std::vector<uint8_t> buildTile(geo::TileID id, const std::vector<TestLayer>& layers, uint16_t version = 1) {
+// Coordinates are given absolute; version 2 stores them delta-coded, as the ingest writes them.
+inline std::vector<uint8_t> buildTile(geo::TileID id, const std::vector<TestLayer>& layers,
+                                      uint16_t version = tile::kFormatVersion) {
   flatbuffers::FlatBufferBuilder b;
   std::vector<flatbuffers::Offset<fb::Layer>> ls;
   for (const auto& l : layers) {
     std::vector<flatbuffers::Offset<fb::Feature>> fs;
+    uint64_t previousId = 0;
     for (const auto& f : l.features) {
-      const auto coords = b.CreateVector(f.coords);
-      const auto parts = b.CreateVector(f.parts);
+      std::vector<int16_t> xy = f.coords;
+      if (version >= 2) tile::deltaEncodeCoords(xy);
+      const auto coords = b.CreateVector(xy);
+      // Empty parts or rings: left out (format 2's one-part / one-polygon short forms).
+      const auto parts = f.parts.empty() ? 0 : b.CreateVector(f.parts);
       const auto rings = f.rings.empty() ? 0 : b.CreateVector(f.rings);
       const auto name = f.name.empty() ? 0 : b.CreateString(f.name);
       const auto nameEn = f.nameEn.empty() ? 0 : b.CreateString(f.nameEn);
       const auto ref = f.ref.empty() ? 0 : b.CreateString(f.ref);
-      fs.push_back(fb::CreateFeature(b, f.id, f.kind, f.flags, f.type, coords, parts,
+      // Version 2 writes ids as differences within the layer, every field present (as the ingest
+      // does for the id).
+      b.ForceDefaults(version >= 2);
+      fs.push_back(fb::CreateFeature(b, version >= 2 ? f.id - previousId : f.id, f.kind, f.flags, f.type, coords,
+                                     flatbuffers::Offset<flatbuffers::Vector<uint32_t>>(parts.o),
                                      flatbuffers::Offset<flatbuffers::Vector<uint32_t>>(rings.o), name, 0,
                                      flatbuffers::Offset<flatbuffers::String>(nameEn.o),
                                      flatbuffers::Offset<flatbuffers::String>(ref.o)));
+      b.ForceDefaults(false);
+      previousId = f.id;
     }
     ls.push_back(fb::CreateLayer(b, b.CreateString(l.name), b.CreateVector(fs)));
   }

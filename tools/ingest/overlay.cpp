@@ -111,7 +111,7 @@ Result<Overlay> buildOverlay(const std::string& path, const OverlayOptions& opti
     std::sort(sorted.begin(), sorted.end(), [&](const EncodedFeature* a, const EncodedFeature* b) {
       return featureLess(features[a->feature], features[b->feature]);
     });
-    buildTile(builder, id, tiler.extent, sorted, features);
+    buildTile(builder, tiler.extent, sorted, features);
     archive.add(id, std::vector<uint8_t>(builder.GetBufferPointer(), builder.GetBufferPointer() + builder.GetSize()));
   }
 

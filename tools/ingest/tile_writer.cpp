@@ -73,7 +73,7 @@ bool writeFile(const fs::path& file, const void* data, size_t size, std::string&
 
 }  // namespace
 
-void buildTile(flatbuffers::FlatBufferBuilder& b, const geo::TileID& id, uint16_t extent,
+void buildTile(flatbuffers::FlatBufferBuilder& b, uint16_t extent,
                std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features,
                std::array<uint64_t, kLayerCount>* layerBytes) {
   b.Clear();
@@ -83,9 +83,11 @@ void buildTile(flatbuffers::FlatBufferBuilder& b, const geo::TileID& id, uint16_
     const Layer layer = features[sorted[i]->feature].layer;
     const size_t before = b.GetSize();  // the builder grows by what this layer adds
     out.clear();
+    uint64_t previousId = 0;  // ids are written as differences within the layer
     for (; i < sorted.size() && features[sorted[i]->feature].layer == layer; ++i) {
       const EncodedFeature& e = *sorted[i];
-      out.push_back(encodeFeature(b, features[e.feature], e));
+      out.push_back(encodeFeature(b, features[e.feature], e, previousId));
+      previousId = features[e.feature].id;
     }
     const auto name = b.CreateString(layerName(layer).data(), layerName(layer).size());
     layers.push_back(fb::CreateLayer(b, name, b.CreateVector(out)));
@@ -93,7 +95,9 @@ void buildTile(flatbuffers::FlatBufferBuilder& b, const geo::TileID& id, uint16_
   }
   const auto layerVec = layers.empty() ? flatbuffers::Offset<flatbuffers::Vector<flatbuffers::Offset<fb::Layer>>>()
                                        : b.CreateVector(layers);
-  fb::FinishTileBuffer(b, fb::CreateTile(b, tile::kFormatVersion, id.z, id.x, id.y, extent, layerVec));
+  // Format 2: no z/x/y in the tile (the reader knows where it asked), so identical tiles (the
+  // inside of a ward, open sea) are stored once in the archive.
+  fb::FinishTileBuffer(b, fb::CreateTile(b, tile::kFormatVersion, 0, 0, 0, extent, layerVec));
 }
 
 std::string tilesetJson(const TilesetInfo& info, bool archive) {
@@ -182,7 +186,7 @@ Result<std::vector<ZoomStats>> buildTiles(const std::vector<Feature>& features, 
         return featureLess(features[a->feature], features[b->feature]);
       });
       ZoomStats& zs = perThread[t][job.zoomIndex];
-      buildTile(builder, job.id, extent, sorted, features, &zs.layerBytes);
+      buildTile(builder, extent, sorted, features, &zs.layerBytes);
       if (!sink(j, job.id, std::span<const uint8_t>(builder.GetBufferPointer(), builder.GetSize()), err)) {
         std::lock_guard lock(errorMutex);
         if (!failed.exchange(true)) error = err;

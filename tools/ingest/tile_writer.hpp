@@ -23,8 +23,9 @@
 
 namespace citymap::ingest {
 
-// Serialises one tile into `builder` (cleared first). `sorted` is in output order.
-void buildTile(flatbuffers::FlatBufferBuilder& builder, const geo::TileID& id, uint16_t extent,
+// Serialises one tile into `builder` (cleared first). `sorted` is in output order. The tile
+// does not store its z/x/y (tile format 2): its address in the archive or folder says where it is.
+void buildTile(flatbuffers::FlatBufferBuilder& builder, uint16_t extent,
                std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features,
                std::array<uint64_t, kLayerCount>* layerBytes = nullptr);
 
