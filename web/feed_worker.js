@@ -9,8 +9,10 @@
 //                 {type: 'history', topic}      also subscribe to the history chunks
 //                 {type: 'stop'}                disconnect (state off)
 //                 {type: 'ack'}                 one batch was handed to the core
-// worker -> page: {type: 'batch', buffer, count, dropped}   framed messages (buffer transferred);
-//                                               dropped: messages dropped in the worker so far
+// worker -> page: {type: 'batch', buffer, count, dropped, superseded, received, updates}
+//                                               framed messages (buffer transferred); so far:
+//                                               dropped in the worker, superseded (coalesced
+//                                               away), MQTT messages received, updates in them
 //                 {type: 'state', status}       {state, url, detail, attempt, retryInMs} as
 //                                               citymap_feed_connection takes it; any messages
 //                                               received before it were posted before it
@@ -19,7 +21,7 @@ import { FeedTransport } from './feed_transport.js';
 
 let transport = null;
 const batcher = new FeedBatcher({
-  post: ({ buffer, count, dropped }) => self.postMessage({ type: 'batch', buffer, count, dropped }, [buffer]),
+  post: (batch) => self.postMessage({ type: 'batch', ...batch }, [batch.buffer]),
 });
 
 self.onmessage = (event) => {
@@ -34,7 +36,7 @@ self.onmessage = (event) => {
     transport = new FeedTransport({
       url: String(m.url),
       topic: String(m.topic),
-      onMessage: (topic, payload) => batcher.add(topic, payload),
+      onMessage: (topic, payload) => batcher.receive(topic, payload),
       onState: (status) => {
         batcher.flushNow();
         self.postMessage({ type: 'state', status });

@@ -402,7 +402,65 @@ Result<FeedMessage> decodeAligned(std::span<const uint8_t> bytes, DropReason* re
   return out;
 }
 
+constexpr char kBatchIdentifier[] = "CMB1";
+
+Result<size_t> forEachBatchMessageAligned(std::span<const uint8_t> bytes,
+                                          const std::function<void(size_t, std::span<const uint8_t>)>& onMessage,
+                                          DropReason* reason) {
+  const auto refuse = [&](DropReason r, std::string message) -> Result<size_t> {
+    if (reason) *reason = r;
+    return Error{"feed batch: " + std::move(message)};
+  };
+  if (bytes.size() < 8) return refuse(DropReason::Malformed, "too short (" + std::to_string(bytes.size()) + " bytes)");
+  if (bytes.size() > kMaxFeedMessageBytes)
+    return refuse(DropReason::Malformed, "too large (" + std::to_string(bytes.size()) + " bytes)");
+  if (!flatbuffers::BufferHasIdentifier(bytes.data(), kBatchIdentifier)) {
+    if (std::memcmp(bytes.data() + 4, "CMB", 3) == 0)
+      return refuse(DropReason::Unknown, "unknown format identifier (newer publisher?)");
+    return refuse(DropReason::Malformed, "not a citymap feed batch (bad file identifier)");
+  }
+  // Depth: Batch, its vector, an Update, the message bytes. Tables: one per update and the root.
+  flatbuffers::Verifier verifier(bytes.data(), bytes.size(), 8, 2 * kMaxFeedBatchUpdates + 2);
+  if (!verifier.VerifyBuffer<fb::Batch>(kBatchIdentifier))
+    return refuse(DropReason::Malformed, "failed FlatBuffers verification (corrupt or truncated)");
+  const fb::Batch& b = *flatbuffers::GetRoot<fb::Batch>(bytes.data());
+  if (b.version() != kFeedFormatVersion)
+    return refuse(b.version() > kFeedFormatVersion ? DropReason::Unknown : DropReason::Malformed,
+                  "unsupported version " + std::to_string(b.version()));
+  const auto* updates = b.updates();
+  if (!updates || updates->size() == 0) return refuse(DropReason::Malformed, "no updates");
+  if (updates->size() > kMaxFeedBatchUpdates)
+    return refuse(DropReason::Malformed, "more than " + std::to_string(kMaxFeedBatchUpdates) + " updates");
+  for (flatbuffers::uoffset_t i = 0; i < updates->size(); ++i) {
+    const fb::Update* u = updates->Get(i);
+    if (!u || !u->message() || u->message()->size() == 0)
+      return refuse(DropReason::Malformed, "update " + std::to_string(i) + " has no message");
+  }
+  for (flatbuffers::uoffset_t i = 0; i < updates->size(); ++i) {
+    const auto* m = updates->Get(i)->message();
+    onMessage(i, std::span<const uint8_t>(m->data(), m->size()));
+  }
+  return size_t(updates->size());
+}
+
 }  // namespace
+
+bool looksLikeFeedBatch(std::span<const uint8_t> bytes) {
+  return bytes.size() >= 8 && flatbuffers::BufferHasIdentifier(bytes.data(), kBatchIdentifier);
+}
+
+Result<size_t> forEachFeedBatchMessage(std::span<const uint8_t> bytes,
+                                       const std::function<void(size_t, std::span<const uint8_t>)>& onMessage,
+                                       DropReason* reason) {
+  // As for single messages: the verifier and the reads want an aligned buffer.
+  if (reinterpret_cast<uintptr_t>(bytes.data()) % 8 != 0 && bytes.size() <= kMaxFeedMessageBytes) {
+    std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
+    std::memcpy(aligned.data(), bytes.data(), bytes.size());
+    return forEachBatchMessageAligned({reinterpret_cast<const uint8_t*>(aligned.data()), bytes.size()}, onMessage,
+                                      reason);
+  }
+  return forEachBatchMessageAligned(bytes, onMessage, reason);
+}
 
 bool looksLikeFeedMessage(std::span<const uint8_t> bytes) {
   return bytes.size() >= 8 && fb::MessageBufferHasIdentifier(bytes.data());

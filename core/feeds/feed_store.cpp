@@ -87,7 +87,12 @@ IngestStatus FeedStore::ingestImpl(std::string_view topic, std::span<const uint8
   std::optional<FeedTopic> parsed;
   if (!topic.empty()) {
     parsed = parseFeedTopic(topic);
-    if (!parsed) return drop(IngestStatus::Unknown, "feed message on an unknown topic: " + std::string(topic.substr(0, 128)));
+    if (!parsed) {
+      if (const auto batch = parseFeedBatchTopic(topic)) return ingestBatch(&*batch, payload, nowMs);
+      return drop(IngestStatus::Unknown, "feed message on an unknown topic: " + std::string(topic.substr(0, 128)));
+    }
+  } else if (looksLikeFeedBatch(payload)) {
+    return ingestBatch(nullptr, payload, nowMs);
   }
   if (payload.empty()) {
     if (!parsed) return drop(IngestStatus::Malformed, "feed message: empty payload");
@@ -99,6 +104,34 @@ IngestStatus FeedStore::ingestImpl(std::string_view topic, std::span<const uint8
   auto decoded = decodeFeedMessage(payload, &reason);
   if (!decoded) return drop(reason == DropReason::Unknown ? IngestStatus::Unknown : IngestStatus::Malformed, decoded.error());
   return applyImpl(*decoded, nowMs, parsed ? &*parsed : nullptr);
+}
+
+IngestStatus FeedStore::ingestBatch(const FeedBatchTopic* topic, std::span<const uint8_t> payload, int64_t nowMs) {
+  if (payload.empty()) return drop(IngestStatus::Malformed, "feed batch: empty payload");
+  DropReason reason = DropReason::Malformed;
+  const auto where = [&](size_t i) {
+    return "feed batch" + (topic ? " of " + std::string(kindName(topic->kind)) : std::string()) + ", update " +
+           std::to_string(i) + ": ";
+  };
+  auto n = forEachFeedBatchMessage(
+      payload,
+      [&](size_t i, std::span<const uint8_t> bytes) {
+        if (i > 0) ++counters_.received;  // the batch itself was counted once
+        DropReason r = DropReason::Malformed;
+        auto m = decodeFeedMessage(bytes, &r);
+        if (!m) {
+          (void)drop(r == DropReason::Unknown ? IngestStatus::Unknown : IngestStatus::Malformed, where(i) + m.error());
+          return;
+        }
+        if (topic && m->kind() != topic->kind) {
+          (void)drop(IngestStatus::Malformed, where(i) + "a " + std::string(kindName(m->kind())) + " message");
+          return;
+        }
+        (void)applyImpl(*m, nowMs, nullptr);
+      },
+      &reason);
+  if (!n) return drop(reason == DropReason::Unknown ? IngestStatus::Unknown : IngestStatus::Malformed, n.error());
+  return IngestStatus::Accepted;
 }
 
 IngestStatus FeedStore::checkOrder(const EntityMeta* current, const Tombstone* tomb, const FeedMessage& m) const {

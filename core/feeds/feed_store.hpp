@@ -109,6 +109,11 @@ class FeedStore {
 
   // Decodes and applies one message now. `topic` may be empty (no topic check); an empty
   // payload on a feed topic removes that entity (MQTT's way of clearing a retained message).
+  // A batch (a "CMB1" payload on citymap/v1/<city>/<kind>/batch, or with an empty topic) is
+  // verified whole, then each of its messages is decoded and applied in order as if it had come
+  // on its entity's topic (each counted as received and accepted or dropped on its own; every
+  // one must be of the topic's kind). A refused batch changes nothing and counts as one
+  // malformed or unknown message. For a batch the result is Accepted once it verified.
   IngestStatus ingest(std::string_view topic, std::span<const uint8_t> payload, int64_t nowMs);
   // Applies a decoded (verified) message. If `topic` is given, it must name the same entity.
   IngestStatus apply(const FeedMessage& message, int64_t nowMs, const FeedTopic* topic = nullptr);
@@ -167,6 +172,7 @@ class FeedStore {
   static_assert(std::tuple_size_v<Tables> == size_t(kFeedKindCount), "one table per kind");
 
   IngestStatus ingestImpl(std::string_view topic, std::span<const uint8_t> payload, int64_t nowMs);
+  IngestStatus ingestBatch(const FeedBatchTopic* topic, std::span<const uint8_t> payload, int64_t nowMs);
   IngestStatus applyImpl(const FeedMessage& message, int64_t nowMs, const FeedTopic* topic);
   IngestStatus drop(IngestStatus status, std::string error = {});
   IngestStatus checkOrder(const EntityMeta* current, const Tombstone* tomb, const FeedMessage& m) const;

@@ -178,4 +178,24 @@ std::vector<uint8_t> encodeFeedMessage(const FeedMessage& message) {
   return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
 }
 
+std::vector<uint8_t> encodeFeedBatch(std::span<const std::span<const uint8_t>> messages, uint16_t version) {
+  size_t bytes = 64;
+  for (const auto& m : messages) bytes += m.size() + 24;
+  Builder b(bytes);
+  std::vector<flatbuffers::Offset<fb::Update>> updates;
+  updates.reserve(messages.size());
+  for (const auto& m : messages) {
+    // Each message starts 8-byte aligned, as it was in its own buffer: readers use it in place.
+    b.ForceVectorAlignment(m.size(), 1, 8);
+    const auto data = b.CreateVector(m.data(), m.size());
+    updates.push_back(fb::CreateUpdate(b, data));
+  }
+  const auto vec = b.CreateVector(updates);
+  fb::BatchBuilder batch(b);
+  batch.add_version(version);
+  batch.add_updates(vec);
+  b.Finish(batch.Finish(), "CMB1");
+  return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
+}
+
 }  // namespace citymap::feeds

@@ -22,6 +22,33 @@ std::string feedTopic(std::string_view city, FeedKind kind, uint64_t entityId) {
   return t;
 }
 
+std::string feedBatchTopic(std::string_view city, FeedKind kind) {
+  std::string t(kTopicRoot);
+  t += '/';
+  t += city;
+  t += '/';
+  t += kindName(kind);
+  t += '/';
+  t += kBatchTopicLeaf;
+  return t;
+}
+
+std::optional<FeedBatchTopic> parseFeedBatchTopic(std::string_view topic) {
+  if (topic.size() <= kTopicRoot.size() + 1 || topic.substr(0, kTopicRoot.size()) != kTopicRoot ||
+      topic[kTopicRoot.size()] != '/')
+    return std::nullopt;
+  const std::string_view rest = topic.substr(kTopicRoot.size() + 1);
+  const size_t a = rest.find('/');
+  if (a == std::string_view::npos) return std::nullopt;
+  const size_t b = rest.find('/', a + 1);
+  if (b == std::string_view::npos || rest.substr(b + 1) != kBatchTopicLeaf) return std::nullopt;
+  const std::string_view city = rest.substr(0, a);
+  if (!validCitySlug(city)) return std::nullopt;
+  const auto k = kindFromName(rest.substr(a + 1, b - a - 1));
+  if (!k) return std::nullopt;
+  return FeedBatchTopic{std::string(city), *k};
+}
+
 std::string feedSubscription(std::string_view city) {
   return std::string(kTopicRoot) + "/" + std::string(city) + "/#";
 }

@@ -5,6 +5,8 @@
 // "sensor", "incident", "bus", "shelter", "storm"), <entity id> the payload's id in decimal. Every
 // message is retained, so a new subscriber gets each entity's current state at once; an empty
 // retained message removes the entity.
+// Batches of one kind (feed.fbs "Batch": a publisher's high-rate stream, not retained) go on
+//   citymap/v1/<city>/<kind>/batch
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -27,6 +29,15 @@ std::string feedTopic(std::string_view city, FeedKind kind, uint64_t entityId);
 std::string feedSubscription(std::string_view city);
 // nullopt unless the topic has exactly the shape above, a known kind and a non-zero id.
 std::optional<FeedTopic> parseFeedTopic(std::string_view topic);
+// Batches (docs/FEEDS.md, "Batches"): "citymap/v1/<city>/<kind>/batch".
+inline constexpr std::string_view kBatchTopicLeaf = "batch";
+struct FeedBatchTopic {
+  std::string city;
+  FeedKind kind = FeedKind::Traffic;
+};
+std::string feedBatchTopic(std::string_view city, FeedKind kind);
+// nullopt unless the topic has exactly that shape with a valid city and a known kind.
+std::optional<FeedBatchTopic> parseFeedBatchTopic(std::string_view topic);
 // A city slug: 1..32 characters of [a-z0-9-].
 bool validCitySlug(std::string_view city);
 

@@ -212,6 +212,38 @@ test('the broker goes away and comes back: reconnecting, then connected with the
   await page.context().close();
 });
 
+test('batched traffic: the worker splits the publishers\' batches; a malformed batch is counted, never applied', { skip, timeout: 180000 }, async () => {
+  const env = readBrokerEnv(brokerDir);
+  const { page, problems } = await openPage(env);
+  await waitForFeed(page, (f) => f.connection.state === 'connected', { what: 'connected', problems });
+  // The load mode: 2,000 updates/s in batches on .../traffic/batch, the first pass retained.
+  const sim = await startSim({ bin: feedsim, dataDir, env, duration: 60, args: ['--only', 'traffic', '--traffic-rate', '2000', '--quiet'] });
+  try {
+    const feed = await waitForFeed(page, (f) => f.entities.traffic >= 700 && f.received > 6000,
+      { what: 'traffic from the batches', problems, timeout: 60000 });
+    assert.ok(feed.accepted > 6000, JSON.stringify(feed));
+    // Many updates per MQTT message once the retained catch-up is in, split in the worker
+    // (~27 per batch, and a few retained singles); nothing framed badly.
+    const w0 = await page.evaluate(() => ({ ...window.citymap.state.feedWorker }));
+    await new Promise((r) => setTimeout(r, 3000));
+    const worker = await page.evaluate(() => ({ ...window.citymap.state.feedWorker }));
+    const updates = worker.updatesInWorker - w0.updatesInWorker, mqttMessages = worker.mqttMessages - w0.mqttMessages;
+    assert.ok(updates > 3000 && updates > 8 * mqttMessages, JSON.stringify({ updates, mqttMessages, worker }));
+    assert.equal(worker.malformedBatches, 0);
+    assert.ok(worker.supersededInWorker >= 0);
+    // A batch the worker cannot split goes to the core, which refuses it whole with a reason.
+    const before = await page.evaluate(() => window.citymap.state.feed.droppedMalformed);
+    const broken = Buffer.concat([Buffer.from([8, 0, 0, 0]), Buffer.from('CMB1'), Buffer.alloc(60, 0xff)]);
+    await publishAsPublisher(env, 'citymap/v1/danang/traffic/batch', broken);
+    await waitForFeed(page, `(f) => f.droppedMalformed >= ${before + 1}`, { what: 'the broken batch counted', problems, timeout: 30000 });
+    const after = await page.evaluate(() => window.citymap.state.feed);
+    assert.equal(after.connection.state, 'connected');
+  } finally {
+    await stopSim(sim);
+  }
+  assert.deepEqual(problems.errors, []);
+});
+
 test('malformed and unknown payloads are counted and dropped; anonymous publishes are refused', { skip, timeout: 120000 }, async () => {
   const env = readBrokerEnv(brokerDir);
   const { page, problems } = await openPage(env);

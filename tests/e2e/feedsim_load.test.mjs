@@ -1,6 +1,8 @@
 // The simulator's load mode (--traffic-rate, used by the browser benchmark), offline: N traffic
 // updates per simulated second, cycling over the real road segments with new speeds on each
-// pass, every one simulated and in sequence.
+// pass, every one simulated and in sequence; published in batches on .../traffic/batch with
+// each segment's state retained on its own topic now and then, or (--traffic-batch 1) every
+// update as its own retained message.
 //   CITYMAP_FEEDSIM=... CITYMAP_DATA_DIR=... node --test tests/e2e/feedsim_load.test.mjs
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -72,4 +74,73 @@ test('--traffic-rate is checked', { skip }, () => {
     assert.throws(() => execFileSync(feedsim, ['--data-dir', dataDir, '--dry-run', '1', '--traffic-rate', bad], { stdio: 'pipe' }),
       (e) => e.status === 2 && /--traffic-rate/.test(String(e.stderr)));
   }
+  for (const [flag, bad] of [['--traffic-batch', '0'], ['--traffic-batch', '2049'], ['--batch-ms', '-1'], ['--retain-s', '0'],
+    ['--batch-bytes', '100'], ['--batch-bytes', '70000']]) {
+    assert.throws(() => execFileSync(feedsim, ['--data-dir', dataDir, '--dry-run', '1', '--traffic-rate', '10', flag, bad], { stdio: 'pipe' }),
+      (e) => e.status === 2 && String(e.stderr).includes(flag), `${flag} ${bad}`);
+  }
+});
+
+test('load mode publishes batches on .../traffic/batch, each segment retained on its topic now and then', { skip }, () => {
+  const rate = 2000, seconds = 12, retainS = 4;
+  const msgs = dryRun(['--dry-run', String(seconds), '--only', 'traffic', '--traffic-rate', String(rate), '--retain-s', String(retainS)]);
+  assert.equal(msgs.length, rate * seconds, 'every update published once');
+  const segments = new Set(msgs.map((m) => m.topic));
+  // The first pass goes retained (a subscriber's catch-up from the start), then batches.
+  assert.ok(msgs.slice(0, segments.size).every((m) => m.retain), 'the first pass is retained');
+  const batched = msgs.filter((m) => !m.retain);
+  assert.ok(batched.length > 0.85 * msgs.length, `${batched.length} of ${msgs.length} in batches`);
+  const sizes = new Map();
+  let last = -1;
+  for (const m of batched) {
+    assert.equal(m.published, 'citymap/v1/danang/traffic/batch');
+    assert.ok(m.batch >= last, 'batches in order');
+    last = m.batch;
+    sizes.set(m.batch, (sizes.get(m.batch) || 0) + 1);
+  }
+  // Under 3,900 bytes each by default (a traffic update is 112 bytes and ~24 of framing): 27.
+  const median = (m) => [...m.values()].sort((a, b) => a - b)[m.size >> 1];
+  assert.ok(Math.max(...sizes.values()) <= 28, 'batches under 3,900 bytes');
+  assert.ok(median(sizes) >= 25, `median batch ${median(sizes)}`);
+  assert.ok(batched.every((m) => m.bytes === 112));
+  // Each segment again retained every 0.5..1.5 x retainS (plus the time a pass takes).
+  const pass = (segments.size / rate) * 1000;
+  const times = new Map();
+  for (const m of msgs.filter((x) => x.retain)) times.set(m.topic, [...(times.get(m.topic) || []), m.ts]);
+  assert.equal(times.size, segments.size);
+  for (const [topic, ts] of times) {
+    for (let i = 1; i < ts.length; i++) {
+      const gap = ts[i] - ts[i - 1];
+      assert.ok(gap >= retainS * 500 && gap <= retainS * 1500 + pass + 1, `${topic}: retained again after ${gap} ms`);
+    }
+  }
+  assert.ok([...times.values()].filter((t) => t.length >= 2).length > 0.9 * segments.size, 'most segments retained again');
+  // Sequences still increase per segment whichever way an update goes.
+  const seq = new Map();
+  for (const m of msgs) {
+    assert.ok(!(seq.get(m.topic) >= m.seq));
+    seq.set(m.topic, m.seq);
+  }
+});
+
+test('load mode: --batch-bytes and --batch-ms bound the batches; at most 250 updates each', { skip }, () => {
+  const sizesOf = (args) => {
+    const sizes = new Map();
+    for (const m of dryRun(['--dry-run', '4', '--only', 'traffic', '--traffic-rate', '2000', ...args]))
+      if (!m.retain) sizes.set(m.batch, (sizes.get(m.batch) || 0) + 1);
+    return [...sizes.values()].sort((a, b) => a - b);
+  };
+  // 50 ms of updates each: 100 at 2,000/s.
+  let s = sizesOf(['--batch-bytes', '60000']);
+  assert.ok(s[s.length >> 1] >= 95 && s.at(-1) <= 101, `median ${s[s.length >> 1]}, max ${s.at(-1)}`);
+  s = sizesOf(['--batch-bytes', '60000', '--batch-ms', '1000']);
+  assert.equal(s.at(-1), 250);
+  s = sizesOf(['--traffic-batch', '10']);
+  assert.equal(s.at(-1), 10);
+});
+
+test('--traffic-batch 1: the old mode, every update its own retained message', { skip }, () => {
+  const msgs = dryRun(['--dry-run', '2', '--only', 'traffic', '--traffic-rate', '1000', '--traffic-batch', '1']);
+  assert.equal(msgs.length, 2000);
+  assert.ok(msgs.every((m) => m.retain && /^citymap\/v1\/danang\/traffic\/\d+$/.test(m.topic) && m.published === undefined));
 });

@@ -8,7 +8,7 @@ import {
   BACKOFF, State, allowedOrigins, backoffDelayMs, feedUrlFromQuery, historyFilter, originAllowed, stateNames, tilesFromQuery,
   topicFilter,
 } from '../../web/feed.js';
-import { BatchWriter, FRAME_HEADER_BYTES, FeedBatcher, MAX_TOPIC_BYTES } from '../../web/feed_batch.js';
+import { BatchWriter, FRAME_HEADER_BYTES, FeedBatcher, MAX_TOPIC_BYTES, splitFeedBatch } from '../../web/feed_batch.js';
 import { TEXT, announcement, pageLanguage } from '../../web/i18n.js';
 import { GROUPS, KEYS, toggleHidden } from '../../web/controls.js';
 import { formatHash, parseHash, precisionFor, shareUrl, throttle, validHidden, validSelection } from '../../web/share.js';
@@ -187,7 +187,8 @@ function fakeBatcher(options = {}) {
   let next = 1;
   const posted = [];
   const b = new FeedBatcher({
-    post: ({ buffer, count, dropped }) => posted.push({ messages: readBatch(buffer), count, dropped }),
+    post: ({ buffer, count, dropped, superseded, received, updates }) =>
+      posted.push({ messages: readBatch(buffer), count, dropped, superseded, received, updates }),
     setTimer: (f, ms) => {
       timers.set(next, { f, ms });
       return next++;
@@ -269,6 +270,123 @@ test('feed batcher: flushNow posts what is pending before a state change, even p
   b.flushNow();
   assert.equal(posted[2].dropped, 1);
   assert.deepEqual(posted[2].messages.map((m) => m.topic), ['w']);
+});
+
+// A publisher's feed batch (core/feeds/feed.fbs "Batch", CMB1) of three traffic updates, the
+// first segment again last: the bytes tests/unit/feeds/feed_update_batch_test.cpp writes
+// (TheBytesTheWorkerTestReads). Change both together.
+const GOLDEN_BATCH = Uint8Array.from(Buffer.from(
+  '14000000434d42310000000008000800000004000800000004000000030000000401000080000000040000000effffff' +
+  '04000000680000001c000000434d463100001200200000001c0014000c000b000a000400120000003000000000000101' +
+  '026c50c4a00100000900000000000000040000000300000073696d000c00180010000c00080007000c00000000000003' +
+  '000034420000b04109449208000000000000000086ffffff04000000680000001c000000434d46310000120020000000' +
+  '1c0014000c000b000a000400120000003000000000000101016c50c4a001000008000000000000000400000003000000' +
+  '73696d000c00180010000c00080007000c00000000000003000034420000a84105000000000100000000000000000600' +
+  '080004000600000004000000680000001c000000434d463100001200200000001c0014000c000b000a00040012000000' +
+  '3000000000000101006c50c4a00100000700000000000000040000000300000073696d000c00180010000c0008000700' +
+  '0c00000000000003000034420000a0410944920800000000', 'hex'));
+const BATCH_TOPIC = 'citymap/v1/danang/traffic/batch';
+const seg = (id) => `citymap/v1/danang/traffic/${id}`;
+
+test('feed batches: split into their messages on the entities\' topics, payloads as they are', () => {
+  const parts = splitFeedBatch(BATCH_TOPIC, GOLDEN_BATCH);
+  assert.ok(parts);
+  assert.deepEqual(parts.map((p) => p.topic), [seg(143803401), seg('1099511627781'), seg(143803401)]);
+  for (const p of parts) {
+    assert.equal(p.payload.buffer, GOLDEN_BATCH.buffer, 'views, not copies');
+    assert.equal(Buffer.from(p.payload.subarray(4, 8)).toString(), 'CMF1');
+    assert.equal(p.payload.byteOffset % 8, 0, 'aligned as the writer put them');
+  }
+  // Ids past 2^53 stay exact.
+  const big = GOLDEN_BATCH.slice();
+  const at = Buffer.from(big).indexOf(Buffer.from([5, 0, 0, 0, 0, 1, 0, 0])); // (1 << 40) | 5, little-endian
+  assert.ok(at > 0);
+  big.set([0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff], at);
+  assert.equal(splitFeedBatch(BATCH_TOPIC, big)[1].topic, seg('18446744073709551615'));
+  // Inside a larger buffer (mqtt.js hands out views into its own).
+  const inside = new Uint8Array(GOLDEN_BATCH.length + 13);
+  inside.set(GOLDEN_BATCH, 5);
+  assert.deepEqual(splitFeedBatch(BATCH_TOPIC, inside.subarray(5, 5 + GOLDEN_BATCH.length)).map((p) => p.topic), parts.map((p) => p.topic));
+  // Not split (passed on whole, for the core to judge): another kind, another topic, a newer version.
+  assert.equal(splitFeedBatch('citymap/v1/danang/sensor/batch', GOLDEN_BATCH), null);
+  assert.equal(splitFeedBatch('citymap/v1/danang/lorry/batch', GOLDEN_BATCH), null);
+  assert.equal(splitFeedBatch(seg(1), GOLDEN_BATCH), null);
+  const cmb2 = GOLDEN_BATCH.slice();
+  cmb2[7] = '2'.charCodeAt(0);
+  assert.equal(splitFeedBatch(BATCH_TOPIC, cmb2), null);
+});
+
+test('feed batches: every truncation, bit flip and garbage is refused or split within bounds, never thrown', () => {
+  for (let n = 0; n < GOLDEN_BATCH.length; n++) {
+    const cut = GOLDEN_BATCH.slice(0, n);
+    let parts;
+    assert.doesNotThrow(() => { parts = splitFeedBatch(BATCH_TOPIC, cut); }, `cut at ${n}`);
+    assert.equal(parts, null, `cut at ${n}`);
+  }
+  let seed = 7;
+  const rnd = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 4294967296;
+  const inBounds = (parts, b) => parts === null ||
+    parts.every((p) => p.payload.byteOffset >= b.byteOffset && p.payload.byteOffset + p.payload.length <= b.byteOffset + b.length);
+  for (let i = 0; i < 5000; i++) {
+    const b = GOLDEN_BATCH.slice();
+    for (let k = 0; k <= i % 3; k++) b[Math.floor(rnd() * b.length)] ^= 1 << Math.floor(rnd() * 8);
+    const parts = splitFeedBatch(BATCH_TOPIC, b);
+    assert.ok(inBounds(parts, b), `flip ${i}`);
+  }
+  for (let i = 0; i < 2000; i++) {
+    const b = Uint8Array.from({ length: 8 + Math.floor(rnd() * 300) }, () => Math.floor(rnd() * 256));
+    b.set([0x43, 0x4d, 0x42, 0x31], 4); // CMB1
+    assert.ok(inBounds(splitFeedBatch(BATCH_TOPIC, b), b));
+  }
+});
+
+test('feed batcher: superseded updates of an entity coalesce, the newest in the place of its arrival', () => {
+  const { b, posted, fire } = fakeBatcher({ intervalMs: 50, flushBytes: 1 << 20 });
+  b.receive(seg(143803401), bytes(3, 1)); // a retained single message, superseded by the batch
+  b.receive(seg(42), bytes(2, 2));
+  assert.equal(b.receive(BATCH_TOPIC, GOLDEN_BATCH), 3);
+  b.receive(seg(42), new Uint8Array(0)); // a retained clear supersedes the state before it
+  fire();
+  assert.equal(posted.length, 1);
+  const [batch] = posted;
+  assert.deepEqual(batch.messages.map((m) => m.topic), [seg('1099511627781'), seg(143803401), seg(42)]);
+  assert.deepEqual(batch.messages[1].payload, Array.from(splitFeedBatch(BATCH_TOPIC, GOLDEN_BATCH)[2].payload));
+  assert.deepEqual(batch.messages[2].payload, []);
+  assert.equal(batch.count, 3);
+  assert.deepEqual([batch.superseded, batch.received, batch.updates], [3, 4, 6]);
+  // Only within a batch: the next one starts afresh.
+  b.ack();
+  b.receive(seg(42), bytes(1, 9));
+  fire();
+  assert.deepEqual(posted[1].messages.map((m) => m.topic), [seg(42)]);
+  // A batch that cannot be split goes whole, and never coalesces (each is different news).
+  const broken = GOLDEN_BATCH.slice(0, 100);
+  b.ack();
+  b.receive(BATCH_TOPIC, broken);
+  b.receive(BATCH_TOPIC, broken);
+  fire();
+  assert.deepEqual(posted[2].messages.map((m) => m.topic), [BATCH_TOPIC, BATCH_TOPIC]);
+  assert.equal(posted[2].superseded, 3);
+});
+
+test('feed batch writer: dropOldest and take skip superseded messages', () => {
+  const w = new BatchWriter(64);
+  for (let i = 0; i < 300; i++) assert.equal(w.add(seg(i % 100), Uint8Array.of(i & 255, i >> 8), true), true);
+  assert.equal(w.count, 100);
+  assert.equal(w.superseded, 200);
+  const dropped = w.dropOldest(Math.floor(w.size / 2)); // the first half: all superseded
+  assert.equal(dropped, 0);
+  assert.equal(w.count, 100);
+  w.add(seg(5), Uint8Array.of(9, 9), true); // still coalesces after the shift
+  const msgs = readBatch(w.take());
+  assert.equal(msgs.length, 100);
+  assert.deepEqual(msgs.at(-1), { topic: seg(5), payload: [9, 9] });
+  assert.deepEqual(msgs[0], { topic: seg(0), payload: [200, 0] });
+  assert.equal(new Set(msgs.map((m) => m.topic)).size, 100);
+  // Without coalescing (the default), every message stays.
+  w.add('a', bytes(1));
+  w.add('a', bytes(1));
+  assert.equal(readBatch(w.take()).length, 2);
 });
 
 test('share links: the view in the hash as MapLibre writes it (#zoom/lat/lng[/bearing])', () => {

@@ -56,6 +56,16 @@ void syntheticSeeds() {
     feeds::appendFramedMessage(batch, feeds::feedTopic("danang", m.kind(), m.entityId()), bytes);
   }
   put("feed_batch", "samples", batch);
+  // Publishers' batches (feed.fbs "Batch", CMB1): every kind in one, and traffic framed as the
+  // worker passes on a batch it cannot split.
+  std::vector<std::vector<uint8_t>> encoded;
+  for (const feeds::FeedMessage& m : feeds::testing::sampleMessages()) encoded.push_back(feeds::encodeFeedMessage(m));
+  const std::vector<std::span<const uint8_t>> views(encoded.begin(), encoded.end());
+  const std::vector<uint8_t> updates = feeds::encodeFeedBatch(views);
+  put("feed", "batch", updates);
+  std::vector<uint8_t> framed;
+  feeds::appendFramedMessage(framed, feeds::feedBatchTopic("danang", feeds::FeedKind::Traffic), updates);
+  put("feed_batch", "update_batch", framed);
   // A tile with a line, a polygon and a point.
   testing::TestFeature line{1, 0, 0, fb::GeometryType::Line, {0, 0, 2048, 2048, 4096, 0}, {0, 3}, {}, "Đường A"};
   testing::TestFeature area{2, 0, 0, fb::GeometryType::Polygon, {100, 100, 900, 100, 900, 900, 100, 900}, {0}, {0}, "Khu B"};

@@ -58,8 +58,17 @@ tied to the real Da Nang data in DIR (the folder described by its README.md).
   --source NAME         the messages' source (default feedsim)
 load (benchmarks):
   --traffic-rate N      instead of the traffic model, publish N traffic updates per second
-                        (QoS 0, retained), cycling over the real road segments with new speeds
-                        on every pass; the other feeds run as usual (--only traffic: none)
+                        (QoS 0), cycling over the real road segments with new speeds on every
+                        pass; the other feeds run as usual (--only traffic: none)
+  --traffic-batch N     up to N updates per MQTT message (default 250), on the non-retained
+                        citymap/v1/<city>/traffic/batch; each segment's state also goes retained
+                        on its own topic about every --retain-s. 1: the old mode, every update
+                        its own retained message on its segment's topic
+  --batch-ms MS         a batch goes when its first update is MS old (default 50) or it is full
+  --batch-bytes B       at most B bytes per batch (default 3900: Mosquitto sends larger
+                        WebSocket messages in slow 4 KiB pieces; at most 65536)
+  --retain-s S          how often each segment's state goes to its retained topic in batch mode
+                        (default 30; spread over 0.5..1.5 S)
 broker:
   --broker-env FILE     read MQTT_HOST, MQTT_PORT, MQTT_USER, MQTT_PASSWORD_FILE from FILE
                         (tools/broker/start.sh writes build/broker/broker.env)
@@ -94,6 +103,7 @@ struct Options {
   double dryRunS = -1;
   bool quiet = false;
   double trafficRate = 0;  // load mode: traffic updates per second (0: the model's traffic)
+  LoadBatching batching;   // load mode: how the updates are published
 };
 
 int64_t wallNowMs() {
@@ -217,6 +227,23 @@ Result<Options> parseArgs(int argc, char** argv) {
     } else if (a == "--traffic-rate") {
       if (!(err = number(o.trafficRate)).empty()) return Error{err};
       if (!(o.trafficRate > 0 && o.trafficRate <= 1e6)) return Error{"--traffic-rate must be in (0, 1000000]"};
+    } else if (a == "--traffic-batch") {
+      if (!(err = number(num)).empty()) return Error{err};
+      if (!(num >= 1 && num <= double(feeds::kMaxFeedBatchUpdates)))
+        return Error{"--traffic-batch must be in [1, " + std::to_string(feeds::kMaxFeedBatchUpdates) + "]"};
+      o.batching.maxUpdates = size_t(num);
+    } else if (a == "--batch-ms") {
+      if (!(err = number(num)).empty()) return Error{err};
+      if (!(num >= 0 && num <= 10'000)) return Error{"--batch-ms must be in [0, 10000]"};
+      o.batching.intervalMs = int64_t(num);
+    } else if (a == "--batch-bytes") {
+      if (!(err = number(num)).empty()) return Error{err};
+      if (!(num >= 512 && num <= 65536)) return Error{"--batch-bytes must be in [512, 65536]"};
+      o.batching.maxBytes = size_t(num);
+    } else if (a == "--retain-s") {
+      if (!(err = number(num)).empty()) return Error{err};
+      if (!(num >= 1 && num <= 3600)) return Error{"--retain-s must be in [1, 3600]"};
+      o.batching.retainIntervalMs = int64_t(num * 1000);
     } else if (a == "--keep-incidents") {
       o.keepIncidents = true;
     } else if (a == "--dry-run") {
@@ -298,14 +325,26 @@ int dryRun(const CityData& data, const Options& o) {
   std::optional<TrafficLoad> load;
   if (o.trafficRate > 0) load.emplace(data, o.city, o.source, o.seed, uint64_t(from) * 1000);
   uint64_t loadSent = 0;
+  LoadPublisher publisher(o.city, o.batching);
+  std::vector<LoadPublish> published;
   for (int64_t t = from;; t = std::min(end, t + 60'000)) {
     out.clear();
     sim.advanceTo(t, out);
     for (const Outgoing& m : out) std::cout << describe(m) << '\n';
     for (const uint64_t due = load ? uint64_t(double(t - from) * o.trafficRate / 1000) : 0; loadSent < due;
-         ++loadSent)
-      std::cout << describe(load->make(loadSent, from + int64_t(double(loadSent) * 1000 / o.trafficRate)))
-                << '\n';
+         ++loadSent) {
+      // Each update as a line, with where it is published: its retained topic or batch n.
+      const int64_t ts = from + int64_t(double(loadSent) * 1000 / o.trafficRate);
+      const Outgoing m = load->make(loadSent, ts);
+      publisher.flush(ts, false, published);
+      const bool retained = publisher.add(m, ts, published) == LoadPublisher::Route::Retained;
+      std::string line = describe(m);
+      line.pop_back();
+      line += retained ? ",\"retain\":true}"
+                       : ",\"retain\":false,\"published\":\"" + feeds::feedBatchTopic(o.city, feeds::FeedKind::Traffic) +
+                             "\",\"batch\":" + std::to_string(publisher.batchesStarted() - 1) + "}";
+      std::cout << line << '\n';
+    }
     if (t >= end) break;
   }
   const SimStats& s = sim.stats();
@@ -391,9 +430,17 @@ int live(const CityData& data, const Options& o) {
   if (o.trafficRate > 0) {
     load.emplace(data, o.city, o.source, o.seed, uint64_t(wallStart) * 1000);
     std::cerr << "citymap-feedsim: load mode, " << o.trafficRate << " traffic updates/s over " << load->segments()
-              << " road segments (QoS 0)\n";
+              << " road segments (QoS 0, "
+              << (o.batching.maxUpdates > 1 ? "batches of up to " + std::to_string(o.batching.maxUpdates) + " updates on " +
+                                                  feeds::feedBatchTopic(o.city, feeds::FeedKind::Traffic) +
+                                                  ", each segment retained every ~" +
+                                                  std::to_string(o.batching.retainIntervalMs / 1000) + " s"
+                                            : std::string("one retained message per update"))
+              << ")\n";
   }
-  uint64_t loadSent = 0, loadSkipped = 0;
+  LoadPublisher publisher(o.city, o.batching);
+  std::vector<LoadPublish> toPublish;
+  uint64_t loadSent = 0, loadSkipped = 0, loadMessages = 0;
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
   std::vector<Outgoing> out;
@@ -429,10 +476,11 @@ int live(const CityData& data, const Options& o) {
         loadSkipped += due - maxBacklog - loadSent;
         loadSent = due - maxBacklog;
       }
-      for (; loadSent < due; ++loadSent) {
-        const Outgoing m = load->make(loadSent, wall);
-        mqtt.publish(m.topic, m.payload, 0, true);
-      }
+      toPublish.clear();
+      for (; loadSent < due; ++loadSent) publisher.add(load->make(loadSent, wall), wall, toPublish);
+      publisher.flush(wall, false, toPublish);
+      for (const LoadPublish& p : toPublish) mqtt.publish(p.topic, p.payload, 0, p.retain);
+      loadMessages += toPublish.size();
     }
     if (history && up && wall - lastHistoryMs >= 60'000) {  // the open window too: the newest minutes
       for (const Outgoing& c : history->take(wall, true)) mqtt.publish(c.topic, c.payload, o.qos, true);
@@ -450,6 +498,12 @@ int live(const CityData& data, const Options& o) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(load ? 10 : 100));
   }
+  if (load) {  // the last, partial batch
+    toPublish.clear();
+    publisher.flush(wallNowMs(), true, toPublish);
+    for (const LoadPublish& p : toPublish) mqtt.publish(p.topic, p.payload, 0, p.retain);
+    loadMessages += toPublish.size();
+  }
   if (!o.keepIncidents) {
     for (const std::string& t : incidentTopics) mqtt.publish(t, {}, o.qos, true);
     if (history)
@@ -459,7 +513,9 @@ int live(const CityData& data, const Options& o) {
   std::cerr << "citymap-feedsim: stopped; " << mqtt.published() << " published, " << mqtt.acknowledged()
             << " acknowledged, " << mqtt.failed() << " refused, " << mqtt.reconnects() << " reconnects"
             << (flushed ? "" : " (not all acknowledged)");
-  if (load) std::cerr << "; load: " << loadSent << " traffic updates, " << loadSkipped << " skipped (behind)";
+  if (load)
+    std::cerr << "; load: " << loadSent << " traffic updates in " << loadMessages << " MQTT messages, " << loadSkipped
+              << " skipped (behind)";
   std::cerr << "\n";
   return 0;
 }
