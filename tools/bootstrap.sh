@@ -16,7 +16,7 @@ BENCHMARK_SRC="benchmark=1.7.1-1"
 
 APT_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config dpkg-dev
-  emscripten nodejs
+  emscripten binaryen nodejs
   flatbuffers-compiler libflatbuffers-dev libstb-dev nlohmann-json3-dev
   libgdal-dev gdal-bin libproj-dev proj-bin libutf8proc-dev osmium-tool
   libglfw3-dev libegl-dev libgles-dev libegl-mesa0 libgl1-mesa-dri
