@@ -26,7 +26,8 @@
 //   asked for), pastMessages, pastBytes, historyBytes}, version.
 // window.citymap.state.feedWorker (the transport's own counters, while a feed runs):
 //   batches and messages handed to the core, malformedBatches (refused by the core's framing
-//   check, nothing of them applied), droppedInWorker (messages the worker had no room for).
+//   check, nothing of them applied), droppedInWorker (messages the worker had no room for),
+//   supersededInWorker (coalesced away), mqttMessages and updatesInWorker (received; docs/FEEDS.md).
 import { State, allowedOrigins, feedUrlFromQuery, historyFilter, tilesFromQuery, topicFilter } from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
 import { showAlertsPanel, showCardPanel } from './panels.js';
@@ -36,6 +37,7 @@ import { HelpPanel } from './help.js';
 import { parseHash, parseTime, shareUrl, throttle, validHidden, validSelection } from './share.js';
 
 function main() {
+  performance.mark('citymap:app-start'); // startup milestones: tests/bench/first_view.mjs
   const params = new URLSearchParams(window.location.search);
   let lang = pageLanguage(params, navigator.languages || [navigator.language]);
   let text = TEXT[lang];
@@ -54,14 +56,6 @@ function main() {
     statusEl.className = 'error';
   }
 
-  if (!document.createElement('canvas').getContext('webgl2')) {
-    document.getElementById('webgl-error').hidden = false;
-    canvas.hidden = true;
-    statusEl.textContent = '';
-    state.error = 'WebGL 2 is not available';
-    return;
-  }
-
   // Feeds and tiles only from this site's host or the deployment's allowed origins: a crafted
   // link must not turn the city's map into someone else's (web/feed.js).
   const allowed = allowedOrigins(document.querySelector('meta[name="citymap-allowed-origins"]')?.content);
@@ -69,6 +63,35 @@ function main() {
   const refusals = [];
   if (tilesChoice.refused) refusals.push(tilesChoice.error);
   const tiles = tilesChoice.tiles;
+
+  // The first view waits for the archive's header and root directory (its first 16 KiB) and for
+  // the label font: ask for them now, while citymap.wasm downloads and compiles, instead of once
+  // the core runs. library_citymap.js answers the core's first fetch of the same URL and range
+  // with these (Module.citymapPrefetch); a failed one is simply fetched again.
+  const prefetch = new Map();
+  const early = (url, offset, length) => {
+    const init = offset >= 0 ? { headers: { Range: `bytes=${offset}-${offset + length - 1}` } } : {};
+    const answer = fetch(url, init).catch((e) => e);
+    prefetch.set(`${url}|${offset}|${length}`, answer);
+  };
+  if (/\.pmtiles$/i.test(new URL(tiles, window.location.href).pathname)) early(tiles, 0, 16384);
+  early('fonts/citymap-ui.ttf', -1, 0);
+
+  // The map's WebGL 2 context, made here with the attributes the core asks for
+  // (WebPlatform::init in core/platform/web/web_platform.cpp): the core's request then gets this
+  // same context. Checking with a throwaway context cost a second context, which takes hundreds
+  // of milliseconds with a software GPU.
+  const gl = canvas.getContext('webgl2', {
+    alpha: false, depth: false, stencil: true, antialias: false, premultipliedAlpha: true,
+    powerPreference: 'high-performance',
+  });
+  if (!gl) {
+    document.getElementById('webgl-error').hidden = false;
+    canvas.hidden = true;
+    statusEl.textContent = '';
+    state.error = 'WebGL 2 is not available';
+    return;
+  }
   const args = ['--tiles', tiles];
   // The view: the hash (#zoom/lat/lng, share links) wins over lng/lat/zoom parameters.
   const hashView = parseHash(window.location.hash);
@@ -139,7 +162,7 @@ function main() {
   // framed messages (feed_batch.js); each batch is copied into the wasm heap once and handed to
   // the core in one call.
   const encoder = new TextEncoder();
-  const feedStats = { batches: 0, messages: 0, malformedBatches: 0, droppedInWorker: 0 };
+  const feedStats = { batches: 0, messages: 0, malformedBatches: 0, droppedInWorker: 0, supersededInWorker: 0, mqttMessages: 0, updatesInWorker: 0 };
   function feedBatch(buffer) {
     const bytes = new Uint8Array(buffer);
     const ptr = Module._malloc(Math.max(bytes.length, 1));
@@ -196,6 +219,7 @@ function main() {
       if (m.type === 'batch') {
         feedBatch(m.buffer);
         feedStats.droppedInWorker = m.dropped;
+        Object.assign(feedStats, { supersededInWorker: m.superseded, mqttMessages: m.received, updatesInWorker: m.updates });
         worker.postMessage({ type: 'ack' });
       } else if (m.type === 'state') {
         feedConnection(m.status);
@@ -367,6 +391,7 @@ function main() {
     // A tile or directory request with no progress for this long is aborted and retried
     // (window.citymapOptions.fetchStallMs, for embedding pages and tests).
     citymapFetchStallMs: Number(window.citymapOptions?.fetchStallMs) || 20000,
+    citymapPrefetch: prefetch,
     canvas,
     print: (line) => console.log(line),
     printErr: (line) => console.warn(line),
@@ -384,6 +409,7 @@ function main() {
       document.documentElement.dataset.mapIdle = String(s.idle);
     },
     onAbort: (what) => showError('citymap stopped: ' + what),
+    onRuntimeInitialized: () => performance.mark('citymap:wasm-ready'),
     // After main(): the map app exists and has started loading, messages have somewhere to go;
     // the worker's script (with mqtt.js) loads in parallel with the tiles.
     postRun: [startFeed],

@@ -63,7 +63,16 @@ mergeInto(LibraryManager.library, {
       alive();
       const init = { signal: controller.signal };
       if (ranged) init.headers = { Range: 'bytes=' + offset + '-' + (offset + length - 1) };
-      const response = await fetch(url, init);
+      // The page may have asked for this already (web/app.js: the archive's header, the font).
+      const key = url + '|' + (ranged ? offset : -1) + '|' + (ranged ? length : 0);
+      const early = Module.citymapPrefetch && Module.citymapPrefetch.get(key);
+      let response = null;
+      if (early) {
+        Module.citymapPrefetch.delete(key); // used once: a retry fetches anew
+        const answer = await early;
+        if (answer instanceof Response) response = answer;
+      }
+      if (!response) response = await fetch(url, init);
       alive();
       if (!response.ok) throw new Error(url + ': HTTP ' + response.status);
       const type = response.headers.get('Content-Type') || '';
@@ -100,6 +109,10 @@ mergeInto(LibraryManager.library, {
       const reason = controller.signal.aborted && controller.signal.reason ? controller.signal.reason : err;
       fail(String(reason && reason.message ? reason.message : reason), false);
     });
+  },
+
+  citymap_js_mark: function (namePtr) {
+    if (typeof performance !== 'undefined' && performance.mark) performance.mark('citymap:' + UTF8ToString(namePtr));
   },
 
   citymap_js_cancel_fetch__deps: ['$citymapFetches'],

@@ -68,6 +68,7 @@ bool MapApp::start() {
     platform_.publishStatus(status_);
     return false;
   }
+  platform_.mark("core-start");
   openBaseSource();
   for (size_t i = 0; i < overlays_.size(); ++i) openOverlay(i);
   loadUiFont();
@@ -84,7 +85,7 @@ void MapApp::loadUiFont() {
   }
   fontPending_ = true;
   platform_.fetch(config_.uiFontUrl, std::nullopt, [this](Result<std::vector<uint8_t>> bytes) {
-    fontPending_ = false;
+    platform_.mark("font-fetched");
     if (!bytes || bytes->size() < 12) {
       std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(),
                    bytes ? "empty file" : bytes.error().c_str());
@@ -92,9 +93,27 @@ void MapApp::loadUiFont() {
     } else {
       fontBytes_ = std::move(bytes).value();
     }
-    applyFonts(fontBytes_);
+    fontArrivedMs_ = platform_.nowMs();  // rasterised by frame() once the first tiles are asked for
     invalidate();
   });
+}
+
+// Rasterising the label and UI fonts takes a few hundred milliseconds in the browser: not before
+// the first view's tiles have been asked for (they travel meanwhile), unless the map cannot ask
+// yet (no archive after a second, or an error).
+void MapApp::buildArrivedFonts() {
+  if (!fontArrivedMs_) return;
+  const bool tilesAsked = pyramid_ && (pyramid_->stats().pending > 0 || pyramid_->complete());
+  if (!tilesAsked && status_.error.empty() && platform_.nowMs() - *fontArrivedMs_ < 1000) {
+    platform_.requestFrameIn(50);
+    return;
+  }
+  fontArrivedMs_.reset();
+  applyFonts(fontBytes_);
+  fontPending_ = false;
+  platform_.mark("fonts-ready");
+  dirty_ = true;  // labels appear with the next frame
+  platform_.requestFrame();
 }
 
 void MapApp::applyFonts(std::span<const uint8_t> ttf) {
@@ -114,6 +133,7 @@ void MapApp::drawLabels() {
   const style::Style& style = style::defaultStyle();
   scene::labelTiles(baseTiles(), labelTiles_);
   labeler_.setEnglish(config_.english);
+  labeler_.setAppearAtOnce(!firstIdleMarked_);  // the first view's labels do not fade in
   const auto& placed = labeler_.place(labelTiles_, camera_, style, labelFonts_, visible_, platform_.nowMs());
   labels::buildLabelBatch(placed, style, labelFonts_, camera_.pixelRatio(), labelBatch_);
   renderer_.drawLabels(labelBatch_);
@@ -212,14 +232,17 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle(),
                                                   scene::TilePyramid::kDefaultCacheBudget, &featureIndex_);
   status_.ready = true;
+  platform_.mark("archive-open");
   invalidate();
 }
 
 uint64_t MapApp::requestTile(const geo::TileID& id) {
   return source_->fetchTile(id, [this, id](Result<std::vector<uint8_t>> bytes) {
     if (!bytes && bytes.errorCode() == ErrorCode::Changed) return reloadBaseSource(bytes.error());
+    if (!firstTileMarked_) platform_.mark("first-tile-fetched");
     if (!pyramid_->onTileData(id, std::move(bytes), platform_.nowMs()))
       std::fprintf(stderr, "citymap: %s\n", pyramid_->stats().lastError.c_str());
+    if (!std::exchange(firstTileMarked_, true)) platform_.mark("first-tile-meshed");
     invalidate();
   });
 }
@@ -1219,6 +1242,7 @@ void MapApp::frame() {
         [ov](uint64_t request) { ov->source->cancel(request); });
     nextRetryMs = std::min(nextRetryMs, ov->pyramid->nextRetryMs());
   }
+  buildArrivedFonts();
   // Failed tiles in view are asked again when their backoff runs out.
   if (std::isfinite(nextRetryMs)) platform_.requestFrameIn(std::max(0.0, nextRetryMs - nowTicks));
   if (help_->tick(platform_.epochMs())) platform_.requestFrameIn(50);  // a playing replay
@@ -1289,6 +1313,8 @@ void MapApp::frame() {
   bool overlaysComplete = true;
   for (const auto& o : overlays_) overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
   status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete && !fontPending_;
+  if (pyramid_ && pyramid_->complete() && !std::exchange(viewTilesMarked_, true)) platform_.mark("view-tiles-drawn");
+  if (status_.idle && !std::exchange(firstIdleMarked_, true)) platform_.mark("first-idle");
   // The search index is not needed for the first view: it loads once that is drawn.
   if (status_.idle && !searchRequested_) loadSearchIndex();
   publishUi();

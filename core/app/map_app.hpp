@@ -185,6 +185,7 @@ class MapApp {
   void drawLive(int64_t nowMs);
   void loadUiFont();
   void applyFonts(std::span<const uint8_t> ttf);
+  void buildArrivedFonts();
   void drawLabels();
   void openOverlay(size_t i);
   void loadSearchIndex();
@@ -241,7 +242,8 @@ class MapApp {
   labels::FontSet labelFonts_;
   labels::LabelBatch labelBatch_;
   std::vector<labels::LabelTile> labelTiles_;
-  bool fontPending_ = false;  // the font file was asked for and has not arrived
+  bool fontPending_ = false;  // the font file was asked for and its fonts are not built yet
+  std::optional<double> fontArrivedMs_;  // the font file arrived then and waits for buildArrivedFonts()
   std::vector<uint8_t> fontBytes_;  // the TrueType font (empty: ImGui's built-in font)
   double fontsDpr_ = 0;             // the pixel ratio the fonts were rasterised for
   struct Overlay {
@@ -303,6 +305,8 @@ class MapApp {
   bool dirty_ = true;
   bool uiFollowUp_ = false;  // draw once more after a change so ImGui's auto-sizing settles
   bool started_ = false;
+  // Startup milestones marked once each (Platform::mark).
+  bool firstTileMarked_ = false, viewTilesMarked_ = false, firstIdleMarked_ = false;
   bool contextLost_ = false;
 };
 

@@ -159,6 +159,9 @@ class Platform {
   }
   // Published after each frame (the browser mirrors it into window.citymap.state).
   virtual void publishStatus(const MapStatus&) {}
+  // A startup milestone ("archive-open", "first-tile", ...): the browser records it as
+  // performance.mark("citymap:<name>") for tests/bench/first_view.mjs; elsewhere ignored.
+  virtual void mark(const char* milestone) { (void)milestone; }
 };
 
 }  // namespace citymap::app

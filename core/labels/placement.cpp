@@ -263,7 +263,7 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
   fading_ = false;
   for (auto it = shown_.begin(); it != shown_.end();) {
     Shown& s = it->second;
-    s.opacity = s.placed ? std::min(1.f, s.opacity + step) : std::max(0.f, s.opacity - step);
+    s.opacity = s.placed ? (appearAtOnce_ ? 1.f : std::min(1.f, s.opacity + step)) : std::max(0.f, s.opacity - step);
     if (!s.placed && s.opacity <= 0) {
       it = shown_.erase(it);
       continue;

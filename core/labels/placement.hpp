@@ -71,6 +71,9 @@ class Labeler {
     english_ = english;
   }
   bool english() const { return english_; }
+  // Labels placed while this is set show at once, without fading in (the first view: nothing
+  // was on the screen before them).
+  void setAppearAtOnce(bool atOnce) { appearAtOnce_ = atOnce; }
 
  private:
   struct Ref {
@@ -122,6 +125,7 @@ class Labeler {
   double lastMs_ = -1;
   bool fading_ = false;
   bool english_ = false;
+  bool appearAtOnce_ = false;
   PlacementStats stats_;
 };
 

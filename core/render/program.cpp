@@ -1,5 +1,6 @@
 #include "render/program.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,21 +18,19 @@ std::string infoLog(GLuint object, bool isProgram) {
   return log;
 }
 
-Result<GLuint> compile(GLenum type, std::string_view name, std::string_view source) {
+// Starts compiling a shader; its status is asked for later (asking at once waits for it).
+GLuint startCompile(GLenum type, std::string_view source) {
   static constexpr std::string_view kHeader = "#version 300 es\n";
   const GLuint shader = glCreateShader(type);
   const char* parts[] = {kHeader.data(), source.data()};
   const GLint lengths[] = {GLint(kHeader.size()), GLint(source.size())};
   glShaderSource(shader, 2, parts, lengths);
   glCompileShader(shader);
-  GLint ok = 0;
-  glGetShaderiv(shader, GL_COMPILE_STATUS, &ok);
-  if (!ok) {
-    std::string log = infoLog(shader, false);
-    glDeleteShader(shader);
-    return Error{"shader " + std::string(name) + (type == GL_VERTEX_SHADER ? ".vert" : ".frag") + ": " + log};
-  }
   return shader;
+}
+
+std::string shaderError(GLuint shader, GLenum type, std::string_view name) {
+  return "shader " + std::string(name) + (type == GL_VERTEX_SHADER ? ".vert" : ".frag") + ": " + infoLog(shader, false);
 }
 
 }  // namespace
@@ -50,27 +49,52 @@ Program::~Program() {
 }
 
 Result<Program> Program::build(std::string_view name, std::string_view vertex, std::string_view fragment) {
-  auto vs = compile(GL_VERTEX_SHADER, name, vertex);
-  if (!vs) return Error{vs.error()};
-  auto fs = compile(GL_FRAGMENT_SHADER, name, fragment);
-  if (!fs) {
-    glDeleteShader(vs.value());
-    return Error{fs.error()};
+  const Source one[] = {{name, vertex, fragment}};
+  auto built = buildAll(one);
+  if (!built) return Error{built.error()};
+  return std::move(built.value()[0]);
+}
+
+Result<std::vector<Program>> Program::buildAll(std::span<const Source> sources) {
+  // Every compile and link is issued before any status is asked for: each question waits for
+  // the GPU process (and, with a software GPU, for the compile itself), so asking once per step
+  // made the start wait for each shader in turn.
+  struct Pending {
+    GLuint vs = 0, fs = 0, program = 0;
+  };
+  std::vector<Pending> pending;
+  pending.reserve(sources.size());
+  for (const Source& s : sources) {
+    Pending p{startCompile(GL_VERTEX_SHADER, s.vertex), startCompile(GL_FRAGMENT_SHADER, s.fragment), glCreateProgram()};
+    glAttachShader(p.program, p.vs);
+    glAttachShader(p.program, p.fs);
+    glLinkProgram(p.program);
+    pending.push_back(p);
   }
-  const GLuint id = glCreateProgram();
-  glAttachShader(id, vs.value());
-  glAttachShader(id, fs.value());
-  glLinkProgram(id);
-  glDeleteShader(vs.value());
-  glDeleteShader(fs.value());
-  GLint ok = 0;
-  glGetProgramiv(id, GL_LINK_STATUS, &ok);
-  if (!ok) {
-    std::string log = infoLog(id, true);
-    glDeleteProgram(id);
-    return Error{"program " + std::string(name) + ": " + log};
+  std::optional<std::string> error;
+  std::vector<Program> out;
+  out.reserve(sources.size());
+  for (size_t i = 0; i < pending.size(); ++i) {
+    const Pending& p = pending[i];
+    GLint linked = 0;
+    glGetProgramiv(p.program, GL_LINK_STATUS, &linked);
+    if (!linked && !error) {
+      // Say which step failed: a shader's compile, else the link.
+      GLint ok = 0;
+      glGetShaderiv(p.vs, GL_COMPILE_STATUS, &ok);
+      if (!ok) error = shaderError(p.vs, GL_VERTEX_SHADER, sources[i].name);
+      if (!error) {
+        glGetShaderiv(p.fs, GL_COMPILE_STATUS, &ok);
+        if (!ok) error = shaderError(p.fs, GL_FRAGMENT_SHADER, sources[i].name);
+      }
+      if (!error) error = "program " + std::string(sources[i].name) + ": " + infoLog(p.program, true);
+    }
+    glDeleteShader(p.vs);
+    glDeleteShader(p.fs);
+    out.push_back(Program(p.program));  // deletes the program again if the build failed
   }
-  return Program(id);
+  if (error) return Error{*error};
+  return out;
 }
 
 }  // namespace citymap::render

@@ -1,7 +1,9 @@
 #pragma once
 // A linked GLSL ES 3.00 program built from embedded shader sources.
+#include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "base/result.hpp"
 #include "render/gl.hpp"
@@ -17,8 +19,14 @@ class Program {
   Program& operator=(Program&& o) noexcept;
   ~Program();
 
+  struct Source {
+    std::string_view name, vertex, fragment;
+  };
   // Sources without a #version line; "#version 300 es" is prepended here.
   static Result<Program> build(std::string_view name, std::string_view vertex, std::string_view fragment);
+  // Several programs at once: all compiles and links are started before any result is asked
+  // for. In the order given; an error names the first program that failed.
+  static Result<std::vector<Program>> buildAll(std::span<const Source> sources);
 
   GLuint id() const { return id_; }
   // Forgets the program without deleting it (its GL context was lost: it is gone already).

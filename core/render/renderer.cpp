@@ -25,22 +25,20 @@ Renderer::~Renderer() {
 }
 
 Result<bool> Renderer::init() {
-  auto fill = Program::build("fill", shaders::fill_vert, shaders::fill_frag);
-  if (!fill) return Error{fill.error()};
-  auto line = Program::build("line", shaders::line_vert, shaders::line_frag);
-  if (!line) return Error{line.error()};
-  auto traffic = Program::build("traffic", shaders::traffic_vert, shaders::traffic_frag);
-  if (!traffic) return Error{traffic.error()};
-  auto marker = Program::build("marker", shaders::marker_vert, shaders::marker_frag);
-  if (!marker) return Error{marker.error()};
-  auto label = Program::build("label", shaders::label_vert, shaders::label_frag);
-  if (!label) return Error{label.error()};
-  fill_ = std::move(fill).value();
-  label_ = std::move(label).value();
+  const Program::Source sources[] = {{"fill", shaders::fill_vert, shaders::fill_frag},
+                                     {"line", shaders::line_vert, shaders::line_frag},
+                                     {"traffic", shaders::traffic_vert, shaders::traffic_frag},
+                                     {"marker", shaders::marker_vert, shaders::marker_frag},
+                                     {"label", shaders::label_vert, shaders::label_frag}};
+  auto built = Program::buildAll(sources);
+  if (!built) return Error{built.error()};
+  auto& programs = built.value();
+  fill_ = std::move(programs[0]);
+  line_ = std::move(programs[1]);
+  traffic_ = std::move(programs[2]);
+  marker_ = std::move(programs[3]);
+  label_ = std::move(programs[4]);
   labelU_ = {label_.uniform("u_device_to_clip"), label_.uniform("u_atlas")};
-  line_ = std::move(line).value();
-  traffic_ = std::move(traffic).value();
-  marker_ = std::move(marker).value();
   trafficU_ = {traffic_.uniform("u_transform"), traffic_.uniform("u_device_to_clip"), traffic_.uniform("u_half_width"),
                traffic_.uniform("u_state"), traffic_.uniform("u_opacity"), traffic_.uniform("u_rotation")};
   markerU_ = {marker_.uniform("u_device_to_clip")};

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { parseArgs } from 'node:util';
+import { pathToFileURL } from 'node:url';
 import {
   launch, collectProblems, resolveUrl, waitForIdle, canvasInfo, webglRenderer, num, UsageError,
   isInterrupted, runCli,
@@ -16,7 +17,7 @@ import { readBrokerEnv, startSim, stopSim, waitForFeed } from '../e2e/lib/feeds.
 const NAME = 'browser_frames';
 
 // Pan-and-zoom path around Da Nang (lng 108.2145, lat 16.0600), zoom 13.5..17.
-const WAYPOINTS = [
+export const WAYPOINTS = [
   { lng: 108.2145, lat: 16.0600, zoom: 14.0 },
   { lng: 108.2260, lat: 16.0680, zoom: 15.5 },
   { lng: 108.2190, lat: 16.0730, zoom: 17.0 },
@@ -24,7 +25,7 @@ const WAYPOINTS = [
   { lng: 108.1990, lat: 16.0520, zoom: 13.5 },
   { lng: 108.2145, lat: 16.0600, zoom: 14.0 },
 ];
-const DEFAULT_QUERY = '?lng=108.2145&lat=16.0600&zoom=14';
+export const DEFAULT_QUERY = '?lng=108.2145&lat=16.0600&zoom=14';
 
 const USAGE = `usage: node tests/bench/browser_frames.mjs --url URL [options]
 
@@ -107,7 +108,7 @@ function parse(argv) {
   };
 }
 
-function stats(values) {
+export function stats(values) {
   if (!values || values.length === 0) return null;
   const v = [...values].sort((a, b) => a - b);
   const q = (p) => v[Math.min(v.length - 1, Math.max(0, Math.ceil(p * v.length) - 1))]; // nearest rank
@@ -141,7 +142,7 @@ function installRecorder() {
 }
 
 // In-page path driver: one jumpTo per animation frame, eased per segment.
-function drivePath({ waypoints, durationMs, bearing }) {
+export function drivePath({ waypoints, durationMs, bearing }) {
   return new Promise((resolve) => {
     const stamps = [];
     const errors = [];
@@ -426,6 +427,9 @@ async function run(o) {
   return finish(0);
 }
 
-runCli({ name: NAME, usage: USAGE, parse, run, budgetMs: (o) => (o.feedRate ? 2 : 1) * (o.timeout * 2 + o.durationMs + 180000) }).then(
-  (code) => process.exit(code),
-);
+// Run as a script only (tests/bench/maplibre_reference.mjs imports the shared path and helpers).
+if (process.argv[1] && import.meta.url === pathToFileURL(fs.realpathSync(process.argv[1])).href) {
+  runCli({ name: NAME, usage: USAGE, parse, run, budgetMs: (o) => (o.feedRate ? 2 : 1) * (o.timeout * 2 + o.durationMs + 180000) }).then(
+    (code) => process.exit(code),
+  );
+}

@@ -25,6 +25,8 @@ extern "C" {
 void citymap_js_fetch(int id, const char* url, double offset, double length, int gzip);
 // Aborts fetch `id` (its AbortController); citymap_fetch_done is not called for it.
 void citymap_js_cancel_fetch(int id);
+// performance.mark("citymap:" + name): a startup milestone.
+void citymap_js_mark(const char* name);
 // feedJson: the feed summary as JSON when it changed since the last call, else null (the page
 // keeps the previous one and only updates feedAgeMs, the age of the newest feed message).
 void citymap_js_publish_status(int ready, int idle, double frames, int tiles, const char* error, double zoom,
@@ -531,6 +533,8 @@ int WebPlatform::onAnimationFrame(double time, void* user) {
   }
   return EM_FALSE;  // one frame per request
 }
+
+void WebPlatform::mark(const char* milestone) { citymap_js_mark(milestone); }
 
 void WebPlatform::publishStatus(const app::MapStatus& s) {
   // The feed summary crosses to JavaScript only when it changed (its version); its age is a

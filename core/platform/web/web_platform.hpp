@@ -25,6 +25,7 @@ class WebPlatform : public app::Platform {
   void requestFrame() override;
   void requestFrameIn(double ms) override;
   void publishStatus(const app::MapStatus& s) override;
+  void mark(const char* milestone) override;
 
   // Called from JavaScript.
   void fetchDone(int id, const uint8_t* data, size_t size, const char* error, bool changed);
