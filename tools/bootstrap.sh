@@ -24,7 +24,8 @@ APT_PACKAGES=(
   chromium fonts-noto-core python3-fonttools
   mosquitto mosquitto-clients libmosquitto-dev
   xvfb xauth imagemagick
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev clang-format
+  libcli11-dev librsvg2-bin
 )
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
@@ -69,7 +70,8 @@ fetch_src "$IMGUI_SRC" "imgui-1.86"
 fetch_src "$EARCUT_SRC" "mapbox_earcut_python-1.0.1"
 fetch_src "$BENCHMARK_SRC" "benchmark-1.7.1"
 
-# npm packages: the browser tests' playwright-core, the page's mqtt.js and its bundler esbuild
+# npm packages: the browser tests' playwright-core, pngjs and pixelmatch, the static server's
+# serve-handler and compression, the page's mqtt.js and its bundler esbuild
 # (again whenever package-lock.json is newer than the installed tree).
 if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
   echo "[bootstrap] npm ci"

@@ -205,7 +205,8 @@ async function buildTiles(o) {
 // ------------------------------------------------------------------------------------------
 // Server: the page, its style, maplibre-gl's dist files, the label font, and the tiles with
 // Content-Encoding: gzip (204 for the tiles GDAL left out as empty). ETag + no-cache, as
-// tools/serve/serve.mjs answers citymap's files; text is gzipped (level 9) like serve.mjs does.
+// tools/serve/serve.mjs answers citymap's files; text is gzipped (level 9); serve.mjs (npm compression) answers brotli when asked, so
+// citymap's text is, if anything, a little smaller than this reference's.
 
 function fontFile() {
   const candidates = [

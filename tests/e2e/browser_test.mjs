@@ -28,7 +28,7 @@ options:
   --min-colors N           smoke: minimum number of distinct colours (default 16)
   --max-dominant F         smoke: maximum share of the most common colour (default 0.95)
   --out DIR                where actual.png (always) and diff.png (on failure) go (default build/e2e-output)
-  --tolerance T            per-pixel max channel difference tolerated, 0..1 (default 0.1)
+  --tolerance T            per-pixel colour distance tolerated (pixelmatch threshold), 0..1 (default 0.1)
   --max-diff-fraction F    fail if more than this fraction of pixels differ (default 0.01)
   --width W --height H     viewport size in CSS pixels (default 800 x 600)
   --dpr N                  device scale factor (default 1); the drawing buffer must be CSS size x dpr

@@ -1,4 +1,5 @@
-// node --test tests/e2e/png.test.mjs — the PNG codec and comparison used by browser_test.mjs.
+// node --test tests/e2e/png.test.mjs — the PNG codec (pngjs) and comparison (pixelmatch) as
+// tests/e2e/lib/png.mjs wraps them for browser_test.mjs and the other browser tests.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -35,7 +36,9 @@ test('encode/decode round trip', () => {
 });
 
 test('rejects non-PNG input', () => {
-  assert.throws(() => decodePNG(Buffer.from('hello world, not a png')), /not a PNG/);
+  assert.throws(() => decodePNG(Buffer.from('hello world, not a png')), /not a valid PNG/);
+  const png = encodePNG(makeImage(8, 8));
+  assert.throws(() => decodePNG(png.subarray(0, png.length - 30)), /not a valid PNG/); // cut off
 });
 
 test('compareImages: tolerance, fraction and diff image', () => {
@@ -44,15 +47,25 @@ test('compareImages: tolerance, fraction and diff image', () => {
   let r = compareImages(a, b, { tolerance: 0.1 });
   assert.equal(r.diffCount, 0);
   assert.equal(r.maxDelta, 0);
-  b.data[0] = (a.data[0] + 20) & 255; // 20/255 < 0.1: tolerated
+  b.data[4 * 1] = (a.data[4 * 1] + 20) & 255; // a small change of red at pixel 1: tolerated
   b.data[4 * 55 + 1] = a.data[4 * 55 + 1] ^ 0x80; // large change at pixel 55
   r = compareImages(a, b, { tolerance: 0.1 });
   assert.equal(r.diffCount, 1);
   assert.equal(r.diffFraction, 0.01);
-  assert.deepEqual([...r.diff.data.subarray(4 * 55, 4 * 55 + 4)], [255, 0, 0, 255]);
-  assert.deepEqual([...r.diff.data.subarray(0, 3)], [255, 230, 120]);
+  assert.equal(r.maxDelta, 128 / 255);
+  assert.deepEqual([...r.diff.data.subarray(4 * 55, 4 * 55 + 4)], [255, 0, 0, 255]); // differs: red
+  const grey = [...r.diff.data.subarray(4, 8)]; // tolerated: a faded grey of the image
+  assert.ok(grey[0] === grey[1] && grey[1] === grey[2] && grey[0] > 200, String(grey));
   r = compareImages(a, b, { tolerance: 0 });
   assert.equal(r.diffCount, 2);
+  // a grey step of 40 levels differs at 0.1 and not at 0.2 (the distance grows with the change)
+  const c = { ...a, data: Uint8Array.from(a.data) };
+  for (let ch = 0; ch < 3; ch++) c.data[4 * 10 + ch] = Math.min(255, a.data[4 * 10 + ch] + 40);
+  c.data[4 * 10 + 3] = 255;
+  const d = { ...a, data: Uint8Array.from(c.data) };
+  for (let ch = 0; ch < 3; ch++) d.data[4 * 10 + ch] -= 40;
+  assert.equal(compareImages(c, d, { tolerance: 0.1 }).diffCount, 1);
+  assert.equal(compareImages(c, d, { tolerance: 0.2 }).diffCount, 0);
   assert.throws(() => compareImages(a, makeImage(10, 11)), /size mismatch/);
 });
 

@@ -2,6 +2,7 @@
 // simulator.hpp and docs/FEEDS.md). Every message is marked simulated.
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <chrono>
 #include <csignal>
@@ -157,103 +158,73 @@ Result<std::string> firstLine(const std::string& path) {
 Result<Options> parseArgs(int argc, char** argv) {
   Options o;
   o.mqtt.user = "publisher";
-  for (int i = 1; i < argc; ++i) {
-    const std::string a = argv[i];
-    const auto value = [&]() -> Result<std::string> {
-      if (i + 1 >= argc) return Error{a + " needs a value"};
-      return std::string(argv[++i]);
-    };
-    const auto number = [&](double& out) -> std::string {
-      auto v = value();
-      if (!v) return v.error();
-      char* end = nullptr;
-      out = std::strtod(v->c_str(), &end);
-      if (end == v->c_str() || *end) return a + ": not a number: " + *v;
-      return {};
-    };
-    std::string err;
-    double num = 0;
-    if (a == "--help" || a == "-h") {
-      std::cout << kUsage;
-      std::exit(0);
-    } else if (a == "--data-dir") {
-      auto v = value();
-      if (!v) return Error{v.error()};
-      o.dataDir = *v;
-    } else if (a == "--scenario") {
-      auto v = value();
-      if (!v) return Error{v.error()};
-      auto s = parseScenario(*v);
-      if (!s) return Error{"--scenario: expected normal, rush or typhoon, got '" + *v + "'"};
-      o.scenario = *s;
-    } else if (a == "--seed") {
-      auto v = value();
-      if (!v) return Error{v.error()};
-      o.seed = std::strtoull(v->c_str(), nullptr, 10);
-    } else if (a == "--speedup") {
-      if (!(err = number(o.speedup)).empty()) return Error{err};
-      if (!(o.speedup > 0 && o.speedup <= 10000)) return Error{"--speedup must be in (0, 10000]"};
-    } else if (a == "--start") {
-      auto v = value();
-      if (!v) return Error{v.error()};
-      o.start = *v;
-    } else if (a == "--duration") {
-      if (!(err = number(o.durationS)).empty()) return Error{err};
-    } else if (a == "--history-hours") {
-      if (!(err = number(o.historyHours)).empty()) return Error{err};
-      if (!(o.historyHours >= 0 && o.historyHours <= 48)) return Error{"--history-hours must be in [0, 48]"};
-    } else if (a == "--skip-hours") {
-      if (!(err = number(o.skipHours)).empty()) return Error{err};
-      if (!(o.skipHours >= 0 && o.skipHours <= 72)) return Error{"--skip-hours must be in [0, 72]"};
-    } else if (a == "--only" || a == "--city" || a == "--source" || a == "--broker-env" || a == "--host" ||
-               a == "--user" || a == "--password-file") {
-      auto v = value();
-      if (!v) return Error{v.error()};
-      std::string& target = a == "--only"         ? o.only
-                            : a == "--city"       ? o.city
-                            : a == "--source"     ? o.source
-                            : a == "--broker-env" ? o.brokerEnv
-                            : a == "--host"       ? o.mqtt.host
-                            : a == "--user"       ? o.mqtt.user
-                                                  : o.passwordFile;
-      target = *v;
-    } else if (a == "--port") {
-      if (!(err = number(num)).empty()) return Error{err};
-      o.mqtt.port = int(num);
-    } else if (a == "--qos") {
-      if (!(err = number(num)).empty()) return Error{err};
-      if (num != 0 && num != 1) return Error{"--qos must be 0 or 1"};
-      o.qos = int(num);
-    } else if (a == "--traffic-rate") {
-      if (!(err = number(o.trafficRate)).empty()) return Error{err};
-      if (!(o.trafficRate > 0 && o.trafficRate <= 1e6)) return Error{"--traffic-rate must be in (0, 1000000]"};
-    } else if (a == "--traffic-batch") {
-      if (!(err = number(num)).empty()) return Error{err};
-      if (!(num >= 1 && num <= double(feeds::kMaxFeedBatchUpdates)))
-        return Error{"--traffic-batch must be in [1, " + std::to_string(feeds::kMaxFeedBatchUpdates) + "]"};
-      o.batching.maxUpdates = size_t(num);
-    } else if (a == "--batch-ms") {
-      if (!(err = number(num)).empty()) return Error{err};
-      if (!(num >= 0 && num <= 10'000)) return Error{"--batch-ms must be in [0, 10000]"};
-      o.batching.intervalMs = int64_t(num);
-    } else if (a == "--batch-bytes") {
-      if (!(err = number(num)).empty()) return Error{err};
-      if (!(num >= 512 && num <= 65536)) return Error{"--batch-bytes must be in [512, 65536]"};
-      o.batching.maxBytes = size_t(num);
-    } else if (a == "--retain-s") {
-      if (!(err = number(num)).empty()) return Error{err};
-      if (!(num >= 1 && num <= 3600)) return Error{"--retain-s must be in [1, 3600]"};
-      o.batching.retainIntervalMs = int64_t(num * 1000);
-    } else if (a == "--keep-incidents") {
-      o.keepIncidents = true;
-    } else if (a == "--dry-run") {
-      if (!(err = number(o.dryRunS)).empty()) return Error{err};
-    } else if (a == "--quiet") {
-      o.quiet = true;
-    } else {
-      return Error{"unknown argument '" + a + "' (see --help)"};
-    }
+  // CLI11 tokenises and converts the values; the ranges are checked below, each with its message.
+  CLI::App app{"citymap-feedsim"};
+  app.set_help_flag();
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated option: the last wins
+  bool help = false;
+  std::string scenario;
+  double port = o.mqtt.port, qos = o.qos, trafficBatch = double(o.batching.maxUpdates),
+         batchMs = double(o.batching.intervalMs), batchBytes = double(o.batching.maxBytes),
+         retainS = double(o.batching.retainIntervalMs) / 1000;
+  app.add_flag("-h,--help", help);
+  app.add_option("--data-dir", o.dataDir);
+  auto* scenarioOpt = app.add_option("--scenario", scenario);
+  app.add_option("--seed", o.seed);
+  auto* speedup = app.add_option("--speedup", o.speedup);
+  app.add_option("--start", o.start);
+  app.add_option("--duration", o.durationS);
+  auto* historyHours = app.add_option("--history-hours", o.historyHours);
+  auto* skipHours = app.add_option("--skip-hours", o.skipHours);
+  app.add_option("--only", o.only);
+  app.add_option("--city", o.city);
+  app.add_option("--source", o.source);
+  app.add_option("--broker-env", o.brokerEnv);
+  app.add_option("--host", o.mqtt.host);
+  app.add_option("--user", o.mqtt.user);
+  app.add_option("--password-file", o.passwordFile);
+  app.add_option("--port", port);
+  auto* qosOpt = app.add_option("--qos", qos);
+  auto* rate = app.add_option("--traffic-rate", o.trafficRate);
+  auto* batch = app.add_option("--traffic-batch", trafficBatch);
+  auto* ms = app.add_option("--batch-ms", batchMs);
+  auto* bytes = app.add_option("--batch-bytes", batchBytes);
+  auto* retain = app.add_option("--retain-s", retainS);
+  app.add_flag("--keep-incidents", o.keepIncidents);
+  app.add_option("--dry-run", o.dryRunS);
+  app.add_flag("--quiet", o.quiet);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return Error{std::string(e.what()) + " (see --help)"};
   }
+  if (help) {
+    std::cout << kUsage;
+    std::exit(0);
+  }
+  if (scenarioOpt->count() > 0) {
+    auto s = parseScenario(scenario);
+    if (!s) return Error{"--scenario: expected normal, rush or typhoon, got '" + scenario + "'"};
+    o.scenario = *s;
+  }
+  const auto given = [](const CLI::Option* opt) { return opt->count() > 0; };
+  if (given(speedup) && !(o.speedup > 0 && o.speedup <= 10000)) return Error{"--speedup must be in (0, 10000]"};
+  if (given(historyHours) && !(o.historyHours >= 0 && o.historyHours <= 48))
+    return Error{"--history-hours must be in [0, 48]"};
+  if (given(skipHours) && !(o.skipHours >= 0 && o.skipHours <= 72)) return Error{"--skip-hours must be in [0, 72]"};
+  if (given(qosOpt) && qos != 0 && qos != 1) return Error{"--qos must be 0 or 1"};
+  if (given(rate) && !(o.trafficRate > 0 && o.trafficRate <= 1e6)) return Error{"--traffic-rate must be in (0, 1000000]"};
+  if (given(batch) && !(trafficBatch >= 1 && trafficBatch <= double(feeds::kMaxFeedBatchUpdates)))
+    return Error{"--traffic-batch must be in [1, " + std::to_string(feeds::kMaxFeedBatchUpdates) + "]"};
+  if (given(ms) && !(batchMs >= 0 && batchMs <= 10'000)) return Error{"--batch-ms must be in [0, 10000]"};
+  if (given(bytes) && !(batchBytes >= 512 && batchBytes <= 65536)) return Error{"--batch-bytes must be in [512, 65536]"};
+  if (given(retain) && !(retainS >= 1 && retainS <= 3600)) return Error{"--retain-s must be in [1, 3600]"};
+  o.mqtt.port = int(port);
+  o.qos = int(qos);
+  o.batching.maxUpdates = size_t(trafficBatch);
+  o.batching.intervalMs = int64_t(batchMs);
+  o.batching.maxBytes = size_t(batchBytes);
+  o.batching.retainIntervalMs = int64_t(retainS * 1000);
   if (o.dataDir.empty()) return Error{"--data-dir is required (see --help)"};
   if (!feeds::validCitySlug(o.city)) return Error{"--city must be 1..32 characters of [a-z0-9-]"};
   if (!o.brokerEnv.empty()) {
