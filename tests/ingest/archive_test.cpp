@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ingest/archive_writer.hpp"
+#include "ingest/blob_store.hpp"
 #include "test_support.hpp"
 #include "platform/zlib/gzip.hpp"
 #include "tile/pmtiles.hpp"
@@ -524,6 +525,128 @@ TEST(ArchiveBuilderLayout, RejectsBadInput) {
   EXPECT_FALSE(outside.finish(someInfo(), "{}"));
   EXPECT_TRUE(outside.bytes().empty());
   EXPECT_FALSE(outside.write("/nonexistent/never.pmtiles"));
+}
+
+// ---- spilling (bounded memory) -------------------------------------------------------------
+
+fs::path spillDir(const std::string& name) {
+  const fs::path d = fs::temp_directory_path() / ("citymap_spill_" + name + "_" + std::to_string(::getpid()));
+  fs::remove_all(d);
+  fs::create_directories(d);
+  return d;
+}
+
+TEST(BlobStore, RoundTripAcrossTheWriteBuffer) {
+  const fs::path dir = spillDir("roundtrip");
+  auto store = ingest::BlobStore::inFile(dir / "blobs");
+  ASSERT_TRUE(store) << store.error();
+  ingest::BlobStore memory;
+  std::vector<std::pair<uint64_t, Bytes>> written;
+  // ~3 MiB in blobs of up to 64 KiB: some end up in the file, the last ones still in the buffer.
+  for (uint32_t i = 0; i < 100; ++i) {
+    const Bytes b = blob(uint8_t(i), 1 + (i * 7919) % 65536);
+    auto at = store->append(b);
+    auto atMemory = memory.append(b);
+    ASSERT_TRUE(at && atMemory);
+    EXPECT_EQ(*at, *atMemory);
+    written.emplace_back(*at, b);
+  }
+  EXPECT_TRUE(store->spilled());
+  EXPECT_FALSE(memory.spilled());
+  EXPECT_GT(fs::file_size(dir / "blobs"), 1u << 20);  // not all in memory
+  Bytes back;
+  for (auto it = written.rbegin(); it != written.rend(); ++it) {  // any order
+    ASSERT_TRUE(store->read(it->first, it->second.size(), back));
+    ASSERT_EQ(back, it->second);
+    ASSERT_TRUE(memory.read(it->first, it->second.size(), back));
+    ASSERT_EQ(back, it->second);
+  }
+  const auto beyond = store->read(store->size() - 1, 2, back);
+  ASSERT_FALSE(beyond);
+  EXPECT_NE(beyond.error().find("beyond its end"), std::string::npos) << beyond.error();
+  { ingest::BlobStore moved = std::move(store).value(); }  // destroyed: its file is removed
+  EXPECT_FALSE(fs::exists(dir / "blobs"));
+  fs::remove_all(dir);
+}
+
+// Tiles with many duplicates, added in a scrambled order.
+std::vector<std::pair<uint64_t, Bytes>> someTiles() {
+  std::vector<std::pair<uint64_t, Bytes>> tiles;
+  for (uint64_t id = 1; id < 5461; ++id) {
+    Bytes b = blob(uint8_t(id % 13), 20 + (id % 13) * 40);
+    if (id % 3 == 0) {  // a third distinct, the rest 13 shared contents
+      b[0] = uint8_t(id);
+      b[1] = uint8_t(id >> 8);
+      b[2] = 0xee;
+    }
+    tiles.emplace_back(id, b);
+  }
+  for (size_t i = 0; i < tiles.size(); ++i) std::swap(tiles[i], tiles[(i * 2654435761u) % tiles.size()]);
+  return tiles;
+}
+
+TEST(ArchiveBuilderSpill, ByteIdenticalToTheInMemoryBuild) {
+  const fs::path dir = spillDir("identical");
+  const auto tiles = someTiles();
+  ArchiveBuilder memory, spilled;
+  ASSERT_TRUE(spilled.spillTo(dir / "a.spill"));
+  EXPECT_TRUE(spilled.spilled());
+  for (const auto& [id, bytes] : tiles) {
+    memory.add(pm::tileFromId(id), bytes);
+    spilled.add(pm::tileFromId(id), bytes);
+  }
+  EXPECT_TRUE(fs::exists(dir / "a.spill"));
+  EXPECT_EQ(spilled.distinctContents(), memory.distinctContents());
+  EXPECT_EQ(memory.distinctContents(), 13u + 5460u / 3);
+  ArchiveOptions options;
+  options.initialFetch = 4096;
+  options.leafEntries = 256;
+  ASSERT_TRUE(memory.finish(someInfo(), "{}", options));
+  ASSERT_TRUE(spilled.finish(someInfo(), "{}", options));
+  const Bytes bytes = memory.bytes();
+  EXPECT_TRUE(spilled.bytes() == bytes);
+  ASSERT_TRUE(spilled.write(dir / "a.pmtiles"));
+  auto a = ArchiveReader::open(readBytes(dir / "a.pmtiles"));
+  ASSERT_TRUE(a) << a.error();
+  EXPECT_EQ(a->header().tileContents, 13u + 5460u / 3);
+  for (const auto& [id, content] : tiles) {
+    auto t = a->tile(pm::tileFromId(id));
+    ASSERT_TRUE(t) << t.error();
+    ASSERT_EQ(t.value(), content) << id;
+  }
+  // A second finish() gives the same archive again.
+  ASSERT_TRUE(spilled.finish(someInfo(), "{}", options));
+  EXPECT_TRUE(spilled.bytes() == bytes);
+  fs::remove_all(dir);
+}
+
+TEST(ArchiveBuilderSpill, TruncatedSpillFileIsAClearError) {
+  const fs::path dir = spillDir("truncated");
+  ArchiveBuilder b;
+  ASSERT_TRUE(b.spillTo(dir / "t.spill"));
+  // > 1 MiB of distinct tiles, so that most of them are in the file.
+  for (uint64_t id = 1; id < 400; ++id) {
+    Bytes bytes = blob(uint8_t(id), 4000);
+    bytes[0] = uint8_t(id);
+    bytes[1] = uint8_t(id >> 8);
+    b.add(pm::tileFromId(id), bytes);
+  }
+  ASSERT_GT(fs::file_size(dir / "t.spill"), 1000000u);
+  fs::resize_file(dir / "t.spill", 1000);  // someone else's doing
+  const auto f = b.finish(someInfo(), "{}");
+  ASSERT_FALSE(f);
+  EXPECT_NE(f.error().find("truncated"), std::string::npos) << f.error();
+  EXPECT_NE(f.error().find("t.spill"), std::string::npos) << f.error();
+  fs::remove_all(dir);
+}
+
+TEST(ArchiveBuilderSpill, UnwritableSpillFileFailsEarly) {
+  ArchiveBuilder b;
+  const auto s = b.spillTo("/nonexistent/dir/x.spill");
+  ASSERT_FALSE(s);
+  EXPECT_NE(s.error().find("spill file"), std::string::npos) << s.error();
+  b.add({1, 0, 0}, blob(1, 10));
+  EXPECT_FALSE(b.spillTo(fs::temp_directory_path() / "never.spill"));  // after add(): refused
 }
 
 // ---- the real Da Nang data (--realdata) ------------------------------------------------------

@@ -94,14 +94,56 @@ void ArchiveBuilder::setSection(std::string key, std::string format, std::vector
   finished_ = false;
 }
 
-void ArchiveBuilder::add(const geo::TileID& id, std::vector<uint8_t> bytes) {
-  tiles_.push_back({pm::tileId(id), std::move(bytes)});
+Result<bool> ArchiveBuilder::spillTo(const fs::path& file) {
+  if (!tiles_.empty()) return Error{"archive: spillTo() after tiles were added"};
+  auto raw = BlobStore::inFile(file);
+  if (!raw) return Error{raw.error()};
+  auto stored = BlobStore::inFile(fs::path(file.string() + ".data"));
+  if (!stored) return Error{stored.error()};
+  raw_ = std::move(raw).value();
+  stored_ = std::move(stored).value();
+  spillFile_ = file;
+  return true;
+}
+
+void ArchiveBuilder::add(const geo::TileID& id, std::span<const uint8_t> bytes) {
   finished_ = false;
+  if (!addError_.empty()) return;
+  if (bytes.empty() || bytes.size() > UINT32_MAX) {
+    addError_ = "archive: tile " + id.path() + " has " + std::to_string(bytes.size()) + " bytes";
+    return;
+  }
+  // Deduplicate by content (before compression): a hash finds the candidates, the bytes decide.
+  const std::string_view view(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+  const uint64_t hash = std::hash<std::string_view>{}(view);
+  std::vector<uint8_t> other;
+  for (auto [it, end] = byHash_.equal_range(hash); it != end; ++it) {
+    const Content& c = contents_[it->second];
+    if (c.size != bytes.size()) continue;
+    if (auto r = raw_.read(c.offset, c.size, other); !r) {
+      addError_ = "archive: " + r.error();
+      return;
+    }
+    if (std::memcmp(other.data(), bytes.data(), bytes.size()) == 0) {
+      tiles_.push_back({pm::tileId(id), it->second});
+      return;
+    }
+  }
+  auto at = raw_.append(bytes);
+  if (!at) {
+    addError_ = "archive: " + at.error();
+    return;
+  }
+  const auto index = uint32_t(contents_.size());
+  contents_.push_back({*at, uint32_t(bytes.size())});
+  byHash_.emplace(hash, index);
+  tiles_.push_back({pm::tileId(id), index});
 }
 
 Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& plainMetadata,
                                     const ArchiveOptions& options) {
   finished_ = false;
+  if (!addError_.empty()) return Error{addError_};
   std::string metadataJson = plainMetadata;
   if (!section_.empty()) {
     auto m = withSection(plainMetadata, sectionKey_, sectionFormat_, 0, section_.size());
@@ -109,54 +151,67 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
     metadataJson = std::move(*m);
   }
   head_.clear();
-  contents_.clear();
   stats_ = {};
   if (tiles_.empty()) return Error{"archive: no tiles to write"};
   std::sort(tiles_.begin(), tiles_.end(), [](const Tile& a, const Tile& b) { return a.id < b.id; });
 
-  // Deduplicate by content (before compression) and run-length encode, in tile-id order
-  // (clustered data).
-  std::unordered_map<std::string_view, size_t> contentOf;  // raw bytes -> index into contents_
-  std::vector<size_t> tileContent(tiles_.size());
+  // The data section holds the distinct contents in the order of their first tile id
+  // (clustered data); run-length entries for consecutive ids with the same content.
+  constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> rank(contents_.size(), kNone);  // content -> position in the data section
+  std::vector<uint32_t> order;                          // position -> content
+  order.reserve(contents_.size());
   for (size_t i = 0; i < tiles_.size(); ++i) {
     const Tile& t = tiles_[i];
     const geo::TileID zxy = pm::tileFromId(t.id);
     if (t.id == pm::kInvalidTileId) return Error{"archive: tile id out of range"};
     if (i > 0 && tiles_[i - 1].id == t.id) return Error{"archive: tile " + zxy.path() + " added twice"};
-    if (t.bytes.empty() || t.bytes.size() > UINT32_MAX)
-      return Error{"archive: tile " + zxy.path() + " has " + std::to_string(t.bytes.size()) + " bytes"};
-    stats_.inputTileBytes += t.bytes.size();
-    const std::string_view key(reinterpret_cast<const char*>(t.bytes.data()), t.bytes.size());
-    const auto [it, inserted] = contentOf.try_emplace(key, contents_.size());
-    if (inserted) {
-      contents_.push_back(i);
-      stats_.distinctRawBytes += t.bytes.size();
+    stats_.inputTileBytes += contents_[t.content].size;
+    if (rank[t.content] == kNone) {
+      rank[t.content] = uint32_t(order.size());
+      order.push_back(t.content);
+      stats_.distinctRawBytes += contents_[t.content].size;
     }
-    tileContent[i] = it->second;
   }
-  stored_.clear();
-  stored_.reserve(contents_.size());
-  std::vector<uint64_t> offsets;
-  offsets.reserve(contents_.size());
-  uint64_t dataBytes = 0;
-  for (const size_t i : contents_) {
-    stored_.push_back(options.gzipTiles ? zlib::gzip(tiles_[i].bytes) : tiles_[i].bytes);
-    if (stored_.back().empty()) return Error{"archive: zlib could not compress a tile"};
-    offsets.push_back(dataBytes);
-    dataBytes += stored_.back().size();
+  // Compressed (or copied) into stored_, in data-section order.
+  if (stored_.size() > 0) {  // finish() again: start the stored contents afresh
+    const bool spilled = stored_.spilled();
+    const fs::path file = stored_.file();
+    stored_ = BlobStore();  // closes (and removes) the old file first
+    if (spilled) {
+      auto fresh = BlobStore::inFile(file);
+      if (!fresh) return Error{fresh.error()};
+      stored_ = std::move(fresh).value();
+    }
   }
+  std::vector<uint64_t> offsets(order.size());
+  std::vector<uint32_t> sizes(order.size());
+  std::vector<uint8_t> raw;
+  for (size_t k = 0; k < order.size(); ++k) {
+    const Content& c = contents_[order[k]];
+    if (auto r = raw_.read(c.offset, c.size, raw); !r) return Error{"archive: " + r.error()};
+    const std::vector<uint8_t> gz = options.gzipTiles ? zlib::gzip(raw) : std::vector<uint8_t>();
+    const std::vector<uint8_t>& out = options.gzipTiles ? gz : raw;
+    if (out.empty()) return Error{"archive: zlib could not compress a tile"};
+    auto at = stored_.append(out);
+    if (!at) return Error{"archive: " + at.error()};
+    offsets[k] = *at;
+    sizes[k] = uint32_t(out.size());
+  }
+  if (auto f = stored_.flush(); !f) return Error{"archive: " + f.error()};
+  const uint64_t dataBytes = stored_.size();
   stats_.gzipTiles = options.gzipTiles;
   std::vector<pm::Entry> entries;
-  for (size_t i = 0; i < tiles_.size(); ++i) {
-    const size_t c = tileContent[i];
+  for (const Tile& t : tiles_) {
+    const uint32_t k = rank[t.content];
     if (!entries.empty()) {
       pm::Entry& last = entries.back();
-      if (last.offset == offsets[c] && last.tileId + last.runLength == tiles_[i].id && last.runLength < UINT32_MAX) {
+      if (last.offset == offsets[k] && last.tileId + last.runLength == t.id && last.runLength < UINT32_MAX) {
         ++last.runLength;  // same bytes as the previous tile id: extend its run
         continue;
       }
     }
-    entries.push_back({tiles_[i].id, offsets[c], uint32_t(stored_[c].size()), 1});
+    entries.push_back({t.id, offsets[k], sizes[k], 1});
   }
 
   // Prefer header + root + metadata within the first request; else header + root only.
@@ -179,7 +234,7 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
   h.dataLength = dataBytes;
   h.addressedTiles = tiles_.size();
   h.tileEntries = entries.size();
-  h.tileContents = contents_.size();
+  h.tileContents = order.size();
   h.clustered = true;
   h.internalCompression = pm::kCompressionNone;
   h.tileCompression = options.gzipTiles ? pm::kCompressionGzip : pm::kCompressionNone;
@@ -226,11 +281,25 @@ Result<bool> ArchiveBuilder::write(const fs::path& file) const {
   FILE* f = std::fopen(file.c_str(), "wb");
   if (!f) return Error{"cannot create " + file.string() + ": " + std::strerror(errno)};
   bool ok = writeAll(f, head_.data(), head_.size());
-  for (size_t i = 0; ok && i < stored_.size(); ++i) ok = writeAll(f, stored_[i].data(), stored_[i].size());
-  ok = ok && writeAll(f, section_.data(), section_.size());
+  // The tile data, copied from the store in pieces.
+  std::vector<uint8_t> piece;
+  constexpr uint64_t kPiece = 4 << 20;
+  std::string readError;
+  for (uint64_t at = 0; ok && at < stored_.size(); at += kPiece) {
+    const size_t n = size_t(std::min(kPiece, stored_.size() - at));
+    if (auto r = stored_.read(at, n, piece); !r) {
+      readError = r.error();
+      break;
+    }
+    ok = writeAll(f, piece.data(), n);
+  }
+  ok = ok && readError.empty() && writeAll(f, section_.data(), section_.size());
   ok = ok && std::fflush(f) == 0 && fsync(fileno(f)) == 0;
   const int err = errno;
-  if (std::fclose(f) != 0 || !ok) return Error{"cannot write " + file.string() + ": " + std::strerror(ok ? errno : err)};
+  if (std::fclose(f) != 0 || !ok) {
+    if (!readError.empty()) return Error{"cannot write " + file.string() + ": " + readError};
+    return Error{"cannot write " + file.string() + ": " + std::strerror(ok ? errno : err)};
+  }
   return true;
 }
 
@@ -239,7 +308,9 @@ std::vector<uint8_t> ArchiveBuilder::bytes() const {
   if (!finished_) return out;
   out.reserve(stats_.fileBytes);
   out.insert(out.end(), head_.begin(), head_.end());
-  for (const auto& b : stored_) out.insert(out.end(), b.begin(), b.end());
+  std::vector<uint8_t> data;
+  if (!stored_.read(0, size_t(stored_.size()), data)) return {};
+  out.insert(out.end(), data.begin(), data.end());
   out.insert(out.end(), section_.begin(), section_.end());
   return out;
 }

@@ -12,14 +12,22 @@
 //    header does not know it (its sections stay exactly as the spec lays them out; readers
 //    ignore bytes after the tile data); the metadata names it with its absolute byte range:
 //    "citymap_routing": {"offset": N, "length": L, "format": "CMG1"}.
-//  * The output depends only on the tiles and the metadata (byte-identical for the same input).
+//  * The output depends only on the tiles and the metadata (byte-identical for the same input,
+//    in whatever order the tiles were added, and whether or not the builder spills).
+//  * Memory: add() keeps each distinct tile content once (duplicates are found by hash and
+//    compared byte for byte when added). With spillTo() the contents wait in a file, and so
+//    do the compressed ones finish() makes, so memory is about 40 bytes per tile plus the
+//    directories (a few bytes per entry), whatever the size of the tiles.
 #include <cstdint>
 #include <filesystem>
+#include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "base/result.hpp"
 #include "geo/tile_id.hpp"
+#include "ingest/blob_store.hpp"
 #include "tile/pmtiles.hpp"
 
 namespace citymap::ingest {
@@ -59,9 +67,17 @@ struct ArchiveInfo {
 
 class ArchiveBuilder {
  public:
-  // Adds one tile (any order; every id at most once). Tiles must not be empty.
-  void add(const geo::TileID& id, std::vector<uint8_t> bytes);
+  // Keeps the tile contents in `file` (and `file` + ".data" for the compressed ones) instead of
+  // memory. Call before the first add(). The files are removed when the builder is destroyed.
+  Result<bool> spillTo(const std::filesystem::path& file);
+  bool spilled() const { return raw_.spilled(); }
+
+  // Adds one tile (any order; every id at most once). Tiles must not be empty. Not thread-safe
+  // (callers on several threads hold a lock). A failure (an empty tile, a spill file that
+  // cannot be written) is kept and returned by finish().
+  void add(const geo::TileID& id, std::span<const uint8_t> bytes);
   size_t size() const { return tiles_.size(); }
+  size_t distinctContents() const { return contents_.size(); }
 
   // An extra section written after the tile data and named in the metadata JSON (an object) as
   // "key": {"offset": <absolute byte offset>, "length": <bytes>, "format": "format"}. At most
@@ -79,14 +95,22 @@ class ArchiveBuilder {
  private:
   struct Tile {
     uint64_t id = 0;
-    std::vector<uint8_t> bytes;
+    uint32_t content = 0;  // index into contents_
+  };
+  struct Content {
+    uint64_t offset = 0;  // in raw_
+    uint32_t size = 0;
   };
   std::vector<Tile> tiles_;
-  std::vector<uint8_t> head_;           // header, root, metadata, leaves
-  std::vector<size_t> contents_;        // tiles_ indices of the unique tile data, in data-section order
-  std::vector<std::vector<uint8_t>> stored_;  // contents_'s bytes as stored (compressed when asked)
+  std::vector<Content> contents_;  // distinct contents, in the order first added
+  std::unordered_multimap<uint64_t, uint32_t> byHash_;  // content hash -> index into contents_
+  BlobStore raw_;                  // the distinct contents as added
+  BlobStore stored_;               // as stored (compressed when asked), in data-section order
+  std::filesystem::path spillFile_;
+  std::string addError_;
+  std::vector<uint8_t> head_;      // header, root, metadata, leaves
   std::string sectionKey_, sectionFormat_;
-  std::vector<uint8_t> section_;        // after the tile data
+  std::vector<uint8_t> section_;   // after the tile data
   ArchiveStats stats_;
   bool finished_ = false;
 };

@@ -1,5 +1,6 @@
 #include "ingest/cli.hpp"
 
+#include <CLI/CLI.hpp>
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -7,15 +8,6 @@
 namespace citymap::ingest {
 
 namespace {
-
-Result<int> parseInt(std::string_view flag, std::string_view v, int lo, int hi) {
-  int n = 0;
-  const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (v.empty() || ec != std::errc() || ptr != v.data() + v.size() || n < lo || n > hi)
-    return Error{std::string(flag) + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi) +
-                 ", got '" + std::string(v) + "'"};
-  return n;
-}
 
 bool parseDouble(std::string_view v, double& out) {
   const auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
@@ -84,82 +76,63 @@ std::string usage() {
 
 Result<CliOptions> parseCli(const std::vector<std::string>& args) {
   CliOptions o;
-  bool sawOut = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    std::string arg = args[i];
-    std::string value;
-    bool hasInlineValue = false;
-    if (arg.starts_with("--") && arg.find('=') != std::string::npos) {
-      value = arg.substr(arg.find('=') + 1);
-      arg = arg.substr(0, arg.find('='));
-      hasInlineValue = true;
-    }
-    const auto needValue = [&]() -> Result<std::string> {
-      if (hasInlineValue) return value;
-      if (i + 1 >= args.size()) return Error{arg + " needs a value"};
-      return args[++i];
-    };
-    if (arg == "-h" || arg == "--help") {
-      o.help = true;
-    } else if (arg == "--quiet" || arg == "-q") {
-      o.quiet = true;
-    } else if (arg == "--out" || arg == "-o") {
-      auto v = needValue();
-      if (!v) return Error{v.error()};
-      if (v->empty()) return Error{"--out needs a directory"};
-      o.out = v.value();
-      sawOut = true;
-    } else if (arg == "--minzoom" || arg == "--maxzoom" || arg == "--threads") {
-      auto v = needValue();
-      if (!v) return Error{v.error()};
-      const auto n = parseInt(arg, v.value(), arg == "--threads" ? 1 : 0, arg == "--threads" ? 256 : kMaxZoomLimit);
-      if (!n) return Error{n.error()};
-      if (arg == "--minzoom") {
-        o.minZoom = n.value();
-        o.minZoomSet = true;
-      } else if (arg == "--maxzoom") {
-        o.maxZoom = n.value();
-        o.maxZoomSet = true;
-      } else {
-        o.threads = unsigned(n.value());
-      }
-    } else if (arg == "--config" || arg == "--data-dir" || arg == "--assume-crs" || arg == "--report") {
-      auto v = needValue();
-      if (!v) return Error{v.error()};
-      if (v->empty()) return Error{arg + " needs a value"};
-      if (arg == "--config") o.config = v.value();
-      else if (arg == "--data-dir") o.dataDir = v.value();
-      else if (arg == "--assume-crs") o.assumeCrs = v.value();
-      else o.report = v.value();
-    } else if (arg == "--no-merge") {
-      o.mergeRoads = false;
-    } else if (arg == "--no-search") {
-      o.search = false;
-    } else if (arg == "--no-routing") {
-      o.routing = false;
-    } else if (arg == "--skip-invalid") {
-      o.skipInvalid = true;
-    } else if (arg == "--tile-compression") {
-      auto v = needValue();
-      if (!v) return Error{v.error()};
-      if (*v != "gzip" && *v != "none") return Error{"--tile-compression must be gzip or none, not '" + *v + "'"};
-      o.gzipTiles = *v == "gzip";
-    } else if (arg == "--bbox") {
-      auto v = needValue();
-      if (!v) return Error{v.error()};
-      auto b = parseBbox(v.value());
-      if (!b) return Error{b.error()};
-      o.bbox = b.value();
-    } else if (arg == "--") {
-      for (++i; i < args.size(); ++i) o.inputs.push_back(args[i]);
-    } else if (arg.size() > 1 && arg[0] == '-') {
-      return Error{"unknown option " + arg};
-    } else {
-      o.inputs.push_back(args[i]);
-    }
+  std::string bbox, tileCompression = "gzip";
+  // CLI11 tokenises (--opt value, --opt=value, --, flags, unknown options); the checks of the
+  // values stay here so that each error names what was expected. usage() is the help text.
+  CLI::App app{"citymap-ingest"};
+  app.set_help_flag();
+  app.allow_extras();
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated option: the last wins
+  app.add_flag("-h,--help", o.help);
+  app.add_flag("-q,--quiet", o.quiet);
+  auto* out = app.add_option("-o,--out", o.out);
+  auto* minZoom = app.add_option("--minzoom", o.minZoom);
+  auto* maxZoom = app.add_option("--maxzoom", o.maxZoom);
+  auto* threads = app.add_option("--threads", o.threads);
+  auto* config = app.add_option("--config", o.config);
+  auto* dataDir = app.add_option("--data-dir", o.dataDir);
+  auto* assumeCrs = app.add_option("--assume-crs", o.assumeCrs);
+  auto* report = app.add_option("--report", o.report);
+  auto* bboxOpt = app.add_option("--bbox", bbox);
+  app.add_option("--tile-compression", tileCompression);
+  bool noMerge = false, noSearch = false, noRouting = false;
+  app.add_flag("--no-merge", noMerge);
+  app.add_flag("--no-search", noSearch);
+  app.add_flag("--no-routing", noRouting);
+  app.add_flag("--skip-invalid", o.skipInvalid);
+  app.add_option("INPUT", o.inputs)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  try {
+    app.parse(std::vector<std::string>(args.rbegin(), args.rend()));  // CLI11 takes them reversed
+  } catch (const CLI::ParseError& e) {
+    return Error{e.what()};
   }
   if (o.help) return o;
-  if (!sawOut) return Error{"--out DIR is required"};
+  for (const std::string& extra : app.remaining())  // CLI11 keeps "--" (after which all are INPUTs) there
+    if (extra.size() > 1 && extra[0] == '-' && extra != "--") return Error{"unknown option " + extra};
+  for (auto* opt : {out, config, dataDir, assumeCrs, report})
+    if (opt->count() > 0 && opt->as<std::string>().empty()) return Error{opt->get_name() + " needs a value"};
+  if (minZoom->count() > 0 && (o.minZoom < 0 || o.minZoom > kMaxZoomLimit))
+    return Error{"--minzoom expects an integer in 0.." + std::to_string(kMaxZoomLimit) + ", got '" +
+                 std::to_string(o.minZoom) + "'"};
+  if (maxZoom->count() > 0 && (o.maxZoom < 0 || o.maxZoom > kMaxZoomLimit))
+    return Error{"--maxzoom expects an integer in 0.." + std::to_string(kMaxZoomLimit) + ", got '" +
+                 std::to_string(o.maxZoom) + "'"};
+  if (threads->count() > 0 && (o.threads < 1 || o.threads > 256))
+    return Error{"--threads expects an integer in 1..256, got '" + std::to_string(o.threads) + "'"};
+  o.minZoomSet = minZoom->count() > 0;
+  o.maxZoomSet = maxZoom->count() > 0;
+  if (bboxOpt->count() > 0) {
+    auto b = parseBbox(bbox);
+    if (!b) return Error{b.error()};
+    o.bbox = b.value();
+  }
+  if (tileCompression != "gzip" && tileCompression != "none")
+    return Error{"--tile-compression must be gzip or none, not '" + tileCompression + "'"};
+  o.gzipTiles = tileCompression == "gzip";
+  o.mergeRoads = !noMerge;
+  o.search = !noSearch;
+  o.routing = !noRouting;
+  if (out->count() == 0) return Error{"--out DIR is required"};
   if (o.inputs.empty() && o.config.empty()) return Error{"no INPUT given (and no --config)"};
   if (!o.dataDir.empty() && o.config.empty()) return Error{"--data-dir needs --config"};
   if (o.minZoom > o.maxZoom)

@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <mutex>
 
 namespace citymap::ingest {
 
@@ -58,6 +59,9 @@ Result<OutputDir> OutputDir::prepare(const fs::path& target, bool gzipTiles) {
   out.gzipTiles_ = gzipTiles;
   if (t.extension() == ".pmtiles") {
     if (auto p = prepareArchive(t, out.staging_); !p) return Error{p.error()};
+    // The tiles wait in "<TARGET>.tmp.spill" (and ".spill.data"), removed when done: memory
+    // stays proportional to the tile count, not the tile bytes.
+    if (auto s = out.archiveBuilder_.spillTo(fs::path(out.staging_.string() + ".spill")); !s) return Error{s.error()};
     out.archive_ = true;
     return out;
   }
@@ -152,22 +156,23 @@ Result<std::vector<ZoomStats>> writeTiles(OutputDir& out, const std::vector<Feat
     if (progress && (done.fetch_add(1, std::memory_order_relaxed) & 255) == 255)
       progress(double(done.load(std::memory_order_relaxed)) / double(total));
   };
-  // Kept in memory (one slot per tile, filled by the worker threads), ordered by tile id and
-  // deduplicated when the archive is laid out. Tiles without features are left out: a tile the
-  // archive does not hold is an empty tile to the client (source::TileSource), and skipping them
-  // keeps the directories small (on Da Nang 16,550 of 21,590 tiles are empty).
-  std::vector<std::pair<geo::TileID, std::vector<uint8_t>>> slots(total);
+  // Handed to the archive builder as they are built (under a lock: the builder keeps each
+  // distinct content once, in its spill file, so memory does not grow with the tile bytes).
+  // Tiles without features are left out: a tile the archive does not hold is an empty tile to
+  // the client (source::TileSource), and skipping them keeps the directories small (on Da Nang
+  // 16,550 of 21,590 tiles are empty).
+  std::mutex mutex;
   auto stats = buildTiles(features, tiles, ranges, extent, threads,
-                          [&](size_t job, const geo::TileID& id, std::span<const uint8_t> bytes, std::string&) {
+                          [&](size_t, const geo::TileID& id, std::span<const uint8_t> bytes, std::string&) {
                             const auto it = tiles.find(id.key());
-                            if (it != tiles.end() && !it->second.empty())
-                              slots[job] = {id, std::vector<uint8_t>(bytes.begin(), bytes.end())};
+                            if (it != tiles.end() && !it->second.empty()) {
+                              std::lock_guard lock(mutex);
+                              out.archiveBuilder_.add(id, bytes);
+                            }
                             tick();
                             return true;
                           });
   if (!stats) return stats;
-  for (auto& [id, bytes] : slots)
-    if (!bytes.empty()) out.archiveBuilder_.add(id, std::move(bytes));
   return stats;
 }
 
