@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/compose.hpp"
 #include "citymap/feed_generated.h"
 
 namespace citymap::feeds {
@@ -150,6 +151,7 @@ class Checker {
     const std::string_view v = s->string_view();
     if (!validUtf8(v)) return malformed(std::string(field) + " is not valid UTF-8");
     out.assign(v);
+    utf8::composeNfcInPlace(out);  // decomposed Vietnamese (base letter + marks) as the tiles spell it
     return true;
   }
 

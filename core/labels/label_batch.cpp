@@ -22,45 +22,58 @@ void buildLabelBatch(const std::vector<PlacedLabel>& labels, const style::Style&
     if (!font) continue;
     const float scale = cls.size / font->size();
     const uint32_t color = packPremultiplied(cls.color, l.opacity), halo = packPremultiplied(cls.halo, l.opacity);
-    const float cosA = std::cos(l.angle), sinA = std::sin(l.angle);
-    const bool rotated = l.angle != 0;
-    // Local frame: x along the text from its centre, y down from its centre; pen at the left.
-    const float width = textWidth(*font, l.text, scale);
-    float originX = l.x - width / 2, originY = l.y - cls.size / 2;
-    if (!rotated) {  // whole device pixels
+    shapeLine(*font, l.text, scale, out.shaped);
+    const ShapedLine& line = out.shaped;
+    const bool alongLine = !l.glyphs.empty() && l.glyphs.size() == line.clusters.size();
+    bool level = true;  // nothing turned: whole device pixels
+    if (alongLine) {
+      for (const LineGlyph& g : l.glyphs) level &= g.angle == 0;
+    } else {
+      level = l.angle == 0;
+    }
+    // Straight text: x along the text from its left end, y down from its top, turned around the
+    // label's centre. Along a line: each cluster turned around its own centre.
+    float originX = l.x - line.width / 2, originY = l.y - cls.size / 2;
+    float snapX = 0, snapY = 0;
+    if (level && !alongLine) {
       originX = std::round(originX * dpr) / dpr;
       originY = std::round(originY * dpr) / dpr;
+    } else if (level) {
+      const float x0 = l.glyphs[0].x - line.clusters[0].advance / 2, y0 = l.glyphs[0].y - cls.size / 2;
+      snapX = std::round(x0 * dpr) / dpr - x0;
+      snapY = std::round(y0 * dpr) / dpr - y0;
     }
-    float pen = 0;
-    for (size_t i = 0; i < l.text.size();) {
-      const Glyph* g = font->find(nextCodepoint(l.text, i));
-      if (!g) continue;
-      if (g->visible) {
-        const float lx0 = pen + g->x0 * scale, lx1 = pen + g->x1 * scale;
-        const float ly0 = g->y0 * scale, ly1 = g->y1 * scale;
-        const uint32_t base = uint32_t(out.vertices.size());
-        const float corners[4][4] = {{lx0, ly0, g->u0, g->v0}, {lx1, ly0, g->u1, g->v0},
-                                     {lx1, ly1, g->u1, g->v1}, {lx0, ly1, g->u0, g->v1}};
-        for (const auto& k : corners) {
-          GlyphVertex v;
-          if (rotated) {
-            // Rotate around the label's centre.
-            const float px = originX + k[0] - l.x, py = originY + k[1] - l.y;
-            v.x = (l.x + px * cosA - py * sinA) * dpr;
-            v.y = (l.y + px * sinA + py * cosA) * dpr;
-          } else {
-            v.x = (originX + k[0]) * dpr;
-            v.y = (originY + k[1]) * dpr;
-          }
-          v.u = k[2];
-          v.v = k[3];
-          v.color = color;
-          v.halo = halo;
-          out.vertices.push_back(v);
-        }
-        for (uint32_t k : {0u, 1u, 2u, 0u, 2u, 3u}) out.indices.push_back(base + k);
+    const float labelCos = std::cos(l.angle), labelSin = std::sin(l.angle);
+    for (const ShapedLine::Item& item : line.glyphs) {
+      const Glyph* g = item.glyph;
+      // The quad's corners: (cx, cy) + the turned (x, y) of each.
+      float cx = originX, cy = originY, cosA = 1, sinA = 0, lx0 = item.x, ly0 = item.y;
+      if (alongLine) {
+        const ShapedLine::Cluster& k = line.clusters[item.cluster];
+        const LineGlyph& lg = l.glyphs[item.cluster];
+        cx = lg.x + snapX, cy = lg.y + snapY;
+        if (lg.angle != 0) cosA = std::cos(lg.angle), sinA = std::sin(lg.angle);
+        lx0 = item.x - (k.x + k.advance / 2), ly0 = item.y - cls.size / 2;
+      } else if (!level) {
+        cx = l.x, cy = l.y, cosA = labelCos, sinA = labelSin;
+        lx0 = originX + item.x - l.x, ly0 = originY + item.y - l.y;
       }
-      pen += g->advance * scale;
+      const float ax = lx0 + g->x0 * scale, bx = lx0 + g->x1 * scale;
+      const float ay = ly0 + g->y0 * scale, by = ly0 + g->y1 * scale;
+      const uint32_t base = uint32_t(out.vertices.size());
+      const float corners[4][4] = {{ax, ay, g->u0, g->v0}, {bx, ay, g->u1, g->v0},
+                                   {bx, by, g->u1, g->v1}, {ax, by, g->u0, g->v1}};
+      for (const auto& k : corners) {
+        GlyphVertex v;
+        v.x = (cx + k[0] * cosA - k[1] * sinA) * dpr;
+        v.y = (cy + k[0] * sinA + k[1] * cosA) * dpr;
+        v.u = k[2];
+        v.v = k[3];
+        v.color = color;
+        v.halo = halo;
+        out.vertices.push_back(v);
+      }
+      for (uint32_t k : {0u, 1u, 2u, 0u, 2u, 3u}) out.indices.push_back(base + k);
     }
   }
 }

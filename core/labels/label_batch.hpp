@@ -22,6 +22,7 @@ static_assert(sizeof(GlyphVertex) == 24);
 struct LabelBatch {
   std::vector<GlyphVertex> vertices;
   std::vector<uint32_t> indices;
+  ShapedLine shaped;  // scratch
   void clear() { vertices.clear(); indices.clear(); }
   bool empty() const { return indices.empty(); }
 };
@@ -29,8 +30,9 @@ struct LabelBatch {
 // Premultiplied RGBA8 of a style colour at `opacity`.
 uint32_t packPremultiplied(style::Color c, float opacity);
 
-// Lays out each label's text centred on its position, rotated by its angle. Unrotated labels
-// are snapped to whole device pixels (crisp text).
+// Lays out each label's text centred on its position, rotated by its angle; a line label's
+// glyphs each at their own place and angle (PlacedLabel::glyphs), with the marks on them. Labels
+// that are not turned are snapped to whole device pixels (crisp text).
 void buildLabelBatch(const std::vector<PlacedLabel>& labels, const style::Style& style, const FontSet& fonts,
                      double pixelRatio, LabelBatch& out);
 

@@ -19,26 +19,28 @@ uint64_t hashText(std::string_view s) { return std::hash<std::string_view>()(s);
 
 bool insideView(const Box& b, float w, float h) { return b.x0 >= 0 && b.y0 >= 0 && b.x1 <= w && b.y1 <= h; }
 
-// Walks `length` tile units from `from` (on segment [seg, seg + 1]) towards the start (dir -1) or
-// the end (dir +1) of `line`; appends the vertices passed to `path`. False if the line ends first.
-bool walk(std::span<const Vec2> line, uint32_t seg, Vec2 from, float length, int dir, Vec2& end,
-          std::vector<Vec2>& path) {
-  Vec2 cur = from;
-  int64_t next = dir < 0 ? int64_t(seg) : int64_t(seg) + 1;
-  while (next >= 0 && next < int64_t(line.size())) {
-    const Vec2 p = line[size_t(next)];
-    const float d = std::hypot(p.x - cur.x, p.y - cur.y);
-    if (d >= length) {
-      const float t = d > 0 ? length / d : 0;
-      end = {cur.x + (p.x - cur.x) * t, cur.y + (p.y - cur.y) * t};
-      return true;
-    }
-    length -= d;
-    cur = p;
-    path.push_back(p);
-    next += dir;
-  }
-  return false;
+Vec2 lerp(Vec2 a, Vec2 b, float t) { return {a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t}; }
+
+float wrapAngle(float a) {
+  while (a > kPi) a -= 2 * kPi;
+  while (a <= -kPi) a += 2 * kPi;
+  return a;
+}
+
+// The point `d` along `path` (`distances`: from its start to each point), clamped to its ends.
+Vec2 pointAt(std::span<const Vec2> path, std::span<const float> distances, float d) {
+  const auto it = std::upper_bound(distances.begin(), distances.end(), d);
+  if (it == distances.begin()) return path.front();
+  if (it == distances.end()) return path.back();
+  const size_t i = size_t(it - distances.begin());
+  const float len = distances[i] - distances[i - 1];
+  return lerp(path[i - 1], path[i], len > 0 ? (d - distances[i - 1]) / len : 0);
+}
+
+void measure(std::span<const Vec2> path, std::vector<float>& distances) {
+  distances.assign(1, 0.f);
+  for (size_t i = 1; i < path.size(); ++i)
+    distances.push_back(distances.back() + std::hypot(path[i].x - path[i - 1].x, path[i].y - path[i - 1].y));
 }
 
 }  // namespace
@@ -67,16 +69,22 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
                        float viewW, float viewH, PlacedLabel& out, int8_t& variant) {
   const LabelCandidate& c = tile.candidates[ref.candidate];
   const std::string_view text = tile.textOf(c, english_);
-  const float width = textWidth(*info.font, text, info.scale);
-  if (width <= 0) return false;
-  const float pad = kPadding;
-  const float halfH = cls.size / 2 + pad, halfW = width / 2 + pad;
   const uint64_t textHash = hashText(text);
   const uint64_t featureKey = mixKey(c.featureId, c.labelClass);
   if (c.placement != Placement::Line &&
       std::find(features_.begin(), features_.end(), featureKey) != features_.end())
     return false;  // the same feature from another tile
   if (repeated(textHash, ref.x, ref.y, cls.repeatDistance)) return false;
+  float width;
+  if (c.placement == Placement::Line) {
+    shapeLine(*info.font, text, info.scale, shaped_);
+    width = shaped_.width;
+  } else {
+    width = textWidth(*info.font, text, info.scale);
+  }
+  if (width <= 0) return false;
+  const float pad = kPadding;
+  const float halfH = cls.size / 2 + pad, halfW = width / 2 + pad;
 
   out.text = text;
   out.labelClass = c.labelClass;
@@ -111,42 +119,8 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
     if (!insideView(b, viewW, viewH) || grid_.hits(b)) return false;
     out.x = ref.x, out.y = ref.y;
     boxes_.push_back(b);
-  } else {
-    // Along the line: the text's ends at +-half its width from the anchor, measured on the line.
-    if (c.line + c.lineLength > tile.points.size() || c.segment + 1 >= c.lineLength) return false;
-    const std::span<const Vec2> line(tile.points.data() + c.line, c.lineLength);
-    const float half = (width / 2 + pad) / ref.unit;
-    Vec2 a, b;
-    path_.clear();
-    if (!walk(line, c.segment, c.anchor, half, -1, a, path_)) return false;
-    if (!walk(line, c.segment, c.anchor, half, +1, b, path_)) return false;
-    // Straight enough: every vertex under the text within a few pixels of the chord.
-    const float cx = b.x - a.x, cy = b.y - a.y, chord = std::hypot(cx, cy);
-    if (chord < half * 2 * 0.9f) return false;
-    const float maxDev = std::max(1.5f, cls.size * 0.22f) / ref.unit;
-    for (const Vec2& p : path_)
-      if (std::abs((p.x - a.x) * cy - (p.y - a.y) * cx) / chord > maxDev) return false;
-    // On screen the chord turns with the bearing (tile directions to screen directions).
-    float angle = std::atan2(-cx * rotSin_ + cy * rotCos_, cx * rotCos_ + cy * rotSin_);
-    if (angle >= kPi / 2) angle -= kPi;
-    if (angle < -kPi / 2) angle += kPi;
-    const float ux = std::cos(angle), uy = std::sin(angle);
-    const float mx = ((a.x + b.x) / 2 - c.anchor.x) * ref.unit, my = ((a.y + b.y) / 2 - c.anchor.y) * ref.unit;
-    const geo::ScreenPoint mid{ref.x + mx * rotCos_ + my * rotSin_, ref.y - mx * rotSin_ + my * rotCos_};
-    out.x = float(mid.x), out.y = float(mid.y);
-    out.angle = angle;
-    // Squares of the text's height, half a side apart along it, cover the rotated text (and
-    // its padding) at any angle.
-    const float side = cls.size + 2 * pad, run = std::max(0.f, width + 2 * pad - side);
-    const int n = 1 + int(std::ceil(run / (side / 2)));
-    const float step = n > 1 ? run / float(n - 1) : 0;
-    for (int i = 0; i < n; ++i) {
-      const float t = -run / 2 + step * float(i);
-      const float x = out.x + ux * t, y = out.y + uy * t;
-      const Box box{x - side / 2, y - side / 2, x + side / 2, y + side / 2};
-      if (!insideView(box, viewW, viewH) || grid_.hits(box)) return false;
-      boxes_.push_back(box);
-    }
+  } else if (!placeAlongLine(ref, tile, c, cls, viewW, viewH, out)) {
+    return false;
   }
   for (const Box& b : boxes_) grid_.insert(b);
   if (c.placement != Placement::Line) features_.push_back(featureKey);
@@ -154,10 +128,105 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
   return true;
 }
 
+bool Labeler::placeAlongLine(const Ref& ref, const TileLabels& tile, const LabelCandidate& c,
+                             const style::LabelClass& cls, float viewW, float viewH, PlacedLabel& out) {
+  if (c.line + c.lineLength > tile.points.size() || c.segment + 1 >= c.lineLength) return false;
+  const std::span<const Vec2> line(tile.points.data() + c.line, c.lineLength);
+  const float pad = kPadding, width = shaped_.width, half = width / 2 + pad;
+  // The line on screen (tile directions turned by the bearing) from `half` before the anchor to
+  // `half` after it; false if it ends first.
+  const auto toScreen = [&](Vec2 p) {
+    const float dx = (p.x - c.anchor.x) * ref.unit, dy = (p.y - c.anchor.y) * ref.unit;
+    return Vec2{ref.x + dx * rotCos_ + dy * rotSin_, ref.y + dy * rotCos_ - dx * rotSin_};
+  };
+  const auto walk = [&](int dir) {
+    back_.clear();
+    Vec2 cur{ref.x, ref.y};
+    float left = half;
+    for (int64_t i = dir < 0 ? int64_t(c.segment) : int64_t(c.segment) + 1; i >= 0 && i < int64_t(line.size()); i += dir) {
+      const Vec2 p = toScreen(line[size_t(i)]);
+      const float d = std::hypot(p.x - cur.x, p.y - cur.y);
+      if (d < 1e-3f) continue;  // a point on the anchor
+      if (d >= left) {
+        back_.push_back(lerp(cur, p, left / d));
+        return true;
+      }
+      left -= d;
+      back_.push_back(p);
+      cur = p;
+    }
+    return false;
+  };
+  if (!walk(-1)) return false;
+  path_.assign(back_.rbegin(), back_.rend());
+  path_.push_back({ref.x, ref.y});
+  if (!walk(+1)) return false;
+  path_.insert(path_.end(), back_.begin(), back_.end());
+  measure(path_, distances_);
+  const float total = distances_.back(), start = total / 2 - width / 2;
+  // Upright: the text reads left to right, its ends' chord pointing in [-pi/2, pi/2).
+  Vec2 first = pointAt(path_, distances_, start), last = pointAt(path_, distances_, start + width);
+  if (last.x < first.x || (last.x == first.x && last.y >= first.y)) {
+    std::reverse(path_.begin(), path_.end());
+    measure(path_, distances_);
+    std::swap(first, last);
+  }
+  const float chordAngle = std::atan2(last.y - first.y, last.x - first.x);
+  // Not too sharp: the line turns at most kMaxAngle within any window of 3/5 of the text size
+  // (the turns at the path's inner points, summed over a sliding window).
+  const float window = cls.size * 0.6f;
+  turns_.clear();
+  float before = std::atan2(path_[1].y - path_[0].y, path_[1].x - path_[0].x);
+  for (size_t i = 1; i + 1 < path_.size(); ++i) {
+    const float after = std::atan2(path_[i + 1].y - path_[i].y, path_[i + 1].x - path_[i].x);
+    turns_.push_back(wrapAngle(after - before));
+    before = after;
+  }
+  float sum = 0;
+  for (size_t i = 0, j = 0; j < turns_.size(); ++j) {  // turns_[k] is at path_[k + 1]
+    sum += turns_[j];
+    while (distances_[j + 1] - distances_[i + 1] > window) sum -= turns_[i++];
+    if (std::abs(sum) > kMaxAngle) return false;
+  }
+  // Each glyph centred on the line at its advance, turned with the line under it.
+  lineGlyphs_.clear();
+  for (const ShapedLine::Cluster& k : shaped_.clusters) {
+    const float at = start + k.x + k.advance / 2, reach = std::max(k.advance / 2, 0.5f);
+    const Vec2 centre = pointAt(path_, distances_, at);
+    const Vec2 a = pointAt(path_, distances_, at - reach), b = pointAt(path_, distances_, at + reach);
+    const float angle = std::atan2(b.y - a.y, b.x - a.x);
+    if (!lineGlyphs_.empty() && std::abs(wrapAngle(angle - lineGlyphs_.back().angle)) > kMaxAngle) return false;
+    if (std::abs(wrapAngle(angle - chordAngle)) > kPi / 2) return false;  // would read upside down
+    // The glyph's box (its advance by the text size, turned), with the padding.
+    const float cosA = std::abs(std::cos(angle)), sinA = std::abs(std::sin(angle));
+    const float hx = cosA * k.advance / 2 + sinA * cls.size / 2 + pad;
+    const float hy = sinA * k.advance / 2 + cosA * cls.size / 2 + pad;
+    const Box box{centre.x - hx, centre.y - hy, centre.x + hx, centre.y + hy};
+    if (!insideView(box, viewW, viewH)) return false;
+    // Two glyphs share a box (half the collision queries; it covers both) when they are turned
+    // alike.
+    if (lineGlyphs_.size() % 2 == 1 && std::abs(wrapAngle(angle - lineGlyphs_.back().angle)) < 0.2f) {
+      Box& pair = boxes_.back();
+      pair = {std::min(pair.x0, box.x0), std::min(pair.y0, box.y0), std::max(pair.x1, box.x1), std::max(pair.y1, box.y1)};
+    } else {
+      if (!boxes_.empty() && grid_.hits(boxes_.back())) return false;
+      boxes_.push_back(box);
+    }
+    lineGlyphs_.push_back({centre.x, centre.y, angle});
+  }
+  if (!boxes_.empty() && grid_.hits(boxes_.back())) return false;
+  const Vec2 mid = pointAt(path_, distances_, total / 2);
+  out.x = mid.x, out.y = mid.y;
+  out.angle = chordAngle;
+  return true;
+}
+
 const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles, const geo::Camera& camera,
                                                const style::Style& style, const FontSet& fonts,
                                                const GroupVisibility& visible, double nowMs) {
   out_.clear();
+  glyphs_.clear();
+  glyphRanges_.clear();
   stats_ = {};
   const double dt = lastMs_ < 0 ? 16 : std::max(0.0, nowMs - lastMs_);  // the first frame: one frame's step
   lastMs_ = nowMs;
@@ -253,6 +322,13 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
     s.width = p.width;
     s.labelClass = p.labelClass;
     s.placed = true;
+    s.glyphs.clear();
+    const uint32_t glyphsAt = uint32_t(glyphs_.size());
+    if (c.placement == style::LabelClass::Placement::Line) {
+      glyphs_.insert(glyphs_.end(), lineGlyphs_.begin(), lineGlyphs_.end());
+      for (const LineGlyph& g : lineGlyphs_) s.glyphs.push_back({g.x - ref.x, g.y - ref.y, g.angle});
+    }
+    glyphRanges_.emplace_back(glyphsAt, uint32_t(glyphs_.size()) - glyphsAt);
     p.text = s.text;  // outlives the tiles
     out_.push_back(p);
   }
@@ -281,6 +357,9 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
       p.opacity = s.opacity;
       p.key = it->first;
       if (p.labelClass < style.labels.size()) {
+        const uint32_t glyphsAt = uint32_t(glyphs_.size());
+        for (const LineGlyph& g : s.glyphs) glyphs_.push_back({float(a.x) + g.x, float(a.y) + g.y, g.angle});
+        glyphRanges_.emplace_back(glyphsAt, uint32_t(s.glyphs.size()));
         out_.push_back(p);
         ++stats_.fadingOut;
       }
@@ -288,6 +367,8 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
     ++it;
   }
   for (size_t i = 0; i < size_t(stats_.placed); ++i) out_[i].opacity = shown_[out_[i].key].opacity;
+  for (size_t i = 0; i < out_.size(); ++i)  // glyphs_ is complete: it moves no more
+    out_[i].glyphs = std::span<const LineGlyph>(glyphs_.data() + glyphRanges_[i].first, glyphRanges_[i].second);
   return out_;
 }
 

@@ -5,16 +5,22 @@
 // screen-space collision grid: no two labels overlap, point labels keep off the markers of other
 // points at least as important, none crosses the viewport's edge, a text is not repeated within
 // its class's repeat distance and a feature gets one label. Point labels try four positions
-// around their marker; line labels are centred on the line, rotated along it and kept upright,
-// and only where the line is straight enough under the text. With a bearing, anchors and lines
-// are turned through the camera: point and area labels stay level, line labels follow their
-// line as turned on screen. Labels fade in and out over kFadeMs. No GL, no font library: text widths come from a FontSet.
+// around their marker. Line labels follow their line glyph by glyph (as MapLibre's
+// `symbol-placement: line`): each glyph is centred on the line at its advance from the anchor and
+// turned with the line there, the whole text reads left to right (upright), and an anchor where
+// the line bends more than kMaxAngle within a glyph's width, or between two glyphs, gets no
+// label (the next anchor is tried). A line label collides by its glyphs (a box per glyph or per
+// two glyphs turned alike), so curved labels pack as their glyphs do. With a
+// bearing, anchors and lines are turned through the camera: point and area labels stay level,
+// line labels follow their line as turned on screen. Labels fade in and out over kFadeMs. No GL,
+// no font library: text widths come from a FontSet.
 #include <array>
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "geo/camera.hpp"
@@ -32,6 +38,12 @@ struct LabelTile {
   const TileLabels* labels = nullptr;
 };
 
+// A glyph of a line label: the centre of its advance on the text's middle line, and its turn.
+struct LineGlyph {
+  float x = 0, y = 0;  // CSS px
+  float angle = 0;     // radians, clockwise on screen
+};
+
 struct PlacedLabel {
   std::string_view text;    // valid until the next place()
   uint16_t labelClass = 0;  // index into Style::labels
@@ -40,6 +52,9 @@ struct PlacedLabel {
   float width = 0;          // text width, CSS px
   float opacity = 1;
   uint64_t key = 0;
+  // Line labels: one per cluster of the text (labels::shapeLine), valid until the next place();
+  // empty: the text is laid out straight, centred on (x, y) and turned by `angle`.
+  std::span<const LineGlyph> glyphs;
 };
 
 struct PlacementStats {
@@ -54,6 +69,9 @@ class Labeler {
  public:
   static constexpr double kFadeMs = 200;
   static constexpr float kPadding = 2;  // CSS px kept free around each label
+  // Line labels: the most the line may turn within a glyph's width (3/5 of the text size, as
+  // MapLibre's text-max-angle window) and between consecutive glyphs.
+  static constexpr float kMaxAngle = 45 * 3.14159265f / 180;
 
   // Places this frame's labels. `nowMs` (monotonic) drives the fades.
   const std::vector<PlacedLabel>& place(std::span<const LabelTile> tiles, const geo::Camera& camera,
@@ -91,6 +109,7 @@ class Labeler {
     geo::WorldPoint anchor;
     float dx = 0, dy = 0;  // text centre minus anchor, CSS px
     float angle = 0, width = 0;
+    std::vector<LineGlyph> glyphs;  // line labels: relative to the anchor, CSS px
     uint16_t labelClass = 0;
     int8_t variant = -1;
     float opacity = 0;
@@ -108,6 +127,8 @@ class Labeler {
   };
   bool tryPlace(const Ref& ref, const TileLabels& tile, const style::LabelClass& cls, const ClassInfo& info,
                 float viewW, float viewH, PlacedLabel& out, int8_t& variant);
+  bool placeAlongLine(const Ref& ref, const TileLabels& tile, const LabelCandidate& c, const style::LabelClass& cls,
+                      float viewW, float viewH, PlacedLabel& out);
   bool repeated(uint64_t textHash, float x, float y, float distance) const;
   void addRepeat(uint64_t textHash, float x, float y);
 
@@ -120,8 +141,14 @@ class Labeler {
   std::vector<PlacedLabel> out_;
   std::vector<std::vector<RepeatEntry>> repeats_;  // hashed by text
   std::vector<uint64_t> features_;                 // (feature, class) with a label this frame
-  std::vector<Box> boxes_;                         // scratch
-  std::vector<tess::Vec2> path_;                   // scratch
+  std::vector<LineGlyph> glyphs_;                  // this frame's line label glyphs
+  std::vector<std::pair<uint32_t, uint32_t>> glyphRanges_;  // per out_ entry: into glyphs_
+  // Scratch.
+  std::vector<Box> boxes_;
+  std::vector<tess::Vec2> path_, back_;
+  std::vector<float> distances_, turns_;
+  std::vector<LineGlyph> lineGlyphs_;
+  ShapedLine shaped_;
   double lastMs_ = -1;
   bool fading_ = false;
   bool english_ = false;

@@ -1,7 +1,10 @@
 #pragma once
-// Text for labels without a font library: UTF-8 decoding, and fonts as glyph tables (advance,
-// quad and atlas coordinates per code point) filled by whoever rasterised them (the app, from
-// ImGui's font atlas). Metrics are in CSS pixels; one atlas texel is one device pixel.
+// Text for labels without a font library: UTF-8 decoding, fonts as glyph tables (advance, quad
+// and atlas coordinates per code point) filled by whoever rasterised them (the app, from ImGui's
+// font atlas), and the layout of one line of text. Metrics are in CSS pixels; one atlas texel is
+// one device pixel. Combining marks (U+0300-U+036F) left in a text after composition (no
+// precomposed letter has them) do not advance: they are put on the glyph before them, centred on
+// its advance, above its ink (marks above), below it (marks below) or at its top right (horn).
 #include <cstdint>
 #include <string_view>
 #include <unordered_map>
@@ -29,11 +32,17 @@ class Font {
   void add(uint32_t codepoint, const Glyph& g);
   // The glyph for a code point; the fallback ('?' or U+FFFD if the font has one) if missing.
   const Glyph* find(uint32_t codepoint) const;
+  // The glyph for a code point, null if the font has none.
+  const Glyph* findExact(uint32_t codepoint) const;
   size_t glyphCount() const { return glyphs_.size(); }
+  // How far the glyph quads reach past the glyphs' ink on every side (a baked halo), CSS px.
+  float inset() const { return inset_; }
+  void setInset(float inset) { inset_ = inset; }
 
  private:
   static constexpr uint32_t kDirect = 0x2200;  // Latin, Vietnamese, punctuation: a flat table
   float size_ = 0;
+  float inset_ = 0;
   std::vector<Glyph> glyphs_;
   std::vector<uint16_t> direct_;  // code point -> glyph index + 1 (0: none)
   std::unordered_map<uint32_t, uint32_t> other_;
@@ -51,5 +60,27 @@ struct FontSet {
 
 // Width of a single line of text at `scale` times the font's size (CSS px, advances only).
 float textWidth(const Font& font, std::string_view text, float scale = 1);
+
+// One line of text laid out at `scale` times the font's size, CSS px from the line's top-left.
+// A cluster is one advancing glyph and the marks on it.
+struct ShapedLine {
+  struct Item {
+    const Glyph* glyph = nullptr;
+    float x = 0, y = 0;    // the glyph's quad is (x, y) + its box * scale
+    uint32_t cluster = 0;  // index into clusters
+  };
+  struct Cluster {
+    float x = 0, advance = 0;
+  };
+  std::vector<Item> glyphs;  // visible glyphs only
+  std::vector<Cluster> clusters;
+  float width = 0;
+  void clear() {
+    glyphs.clear();
+    clusters.clear();
+    width = 0;
+  }
+};
+void shapeLine(const Font& font, std::string_view text, float scale, ShapedLine& out);
 
 }  // namespace citymap::labels

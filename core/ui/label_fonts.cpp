@@ -12,16 +12,19 @@ namespace citymap::ui {
 
 namespace {
 
-// Latin, Vietnamese (precomposed letters and the combining marks of decomposed text), dashes,
-// quotes, bullet, ellipsis: what the Da Nang names use. The browser's subset font has the same.
+// Latin, Vietnamese (precomposed letters and the combining marks of decomposed text: grave,
+// acute, circumflex, tilde, breve, hook above, horn, dot below), dashes, quotes, bullet,
+// ellipsis: what the Da Nang names use. The browser's subset font has the same.
 const ImWchar kRanges[] = {
     0x0020, 0x00FF, 0x0102, 0x0103, 0x0110, 0x0111, 0x0128, 0x0129, 0x0168, 0x0169, 0x01A0, 0x01A1,
-    0x01AF, 0x01B0, 0x0300, 0x0303, 0x0309, 0x0309, 0x0323, 0x0323, 0x1EA0, 0x1EF9, 0x2013, 0x2014,
+    0x01AF, 0x01B0, 0x0300, 0x0303, 0x0306, 0x0306, 0x0309, 0x0309, 0x031B, 0x031B, 0x0323, 0x0323,
+    0x1EA0, 0x1EF9, 0x2013, 0x2014,
     0x2018, 0x201D, 0x2022, 0x2022, 0x2026, 0x2026, 0,
 };
 
 labels::Font tableOf(const ImFont& f, float dpr, float halo, float texW, float texH) {
   labels::Font out(f.FontSize / dpr);
+  out.setInset(halo / dpr);  // the ink of a glyph is its quad less the halo
   for (const ImFontGlyph& g : f.Glyphs) {
     labels::Glyph lg;
     lg.advance = g.AdvanceX / dpr;
