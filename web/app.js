@@ -113,6 +113,16 @@ function main() {
   if (sel) args.push('--select', sel);
   const hide = validHidden(params.get('hide'));
   if (hide) args.push('--hide', hide);
+  // The map's theme (docs/MAP_STYLE.md): ?theme=night|day, else the system's dark mode, followed
+  // as it changes while the page is open.
+  const themeParam = params.get('theme');
+  const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
+  const theme = themeParam === 'night' || themeParam === 'day' ? themeParam : darkQuery && darkQuery.matches ? 'night' : 'day';
+  args.push('--theme', theme);
+  if (themeParam !== 'night' && themeParam !== 'day' && darkQuery && darkQuery.addEventListener)
+    darkQuery.addEventListener('change', (e) => {
+      if (ready()) Module._citymap_set_theme(e.matches ? 1 : 0);
+    });
 
   // The info area (bottom right): "Simulated data" while simulated feeds are shown, then the
   // data's credit line (from the tileset's metadata, published by the core), with a link.

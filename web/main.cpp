@@ -7,8 +7,20 @@
 #include <string>
 #include <string_view>
 
+#include <emscripten/emscripten.h>
+
 #include "app/map_app.hpp"
 #include "platform/web/web_platform.hpp"
+
+namespace {
+citymap::app::MapApp* gApp = nullptr;
+}
+
+// The page's theme switch (web/app.js: ?theme=, else the system's prefers-color-scheme as it
+// changes): 1 night, 0 day.
+extern "C" EMSCRIPTEN_KEEPALIVE void citymap_set_theme(int night) {
+  if (gApp) (void)gApp->setTheme(night ? "night" : "day");
+}
 
 int main(int argc, char** argv) {
   citymap::app::AppConfig config;
@@ -16,6 +28,7 @@ int main(int argc, char** argv) {
   config.uiFontUrl = "fonts/citymap-ui.ttf";  // Latin + Vietnamese subset made at build time (assets/)
   config.searchBox = false;  // the page has a DOM search box (web/search.js)
   config.panelTop = 56;      // below the page's toolbar
+  config.styleUrl = "styles/citymap.json";  // assets/styles, copied into the site
   double lng = NAN, lat = NAN;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
@@ -29,6 +42,8 @@ int main(int argc, char** argv) {
     else if (arg == "--lang" && next) config.english = std::string_view(argv[++i]) == "en";
     else if (arg == "--select" && next) config.select = argv[++i];
     else if (arg == "--hide" && next) config.hidden = argv[++i];
+    else if (arg == "--theme" && next) config.theme = std::string_view(argv[++i]) == "night" ? "night" : "day";
+    else if (arg == "--style" && next) config.styleUrl = argv[++i];
   }
   if (lng == lng && lat == lat) config.center = citymap::geo::LngLat{lng, lat};
 
@@ -43,6 +58,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   auto* app = new citymap::app::MapApp(*platform, config);
+  gApp = app;
   platform->attach(*app);
   app->start();
   return 0;

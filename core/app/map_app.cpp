@@ -17,6 +17,7 @@
 #include "tile/kinds.hpp"
 #include "live/traffic_state.hpp"
 #include "style/style.hpp"
+#include "style/style_json.hpp"
 #include "ui/compass.hpp"
 #include "ui/hit_test.hpp"
 #include "ui/label_fonts.hpp"
@@ -46,6 +47,53 @@ MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), conf
   ImGui::CreateContext();
   ImGui::GetIO().IniFilename = nullptr;  // no imgui.ini next to the user's files
   ImGui::StyleColorsLight();
+  // The map starts with the built-in copy of the style file (no wait for a fetch); a fetched or
+  // reloaded file replaces it.
+  styleText_ = std::string(style::builtinStyleText());
+  styleFile_ = "citymap.json (built in)";
+  style_ = std::make_unique<style::Style>(style::defaultStyle());
+  status_.theme = "day";
+  if (config_.theme != "day") {
+    const std::string theme = std::exchange(config_.theme, "day");
+    (void)applyStyle(styleText_, styleFile_, theme);
+  }
+}
+
+Result<bool> MapApp::applyStyle(std::string text, std::string file, std::string theme) {
+  auto loaded = style::parseStyle(text, file, theme);
+  if (!loaded) {
+    status_.styleError = loaded.error();
+    std::fprintf(stderr, "citymap: style: %s\n", loaded.error().c_str());
+    invalidate();
+    return Error{loaded.error()};
+  }
+  for (const std::string& w : loaded->warnings) std::fprintf(stderr, "citymap: style: warning: %s\n", w.c_str());
+  auto next = std::make_unique<style::Style>(std::move(loaded->style));
+  const bool newSizes = style::labelSizes(*next) != style::labelSizes(*style_);
+  if (pyramid_) pyramid_->setStyle(*next);
+  if (retired_) retired_->setStyle(*next);
+  style_ = std::move(next);  // the pyramids now point at the new style
+  styleText_ = std::move(text);
+  styleFile_ = std::move(file);
+  config_.theme = std::move(theme);
+  status_.theme = config_.theme;
+  status_.styleError.clear();
+  labeler_.clear();
+  if (newSizes && imgui_ && !fontPending_) applyFonts(fontBytes_);
+  ++status_.ui.version;
+  dirty_ = true;
+  invalidate();
+  return true;
+}
+
+Result<bool> MapApp::setStyleText(std::string_view text, std::string_view file) {
+  if (text == styleText_ && status_.styleError.empty()) return true;  // nothing changed
+  return applyStyle(std::string(text), std::string(file), config_.theme);
+}
+
+Result<bool> MapApp::setTheme(std::string_view theme) {
+  if (theme == config_.theme) return true;
+  return applyStyle(styleText_, styleFile_, std::string(theme));
 }
 
 MapApp::~MapApp() {
@@ -72,6 +120,17 @@ bool MapApp::start() {
   openBaseSource();
   for (size_t i = 0; i < overlays_.size(); ++i) openOverlay(i);
   loadUiFont();
+  if (!config_.styleUrl.empty()) {
+    platform_.fetch(config_.styleUrl, std::nullopt, [this](Result<std::vector<uint8_t>> bytes) {
+      if (!bytes) {
+        status_.styleError = config_.styleUrl + ": " + bytes.error();
+        invalidate();
+        return;
+      }
+      const std::string text(bytes->begin(), bytes->end());
+      (void)setStyleText(text, config_.styleUrl);
+    });
+  }
   invalidate();
   return true;
 }
@@ -117,7 +176,7 @@ void MapApp::buildArrivedFonts() {
 }
 
 void MapApp::applyFonts(std::span<const uint8_t> ttf) {
-  ui::FontBuild fonts = ui::buildFonts(ttf, 15.f, style::labelSizes(style::defaultStyle()), float(camera_.pixelRatio()));
+  ui::FontBuild fonts = ui::buildFonts(ttf, 15.f, style::labelSizes(*style_), float(camera_.pixelRatio()));
   if (!ttf.empty() && !fonts.trueType)
     std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(), fonts.error.c_str());
   labelFonts_ = std::move(fonts.labels);
@@ -130,7 +189,7 @@ void MapApp::applyFonts(std::span<const uint8_t> ttf) {
 // Text labels over the base map (placed anew each frame; they fade in and out).
 void MapApp::drawLabels() {
   if (labelFonts_.empty()) return;
-  const style::Style& style = style::defaultStyle();
+  const style::Style& style = *style_;
   scene::labelTiles(baseTiles(), labelTiles_);
   labeler_.setEnglish(config_.english);
   labeler_.setAppearAtOnce(!firstIdleMarked_);  // the first view's labels do not fade in
@@ -229,7 +288,7 @@ void MapApp::onTileset(Result<tile::Tileset> tileset) {
   status_.ui.title = tileset->name;
   status_.ui.titleEn = tileset->nameEn;
   ++status_.ui.version;
-  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::defaultStyle(),
+  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), *style_,
                                                   scene::TilePyramid::kDefaultCacheBudget, &featureIndex_);
   status_.ready = true;
   platform_.mark("archive-open");
@@ -480,7 +539,7 @@ std::optional<std::pair<pick::Feature, int>> MapApp::pickAt(geo::ScreenPoint p, 
       if (auto f = pick::pickFeature(overlays_[i]->pyramid->drawList(), camera_, style::overlayStyle(), visible_, p, false))
         return std::pair{std::move(*f), int(i)};
   if (!pyramid_) return std::nullopt;
-  if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, style::defaultStyle(), visible_, p, wardFallback))
+  if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, *style_, visible_, p, wardFallback))
     return std::pair{std::move(*f), -1};
   return std::nullopt;
 }
@@ -962,6 +1021,8 @@ void MapApp::drawUi() {
     if (config_.drawAttribution) model.attribution = pyramid_->tileset().attribution;
   }
   if (!status_.error.empty()) model.lastError = status_.error;
+  model.styleError = status_.styleError;
+  model.night = config_.theme == "night";
   model.drawCalls = renderer_.stats().drawCalls;
   model.triangles = renderer_.stats().triangles;
 
@@ -1043,6 +1104,7 @@ void MapApp::drawUi() {
   panelSearchKey_ = searchKey;
   if (a.chosenResult && *a.chosenResult < panelResults_.size()) chooseSearchResult(panelResults_[*a.chosenResult].entry);
   if (a.english) setEnglish(*a.english);
+  if (a.night) (void)setTheme(*a.night ? "night" : "day");
   if (a.helpShelters) helpResult(helpShelters(std::nullopt));
   if (a.helpRoads) helpResult(helpRoads(std::nullopt));
   if (ha.close) helpClose();
@@ -1249,9 +1311,9 @@ void MapApp::frame() {
   const int64_t nowMs = shownNowMs();
   help_->update(int64_t(platform_.epochMs()));  // the shelters, routes and roads follow the state shown
   fitHelp();
-  const style::Style& base = style::defaultStyle();
+  const style::Style& base = *style_;
   updateTraffic(nowMs);  // before the tiles: roads that just loaded get their colours at once
-  renderer_.beginFrame(camera_, base.background);
+  renderer_.beginFrame(camera_, base.background.at(camera_.zoom()));
   renderer_.drawTiles(base, baseTiles(), visible_);
   for (const auto& o : overlays_)
     if (o->pyramid) renderer_.drawTiles(style::overlayStyle(), o->pyramid->drawList(), visible_);

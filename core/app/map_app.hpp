@@ -57,6 +57,11 @@ struct AppConfig {
   std::string select;
   // Layer groups hidden at the start (ui::groupKey names, comma-separated).
   std::string hidden;
+  // The style file (docs/MAP_STYLE.md), fetched at start; empty: the built-in copy of
+  // assets/styles/citymap.json only (the map starts with that copy either way).
+  std::string styleUrl;
+  // The style's theme: "day" (the file's own look) or one of its citymap:themes ("night").
+  std::string theme = "day";
 };
 
 // One search result for a host page (the DOM list) or the ImGui list.
@@ -101,6 +106,16 @@ class MapApp {
   // The UI, the alerts, the cards and the map's labels (English names where the data has them).
   void setEnglish(bool english);
   bool english() const { return config_.english; }
+
+  // --- style (docs/MAP_STYLE.md) ---------------------------------------------------------------
+  // A style file's text (`file` names it in errors). On an error the style in use stays, the
+  // error is shown in the panel and MapStatus::styleError, and returned.
+  Result<bool> setStyleText(std::string_view text, std::string_view file);
+  // Switches the theme of the current style file ("day", "night"); an unknown theme is an error
+  // and the theme in use stays.
+  Result<bool> setTheme(std::string_view theme);
+  const std::string& theme() const { return config_.theme; }
+  const style::Style& style() const { return *style_; }
 
   // --- search -----------------------------------------------------------------------------------
   // Results for a query, best first (empty until the index has loaded: MapStatus::ui.searchReady;
@@ -177,6 +192,11 @@ class MapApp {
 
  private:
   void onTileset(Result<tile::Tileset> tileset);
+  // Parses `text` with `theme` and puts the result in use (tiles re-meshed if the buckets
+  // differ, fonts rebuilt if the label sizes do).
+  Result<bool> applyStyle(std::string text, std::string file, std::string theme);
+  std::unique_ptr<style::Style> style_;
+  std::string styleText_, styleFile_;
   uint64_t requestTile(const geo::TileID& id);
   void invalidate();
   void drawUi();

@@ -121,6 +121,8 @@ struct MapStatus {
   int tilesLoaded = 0;
   TileStatus tiles;
   std::string error;       // empty when fine
+  std::string styleError;  // the style file's last error ("file:line:col: ..."); the previous style stays
+  std::string theme;       // the style theme shown ("day", "night")
   std::string attribution; // the data's credit line, to show with the map
   double zoom = 0, lng = 0, lat = 0;
   double bearing = 0;  // degrees clockwise from north at the top, [0, 360)

@@ -241,7 +241,7 @@ void Renderer::drawTiles(const style::Style& style, const std::vector<scene::Dra
     if (!visible[size_t(layer.group)] || zoom < layer.minZoom || zoom >= layer.maxZoom) continue;
     if (layer.featureState && !hasState_) continue;
     const float opacity = layer.opacity.at(zoom);
-    const style::Color c = layer.color;
+    const style::Color c = layer.color.at(zoom);
     const float a = c.a * opacity;
     GLint transform = fillU_.transform;
     if (layer.isLine) {

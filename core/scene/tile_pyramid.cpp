@@ -9,7 +9,7 @@ namespace citymap::scene {
 
 TilePyramid::TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes,
                          FeatureIndex* slots)
-    : tileset_(std::move(tileset)), style_(style), slots_(slots), budget_(cacheBudgetBytes) {}
+    : tileset_(std::move(tileset)), style_(&style), slots_(slots), budget_(cacheBudgetBytes) {}
 
 int TilePyramid::tileZoomFor(double cameraZoom) const {
   return std::clamp(int(std::floor(cameraZoom)), tileset_.minZoom, tileset_.maxZoom);
@@ -157,7 +157,7 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
     auto empty = std::make_shared<TileMesh>();
     empty->id = id;
     empty->labels.id = id;
-    empty->buckets.resize(style_.buckets.size());
+    empty->buckets.resize(style_->buckets.size());
     e.mesh = std::move(empty);
     e.state = Entry::State::Loaded;
     e.failures = 0;
@@ -167,13 +167,32 @@ bool TilePyramid::onTileData(const geo::TileID& id, Result<std::vector<uint8_t>>
   }
   auto decoded = tile::decodeTile(std::move(bytes).value(), id);
   if (!decoded) return fail(decoded.error());
-  e.mesh = buildTileMesh(decoded.value(), style_, slots_);
+  e.mesh = buildTileMesh(decoded.value(), *style_, slots_);
   e.data = std::make_shared<const tile::TileData>(std::move(decoded).value());
   e.state = Entry::State::Loaded;
   e.failures = 0;
   stats_.cacheBytes += e.bytes();
   ++stats_.loaded;
   return true;
+}
+
+void TilePyramid::setStyle(const style::Style& style) {
+  const bool remesh = !style::sameBuckets(*style_, style);
+  style_ = &style;
+  if (!remesh) return;
+  for (auto& [id, e] : entries_) {
+    if (e.state != Entry::State::Loaded || !e.mesh) continue;
+    stats_.cacheBytes -= std::min(stats_.cacheBytes, e.bytes());
+    if (e.data) {
+      e.mesh = buildTileMesh(*e.data, style, slots_);
+    } else {
+      auto empty = std::make_shared<TileMesh>(*e.mesh);
+      empty->buckets.assign(style.buckets.size(), {});
+      e.mesh = std::move(empty);
+    }
+    stats_.cacheBytes += e.bytes();
+  }
+  drawList_.clear();  // rebuilt by the next update() from the new meshes
 }
 
 void TilePyramid::evict() {

@@ -79,6 +79,10 @@ class TilePyramid {
   bool complete() const { return complete_; }
   const PyramidStats& stats() const { return stats_; }
   const tile::Tileset& tileset() const { return tileset_; }
+  // A new style (it must outlive the pyramid, or the next setStyle). Loaded tiles are meshed
+  // again from their kept data when its buckets differ from the old style's (a theme that
+  // changes paint only keeps the meshes); the draw list follows at the next update().
+  void setStyle(const style::Style& style);
   int tileZoomFor(double cameraZoom) const;
 
   static constexpr int kMaxPending = 12;
@@ -100,7 +104,7 @@ class TilePyramid {
   void evict();
 
   tile::Tileset tileset_;
-  const style::Style& style_;
+  const style::Style* style_;
   FeatureIndex* slots_;
   size_t budget_;
   std::unordered_map<geo::TileID, Entry> entries_;

@@ -21,12 +21,26 @@ struct Color {
 };
 
 // A value interpolated between zoom stops: exponentially with `base` (1 = linear), clamped
-// outside the stops.
+// outside the stops. With `step`, the value of the last stop at or below the zoom (the first
+// stop's value below it): MapLibre's ["step", ["zoom"], ...].
 struct ZoomCurve {
   std::vector<std::pair<float, float>> stops;
   float base = 1;
+  bool step = false;
   float at(double zoom) const;
   static ZoomCurve constant(float v) { return {{{0.f, v}}, 1}; }
+};
+
+// A colour as a function of zoom, interpolated per channel like ZoomCurve (non-premultiplied
+// RGBA, as MapLibre's "interpolate" on colours).
+struct ColorCurve {
+  std::vector<std::pair<float, Color>> stops;
+  float base = 1;
+  bool step = false;
+  ColorCurve() = default;
+  ColorCurve(Color c) : stops{{0.f, c}} {}  // NOLINT: a constant colour is a curve
+  Color at(double zoom) const;
+  bool isConstant() const { return stops.size() <= 1; }
 };
 
 // Layer toggles shown in the UI.
@@ -62,7 +76,7 @@ struct Layer {
   Group group;
   int bucket;  // index into Style::buckets
   bool isLine;
-  Color color;
+  ColorCurve color;
   ZoomCurve width;  // lines: CSS pixels; points: the disc's diameter
   ZoomCurve opacity;
   double minZoom = 0, maxZoom = 24;
@@ -93,20 +107,36 @@ struct LabelClass {
   // Point: the zoom from which the features' markers are drawn; from there on they keep other
   // point labels off, even before their own labels show.
   double markerMinZoom = 24;
+  // From the style file (docs/MAP_STYLE.md). The text: the first of these feature properties
+  // that is set ("name", "name:en", "ref"; core/labels shows the English name where the map's
+  // language is English and the feature has one, else the name, else the ref).
+  std::vector<std::string> textField;
+  std::string iconImage;  // kept for icons (not drawn yet)
+  // text-size as given; `size` is its value at minZoom (core/labels draws one size per class).
+  ZoomCurve textSize = ZoomCurve::constant(0);
 };
 
 struct Style {
-  Color background;
+  std::string name;   // the style file's "name"
+  std::string theme;  // the theme applied ("day": none)
+  ColorCurve background;
   std::vector<Bucket> buckets;
   std::vector<Layer> layers;  // drawing order, bottom first
   std::vector<LabelClass> labels;
 };
 
+// True when both styles build the same buckets (tile meshes of one serve the other) and the
+// same label classes' candidates.
+bool sameBuckets(const Style& a, const Style& b);
+
 // The distinct label text sizes of a style, smallest first (the fonts the app rasterises).
 std::vector<float> labelSizes(const Style& style);
 
-// The default citymap look (light, OSM-Carto-like palette tuned for a city centre).
+// The default citymap look: assets/styles/citymap.json (embedded at build time) without a
+// theme (the light "day" look, an OSM-Carto-like palette tuned for a city centre).
 const Style& defaultStyle();
+// The embedded style file's text (style_json.hpp parses it).
+std::string_view builtinStyleText();
 
 // Overlays (a developer's own GIS file, docs/OVERLAY.md): the tile layer "overlay", drawn above
 // the map; the feature kind (the file's layer index, 0..7) picks one of kOverlayColors.

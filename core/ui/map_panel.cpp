@@ -174,6 +174,10 @@ void compactSheet(const PanelModel& m, PanelState& st, LayerVisibility& visible,
   if (choice("Tiếng Việt", !en)) actions.english = false;
   ImGui::SameLine();
   if (choice("English", en)) actions.english = true;
+  if (choice(en ? "Day" : "Ngày", !m.night)) actions.night = false;
+  ImGui::SameLine();
+  if (choice(en ? "Night" : "Đêm", m.night)) actions.night = true;
+  if (!m.styleError.empty()) ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", m.styleError.c_str());
   for (size_t g = 0; g < visible.size(); ++g)
     actions.layersChanged |= touchCheckbox(groupLabel(style::Group(g), en), &visible[g]);
   ImGui::Separator();
@@ -272,6 +276,10 @@ PanelActions drawMapPanel(const PanelModel& m, PanelState& st, LayerVisibility& 
       if (ImGui::RadioButton("English", en)) actions.english = true;
       ImGui::SameLine();
       if (ImGui::SmallButton(en ? "Legend" : "Chú giải")) st.legend = !st.legend;
+      if (ImGui::RadioButton(en ? "Day" : "Ngày", !m.night)) actions.night = false;
+      ImGui::SameLine();
+      if (ImGui::RadioButton(en ? "Night" : "Đêm", m.night)) actions.night = true;
+      if (!m.styleError.empty()) ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", m.styleError.c_str());
       ImGui::TextUnformatted(en ? "Layers" : "Lớp bản đồ");
       for (size_t g = 0; g < visible.size(); ++g)
         actions.layersChanged |= ImGui::Checkbox(groupLabel(style::Group(g), en), &visible[g]);
@@ -310,7 +318,7 @@ PanelActions drawMapPanel(const PanelModel& m, PanelState& st, LayerVisibility& 
     ImGui::End();
   }
   actions.changed = actions.changed || actions.zoomIn || actions.zoomOut || actions.resetView ||
-                    actions.layersChanged || actions.queryChanged || actions.chosenResult || actions.english ||
+                    actions.layersChanged || actions.queryChanged || actions.chosenResult || actions.english || actions.night ||
                     actions.helpShelters || actions.helpRoads ||
                     compactPanel() != openBefore;
   return actions;

@@ -38,6 +38,8 @@ struct PanelModel {
   int drawCalls = 0;
   size_t triangles = 0;
   std::string lastError;
+  std::string styleError;  // the style file's last error (the previous style stays)
+  bool night = false;      // the night theme is shown
   std::string attribution;
   // The search box (ImGui's; off where the host page has its own).
   bool searchBox = false;
@@ -61,6 +63,7 @@ struct PanelActions {
   bool queryChanged = false;           // PanelState::query was edited
   std::optional<size_t> chosenResult;  // a result was picked (click or Enter on the first)
   std::optional<bool> english;         // the user switched the language
+  std::optional<bool> night;           // the user switched the theme (day / night)
   bool helpShelters = false;           // "Nearest shelter" (ui/help_panel)
   bool helpRoads = false;              // "Flooded roads near me"
   bool changed = false;                // anything the map must redraw for

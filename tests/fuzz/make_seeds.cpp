@@ -162,6 +162,11 @@ int main(int argc, char** argv) {
   }
   gOut = argv[1];
   syntheticSeeds();
+  put("style", "citymap", readFile(CITYMAP_STYLE_FILE));  // assets/styles/citymap.json
+  put("style", "small", std::string(R"({"version": 8, "layers": [{"id": "r", "type": "line", "source-layer": "roads",)"
+                                    R"( "filter": ["all", ["in", ["get", "kind"], ["literal", ["primary"]]], ["!", ["get", "bridge"]]],)"
+                                    R"( "paint": {"line-width": ["interpolate", ["exponential", 1.5], ["zoom"], 12, 1, 18, 20]}}],)"
+                                    R"( "citymap:themes": {"night": {"layers": {"r": {"paint": {"line-color": "#123"}}}}}})"));
   if (argc > 2 && fs::exists(argv[2]))
     archiveSeeds(argv[2]);
   else if (argc > 2)

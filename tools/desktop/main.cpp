@@ -4,6 +4,8 @@
 //                   [--feed mqtt://host:port | off]   (live feeds, docs/FEEDS.md)
 //                   [--overlay FILE]... [--overlay-srs CRS]   (GIS files over the map, docs/OVERLAY.md)
 //                   [--lang vi|en] [--select LAYER/ID] [--hide GROUPS]
+//                   [--style FILE] [--theme day|night]   (the map style, reloaded on change: docs/MAP_STYLE.md)
+//   --help lists every option (CLI11).
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -16,73 +18,62 @@
 #define STB_IMAGE_WRITE_IMPLEMENTATION
 #include <stb_image_write.h>
 
+#include <CLI/CLI.hpp>
+
 #include "desktop_feed.hpp"
+#include "desktop_style.hpp"
 #include "desktop_overlay.hpp"
 #include "ingest/config.hpp"
 #include "platform/glfw/glfw_platform.hpp"
-
-namespace {
-
-void usage() {
-  std::puts(
-      "usage: citymap-desktop [--tiles PATH] [--lng X --lat Y] [--zoom Z] [--bearing DEG] [--size WxH] [--no-ui]\n"
-      "                       [--screenshot out.png] [--overlay FILE]... [--overlay-srs CRS]\n"
-      "  --tiles PATH       a .pmtiles archive or a folder with tileset.json\n"
-      "                     (default: build/tiles/danang.pmtiles)\n"
-      "  --screenshot PNG   draw until every tile is shown, save the frame, exit\n"
-      "  --feed URL|off     live feeds from an MQTT broker, mqtt://host:port (default: the broker of\n"
-      "                     build/broker/broker.env if present, else mqtt://127.0.0.1:1883)\n"
-      "  --overlay FILE     draw any vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, KML,\n"
-      "                     OSM, ...) above the map, reprojected; repeatable. Files dropped onto the\n"
-      "                     window are opened the same way.\n"
-      "  --overlay-srs CRS  the CRS of overlay layers that declare none (EPSG:5899, a PROJ string)\n"
-      "  --lang vi|en       the language of the UI, the cards and the map's labels (default: vi)\n"
-      "  --select LAYER/ID  open the card of a feature (as share links name it, e.g. pois/123)\n"
-      "  --hide GROUPS      hide layer groups, comma-separated (water,landuse,buildings,roads,...)");
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.tilesetUrl = "build/tiles/danang.pmtiles";
   config.uiFontUrl = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";  // fonts-noto-core: Vietnamese glyphs
   config.hoverHighlight = true;
-  std::string screenshot, feedArg, overlaySrs;
+  std::string screenshot, feedArg, overlaySrs, lang = "vi", size = "1280x800", stylePath = CITYMAP_STYLE_FILE;
   std::vector<std::string> overlayFiles;
   int width = 1280, height = 800;
-  double lng = NAN, lat = NAN;
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view a = argv[i];
-    const char* next = i + 1 < argc ? argv[i + 1] : nullptr;
-    if (a == "--help" || a == "-h") { usage(); return 0; }
-    if (a == "--no-ui") { config.showUi = false; continue; }
-    if (!next) { std::fprintf(stderr, "citymap-desktop: %s needs a value\n", argv[i]); return 2; }
-    if (a == "--tiles") config.tilesetUrl = argv[++i];
-    else if (a == "--lng") lng = std::atof(argv[++i]);
-    else if (a == "--lat") lat = std::atof(argv[++i]);
-    else if (a == "--zoom") config.zoom = std::atof(argv[++i]);
-    else if (a == "--bearing") config.bearing = std::atof(argv[++i]);
-    else if (a == "--screenshot") screenshot = argv[++i];
-    else if (a == "--feed") feedArg = argv[++i];
-    else if (a == "--overlay") overlayFiles.emplace_back(argv[++i]);
-    else if (a == "--overlay-srs") overlaySrs = argv[++i];
-    else if (a == "--lang") {
-      const std::string_view l = argv[++i];
-      if (l != "vi" && l != "en") {
-        std::fprintf(stderr, "citymap-desktop: --lang wants vi or en\n");
-        return 2;
-      }
-      config.english = l == "en";
-    } else if (a == "--select") config.select = argv[++i];
-    else if (a == "--hide") config.hidden = argv[++i];
-    else if (a == "--size") {
-      if (std::sscanf(argv[++i], "%dx%d", &width, &height) != 2 || width < 64 || height < 64) {
-        std::fprintf(stderr, "citymap-desktop: --size wants WxH, e.g. 1280x800\n");
-        return 2;
-      }
-    } else { std::fprintf(stderr, "citymap-desktop: unknown option %s\n", argv[i]); usage(); return 2; }
+  double lng = NAN, lat = NAN, zoom = NAN, bearing = NAN;
+  bool noUi = false;
+
+  CLI::App cli{"citymap desktop app: the map of Da Nang in a window"};
+  cli.add_option("--tiles", config.tilesetUrl, "a .pmtiles archive or a folder with tileset.json")
+      ->capture_default_str();
+  cli.add_option("--lng", lng, "longitude of the view's centre");
+  cli.add_option("--lat", lat, "latitude of the view's centre");
+  cli.add_option("--zoom", zoom, "zoom level");
+  cli.add_option("--bearing", bearing, "degrees clockwise from north at the top");
+  cli.add_option("--size", size, "window size WxH")->capture_default_str();
+  cli.add_flag("--no-ui", noUi, "the map only, without panels");
+  cli.add_option("--screenshot", screenshot, "draw until every tile is shown, save the frame as PNG, exit");
+  cli.add_option("--feed", feedArg,
+                 "live feeds from an MQTT broker, mqtt://host:port, or off (default: the broker of "
+                 "build/broker/broker.env if present, else mqtt://127.0.0.1:1883)");
+  cli.add_option("--overlay", overlayFiles,
+                 "draw any vector file GDAL reads (GeoJSON, GeoPackage, Shapefile, KML, OSM, ...) above the map, "
+                 "reprojected; repeatable. Files dropped onto the window are opened the same way.");
+  cli.add_option("--overlay-srs", overlaySrs, "the CRS of overlay layers that declare none (EPSG:5899, a PROJ string)");
+  cli.add_option("--lang", lang, "the language of the UI, the cards and the map's labels")
+      ->check(CLI::IsMember({"vi", "en"}))
+      ->capture_default_str();
+  cli.add_option("--select", config.select, "open the card of a feature (as share links name it, e.g. pois/123)");
+  cli.add_option("--hide", config.hidden, "hide layer groups, comma-separated (water,landuse,buildings,roads,...)");
+  cli.add_option("--style", stylePath,
+                 "the style file (docs/MAP_STYLE.md); reloaded whenever it changes on disk")
+      ->capture_default_str();
+  cli.add_option("--theme", config.theme, "the style's theme")
+      ->check(CLI::IsMember({"day", "night"}))
+      ->capture_default_str();
+  CLI11_PARSE(cli, argc, argv);
+  config.showUi = !noUi;
+  config.english = lang == "en";
+  if (std::sscanf(size.c_str(), "%dx%d", &width, &height) != 2 || width < 64 || height < 64) {
+    std::fprintf(stderr, "citymap-desktop: --size wants WxH, e.g. 1280x800\n");
+    return 2;
   }
+  if (zoom == zoom) config.zoom = zoom;
+  if (bearing == bearing) config.bearing = bearing;
   if (lng == lng && lat == lat) config.center = citymap::geo::LngLat{lng, lat};
   if (!overlaySrs.empty())
     if (auto ok = citymap::ingest::validateCrs(overlaySrs); !ok) {
@@ -111,6 +102,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "citymap-desktop: %s\n", app.status().error.c_str());
     return 1;
   }
+  // The style file: read now (the built-in copy draws meanwhile) and again whenever it changes.
+  citymap::desktop::StyleWatcher style(app, stylePath);
+  style.poll();
   // Overlays: the --overlay files now, dropped files when they come.
   citymap::desktop::DesktopOverlays overlays(app, *platform.value(), overlaySrs);
   for (const std::string& file : overlayFiles) overlays.open(file);
@@ -126,8 +120,12 @@ int main(int argc, char** argv) {
       return 2;
     }
     feed = std::move(f).value();
-    platform.value()->setIdleHook([&feed] { feed->pump(); });
+    platform.value()->setIdleHook([&feed, &style] {
+      feed->pump();
+      style.tick();
+    });
   } else {
+    platform.value()->setIdleHook([&style] { style.tick(); });
     app.feedConnection({citymap::feeds::ConnectionState::Off, "", "turned off (--feed off)"});
   }
   if (screenshot.empty()) {

@@ -7,6 +7,7 @@
 #include <map>
 
 #include "../../support/test_tiles.hpp"
+#include "style/style_json.hpp"
 
 namespace citymap::scene {
 namespace {
@@ -58,6 +59,38 @@ TEST(TilePyramid, LoadsTilesAndBecomesComplete) {
   EXPECT_TRUE(p.complete());
   EXPECT_EQ(int(p.drawList().size()), p.stats().idealTiles);
   EXPECT_EQ(p.stats().pending, 0);
+}
+
+// A new style: a theme that only repaints keeps the meshes; a style with other buckets meshes
+// the loaded tiles again from their kept data, so the next frame draws the new buckets.
+TEST(TilePyramid, SetStyleRemeshesLoadedTilesOnlyWhenTheBucketsChange) {
+  TilePyramid p(danangTileset(), style::defaultStyle());
+  const auto cam = camera(15.4);
+  for (int round = 0; round < 10 && !p.complete(); ++round) {
+    std::vector<geo::TileID> requested;
+    p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+    for (const auto& id : requested) ASSERT_TRUE(p.onTileData(id, testing::sampleTile(id)));
+    p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
+  }
+  ASSERT_TRUE(p.complete());
+  const auto before = p.drawList().front().mesh;
+  auto night = style::parseStyle(style::builtinStyleText(), "citymap.json", "night");
+  ASSERT_TRUE(night) << night.error();
+  p.setStyle(night->style);
+  p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
+  EXPECT_EQ(p.drawList().front().mesh, before);  // same buckets: the same mesh
+
+  auto roadsOnly = style::parseStyle(R"({"version": 8, "layers": [
+    {"id": "r", "type": "line", "source-layer": "roads", "paint": {"line-width": 3}}]})", "roads.json");
+  ASSERT_TRUE(roadsOnly) << roadsOnly.error();
+  p.setStyle(roadsOnly->style);
+  p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
+  ASSERT_FALSE(p.drawList().empty());
+  const auto after = p.drawList().front().mesh;
+  EXPECT_NE(after, before);
+  ASSERT_EQ(after->buckets.size(), 1u);
+  EXPECT_FALSE(after->buckets[0].line.indices.empty()) << "the sample tile's roads are meshed for the new style";
+  EXPECT_TRUE(p.complete());
 }
 
 TEST(TilePyramid, CorruptTileIsAnErrorNotACrash) {

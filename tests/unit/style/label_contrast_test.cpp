@@ -24,9 +24,9 @@ Color over(const Color& top, const Color& under) {
 
 TEST(LabelContrast, EveryLabelReachesFourAndAHalfToOneOverEveryOpaqueColourOfTheMap) {
   const Style& s = defaultStyle();
-  std::vector<std::pair<std::string, Color>> under{{"background", s.background}};
+  std::vector<std::pair<std::string, Color>> under{{"background", s.background.at(16)}};
   for (const Layer& l : s.layers)
-    if (!l.featureState && l.color.a >= 1 && l.opacity.at(16) >= 1) under.emplace_back(l.id, l.color);
+    if (!l.featureState && l.color.at(16).a >= 1 && l.opacity.at(16) >= 1) under.emplace_back(l.id, l.color.at(16));
   ASSERT_GT(under.size(), 10u);
   ASSERT_FALSE(s.labels.empty());
   for (const LabelClass& c : s.labels) {
