@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.drawAttribution = false;  // the page shows it as HTML, with a link (web/app.js)
   config.uiFontUrl = "fonts/citymap-ui.ttf";  // Latin + Vietnamese subset made at build time (assets/)
+  config.iconSpriteUrl = "icons/sprite";       // Maki POI icons rasterised at build time (assets/icons)
   config.searchBox = false;  // the page has a DOM search box (web/search.js)
   config.panelTop = 56;      // below the page's toolbar
   config.styleUrl = "styles/citymap.json";  // assets/styles, copied into the site

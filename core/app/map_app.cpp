@@ -120,6 +120,7 @@ bool MapApp::start() {
   openBaseSource();
   for (size_t i = 0; i < overlays_.size(); ++i) openOverlay(i);
   loadUiFont();
+  loadIconSprite();
   if (!config_.styleUrl.empty()) {
     platform_.fetch(config_.styleUrl, std::nullopt, [this](Result<std::vector<uint8_t>> bytes) {
       if (!bytes) {
@@ -157,13 +158,50 @@ void MapApp::loadUiFont() {
   });
 }
 
+// The POI icons go into the label atlas with the fonts: asked for with the font (two small
+// files), waited for with it; one that is missing or broken is reported and the map goes on
+// without icons.
+void MapApp::loadIconSprite() {
+  if (config_.iconSpriteUrl.empty()) return;
+  const std::string base = config_.iconSpriteUrl + (camera_.pixelRatio() >= 1.5 ? "@2x" : "@1x");
+  spritePending_ = true;
+  const auto arrived = [this, base](std::optional<std::vector<uint8_t>>& slot, Result<std::vector<uint8_t>> bytes) {
+    if (!spritePending_) return;
+    if (!bytes) {
+      std::fprintf(stderr, "citymap: icon sprite %s: %s (no icons)\n", base.c_str(), bytes.error().c_str());
+      spritePending_ = false;
+      return;
+    }
+    slot = std::move(bytes).value();
+    if (!spriteIndex_ || !spriteCoverage_) return;
+    spritePending_ = false;
+    const std::string_view index(reinterpret_cast<const char*>(spriteIndex_->data()), spriteIndex_->size());
+    Result<icons::Sprite> sprite = icons::parseSprite(index, *spriteCoverage_);
+    spriteIndex_.reset();
+    spriteCoverage_.reset();
+    if (!sprite) {
+      std::fprintf(stderr, "citymap: %s: %s (no icons)\n", base.c_str(), sprite.error().c_str());
+      return;
+    }
+    sprite_ = std::move(sprite).value();
+    // Fonts built without it (the sprite came late): again, with the icons.
+    if (imgui_ && !fontPending_) applyFonts(fontBytes_);
+    invalidate();
+  };
+  platform_.fetch(base + ".json", std::nullopt,
+                  [this, arrived](Result<std::vector<uint8_t>> b) mutable { arrived(spriteIndex_, std::move(b)); });
+  platform_.fetch(base + ".alpha", std::nullopt,
+                  [this, arrived](Result<std::vector<uint8_t>> b) mutable { arrived(spriteCoverage_, std::move(b)); });
+}
+
 // Rasterising the label and UI fonts takes a few hundred milliseconds in the browser: not before
 // the first view's tiles have been asked for (they travel meanwhile), unless the map cannot ask
 // yet (no archive after a second, or an error).
 void MapApp::buildArrivedFonts() {
   if (!fontArrivedMs_) return;
   const bool tilesAsked = pyramid_ && (pyramid_->stats().pending > 0 || pyramid_->complete());
-  if (!tilesAsked && status_.error.empty() && platform_.nowMs() - *fontArrivedMs_ < 1000) {
+  const bool waiting = !tilesAsked || spritePending_;
+  if (waiting && status_.error.empty() && platform_.nowMs() - *fontArrivedMs_ < 1000) {
     platform_.requestFrameIn(50);
     return;
   }
@@ -176,7 +214,8 @@ void MapApp::buildArrivedFonts() {
 }
 
 void MapApp::applyFonts(std::span<const uint8_t> ttf) {
-  ui::FontBuild fonts = ui::buildFonts(ttf, 15.f, style::labelSizes(*style_), float(camera_.pixelRatio()));
+  ui::FontBuild fonts = ui::buildFonts(ttf, 15.f, style::labelSizes(*style_), float(camera_.pixelRatio()),
+                                       sprite_ ? &*sprite_ : nullptr);
   if (!ttf.empty() && !fonts.trueType)
     std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(), fonts.error.c_str());
   labelFonts_ = std::move(fonts.labels);

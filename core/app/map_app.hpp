@@ -21,6 +21,7 @@
 #include "live/live_batch.hpp"
 #include "scene/feature_index.hpp"
 #include "labels/label_batch.hpp"
+#include "icons/sprite.hpp"
 #include "labels/placement.hpp"
 #include "geo/flight.hpp"
 #include "input/gestures.hpp"
@@ -44,6 +45,9 @@ struct AppConfig {
   // A TrueType font with Vietnamese glyphs for the UI and the map's labels (URL or path); empty:
   // ImGui's own font (ASCII only).
   std::string uiFontUrl;
+  // The POI icon sprite (assets/icons): URL or path without the "@<ratio>x.json" / ".alpha"
+  // ending (the ratio is picked for the screen); empty: no icons.
+  std::string iconSpriteUrl;
   bool english = false;  // UI, alert and label language (default Vietnamese)
   // ImGui's search box in the panel (the browser page has a DOM one instead).
   bool searchBox = true;
@@ -204,6 +208,7 @@ class MapApp {
   void updateTraffic(int64_t nowMs);
   void drawLive(int64_t nowMs);
   void loadUiFont();
+  void loadIconSprite();
   void applyFonts(std::span<const uint8_t> ttf);
   void buildArrivedFonts();
   void drawLabels();
@@ -266,6 +271,10 @@ class MapApp {
   std::optional<double> fontArrivedMs_;  // the font file arrived then and waits for buildArrivedFonts()
   std::vector<uint8_t> fontBytes_;  // the TrueType font (empty: ImGui's built-in font)
   double fontsDpr_ = 0;             // the pixel ratio the fonts were rasterised for
+  // The icon sprite: its two files as they arrive, then the parsed sprite (in the label atlas).
+  std::optional<std::vector<uint8_t>> spriteIndex_, spriteCoverage_;
+  std::optional<icons::Sprite> sprite_;
+  bool spritePending_ = false;  // asked for, not yet answered (both files)
   struct Overlay {
     OverlayInfo info;
     std::unique_ptr<source::TileSource> source;

@@ -41,6 +41,7 @@ class Collector {
     textEn_ = f.name_en() && f.name_en()->size() > 0 && f.name_en()->size() <= 200 ? f.name_en()->string_view() : text;
     textOffset_ = UINT32_MAX;
     cls_ = cls;
+    kind_ = uint8_t(f.kind());  // < 32: classTakes
     id_ = f.id();
     switch (c.placement) {
       case Placement::Point: points(f); break;
@@ -68,6 +69,7 @@ class Collector {
     c.textEn = textEnOffset_;
     c.textEnLength = uint32_t(textEn_.size());
     c.labelClass = cls_;
+    c.kind = kind_;
     c.placement = placement;
     c.anchor = anchor;
     return c;
@@ -170,6 +172,7 @@ class Collector {
   std::string_view text_, textEn_;
   uint32_t textOffset_ = UINT32_MAX, textEnOffset_ = 0;
   uint16_t cls_ = 0;
+  uint8_t kind_ = 0;
   uint64_t id_ = 0;
   std::vector<Vec2> part_, ring_;
   std::vector<float> cumulative_;

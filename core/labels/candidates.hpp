@@ -24,6 +24,7 @@ struct LabelCandidate {
   // The English name (name_en) where the feature has one, else the same text as `text`.
   uint32_t textEn = 0, textEnLength = 0;
   uint16_t labelClass = 0;  // index into Style::labels
+  uint8_t kind = 0;         // the feature's kind (its class's icon: LabelClass::iconByKind)
   style::LabelClass::Placement placement = style::LabelClass::Placement::Point;
   tess::Vec2 anchor;        // tile units
   // Line: the part the anchor is on (TileLabels::points[line .. line + lineLength)) and the

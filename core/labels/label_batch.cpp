@@ -22,6 +22,18 @@ void buildLabelBatch(const std::vector<PlacedLabel>& labels, const style::Style&
     if (!font) continue;
     const float scale = cls.size / font->size();
     const uint32_t color = packPremultiplied(cls.color, l.opacity), halo = packPremultiplied(cls.halo, l.opacity);
+    if (l.icon >= 0 && size_t(l.icon) < fonts.icons.size() && cls.hasIcons()) {
+      // The icon's cell scaled so that its disc is the class's icon size, on whole device pixels.
+      const IconGlyph& ic = fonts.icons[size_t(l.icon)];
+      const float side = ic.size * cls.iconSize / ic.discCss;
+      const float x0 = std::round((l.iconX - side / 2) * dpr), y0 = std::round((l.iconY - side / 2) * dpr);
+      const float x1 = x0 + std::round(side * dpr), y1 = y0 + std::round(side * dpr);
+      const uint32_t base = uint32_t(out.vertices.size());
+      const uint32_t iconColor = packPremultiplied(cls.iconColor, l.opacity), disc = packPremultiplied(cls.iconHalo, l.opacity);
+      const float corners[4][4] = {{x0, y0, ic.u0, ic.v0}, {x1, y0, ic.u1, ic.v0}, {x1, y1, ic.u1, ic.v1}, {x0, y1, ic.u0, ic.v1}};
+      for (const auto& k : corners) out.vertices.push_back({k[0], k[1], k[2], k[3], iconColor, disc});
+      for (uint32_t k : {0u, 1u, 2u, 0u, 2u, 3u}) out.indices.push_back(base + k);
+    }
     shapeLine(*font, l.text, scale, out.shaped);
     const ShapedLine& line = out.shaped;
     const bool alongLine = !l.glyphs.empty() && l.glyphs.size() == line.clusters.size();

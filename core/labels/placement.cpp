@@ -94,7 +94,14 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
   boxes_.clear();
 
   if (c.placement == Placement::Point) {
-    const float r = info.offset;
+    // With an icon, the text keeps clear of its disc, and the disc must be free too.
+    const int icon = cls.hasIcons() && c.kind < 32 ? fonts_->findIcon(cls.iconByKind[c.kind]) : -1;
+    const float iconR = icon >= 0 ? cls.iconSize / 2 : 0;
+    const float r = icon >= 0 ? std::max(info.offset, iconR + 2) : info.offset;
+    if (icon >= 0) {
+      const Box ib{ref.x - iconR, ref.y - iconR, ref.x + iconR, ref.y + iconR};
+      if (grid_.hits(ib)) return false;
+    }
     // Right, left, below, above; the side it was shown on last frame first (no jumping about).
     const Vec2 centres[] = {{ref.x + r + halfW - pad, ref.y}, {ref.x - r - halfW + pad, ref.y},
                             {ref.x, ref.y + r + halfH - pad}, {ref.x, ref.y - r - halfH + pad}};
@@ -111,8 +118,11 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
       found = true;
     }
     if (!found) return false;
-    const float marker = std::max(0.f, r - 3);  // the marker itself stays clear of other labels
+    // The marker (or the icon) itself stays clear of other labels.
+    const float marker = icon >= 0 ? iconR : std::max(0.f, r - 3);
     boxes_.push_back({ref.x - marker, ref.y - marker, ref.x + marker, ref.y + marker});
+    out.icon = int16_t(icon);
+    out.iconX = ref.x, out.iconY = ref.y;
   } else if (c.placement == Placement::Area) {
     if (ref.rankPx < std::max(cls.size, width / 4)) return false;  // the area is too small here
     const Box b{ref.x - halfW, ref.y - halfH, ref.x + halfW, ref.y + halfH};
@@ -234,6 +244,7 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
     s.wasPlaced = s.placed;
     s.placed = false;
   }
+  fonts_ = &fonts;
   const float viewW = float(camera.width()), viewH = float(camera.height());
   grid_.reset(viewW, viewH);
   markers_.reset(viewW, viewH);
@@ -321,6 +332,7 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
     s.angle = p.angle;
     s.width = p.width;
     s.labelClass = p.labelClass;
+    s.icon = p.icon;
     s.placed = true;
     s.glyphs.clear();
     const uint32_t glyphsAt = uint32_t(glyphs_.size());
@@ -356,6 +368,8 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
       p.width = s.width;
       p.opacity = s.opacity;
       p.key = it->first;
+      p.icon = s.icon < int(fonts.icons.size()) ? s.icon : int16_t(-1);  // fonts rebuilt meanwhile
+      p.iconX = float(a.x), p.iconY = float(a.y);
       if (p.labelClass < style.labels.size()) {
         const uint32_t glyphsAt = uint32_t(glyphs_.size());
         for (const LineGlyph& g : s.glyphs) glyphs_.push_back({float(a.x) + g.x, float(a.y) + g.y, g.angle});

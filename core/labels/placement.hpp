@@ -52,6 +52,10 @@ struct PlacedLabel {
   float width = 0;          // text width, CSS px
   float opacity = 1;
   uint64_t key = 0;
+  // Point labels with an icon (LabelClass::iconByKind): FontSet::icons[icon], centred on the
+  // anchor (iconX, iconY); -1: none.
+  int16_t icon = -1;
+  float iconX = 0, iconY = 0;
   // Line labels: one per cluster of the text (labels::shapeLine), valid until the next place();
   // empty: the text is laid out straight, centred on (x, y) and turned by `angle`.
   std::span<const LineGlyph> glyphs;
@@ -110,6 +114,7 @@ class Labeler {
     float dx = 0, dy = 0;  // text centre minus anchor, CSS px
     float angle = 0, width = 0;
     std::vector<LineGlyph> glyphs;  // line labels: relative to the anchor, CSS px
+    int16_t icon = -1;
     uint16_t labelClass = 0;
     int8_t variant = -1;
     float opacity = 0;
@@ -149,6 +154,7 @@ class Labeler {
   std::vector<float> distances_, turns_;
   std::vector<LineGlyph> lineGlyphs_;
   ShapedLine shaped_;
+  const FontSet* fonts_ = nullptr;  // this place()'s
   double lastMs_ = -1;
   bool fading_ = false;
   bool english_ = false;

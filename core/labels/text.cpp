@@ -44,6 +44,13 @@ const Glyph* Font::findExact(uint32_t codepoint) const {
   return it != other_.end() ? &glyphs_[it->second] : nullptr;
 }
 
+int FontSet::findIcon(std::string_view name) const {
+  if (name.empty()) return -1;
+  const auto it = std::lower_bound(icons.begin(), icons.end(), name,
+                                   [](const IconGlyph& g, std::string_view n) { return g.name < n; });
+  return it != icons.end() && it->name == name ? int(it - icons.begin()) : -1;
+}
+
 const Font* FontSet::forSize(float size) const {
   const Font* best = nullptr;
   for (const Font& f : fonts)

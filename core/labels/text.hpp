@@ -6,6 +6,7 @@
 // precomposed letter has them) do not advance: they are put on the glyph before them, centred on
 // its advance, above its ink (marks above), below it (marks below) or at its top right (horn).
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
@@ -49,12 +50,24 @@ class Font {
   int32_t fallback_ = -1;
 };
 
-// The fonts labels are drawn with, one per text size, and the halo baked into the atlas.
+// A POI icon in the label atlas (core/icons): red = the symbol, green = the disc behind it.
+struct IconGlyph {
+  std::string name;
+  float size = 0;  // the cell's side, CSS px (the disc's diameter is LabelClass::iconSize)
+  float discCss = 0;  // the disc's diameter baked into the cell, CSS px
+  float u0 = 0, v0 = 0, u1 = 0, v1 = 0;
+};
+
+// The fonts labels are drawn with, one per text size, the halo baked into the atlas, and the
+// icons in the same atlas.
 struct FontSet {
   std::vector<Font> fonts;
   float haloCss = 0;  // halo radius baked into the atlas (CSS px); glyph quads include it
+  std::vector<IconGlyph> icons;  // sorted by name
   // The font for a text size: the exact size, else the nearest (drawn scaled); null if none.
   const Font* forSize(float size) const;
+  // The icon of that name, -1 if the atlas has none.
+  int findIcon(std::string_view name) const;
   bool empty() const { return fonts.empty(); }
 };
 

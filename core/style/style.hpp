@@ -3,6 +3,7 @@
 // painted (colour, width in CSS pixels and opacity as functions of zoom), in drawing order.
 // No GL here: the renderer reads this, the scene builds the buckets.
 #include <cstdint>
+#include <array>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -111,7 +112,13 @@ struct LabelClass {
   // that is set ("name", "name:en", "ref"; core/labels shows the English name where the map's
   // language is English and the feature has one, else the name, else the ref).
   std::vector<std::string> textField;
-  std::string iconImage;  // kept for icons (not drawn yet)
+  // Point: the icon drawn on the feature's point while its label shows (layout icon-image), by
+  // the feature's kind: the sprite icon's name, empty for none (core/icons, docs/MAP_STYLE.md).
+  std::array<std::string, 32> iconByKind;
+  Color iconColor{1, 1, 1, 1};  // the symbol (paint icon-color)
+  Color iconHalo{0, 0, 0, 0};   // the disc behind it (paint icon-halo-color)
+  float iconSize = 0;           // the disc's diameter, CSS px (layout citymap:icon-size); 0: no icons
+  bool hasIcons() const { return iconSize > 0; }
   // text-size as given; `size` is its value at minZoom (core/labels draws one size per class).
   ZoomCurve textSize = ZoomCurve::constant(0);
 };

@@ -243,6 +243,7 @@ class Parser {
   };
   bool filter(const Ref& r, bool negate, std::string_view layer, Filter& f);
   bool kindMask(const Ref& r, std::string_view layer, uint32_t& mask);
+  bool iconImage(const Ref& r, std::string_view layer, LabelClass& c);
   static uint8_t flagBit(std::string_view name);
 
   // --- layers ---
@@ -420,6 +421,50 @@ bool Parser::kindMask(const Ref& r, std::string_view layer, uint32_t& mask) {
                        (known.empty() ? "" : " (kinds: " + known + ")"));
   }
   return fail(r, "filter: a kind is a name (string) or a number 0..31");
+}
+
+// icon-image: an icon's name for every kind, or ["match", ["get", "kind"], kind or [kinds...],
+// icon, ..., fallback icon] ("" for none).
+bool Parser::iconImage(const Ref& r, std::string_view layer, LabelClass& c) {
+  const auto valid = [&](const Ref& at, std::string& out) {
+    if (!string(at, out)) return false;
+    if (out.find('{') != std::string::npos)
+      return fail(at, context_ + "icon-image: tokens ({...}) are not supported; use [\"match\", [\"get\", \"kind\"], ...]");
+    return true;
+  };
+  const json& v = *r.v;
+  if (v.is_string()) {
+    std::string icon;
+    if (!valid(r, icon)) return false;
+    for (size_t k = 0; k < 32; ++k)
+      if (c.kindMask & (1u << k)) c.iconByKind[k] = icon;
+    return true;
+  }
+  if (!(v.is_array() && v.size() >= 5 && v.size() % 2 == 1 && v[0] == "match" && v[1].is_array() && v[1].size() == 2 &&
+        v[1][0] == "get" && v[1][1] == "kind"))
+    return fail(r, context_ + "icon-image: expected an icon name or [\"match\", [\"get\", \"kind\"], kind, icon, ..., fallback]");
+  std::string fallback;
+  if (!valid(r[v.size() - 1], fallback)) return false;
+  for (size_t k = 0; k < 32; ++k)
+    if (c.kindMask & (1u << k)) c.iconByKind[k] = fallback;
+  for (size_t i = 2; i + 1 < v.size(); i += 2) {
+    std::string icon;
+    if (!valid(r[i + 1], icon)) return false;
+    uint32_t mask = 0;
+    if (v[i].is_array()) {
+      if (v[i].empty()) return fail(r[i], context_ + "icon-image: an empty list of kinds");
+      for (size_t j = 0; j < v[i].size(); ++j) {
+        uint32_t m = 0;
+        if (!kindMask(r[i][j], layer, m)) return false;
+        mask |= m;
+      }
+    } else if (!kindMask(r[i], layer, mask)) {
+      return false;
+    }
+    for (size_t k = 0; k < 32; ++k)
+      if (mask & (1u << k)) c.iconByKind[k] = icon;
+  }
+  return true;
 }
 
 bool Parser::filter(const Ref& r, bool negate, std::string_view layer, Filter& f) {
@@ -741,10 +786,11 @@ bool Parser::layer(const Ref& r) {
   }
 
   if (type == "symbol") {
-    if (!checkKeys("paint", {"text-color", "text-halo-color", "text-halo-width", "text-opacity"}) ||
+    if (!checkKeys("paint", {"text-color", "text-halo-color", "text-halo-width", "text-opacity", "icon-color",
+                             "icon-halo-color"}) ||
         !checkKeys("layout", {"visibility", "text-field", "text-size", "text-font", "symbol-placement", "symbol-sort-key",
-                              "symbol-spacing", "icon-image", "citymap:repeat-distance", "citymap:text-gap",
-                              "citymap:marker-minzoom"}))
+                              "symbol-spacing", "icon-image", "citymap:icon-size", "citymap:repeat-distance",
+                              "citymap:text-gap", "citymap:marker-minzoom"}))
       return false;
     LabelClass c;
     c.id = id;
@@ -818,7 +864,21 @@ bool Parser::layer(const Ref& r) {
       c.markerMinZoom = v;
     }
     if (Ref x = prop("layout", "citymap:text-gap"); x && !numberCurve(x, c.offset, 0, 200)) return false;
-    if (Ref x = prop("layout", "icon-image"); x && !string(x, c.iconImage)) return false;
+    if (Ref x = prop("layout", "icon-image")) {
+      if (c.placement != LabelClass::Placement::Point)
+        return fail(x, context_ + "icon-image: icons are drawn on points only (symbol-placement \"point\")");
+      if (!iconImage(x, *source, c)) return false;
+      c.iconSize = 18;
+      if (Ref s = prop("layout", "citymap:icon-size")) {
+        if (!number(s, v, 8, 64)) return false;
+        c.iconSize = float(v);
+      }
+      ColorCurve ic = Color{1, 1, 1, 1}, ih = c.iconHalo;
+      if (Ref p = prop("paint", "icon-color"); p && !colorCurve(p, ic)) return false;
+      if (Ref p = prop("paint", "icon-halo-color"); p && !colorCurve(p, ih)) return false;
+      c.iconColor = ic.at(minZoom);
+      c.iconHalo = ih.at(minZoom);
+    }
     if (Ref x = prop("layout", "text-font"); x && !x.v->is_array()) return fail(x, context_ + "text-font: expected an array of font names");
     ColorCurve color = Color{0, 0, 0, 1}, halo = Color{0, 0, 0, 0};
     if (Ref x = prop("paint", "text-color"); x && !colorCurve(x, color)) return false;

@@ -41,13 +41,23 @@ labels::Font tableOf(const ImFont& f, float dpr, float halo, float texW, float t
 
 }  // namespace
 
-FontBuild buildFonts(std::span<const uint8_t> ttf, float uiSize, std::span<const float> labelSizes, float pixelRatio) {
+FontBuild buildFonts(std::span<const uint8_t> ttf, float uiSize, std::span<const float> labelSizes, float pixelRatio,
+                     const icons::Sprite* sprite) {
   FontBuild out;
   ImGuiIO& io = ImGui::GetIO();
   ImFontAtlas& atlas = *io.Fonts;
   const float dpr = std::max(1.f, pixelRatio);
   const float halo = std::ceil(kLabelHaloCss * dpr * 2) / 2;  // texels, to the half
+  // The icons: a rectangle each, packed with the glyphs (filled in after the build).
+  std::vector<std::pair<const std::string*, int>> iconRects;
+  const auto addIcons = [&] {
+    iconRects.clear();
+    if (sprite)
+      for (const auto& [name, cell] : sprite->icons)
+        iconRects.emplace_back(&name, atlas.AddCustomRectRegular(cell.width, cell.height));
+  };
   atlas.Clear();
+  addIcons();
   // Room for each glyph's halo on both sides, so halos never reach a neighbour's quad.
   atlas.TexGlyphPadding = int(std::ceil(2 * halo)) + 2;
   std::vector<ImFont*> labelFonts;
@@ -72,6 +82,8 @@ FontBuild buildFonts(std::span<const uint8_t> ttf, float uiSize, std::span<const
     }
   }
   if (!out.trueType) {
+    atlas.Clear();
+    addIcons();
     atlas.TexGlyphPadding = int(std::ceil(2 * halo)) + 2;
     atlas.AddFontDefault();
     atlas.Build();
@@ -94,6 +106,22 @@ FontBuild buildFonts(std::span<const uint8_t> ttf, float uiSize, std::span<const
                            int(std::ceil(g.U1 * float(w))), int(std::ceil(g.V1 * float(h)))});
   out.atlas = labels::makeHaloAtlas(pixels, w, h, halo, rects);
   out.labels.haloCss = halo / dpr;
+  for (const auto& [name, index] : iconRects) {
+    const ImFontAtlasCustomRect* r = atlas.GetCustomRectByIndex(index);
+    const icons::IconRect* cell = sprite->find(*name);
+    if (!r || !r->IsPacked() || !cell) continue;
+    const std::vector<uint8_t> rg = icons::makeIconCell(*sprite, *cell, kIconDiscCss / 2 * sprite->pixelRatio);
+    for (int y = 0; y < cell->height; ++y)
+      std::memcpy(&out.atlas[(size_t(r->Y + y) * size_t(w) + r->X) * 2], &rg[size_t(y) * size_t(cell->width) * 2],
+                  size_t(cell->width) * 2);
+    labels::IconGlyph g;
+    g.name = *name;
+    g.size = float(cell->width) / sprite->pixelRatio;
+    g.discCss = kIconDiscCss;
+    g.u0 = float(r->X) / float(w), g.v0 = float(r->Y) / float(h);
+    g.u1 = float(r->X + cell->width) / float(w), g.v1 = float(r->Y + cell->height) / float(h);
+    out.labels.icons.push_back(std::move(g));  // the sprite's map is sorted by name
+  }
   if (labelFonts.empty()) {
     // The built-in font (13 px bitmap-like glyphs, rasterised at 1x) stands in for every size.
     if (!atlas.Fonts.empty()) out.labels.fonts.push_back(tableOf(*atlas.Fonts[0], 1, halo, float(w), float(h)));

@@ -14,6 +14,7 @@
 #include <iterator>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -91,7 +92,19 @@ bool loadFonts(const std::string& path) {
   gFont.assign(std::istreambuf_iterator<char>(f), {});
   ImGui::CreateContext();
   const auto sizes = style::labelSizes(style::defaultStyle());
-  ui::FontBuild fonts = ui::buildFonts(gFont, 15, sizes, 1);
+  // The POI icons as the app has them (placement and batches include the icons' quads).
+  std::optional<icons::Sprite> sprite;
+  {
+    std::ifstream index(CITYMAP_ICONS_DIR "/sprite@1x.json"), coverage(CITYMAP_ICONS_DIR "/sprite@1x.alpha", std::ios::binary);
+    const std::string json((std::istreambuf_iterator<char>(index)), {});
+    const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(coverage)), {});
+    if (auto s = icons::parseSprite(json, bytes)) {
+      sprite = std::move(s).value();
+    } else {
+      std::printf("NOTE: no icon sprite in %s (%s): labels without icons\n", CITYMAP_ICONS_DIR, s.error().c_str());
+    }
+  }
+  ui::FontBuild fonts = ui::buildFonts(gFont, 15, sizes, 1, sprite ? &*sprite : nullptr);
   if (!fonts.trueType) return false;
   gFonts = std::move(fonts.labels);
   return true;

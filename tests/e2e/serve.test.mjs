@@ -52,6 +52,7 @@ before(async () => {
   fs.writeFileSync(path.join(site, 'citymap.wasm'), Buffer.concat([Buffer.from([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]), Buffer.alloc(4096)]));
   fs.writeFileSync(path.join(site, 'style.css'), 'body{margin:0}\n'.repeat(100));
   fs.writeFileSync(path.join(site, 'a.png'), Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  fs.writeFileSync(path.join(site, 'sprite@1x.alpha'), Buffer.alloc(9216, 7));
   fs.writeFileSync(path.join(site, 'sub', 'index.html'), 'sub');
   fs.writeFileSync(path.join(site, 'empty.json'), '');
   fs.writeFileSync(path.join(tiles, 'tileset.json'), JSON.stringify({ name: 'test', minzoom: 0, maxzoom: 14 }));
@@ -218,6 +219,7 @@ test('brotli or gzip for text and wasm when accepted, not for tiles', async () =
     ['/style.css', 'gzip, deflate, br', 'br'], // what Chromium sends: brotli wins
     ['/citymap.wasm', 'gzip, deflate, br, zstd', 'br'],
     ['/citymap.js', 'br;q=0, gzip', 'gzip'],
+    ['/sprite@1x.alpha', 'gzip, deflate, br', 'br'], // the icon sprite's coverage bytes
   ]) {
     const plain = await request(p);
     const r = await request(p, { headers: { 'Accept-Encoding': accept } });

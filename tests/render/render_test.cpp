@@ -123,6 +123,7 @@ int main(int argc, char** argv) {
   if (spec.contains("bearing")) config.bearing = spec.at("bearing").get<double>();  // degrees, default 0
   config.showUi = false;
   config.uiFontUrl = CITYMAP_UI_FONT;  // the labels' font
+  config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";  // the POI icons (assets/icons)
   citymap::app::MapApp app(platform, config);
   app.resize(width, height, 1);
   if (!app.start()) return fail(app.status().error);

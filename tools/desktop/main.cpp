@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.tilesetUrl = "build/tiles/danang.pmtiles";
   config.uiFontUrl = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";  // fonts-noto-core: Vietnamese glyphs
+  config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";  // built by assets/icons
   config.hoverHighlight = true;
   std::string screenshot, feedArg, overlaySrs, lang = "vi", size = "1280x800", stylePath = CITYMAP_STYLE_FILE;
   std::vector<std::string> overlayFiles;

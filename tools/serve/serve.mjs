@@ -63,9 +63,13 @@ export async function startServer(o) {
   }
   mounts.sort((a, b) => b.prefix.length - a.prefix.length);
 
-  // Never compress a ranged answer (its bytes are the file's, as Content-Range says).
+  // Never compress a ranged answer (its bytes are the file's, as Content-Range says). The icon
+  // sprite's coverage (.alpha, raw bytes mime-db does not know) compresses about 5x.
   const compress = opts.gzip
-    ? compression({ filter: (req, res) => !req.headers.range && compression.filter(req, res) })
+    ? compression({
+        filter: (req, res) =>
+          !req.headers.range && (compression.filter(req, res) || /\.alpha$/.test(req.url.split('?')[0])),
+      })
     : (req, res, next) => next();
   const logLine =
     typeof opts.log === 'function' ? opts.log : opts.log ? (s) => process.stderr.write(s + '\n') : null;

@@ -163,7 +163,7 @@ TEST(StyleFile, SymbolLayersBecomeLabelClasses) {
 {"id": "streets", "type": "symbol", "source-layer": "road_labels", "minzoom": 14,
  "layout": {"symbol-placement": "line", "text-field": ["coalesce", ["get", "name:en"], ["get", "name"]],
             "text-size": ["interpolate", ["linear"], ["zoom"], 14, 11, 18, 15], "symbol-sort-key": 3,
-            "symbol-spacing": 200, "citymap:repeat-distance": 300, "icon-image": "road"},
+            "symbol-spacing": 200, "citymap:repeat-distance": 300},
  "paint": {"text-color": "#112233", "text-halo-color": "#ffffff80"}},
 {"id": "wards", "type": "symbol", "source-layer": "admin", "filter": ["==", ["geometry-type"], "Polygon"],
  "layout": {"text-field": ["get", "name"]}},
@@ -180,7 +180,7 @@ TEST(StyleFile, SymbolLayersBecomeLabelClasses) {
   EXPECT_EQ(s.priority, 3);
   EXPECT_EQ(s.spacing, 200);
   EXPECT_EQ(s.repeatDistance, 300);
-  EXPECT_EQ(s.iconImage, "road");
+  EXPECT_FALSE(s.hasIcons());
   EXPECT_EQ(s.textField, (std::vector<std::string>{"name:en", "name"}));
   EXPECT_FLOAT_EQ(s.color.r, float(0x11) / 255.f);
   EXPECT_FLOAT_EQ(s.halo.a, 128 / 255.f);
@@ -318,6 +318,58 @@ TEST(StyleFile, KindNamesMatchTheTileKinds) {
   EXPECT_EQ(kindNames(tile::layer::kIoc)[size_t(tile::IocKind::LoraGateway)], "lora_gateway");
   EXPECT_EQ(kindNames(tile::layer::kAdmin)[size_t(tile::AdminKind::Ward2025)], "ward");
   EXPECT_TRUE(kindNames("nothing").empty());
+}
+
+TEST(StyleFile, IconImagePicksAnIconByKind) {
+  const std::string text = styleWith(R"(
+{"id": "pois", "type": "symbol", "source-layer": "pois", "filter": ["!=", ["get", "kind"], "other"],
+ "layout": {"text-field": ["get", "name"], "citymap:icon-size": 22,
+            "icon-image": ["match", ["get", "kind"], "food", "restaurant", ["health", "education"], "hospital", "marker"]},
+ "paint": {"icon-color": "#ffffff", "icon-halo-color": "#9c6b4e"}})");
+  auto r = parseStyle(text, "t.json");
+  ASSERT_TRUE(r) << r.error();
+  const LabelClass& c = r->style.labels.at(0);
+  ASSERT_TRUE(c.hasIcons());
+  EXPECT_EQ(c.iconSize, 22);
+  EXPECT_EQ(c.iconByKind[size_t(tile::PoiKind::Food)], "restaurant");
+  EXPECT_EQ(c.iconByKind[size_t(tile::PoiKind::Health)], "hospital");
+  EXPECT_EQ(c.iconByKind[size_t(tile::PoiKind::Education)], "hospital");
+  EXPECT_EQ(c.iconByKind[size_t(tile::PoiKind::Shop)], "marker");  // the fallback
+  EXPECT_EQ(c.iconByKind[size_t(tile::PoiKind::Other)], "");       // filtered out: no icon
+  EXPECT_FLOAT_EQ(c.iconHalo.r, float(0x9c) / 255.f);
+  EXPECT_FLOAT_EQ(c.iconColor.g, 1.f);
+}
+
+TEST(StyleFile, IconImageErrorsNameTheProblem) {
+  const auto error = [&](const std::string& layer) {
+    auto r = parseStyle(styleWith(layer), "t.json");
+    return r ? std::string() : r.error();
+  };
+  EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "pois", "layout": {"text-field": ["get", "name"],
+    "icon-image": ["match", ["get", "kind"], "pizza", "restaurant", "marker"]}})").find("\"pizza\" is not a kind"),
+            std::string::npos);
+  EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "pois", "layout": {"text-field": ["get", "name"],
+    "icon-image": "{kind}"}})").find("tokens"), std::string::npos);
+  EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "road_labels", "layout": {"text-field": ["get", "name"],
+    "symbol-placement": "line", "icon-image": "marker"}})").find("points only"), std::string::npos);
+  EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "pois", "layout": {"text-field": ["get", "name"],
+    "icon-image": ["match", ["get", "kind"], "food", "restaurant"]}})").find("icon-image: expected"), std::string::npos);
+}
+
+TEST(StyleFile, TheDefaultStyleGivesEveryPoiKindAnIcon) {
+  const Style& s = defaultStyle();
+  int poiClasses = 0;
+  for (const LabelClass& c : s.labels) {
+    if (c.sourceLayer != tile::layer::kPois) continue;
+    ++poiClasses;
+    ASSERT_TRUE(c.hasIcons()) << c.id;
+    for (size_t k = 0; k < 10; ++k) {
+      if (c.kindMask & (1u << k)) {
+        EXPECT_FALSE(c.iconByKind[k].empty()) << c.id << " kind " << k;
+      }
+    }
+  }
+  EXPECT_EQ(poiClasses, 2);
 }
 
 }  // namespace
