@@ -28,7 +28,9 @@
 //   batches and messages handed to the core, malformedBatches (refused by the core's framing
 //   check, nothing of them applied), droppedInWorker (messages the worker had no room for),
 //   supersededInWorker (coalesced away), mqttMessages and updatesInWorker (received; docs/FEEDS.md).
-import { State, allowedOrigins, feedUrlFromQuery, historyFilter, tilesFromQuery, topicFilter } from './feed.js';
+import {
+  State, allowedOrigins, feedUrlFromQuery, historyFilter, styleFromQuery, tilesFromQuery, topicFilter,
+} from './feed.js';
 import { TEXT, announcement, pageLanguage } from './i18n.js';
 import { showAlertsPanel, showCardPanel } from './panels.js';
 import { MapControls } from './controls.js';
@@ -63,6 +65,8 @@ function main() {
   const refusals = [];
   if (tilesChoice.refused) refusals.push(tilesChoice.error);
   const tiles = tilesChoice.tiles;
+  const styleChoice = styleFromQuery(params, window.location, allowed);
+  if (styleChoice.refused) refusals.push(styleChoice.error);
 
   // The first view waits for the archive's header and root directory (its first 16 KiB) and for
   // the label font: ask for them now, while citymap.wasm downloads and compiles, instead of once
@@ -76,6 +80,10 @@ function main() {
   };
   if (/\.pmtiles$/i.test(new URL(tiles, window.location.href).pathname)) early(tiles, 0, 16384);
   early('fonts/citymap-ui.ttf', -1, 0);
+  // The POI icons (MapApp::loadIconSprite asks for the same files by the screen's pixel ratio).
+  const sprite = `icons/sprite@${(window.devicePixelRatio || 1) >= 1.5 ? 2 : 1}x`;
+  early(`${sprite}.json`, -1, 0);
+  early(`${sprite}.alpha`, -1, 0);
 
   // The map's WebGL 2 context, made here with the attributes the core asks for
   // (WebPlatform::init in core/platform/web/web_platform.cpp): the core's request then gets this
@@ -118,7 +126,7 @@ function main() {
   const themeParam = params.get('theme');
   const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
   const theme = themeParam === 'night' || themeParam === 'day' ? themeParam : darkQuery && darkQuery.matches ? 'night' : 'day';
-  args.push('--theme', theme);
+  args.push('--theme', theme, '--style', styleChoice.style);
   if (themeParam !== 'night' && themeParam !== 'day' && darkQuery && darkQuery.addEventListener)
     darkQuery.addEventListener('change', (e) => {
       if (ready()) Module._citymap_set_theme(e.matches ? 1 : 0);

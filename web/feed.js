@@ -83,6 +83,18 @@ export function tilesFromQuery(params, location, allowed = [], fallback = 'tiles
   return { tiles: v };
 }
 
+/**
+ * The style file of a link (`style` parameter, docs/MAP_STYLE.md): this site's or an allowed
+ * origin's, else the site's own (a crafted link must not restyle the city's map from elsewhere).
+ */
+export function styleFromQuery(params, location, allowed = [], fallback = 'styles/citymap.json') {
+  const v = params.get('style');
+  if (v === null || v === '') return { style: fallback };
+  if (!originAllowed(v, location, allowed))
+    return { style: fallback, refused: true, error: `style=${v}: refused, not this site's style (not an allowed origin)` };
+  return { style: v };
+}
+
 /** The history chunks' filter of a city (docs/FEEDS.md, "History topics"). */
 export function historyFilter(city) {
   return `citymap/v1/${CITY.test(city || '') ? city : 'danang'}-history/#`;

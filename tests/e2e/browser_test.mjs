@@ -33,6 +33,8 @@ options:
   --width W --height H     viewport size in CSS pixels (default 800 x 600)
   --dpr N                  device scale factor (default 1); the drawing buffer must be CSS size x dpr
   --timeout MS             how long to wait for ready+idle (default 60000)
+  --expect-console REGEX   fail unless a console message matches REGEX (within 10 s), e.g. a
+                           reported style error
   --verbose                echo every console message
   -h, --help               show this help
 
@@ -57,6 +59,7 @@ function parse(argv) {
       height: { type: 'string', default: '600' },
       dpr: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '60000' },
+      'expect-console': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -83,8 +86,17 @@ function parse(argv) {
     height: num(values.height, 'height', { min: 1, max: 8192, integer: true }),
     dpr: num(values.dpr, 'dpr', { min: 0.25, max: 8 }),
     timeout: num(values.timeout, 'timeout', { min: 1 }),
+    expectConsole: values['expect-console'] !== undefined ? compileRegex(values['expect-console']) : null,
     verbose: values.verbose,
   };
+}
+
+function compileRegex(source) {
+  try {
+    return new RegExp(source);
+  } catch (e) {
+    throw new UsageError(`--expect-console: ${e.message}`);
+  }
 }
 
 async function run(o) {
@@ -117,6 +129,14 @@ async function run(o) {
     idle = await waitForIdle(page, { timeout: o.timeout, problems });
   } catch (e) {
     return fail(e.message);
+  }
+
+  if (o.expectConsole) {
+    const until = Date.now() + 10000;
+    while (!problems.console.some((l) => o.expectConsole.test(l)) && Date.now() < until) await page.waitForTimeout(100);
+    const line = problems.console.find((l) => o.expectConsole.test(l));
+    if (!line) return fail(`no console message matched ${o.expectConsole}`);
+    console.log(`${NAME}: expected console message: ${line}`);
   }
 
   // Drawing buffer must match CSS size x devicePixelRatio (hi-DPI path).

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
-  BACKOFF, State, allowedOrigins, backoffDelayMs, feedUrlFromQuery, historyFilter, originAllowed, stateNames, tilesFromQuery,
-  topicFilter,
+  BACKOFF, State, allowedOrigins, backoffDelayMs, feedUrlFromQuery, historyFilter, originAllowed, stateNames, styleFromQuery,
+  tilesFromQuery, topicFilter,
 } from '../../web/feed.js';
 import { BatchWriter, FRAME_HEADER_BYTES, FeedBatcher, MAX_TOPIC_BYTES, splitFeedBatch } from '../../web/feed_batch.js';
 import { TEXT, announcement, pageLanguage } from '../../web/i18n.js';
@@ -78,6 +78,19 @@ test('tiles from a link: this site, or an allowed origin', () => {
   assert.equal(originAllowed('//evil.example.net/x', loc), false, 'protocol-relative');
   assert.deepEqual(allowedOrigins(' wss://a.example.org/path  https://b.example.org:8443 bad '), ['wss://a.example.org', 'https://b.example.org:8443']);
   assert.equal(historyFilter('hue'), 'citymap/v1/hue-history/#');
+});
+
+test('style from a link: this site, or an allowed origin', () => {
+  const loc = { protocol: 'https:', hostname: 'map.example.org', href: 'https://map.example.org/' };
+  const q = (v) => new URLSearchParams(v);
+  assert.deepEqual(styleFromQuery(q(''), loc), { style: 'styles/citymap.json' });
+  assert.deepEqual(styleFromQuery(q('style=/case/style.json'), loc), { style: '/case/style.json' });
+  const evil = styleFromQuery(q('style=https://evil.example.net/s.json'), loc);
+  assert.equal(evil.style, 'styles/citymap.json');
+  assert.equal(evil.refused, true);
+  assert.match(evil.error, /refused/);
+  assert.deepEqual(styleFromQuery(q('style=https://cdn.example.org/s.json'), loc, allowedOrigins('https://cdn.example.org')),
+    { style: 'https://cdn.example.org/s.json' });
 });
 
 test('topic filter of a city', () => {

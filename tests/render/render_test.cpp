@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -109,7 +110,10 @@ int main(int argc, char** argv) {
   std::ifstream caseFile(caseDir + "/case.json");
   const auto spec = nlohmann::json::parse(caseFile, nullptr, false);
   if (spec.is_discarded()) return fail(caseDir + "/case.json is missing or not JSON");
-  const int width = spec.at("size")[0], height = spec.at("size")[1];
+  // size: CSS px; "dpr" (default 1): the images are size x dpr device pixels (hi-DPI).
+  const double dpr = spec.value("dpr", 1.0);
+  const int cssWidth = spec.at("size")[0], cssHeight = spec.at("size")[1];
+  const int width = int(std::lround(cssWidth * dpr)), height = int(std::lround(cssHeight * dpr));
   const double threshold = spec.at("native").at("threshold"), allowed = spec.at("native").at("allowed_fraction");
 
   auto gl = citymap::platform::EglContext::create(width, height);
@@ -124,8 +128,13 @@ int main(int argc, char** argv) {
   config.showUi = false;
   config.uiFontUrl = CITYMAP_UI_FONT;  // the labels' font
   config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";  // the POI icons (assets/icons)
+  // "theme": a theme of the style ("night"); "style": a style file in the case folder instead of
+  // the default one (e.g. one layer type alone); "lang": "en" for English labels.
+  config.theme = spec.value("theme", "day");
+  if (spec.contains("style")) config.styleUrl = caseDir + "/" + spec.at("style").get<std::string>();
+  config.english = spec.value("lang", "vi") == "en";
   citymap::app::MapApp app(platform, config);
-  app.resize(width, height, 1);
+  app.resize(cssWidth, cssHeight, dpr);
   if (!app.start()) return fail(app.status().error);
   // Live feed messages (case.json "feed"), stamped with the current time so they are fresh.
   if (spec.contains("feed")) {
@@ -135,6 +144,16 @@ int main(int argc, char** argv) {
   }
   if (!platform.runUntilIdle(app)) return fail("the map never became idle: " + app.status().error);
   if (!app.status().error.empty()) return fail(app.status().error);
+  // "style_error": the case's style file is broken on purpose: the error must be reported (this
+  // text in it, with the file's line and column) and the map keeps the style it had.
+  if (spec.contains("style_error")) {
+    const std::string want = spec.at("style_error").get<std::string>();
+    if (app.status().styleError.find(want) == std::string::npos)
+      return fail("expected a style error containing \"" + want + "\", got \"" + app.status().styleError + "\"");
+    std::printf("render test %s: style error reported: %s\n", caseDir.c_str(), app.status().styleError.c_str());
+  } else if (!app.status().styleError.empty()) {
+    return fail("style error: " + app.status().styleError);
+  }
   if (app.pyramid()->stats().failed > 0) return fail("tile errors: " + app.pyramid()->stats().lastError);
   // Replay (case.json "feed_later"): T is now, when the map shows "feed"; then later messages
   // change the live state (checked: the live image must no longer match the golden one); then
