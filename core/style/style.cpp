@@ -12,7 +12,6 @@
 
 namespace citymap::style {
 
-
 namespace {
 
 // Where `zoom` falls between the stops: the index of the stop at or below it and the
@@ -62,43 +61,56 @@ float ZoomCurve::at(double zoom) const {
 
 const char* groupName(Group g) {
   switch (g) {
-    case Group::Water: return "Water";
-    case Group::Landuse: return "Land use & parks";
-    case Group::Buildings: return "Buildings";
-    case Group::Roads: return "Roads";
-    case Group::Railways: return "Railways";
-    case Group::Admin: return "Administrative units";
-    case Group::Transit: return "Bus routes & stops";
-    case Group::Ioc: return "IOC stations & shelters";
-    case Group::Pois: return "Places of interest";
-    case Group::Labels: return "Labels";
-    case Group::Overlay: return "Overlays";
-    case Group::Count: break;
+    case Group::Water:
+      return "Water";
+    case Group::Landuse:
+      return "Land use & parks";
+    case Group::Buildings:
+      return "Buildings";
+    case Group::Roads:
+      return "Roads";
+    case Group::Railways:
+      return "Railways";
+    case Group::Admin:
+      return "Administrative units";
+    case Group::Transit:
+      return "Bus routes & stops";
+    case Group::Ioc:
+      return "IOC stations & shelters";
+    case Group::Pois:
+      return "Places of interest";
+    case Group::Labels:
+      return "Labels";
+    case Group::Overlay:
+      return "Overlays";
+    case Group::Count:
+      break;
   }
   return "?";
 }
 
 bool Bucket::matches(const fb::Feature& f) const {
   const fb::GeometryType want = geometry == Geometry::Line || geometry == Geometry::Arrows ? fb::GeometryType::Line
-                                : geometry == Geometry::Point ? fb::GeometryType::Point
-                                                              : fb::GeometryType::Polygon;
+                                : geometry == Geometry::Point                              ? fb::GeometryType::Point
+                                                                                           : fb::GeometryType::Polygon;
   if (f.type() != want) return false;
   if (f.kind() >= 32 || !(kindMask & (1u << f.kind()))) return false;
   return (f.flags() & flagsAll) == flagsAll && (f.flags() & flagsNone) == 0;
 }
 
+bool sameBucket(const Bucket& x, const Bucket& y) {
+  return x.sourceLayer == y.sourceLayer && x.geometry == y.geometry && x.kindMask == y.kindMask &&
+         x.flagsAll == y.flagsAll && x.flagsNone == y.flagsNone && x.minTileZoom == y.minTileZoom &&
+         x.line.join == y.line.join && x.line.cap == y.line.cap && x.line.miterLimit == y.line.miterLimit &&
+         x.line.roundSegments == y.line.roundSegments && x.featureSlots == y.featureSlots &&
+         x.arrows.spacing == y.arrows.spacing && x.arrows.length == y.arrows.length &&
+         x.arrows.halfWidth == y.arrows.halfWidth;
+}
+
 bool sameBuckets(const Style& a, const Style& b) {
-  const auto same = [](const Bucket& x, const Bucket& y) {
-    return x.sourceLayer == y.sourceLayer && x.geometry == y.geometry && x.kindMask == y.kindMask &&
-           x.flagsAll == y.flagsAll && x.flagsNone == y.flagsNone && x.minTileZoom == y.minTileZoom &&
-           x.line.join == y.line.join && x.line.cap == y.line.cap && x.line.miterLimit == y.line.miterLimit &&
-           x.line.roundSegments == y.line.roundSegments && x.featureSlots == y.featureSlots &&
-           x.arrows.spacing == y.arrows.spacing && x.arrows.length == y.arrows.length &&
-           x.arrows.halfWidth == y.arrows.halfWidth;
-  };
   if (a.buckets.size() != b.buckets.size() || a.labels.size() != b.labels.size()) return false;
   for (size_t i = 0; i < a.buckets.size(); ++i)
-    if (!same(a.buckets[i], b.buckets[i])) return false;
+    if (!sameBucket(a.buckets[i], b.buckets[i])) return false;
   for (size_t i = 0; i < a.labels.size(); ++i) {
     const LabelClass &x = a.labels[i], &y = b.labels[i];
     if (x.sourceLayer != y.sourceLayer || x.placement != y.placement || x.kindMask != y.kindMask ||
@@ -138,7 +150,10 @@ Style makeOverlay() {
     const Color c = Color::hex(kOverlayColors[k]);
     const std::string id = "overlay-" + std::to_string(k);
     const uint32_t mask = 1u << k;
-    const auto add = [&](Bucket b) { s.buckets.push_back(b); return int(s.buckets.size() - 1); };
+    const auto add = [&](Bucket b) {
+      s.buckets.push_back(b);
+      return int(s.buckets.size() - 1);
+    };
     const int fill = add({tile::layer::kOverlay, Bucket::Geometry::Fill, mask, 0, 0, 0});
     const int outline = add({tile::layer::kOverlay, Bucket::Geometry::Outline, mask, 0, 0, 0, round});
     const int line = add({tile::layer::kOverlay, Bucket::Geometry::Line, mask, 0, 0, 0, round});

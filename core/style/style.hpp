@@ -2,8 +2,8 @@
 // The map style: which tile features become which geometry buckets, and how each bucket is
 // painted (colour, width in CSS pixels and opacity as functions of zoom), in drawing order.
 // No GL here: the renderer reads this, the scene builds the buckets.
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -46,7 +46,20 @@ struct ColorCurve {
 
 // Layer toggles shown in the UI.
 // Labels: every text label on the map (each label class also hides with its own group).
-enum class Group : uint8_t { Water, Landuse, Buildings, Roads, Railways, Admin, Transit, Ioc, Pois, Labels, Overlay, Count };
+enum class Group : uint8_t {
+  Water,
+  Landuse,
+  Buildings,
+  Roads,
+  Railways,
+  Admin,
+  Transit,
+  Ioc,
+  Pois,
+  Labels,
+  Overlay,
+  Count
+};
 const char* groupName(Group g);
 
 // Which features of a tile go into one bucket, and how they are tessellated.
@@ -56,11 +69,11 @@ struct Bucket {
   // Arrows: chevrons along line features pointing from their first point to their last
   // (tess/arrows.hpp; one-way streets), as lines.
   enum class Geometry : uint8_t { Fill, Line, Outline, Point, Arrows } geometry;
-  uint32_t kindMask = ~0u;   // bit k set: features of kind k are taken
-  uint8_t flagsAll = 0;      // every one of these flags must be set
-  uint8_t flagsNone = 0;     // none of these may be set
-  int minTileZoom = 0;       // not built for tiles below this zoom
-  tess::LineStyle line;      // for Line / Outline
+  uint32_t kindMask = ~0u;  // bit k set: features of kind k are taken
+  uint8_t flagsAll = 0;     // every one of these flags must be set
+  uint8_t flagsNone = 0;    // none of these may be set
+  int minTileZoom = 0;      // not built for tiles below this zoom
+  tess::LineStyle line;     // for Line / Outline
   // Keep, per vertex, the slot of the feature's id (scene::FeatureSlots), so a layer can take
   // its colour per feature from live state (Layer::featureState).
   bool featureSlots = false;
@@ -101,7 +114,7 @@ struct LabelClass {
   float size = 12;                   // text size, CSS px (the app rasterises each size used)
   Color color, halo;
   ZoomCurve offset = ZoomCurve::constant(0);  // Point: gap between the point and the text (the marker's radius + 2)
-  float repeatDistance = 0;  // the same text is not shown again closer than this (CSS px)
+  float repeatDistance = 0;                   // the same text is not shown again closer than this (CSS px)
   // Line: candidate anchors along the line about every `spacing` px at the tile's zoom (the
   // placement keeps one per `repeatDistance`).
   float spacing = 128;
@@ -132,6 +145,9 @@ struct Style {
   std::vector<LabelClass> labels;
 };
 
+// True when both buckets select and tessellate the same features the same way (one mesh serves
+// both).
+bool sameBucket(const Bucket& a, const Bucket& b);
 // True when both styles build the same buckets (tile meshes of one serve the other) and the
 // same label classes' candidates.
 bool sameBuckets(const Style& a, const Style& b);

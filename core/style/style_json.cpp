@@ -1,12 +1,11 @@
 #include "style/style_json.hpp"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
 
@@ -35,11 +34,12 @@ std::vector<std::string_view> kindNames(std::string_view layer) {
   namespace L = tile::layer;
   if (layer == L::kWater) return {"water", "river", "basin", "wetland"};
   if (layer == L::kLanduse)
-    return {"residential", "commercial", "industrial", "park",     "grass",       "forest",       "farmland", "cemetery",
-            "sand",        "education",  "hospital",   "military", "aquaculture", "construction", "other"};
+    return {"residential", "commercial", "industrial",  "park",         "grass",
+            "forest",      "farmland",   "cemetery",    "sand",         "education",
+            "hospital",    "military",   "aquaculture", "construction", "other"};
   if (layer == L::kRoads || layer == L::kRoadLabels)
-    return {"motorway", "trunk", "primary", "secondary", "tertiary", "residential",
-            "service",  "footway", "path",  "track",     "pedestrian", "unknown"};
+    return {"motorway", "trunk",   "primary", "secondary", "tertiary",   "residential",
+            "service",  "footway", "path",    "track",     "pedestrian", "unknown"};
   if (layer == L::kRailways) return {"rail", "tram", "other"};
   if (layer == L::kBuildings) return {"building"};
   if (layer == L::kPois)
@@ -47,8 +47,8 @@ std::vector<std::string_view> kindNames(std::string_view layer) {
   if (layer == L::kAdmin) return {"city", "ward", "city_pre2025", "district_pre2025", "ward_pre2025"};
   if (layer == L::kTransit) return {"bus_route", "bus_stop"};
   if (layer == L::kIoc)
-    return {"flood_tower", "flood_station", "rain_gauge", "coastal_station", "storm_shelter", "landslide_site",
-            "lora_gateway"};
+    return {"flood_tower",   "flood_station",  "rain_gauge",  "coastal_station",
+            "storm_shelter", "landslide_site", "lora_gateway"};
   return {};
 }
 
@@ -78,8 +78,8 @@ Group defaultGroup(std::string_view layer) {
   return Group::Roads;  // roads, road_labels
 }
 
-constexpr const char* kGroupKeys[] = {"water", "landuse", "buildings", "roads",  "railways", "admin",
-                                      "transit", "ioc",   "pois",      "labels", "overlay"};
+constexpr const char* kGroupKeys[] = {"water",   "landuse", "buildings", "roads",  "railways", "admin",
+                                      "transit", "ioc",     "pois",      "labels", "overlay"};
 static_assert(std::size(kGroupKeys) == size_t(Group::Count));
 
 // Byte offsets of every value in a (valid) JSON text by JSON pointer: nlohmann keeps no
@@ -211,7 +211,8 @@ class Parser {
   bool number(const Ref& r, double& out, double lo = -1e9, double hi = 1e9) {
     if (!r.v->is_number()) return fail(r, name(r) + ": expected a number");
     out = r.v->get<double>();
-    if (!(out >= lo && out <= hi)) return fail(r, name(r) + ": " + fmt(out) + " is outside [" + fmt(lo) + ", " + fmt(hi) + "]");
+    if (!(out >= lo && out <= hi))
+      return fail(r, name(r) + ": " + fmt(out) + " is outside [" + fmt(lo) + ", " + fmt(hi) + "]");
     return true;
   }
   static std::string fmt(double v) {
@@ -270,7 +271,10 @@ class Parser {
 bool hexDigits(std::string_view s, uint32_t& v) {
   v = 0;
   for (char c : s) {
-    int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : -1;
     if (d < 0) return false;
     v = v * 16 + uint32_t(d);
   }
@@ -305,7 +309,9 @@ bool Parser::color(const Ref& r, Color& out) {
                     c[2] <= 255 && c[3] >= 0 && c[3] <= 1;
     if (ok) return out = {float(c[0]) / 255.f, float(c[1]) / 255.f, float(c[2]) / 255.f, float(c[3])}, true;
   }
-  return fail(r, name(r) + ": \"" + s + "\" is not a colour (\"#rgb\", \"#rrggbb\", \"#rrggbbaa\", \"rgb(r, g, b)\", \"rgba(r, g, b, a)\")");
+  return fail(r,
+              name(r) + ": \"" + s +
+                  "\" is not a colour (\"#rgb\", \"#rrggbb\", \"#rrggbbaa\", \"rgb(r, g, b)\", \"rgba(r, g, b, a)\")");
 }
 
 bool Parser::curveHead(const Ref& r, bool& step, float& base, size_t& first) {
@@ -314,7 +320,9 @@ bool Parser::curveHead(const Ref& r, bool& step, float& base, size_t& first) {
   const auto isZoom = [](const json& z) { return z.is_array() && z.size() == 1 && z[0] == "zoom"; };
   if (op == "interpolate") {
     if (a.size() < 5 || !a[1].is_array() || a[1].empty() || !isZoom(a[2]))
-      return fail(r, name(r) + ": expected [\"interpolate\", [\"linear\"] or [\"exponential\", base], [\"zoom\"], zoom, value, ...]");
+      return fail(
+          r, name(r) +
+                 ": expected [\"interpolate\", [\"linear\"] or [\"exponential\", base], [\"zoom\"], zoom, value, ...]");
     const json& how = a[1];
     if (how.size() == 1 && how[0] == "linear") {
       base = 1;
@@ -429,7 +437,8 @@ bool Parser::iconImage(const Ref& r, std::string_view layer, LabelClass& c) {
   const auto valid = [&](const Ref& at, std::string& out) {
     if (!string(at, out)) return false;
     if (out.find('{') != std::string::npos)
-      return fail(at, context_ + "icon-image: tokens ({...}) are not supported; use [\"match\", [\"get\", \"kind\"], ...]");
+      return fail(at,
+                  context_ + "icon-image: tokens ({...}) are not supported; use [\"match\", [\"get\", \"kind\"], ...]");
     return true;
   };
   const json& v = *r.v;
@@ -442,7 +451,9 @@ bool Parser::iconImage(const Ref& r, std::string_view layer, LabelClass& c) {
   }
   if (!(v.is_array() && v.size() >= 5 && v.size() % 2 == 1 && v[0] == "match" && v[1].is_array() && v[1].size() == 2 &&
         v[1][0] == "get" && v[1][1] == "kind"))
-    return fail(r, context_ + "icon-image: expected an icon name or [\"match\", [\"get\", \"kind\"], kind, icon, ..., fallback]");
+    return fail(
+        r,
+        context_ + "icon-image: expected an icon name or [\"match\", [\"get\", \"kind\"], kind, icon, ..., fallback]");
   std::string fallback;
   if (!valid(r[v.size() - 1], fallback)) return false;
   for (size_t k = 0; k < 32; ++k)
@@ -512,10 +523,14 @@ bool Parser::filter(const Ref& r, bool negate, std::string_view layer, Filter& f
     if (lhs.is_array() && lhs.size() == 1 && lhs[0] == "geometry-type") {
       if (neg) return fail(r, "filter: only [\"==\", [\"geometry-type\"], ...] is supported");
       const std::string g = e[2].is_string() ? e[2].get<std::string>() : "";
-      if (g == "Point") f.geometry = fb::GeometryType::Point;
-      else if (g == "LineString") f.geometry = fb::GeometryType::Line;
-      else if (g == "Polygon") f.geometry = fb::GeometryType::Polygon;
-      else return fail(r[2], "filter: geometry-type is \"Point\", \"LineString\" or \"Polygon\"");
+      if (g == "Point")
+        f.geometry = fb::GeometryType::Point;
+      else if (g == "LineString")
+        f.geometry = fb::GeometryType::Line;
+      else if (g == "Polygon")
+        f.geometry = fb::GeometryType::Polygon;
+      else
+        return fail(r[2], "filter: geometry-type is \"Point\", \"LineString\" or \"Polygon\"");
       return true;
     }
     return fail(r[1], "filter: compares [\"get\", \"kind\"|\"class\"|flag] or [\"geometry-type\"]");
@@ -544,20 +559,15 @@ bool Parser::checkKeys(const char* section, const std::set<std::string>& known) 
     if (!base) continue;
     if (!base.v->is_object()) return fail(base, context_ + section + ": expected an object");
     for (auto it = base.v->begin(); it != base.v->end(); ++it)
-      if (!known.count(it.key())) warn(base[it.key().c_str()], context_ + section + "." + it.key() + " is not supported here and is ignored");
+      if (!known.count(it.key()))
+        warn(base[it.key().c_str()], context_ + section + "." + it.key() + " is not supported here and is ignored");
   }
   return true;
 }
 
 int Parser::bucket(const Bucket& b) {
   for (size_t i = 0; i < out_.style.buckets.size(); ++i) {
-    const Bucket& o = out_.style.buckets[i];
-    if (o.sourceLayer == b.sourceLayer && o.geometry == b.geometry && o.kindMask == b.kindMask &&
-        o.flagsAll == b.flagsAll && o.flagsNone == b.flagsNone && o.minTileZoom == b.minTileZoom &&
-        o.line.join == b.line.join && o.line.cap == b.line.cap && o.line.miterLimit == b.line.miterLimit &&
-        o.featureSlots == b.featureSlots && o.arrows.spacing == b.arrows.spacing &&
-        o.arrows.length == b.arrows.length && o.arrows.halfWidth == b.arrows.halfWidth)
-      return int(i);
+    if (sameBucket(out_.style.buckets[i], b)) return int(i);
   }
   out_.style.buckets.push_back(b);
   return int(out_.style.buckets.size() - 1);
@@ -567,17 +577,25 @@ bool Parser::lineLayout(tess::LineStyle& line) {
   std::string s;
   if (Ref j = prop("layout", "line-join")) {
     if (!string(j, s)) return false;
-    if (s == "round") line.join = tess::LineJoin::Round;
-    else if (s == "bevel") line.join = tess::LineJoin::Bevel;
-    else if (s == "miter") line.join = tess::LineJoin::Miter;
-    else return fail(j, context_ + "line-join: \"round\", \"bevel\" or \"miter\"");
+    if (s == "round")
+      line.join = tess::LineJoin::Round;
+    else if (s == "bevel")
+      line.join = tess::LineJoin::Bevel;
+    else if (s == "miter")
+      line.join = tess::LineJoin::Miter;
+    else
+      return fail(j, context_ + "line-join: \"round\", \"bevel\" or \"miter\"");
   }
   if (Ref c = prop("layout", "line-cap")) {
     if (!string(c, s)) return false;
-    if (s == "round") line.cap = tess::LineCap::Round;
-    else if (s == "butt") line.cap = tess::LineCap::Butt;
-    else if (s == "square") line.cap = tess::LineCap::Square;
-    else return fail(c, context_ + "line-cap: \"round\", \"butt\" or \"square\"");
+    if (s == "round")
+      line.cap = tess::LineCap::Round;
+    else if (s == "butt")
+      line.cap = tess::LineCap::Butt;
+    else if (s == "square")
+      line.cap = tess::LineCap::Square;
+    else
+      return fail(c, context_ + "line-cap: \"round\", \"butt\" or \"square\"");
   }
   if (Ref m = prop("layout", "line-miter-limit")) {
     double v = 0;
@@ -592,10 +610,11 @@ bool Parser::layer(const Ref& r) {
   override_ = {};
   context_ = "layer " + r.path.substr(r.path.rfind('/') + 1) + ": ";
   if (!r.v->is_object()) return fail(r, context_ + "expected an object");
-  static const std::set<std::string> kLayerKeys = {"id",      "type",    "source", "source-layer", "filter", "minzoom",
-                                                   "maxzoom", "layout", "paint",  "metadata"};
+  static const std::set<std::string> kLayerKeys = {"id",      "type",    "source", "source-layer", "filter",
+                                                   "minzoom", "maxzoom", "layout", "paint",        "metadata"};
   for (auto it = r.v->begin(); it != r.v->end(); ++it)
-    if (!kLayerKeys.count(it.key())) warn(r[it.key().c_str()], context_ + it.key() + " is not supported and is ignored");
+    if (!kLayerKeys.count(it.key()))
+      warn(r[it.key().c_str()], context_ + it.key() + " is not supported and is ignored");
   std::string id, type;
   if (!r["id"]) return fail(r, context_ + "has no \"id\"");
   if (!string(r["id"], id)) return false;
@@ -700,8 +719,8 @@ bool Parser::layer(const Ref& r) {
   if (type == "line" || type == "citymap:arrows") {
     const bool arrows = type == "citymap:arrows";
     if (!checkKeys("paint", {"line-color", "line-width", "line-opacity", "line-offset"})) return false;
-    if (arrows ? !checkKeys("layout", {"visibility", "line-join", "line-cap", "line-miter-limit", "citymap:arrow-spacing",
-                                       "citymap:arrow-length", "citymap:arrow-half-width"})
+    if (arrows ? !checkKeys("layout", {"visibility", "line-join", "line-cap", "line-miter-limit",
+                                       "citymap:arrow-spacing", "citymap:arrow-length", "citymap:arrow-half-width"})
                : !checkKeys("layout", {"visibility", "line-join", "line-cap", "line-miter-limit"}))
       return false;
     if (arrows) {
@@ -721,7 +740,8 @@ bool Parser::layer(const Ref& r) {
         b.arrows.halfWidth = float(v);
       }
     } else {
-      if (f.geometry == fb::GeometryType::Point) return fail(r["filter"], context_ + "a line layer takes LineString or Polygon features");
+      if (f.geometry == fb::GeometryType::Point)
+        return fail(r["filter"], context_ + "a line layer takes LineString or Polygon features");
       b.geometry = f.geometry == fb::GeometryType::Polygon ? Bucket::Geometry::Outline : Bucket::Geometry::Line;
     }
     if (!lineLayout(b.line)) return false;
@@ -756,8 +776,8 @@ bool Parser::layer(const Ref& r) {
 
   if (type == "circle") {
     if (!geometryIs(fb::GeometryType::Point, "Point")) return false;
-    if (!checkKeys("paint", {"circle-color", "circle-radius", "circle-opacity", "circle-stroke-width",
-                             "circle-stroke-color"}) ||
+    if (!checkKeys("paint",
+                   {"circle-color", "circle-radius", "circle-opacity", "circle-stroke-width", "circle-stroke-color"}) ||
         !checkKeys("layout", {"visibility"}))
       return false;
     b.geometry = Bucket::Geometry::Point;
@@ -767,7 +787,8 @@ bool Parser::layer(const Ref& r) {
     if (Ref x = prop("paint", "circle-radius"); x && !numberCurve(x, radius, 0, 500)) return false;
     if (!opacityOf("circle-opacity", opacity)) return false;
     if (Ref x = prop("paint", "circle-stroke-width")) {
-      if (!x.v->is_number()) return fail(x, context_ + "circle-stroke-width: expected a number (zoom curves are not supported)");
+      if (!x.v->is_number())
+        return fail(x, context_ + "circle-stroke-width: expected a number (zoom curves are not supported)");
       if (!numberCurve(x, stroke, 0, 100)) return false;
     }
     if (Ref x = prop("paint", "circle-stroke-color"); x && !colorCurve(x, strokeColor)) return false;
@@ -788,9 +809,9 @@ bool Parser::layer(const Ref& r) {
   if (type == "symbol") {
     if (!checkKeys("paint", {"text-color", "text-halo-color", "text-halo-width", "text-opacity", "icon-color",
                              "icon-halo-color"}) ||
-        !checkKeys("layout", {"visibility", "text-field", "text-size", "text-font", "symbol-placement", "symbol-sort-key",
-                              "symbol-spacing", "icon-image", "citymap:icon-size", "citymap:repeat-distance",
-                              "citymap:text-gap", "citymap:marker-minzoom"}))
+        !checkKeys("layout", {"visibility", "text-field", "text-size", "text-font", "symbol-placement",
+                              "symbol-sort-key", "symbol-spacing", "icon-image", "citymap:icon-size",
+                              "citymap:repeat-distance", "citymap:text-gap", "citymap:marker-minzoom"}))
       return false;
     LabelClass c;
     c.id = id;
@@ -803,7 +824,8 @@ bool Parser::layer(const Ref& r) {
     std::string placement = "point";
     if (Ref x = prop("layout", "symbol-placement")) {
       if (!string(x, placement)) return false;
-      if (placement != "point" && placement != "line") return fail(x, context_ + "symbol-placement: \"point\" or \"line\"");
+      if (placement != "point" && placement != "line")
+        return fail(x, context_ + "symbol-placement: \"point\" or \"line\"");
     }
     if (placement == "line") {
       if (!geometryIs(fb::GeometryType::Line, "LineString")) return false;
@@ -835,7 +857,8 @@ bool Parser::layer(const Ref& r) {
         if (c.textField.empty()) return fail(tf, context_ + "text-field: coalesce of nothing");
       } else if (v.is_string()) {
         const std::string s = v.get<std::string>();
-        if (s != "{name}" && s != "{name:en}" && s != "{ref}") return fail(tf, context_ + "text-field: a fixed text is not supported; use [\"get\", \"name\"]");
+        if (s != "{name}" && s != "{name:en}" && s != "{ref}")
+          return fail(tf, context_ + "text-field: a fixed text is not supported; use [\"get\", \"name\"]");
         c.textField.push_back(s.substr(1, s.size() - 2));
       } else if (!field(v, tf)) {
         return false;
@@ -879,7 +902,8 @@ bool Parser::layer(const Ref& r) {
       c.iconColor = ic.at(minZoom);
       c.iconHalo = ih.at(minZoom);
     }
-    if (Ref x = prop("layout", "text-font"); x && !x.v->is_array()) return fail(x, context_ + "text-font: expected an array of font names");
+    if (Ref x = prop("layout", "text-font"); x && !x.v->is_array())
+      return fail(x, context_ + "text-font: expected an array of font names");
     ColorCurve color = Color{0, 0, 0, 1}, halo = Color{0, 0, 0, 0};
     if (Ref x = prop("paint", "text-color"); x && !colorCurve(x, color)) return false;
     if (Ref x = prop("paint", "text-halo-color"); x && !colorCurve(x, halo)) return false;
@@ -897,15 +921,16 @@ bool Parser::layer(const Ref& r) {
     out_.style.labels.push_back(std::move(c));
     return true;
   }
-  return fail(r["type"], context_ + "type \"" + type + "\" is not supported (background, fill, line, circle, symbol, citymap:arrows)");
+  return fail(r["type"], context_ + "type \"" + type +
+                             "\" is not supported (background, fill, line, circle, symbol, citymap:arrows)");
 }
 
 Result<LoadedStyle> Parser::run(std::string_view theme) {
   const Ref root{&root_, ""};
   const auto failed = [&]() -> Result<LoadedStyle> { return Error{*error_}; };
   if (!root_.is_object()) return fail(root, "a style is a JSON object"), failed();
-  static const std::set<std::string> kTop = {"version", "name", "layers", "sources", "metadata", "citymap:themes",
-                                             "glyphs", "sprite", "center", "zoom"};
+  static const std::set<std::string> kTop = {"version",        "name",   "layers", "sources", "metadata",
+                                             "citymap:themes", "glyphs", "sprite", "center",  "zoom"};
   for (auto it = root_.begin(); it != root_.end(); ++it)
     if (!kTop.count(it.key())) warn(root[it.key().c_str()], it.key() + " is not supported and is ignored");
   const Ref version = root["version"];
@@ -941,7 +966,8 @@ Result<LoadedStyle> Parser::run(std::string_view theme) {
   if (themeLayers_)
     for (auto it = themeLayers_.v->begin(); it != themeLayers_.v->end(); ++it)
       if (!ids_.count(it.key()))
-        return fail(themeLayers_[it.key().c_str()], "theme \"" + std::string(theme) + "\": there is no layer \"" + it.key() + "\""),
+        return fail(themeLayers_[it.key().c_str()],
+                    "theme \"" + std::string(theme) + "\": there is no layer \"" + it.key() + "\""),
                failed();
   return std::move(out_);
 }

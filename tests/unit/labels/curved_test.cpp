@@ -17,19 +17,10 @@ namespace {
 using namespace testing;
 constexpr float kPi = std::numbers::pi_v<float>;
 
-GroupVisibility allVisible() {
-  GroupVisibility v;
-  v.fill(true);
-  return v;
-}
-
 const std::vector<PlacedLabel>& settle(Labeler& labeler, std::span<const LabelTile> tiles, const geo::Camera& cam,
                                        const style::Style& style, const FontSet& fonts, double* at = nullptr) {
   double local = 0;
-  double& now = at ? *at : local;
-  labeler.place(tiles, cam, style, fonts, allVisible(), now);
-  for (int i = 0; i < 10 && labeler.fading(); ++i) labeler.place(tiles, cam, style, fonts, allVisible(), now += 50);
-  return labeler.placed();
+  return testing::settle(labeler, tiles, cam, style, fonts, at ? *at : local);
 }
 
 // An arc of a circle (tile units), from angle a0 to a1 (radians, y down) in `steps` pieces.
@@ -56,30 +47,12 @@ geo::ScreenPoint screenOf(const geo::Camera& cam, float u, float v) {
 }
 
 // A glyph's box on screen (its advance by the text size, turned) as four corners.
-struct Quad {
-  float x[4], y[4];
-};
 Quad glyphQuad(const LineGlyph& g, float advance, float size) {
   const float c = std::cos(g.angle), s = std::sin(g.angle), hw = advance / 2, hh = size / 2;
   const float lx[4] = {-hw, hw, hw, -hw}, ly[4] = {-hh, -hh, hh, hh};
   Quad q;
   for (int i = 0; i < 4; ++i) q.x[i] = g.x + lx[i] * c - ly[i] * s, q.y[i] = g.y + lx[i] * s + ly[i] * c;
   return q;
-}
-bool intersects(const Quad& a, const Quad& b) {
-  for (const Quad* q : {&a, &b})
-    for (int i = 0; i < 4; ++i) {
-      const int j = (i + 1) % 4;
-      const float nx = q->y[j] - q->y[i], ny = q->x[i] - q->x[j];
-      float amin = 1e30f, amax = -1e30f, bmin = 1e30f, bmax = -1e30f;
-      for (int k = 0; k < 4; ++k) {
-        const float pa = a.x[k] * nx + a.y[k] * ny, pb = b.x[k] * nx + b.y[k] * ny;
-        amin = std::min(amin, pa), amax = std::max(amax, pa), bmin = std::min(bmin, pb), bmax = std::max(bmax, pb);
-      }
-      const float eps = 1e-3f * std::hypot(nx, ny);
-      if (amax <= bmin + eps || bmax <= amin + eps) return false;
-    }
-  return true;
 }
 
 // An arch (the top of a circle of radius 220 px at z16) with a long name: every glyph on the

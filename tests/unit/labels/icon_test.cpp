@@ -13,12 +13,6 @@ namespace {
 
 using namespace testing;
 
-GroupVisibility allVisible() {
-  GroupVisibility v;
-  v.fill(true);
-  return v;
-}
-
 // The test style with icons on the places (class 1) and the minor places (class 3).
 style::Style iconStyle() {
   style::Style s = testStyle();
@@ -37,16 +31,6 @@ FontSet iconFonts() {
   f.icons.push_back({"marker", 24, 20, 0.5f, 0.5f, 0.6f, 0.6f});
   f.icons.push_back({"restaurant", 24, 20, 0.6f, 0.5f, 0.7f, 0.6f});
   return f;
-}
-
-const std::vector<PlacedLabel>& settle(Labeler& labeler, std::span<const LabelTile> tiles, const geo::Camera& cam,
-                                       const style::Style& style, const FontSet& fonts, double& now) {
-  labeler.place(tiles, cam, style, fonts, allVisible(), now);
-  for (int i = 0; i < 10 && labeler.fading(); ++i) {
-    now += 50;
-    labeler.place(tiles, cam, style, fonts, allVisible(), now);
-  }
-  return labeler.placed();
 }
 
 TEST(LabelIcons, FontSetFindsIconsByName) {

@@ -1,12 +1,16 @@
 #pragma once
 // Shared pieces of the label tests: a monospaced test font, a small label style, and a camera
 // over one z16 tile.
+#include <algorithm>
+#include <cmath>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "../../support/test_tiles.hpp"
 #include "geo/camera.hpp"
 #include "labels/candidates.hpp"
+#include "labels/placement.hpp"
 #include "labels/text.hpp"
 #include "style/style.hpp"
 #include "tile/kinds.hpp"
@@ -39,8 +43,8 @@ inline style::Style testStyle() {
   using P = style::LabelClass::Placement;
   style::Style s;
   const style::Color black = style::Color::hex(0x000000), white = style::Color::hex(0xffffff);
-  s.labels.push_back({"streets", style::Group::Roads, tile::layer::kRoadLabels, P::Line, ~0u, 0, 24, 1, 12, black, white,
-                      style::ZoomCurve::constant(0), 200, 64});
+  s.labels.push_back({"streets", style::Group::Roads, tile::layer::kRoadLabels, P::Line, ~0u, 0, 24, 1, 12, black,
+                      white, style::ZoomCurve::constant(0), 200, 64});
   s.labels.push_back({"places", style::Group::Pois, tile::layer::kPois, P::Point, 1u << 1, 0, 24, 2, 12, black, white,
                       style::ZoomCurve::constant(6), 100, 128, 0});
   s.labels.push_back({"districts", style::Group::Admin, tile::layer::kAdmin, P::Area, ~0u, 0, 24, 0, 12, black, white,
@@ -67,7 +71,8 @@ inline ::citymap::testing::TestFeature point(uint64_t id, uint8_t kind, int16_t 
   return {id, kind, 0, fb::GeometryType::Point, {x, y}, {1}, {}, std::move(name)};
 }
 
-inline ::citymap::testing::TestFeature line(uint64_t id, std::vector<int16_t> coords, std::string name, uint8_t kind = 2) {
+inline ::citymap::testing::TestFeature line(uint64_t id, std::vector<int16_t> coords, std::string name,
+                                            uint8_t kind = 2) {
   const uint32_t n = uint32_t(coords.size() / 2);
   return {id, kind, 0, fb::GeometryType::Line, std::move(coords), {n}, {}, std::move(name)};
 }
@@ -77,6 +82,45 @@ inline TileLabels collect(const std::vector<::citymap::testing::TestLayer>& laye
   auto tile = tile::decodeTile(::citymap::testing::buildTile(id, layers));
   if (!tile) return {};
   return collectLabels(tile.value(), style);
+}
+
+inline GroupVisibility allVisible() {
+  GroupVisibility v;
+  v.fill(true);
+  return v;
+}
+
+// Places until the fades are done (as the app does frame after frame).
+inline const std::vector<PlacedLabel>& settle(Labeler& labeler, std::span<const LabelTile> tiles,
+                                              const geo::Camera& cam, const style::Style& style, const FontSet& fonts,
+                                              double& now, GroupVisibility visible = allVisible()) {
+  labeler.place(tiles, cam, style, fonts, visible, now);
+  for (int i = 0; i < 10 && labeler.fading(); ++i) {
+    now += 50;
+    labeler.place(tiles, cam, style, fonts, visible, now);
+  }
+  return labeler.placed();
+}
+
+// A box on screen as four corners, and the separating axis test for two of them (touching does
+// not count).
+struct Quad {
+  float x[4], y[4];
+};
+inline bool intersects(const Quad& a, const Quad& b) {
+  for (const Quad* q : {&a, &b})
+    for (int i = 0; i < 4; ++i) {
+      const int j = (i + 1) % 4;
+      const float nx = q->y[j] - q->y[i], ny = q->x[i] - q->x[j];
+      float amin = 1e30f, amax = -1e30f, bmin = 1e30f, bmax = -1e30f;
+      for (int k = 0; k < 4; ++k) {
+        const float pa = a.x[k] * nx + a.y[k] * ny, pb = b.x[k] * nx + b.y[k] * ny;
+        amin = std::min(amin, pa), amax = std::max(amax, pa), bmin = std::min(bmin, pb), bmax = std::max(bmax, pb);
+      }
+      const float eps = 1e-3f * std::hypot(nx, ny);
+      if (amax <= bmin + eps || bmax <= amin + eps) return false;
+    }
+  return true;
 }
 
 }  // namespace citymap::labels::testing

@@ -1,5 +1,7 @@
 // Per-frame placement: collisions, priorities, upright text, dedupe across tiles, the viewport's
 // edges, stability while panning, fades.
+#include "labels/placement.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,57 +10,19 @@
 #include <set>
 
 #include "label_samples.hpp"
-#include "labels/placement.hpp"
 
 namespace citymap::labels {
 namespace {
 
 using namespace testing;
 
-GroupVisibility allVisible() {
-  GroupVisibility v;
-  v.fill(true);
-  return v;
-}
-
 // The text's rectangle on screen (rotated with the label), as four corners.
-struct Quad {
-  float x[4], y[4];
-};
 Quad quadOf(const PlacedLabel& l, float size) {
   const float c = std::cos(l.angle), s = std::sin(l.angle), hw = l.width / 2, hh = size / 2;
   const float lx[4] = {-hw, hw, hw, -hw}, ly[4] = {-hh, -hh, hh, hh};
   Quad q;
   for (int i = 0; i < 4; ++i) q.x[i] = l.x + lx[i] * c - ly[i] * s, q.y[i] = l.y + lx[i] * s + ly[i] * c;
   return q;
-}
-// Separating axis test for two convex quads (touching does not count).
-bool intersects(const Quad& a, const Quad& b) {
-  for (const Quad* q : {&a, &b})
-    for (int i = 0; i < 4; ++i) {
-      const int j = (i + 1) % 4;
-      const float nx = q->y[j] - q->y[i], ny = q->x[i] - q->x[j];
-      float amin = 1e30f, amax = -1e30f, bmin = 1e30f, bmax = -1e30f;
-      for (int k = 0; k < 4; ++k) {
-        const float pa = a.x[k] * nx + a.y[k] * ny, pb = b.x[k] * nx + b.y[k] * ny;
-        amin = std::min(amin, pa), amax = std::max(amax, pa), bmin = std::min(bmin, pb), bmax = std::max(bmax, pb);
-      }
-      const float eps = 1e-3f * std::hypot(nx, ny);
-      if (amax <= bmin + eps || bmax <= amin + eps) return false;
-    }
-  return true;
-}
-
-// Places until the fades are done (as the app does frame after frame).
-const std::vector<PlacedLabel>& settle(Labeler& labeler, std::span<const LabelTile> tiles, const geo::Camera& cam,
-                                       const style::Style& style, const FontSet& fonts, double& now,
-                                       GroupVisibility visible = allVisible()) {
-  labeler.place(tiles, cam, style, fonts, visible, now);
-  for (int i = 0; i < 10 && labeler.fading(); ++i) {
-    now += 50;
-    labeler.place(tiles, cam, style, fonts, visible, now);
-  }
-  return labeler.placed();
 }
 
 TEST(LabelPlacement, DenseLabelsNeverOverlapNorCrossTheViewportEdge) {
@@ -122,8 +86,8 @@ TEST(LabelPlacement, HigherPriorityWinsTheSameSpot) {
   EXPECT_FLOAT_EQ(place.y, 256);
 
   // A low-priority label at the same spot as a higher one loses entirely.
-  const TileLabels two = collect({{"pois", {point(1, 1, 2048, 2048, "Nhà hát"), point(3, 2, 2048, 2048, "Kiosk")}}},
-                                 style, kTile);
+  const TileLabels two =
+      collect({{"pois", {point(1, 1, 2048, 2048, "Nhà hát"), point(3, 2, 2048, 2048, "Kiosk")}}}, style, kTile);
   const LabelTile tiles2[] = {{kTile, &two}};
   Labeler other;
   const auto& placed2 = settle(other, tiles2, tileCamera(kTile, 17), style, fonts, now);
@@ -168,7 +132,8 @@ TEST(LabelPlacement, LineLabelsFollowTheLineAndStayUpright) {
   const auto fonts = testFonts();
   // Drawn right to left, going up at 30 degrees: the text reads left to right.
   const float angle = std::numbers::pi_v<float> / 6;
-  const int16_t x0 = 3800, y0 = 600, x1 = int16_t(x0 - 3400 * std::cos(angle)), y1 = int16_t(y0 + 3400 * std::sin(angle));
+  const int16_t x0 = 3800, y0 = 600, x1 = int16_t(x0 - 3400 * std::cos(angle)),
+                y1 = int16_t(y0 + 3400 * std::sin(angle));
   const TileLabels labels = collect({{"road_labels", {line(2, {x0, y0, x1, y1}, "Lê Duẩn")}}}, style);
   const LabelTile tiles[] = {{kTile, &labels}};
   Labeler labeler;
@@ -189,11 +154,11 @@ TEST(LabelPlacement, LineLabelsFollowTheLineAndStayUpright) {
 TEST(LabelPlacement, SharpBendsAndShortLinesGetNoLabel) {
   const auto style = testStyle();
   const auto fonts = testFonts();
-  const TileLabels labels =
-      collect({{"road_labels",
-                {line(2, {1000, 1000, 1300, 1000, 1300, 1300, 1000, 1300, 1000, 1600, 1300, 1600}, "Kiệt zigzag rất dài"),
-                 line(3, {3000, 3000, 3100, 3000}, "Ngắn")}}},
-              style);
+  const TileLabels labels = collect(
+      {{"road_labels",
+        {line(2, {1000, 1000, 1300, 1000, 1300, 1300, 1000, 1300, 1000, 1600, 1300, 1600}, "Kiệt zigzag rất dài"),
+         line(3, {3000, 3000, 3100, 3000}, "Ngắn")}}},
+      style);
   const LabelTile tiles[] = {{kTile, &labels}};
   Labeler labeler;
   double now = 0;
@@ -206,12 +171,12 @@ TEST(LabelPlacement, TheSameFeatureOrTextFromNeighbouringTilesShowsOnce) {
   // One street crossing two tiles (each has its piece, with a clip buffer), and a place both
   // tiles have (at slightly different spots, as from inconsistent data): one label each.
   const geo::TileID left = kTile, right{16, kTile.x + 1, kTile.y};
-  const TileLabels a = collect({{"road_labels", {line(5, {0, 2048, 4224, 2048}, "Trần Phú")}},
-                                {"pois", {point(9, 1, 4000, 1000, "Bảo tàng")}}},
-                               style, left);
-  const TileLabels b = collect({{"road_labels", {line(5, {-128, 2048, 4096, 2048}, "Trần Phú")}},
-                                {"pois", {point(9, 1, 10, 1000, "Bảo tàng")}}},
-                               style, right);
+  const TileLabels a = collect(
+      {{"road_labels", {line(5, {0, 2048, 4224, 2048}, "Trần Phú")}}, {"pois", {point(9, 1, 4000, 1000, "Bảo tàng")}}},
+      style, left);
+  const TileLabels b = collect(
+      {{"road_labels", {line(5, {-128, 2048, 4096, 2048}, "Trần Phú")}}, {"pois", {point(9, 1, 10, 1000, "Bảo tàng")}}},
+      style, right);
   const LabelTile tiles[] = {{left, &a}, {right, &b}};
   geo::Camera cam = tileCamera(left, 15, 400, 300);  // both tiles: 256 px each
   cam.setCenter({right.bounds().minx, (left.bounds().miny + left.bounds().maxy) / 2});
@@ -410,7 +375,8 @@ TEST(LabelPlacementTurned, PointLabelsStayHorizontalAtTheirTurnedAnchor) {
   const TileLabels labels = collect({{"pois", {point(1, 1, 1400, 2600, "Chợ Cồn")}}}, style);
   const LabelTile tiles[] = {{kTile, &labels}};
   const geo::WorldBox tb = kTile.bounds();
-  const geo::WorldPoint anchor{tb.minx + (tb.maxx - tb.minx) * 1400 / 4096, tb.miny + (tb.maxy - tb.miny) * 2600 / 4096};
+  const geo::WorldPoint anchor{tb.minx + (tb.maxx - tb.minx) * 1400 / 4096,
+                               tb.miny + (tb.maxy - tb.miny) * 2600 / 4096};
   for (int bearing : {0, 30, 90, 135, 270}) {
     geo::Camera cam = tileCamera();
     cam.setBearing(bearing);
