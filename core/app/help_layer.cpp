@@ -71,7 +71,8 @@ Result<bool> HelpLayer::inArea(geo::LngLat p, bool en) const {
   constexpr double kMargin = 0.02;
   const geo::LngLat lo = tileset_->boundsMin, hi = tileset_->boundsMax;
   if (p.lng < lo.lng - kMargin || p.lng > hi.lng + kMargin || p.lat < lo.lat - kMargin || p.lat > hi.lat + kMargin)
-    return Error{en ? "Your position is outside the area of this map." : "Vị trí của bạn nằm ngoài khu vực của bản đồ này."};
+    return Error{en ? "Your position is outside the area of this map."
+                    : "Vị trí của bạn nằm ngoài khu vực của bản đồ này."};
   return true;
 }
 
@@ -111,8 +112,10 @@ void HelpLayer::replayAt(std::optional<int64_t> tMs) {
   replayT_ = t;
   // Before the live history: the past rebuilt from the history chunks.
   replayingPast_ = !past_.empty() && (history_.empty() || t < history_.oldestMs());
-  if (replayingPast_) pastReplayer_->seek(t);
-  else replayer_->seek(t);
+  if (replayingPast_)
+    pastReplayer_->seek(t);
+  else
+    replayer_->seek(t);
   ++replayVersion_;
 }
 
@@ -129,7 +132,8 @@ void HelpLayer::addHistoryPart(int64_t windowStartMs, uint32_t part, std::span<c
       return;
     }
     if (pastBytes_ + payload.size() > kMaxPastBytes) {
-      pastError = "history: more than " + std::to_string(kMaxPastBytes >> 20) + " MiB of past parts; the oldest are left out";
+      pastError =
+          "history: more than " + std::to_string(kMaxPastBytes >> 20) + " MiB of past parts; the oldest are left out";
       // Make room by dropping the oldest parts (the newest hours matter most).
       while (!parts_.empty() && pastBytes_ + payload.size() > kMaxPastBytes && parts_.begin()->first < key) {
         pastBytes_ -= parts_.begin()->second.size();
@@ -184,8 +188,10 @@ void HelpLayer::setSpeed(double speed) {
 bool HelpLayer::tick(double epochMs) {
   // History parts arriving: rebuild the past once they stop coming for 0.5 s.
   if (pastDirty_) {
-    if (pastChangedMs_ == 0) pastChangedMs_ = epochMs;
-    else if (epochMs - pastChangedMs_ >= 500) rebuildPast();
+    if (pastChangedMs_ == 0)
+      pastChangedMs_ = epochMs;
+    else if (epochMs - pastChangedMs_ >= 500)
+      rebuildPast();
   }
   if (!replayT_ || speed_ <= 0) return pastDirty_;
   if (lastTickMs_ <= 0 || epochMs < lastTickMs_) {

@@ -13,11 +13,11 @@
 
 #include "feeds/topic.hpp"
 #include "geo/mercator.hpp"
-#include "pick/highlight.hpp"
-#include "tile/kinds.hpp"
 #include "live/traffic_state.hpp"
+#include "pick/highlight.hpp"
 #include "style/style.hpp"
 #include "style/style_json.hpp"
+#include "tile/kinds.hpp"
 #include "ui/compass.hpp"
 #include "ui/hit_test.hpp"
 #include "ui/label_fonts.hpp"
@@ -29,14 +29,13 @@ constexpr size_t kFrameHistory = 120;
 }
 
 MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), config_(std::move(config)) {
-  help_ = std::make_unique<HelpLayer>(
-      feeds_, [this](const std::string& url, std::optional<source::ByteRange> range,
-                     std::function<void(Result<std::vector<uint8_t>>)> done) {
-        return platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
-          done(std::move(bytes));
-          invalidate();
-        });
-      });
+  help_ = std::make_unique<HelpLayer>(feeds_, [this](const std::string& url, std::optional<source::ByteRange> range,
+                                                     std::function<void(Result<std::vector<uint8_t>>)> done) {
+    return platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
+      done(std::move(bytes));
+      invalidate();
+    });
+  });
   visible_.fill(true);
   feedUi_.english = config_.english;
   labeler_.setEnglish(config_.english);
@@ -214,8 +213,8 @@ void MapApp::buildArrivedFonts() {
 }
 
 void MapApp::applyFonts(std::span<const uint8_t> ttf) {
-  ui::FontBuild fonts = ui::buildFonts(ttf, 15.f, style::labelSizes(*style_), float(camera_.pixelRatio()),
-                                       sprite_ ? &*sprite_ : nullptr);
+  ui::FontBuild fonts =
+      ui::buildFonts(ttf, 15.f, style::labelSizes(*style_), float(camera_.pixelRatio()), sprite_ ? &*sprite_ : nullptr);
   if (!ttf.empty() && !fonts.trueType)
     std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(), fonts.error.c_str());
   labelFonts_ = std::move(fonts.labels);
@@ -439,7 +438,8 @@ void MapApp::flyTo(geo::LngLat center, double zoom) {
   if (!std::isfinite(center.lng) || !std::isfinite(center.lat) || !std::isfinite(zoom)) return;
   zoom = std::clamp(zoom, camera_.minZoom(), camera_.maxZoom());
   gestures_.stop();
-  flight_.emplace(camera_.center(), camera_.zoom(), geo::toWorld(center), zoom, std::max(camera_.width(), camera_.height()));
+  flight_.emplace(camera_.center(), camera_.zoom(), geo::toWorld(center), zoom,
+                  std::max(camera_.width(), camera_.height()));
   flightStartMs_ = platform_.nowMs();
   invalidate();
 }
@@ -486,9 +486,11 @@ void MapApp::loadSearchIndex() {
     if (!bytes) {
       searchError_ = (config_.english ? "Search is unavailable: " : "Không tìm kiếm được: ") + bytes.error();
     } else {
-      auto index = search::SearchIndex::load(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
+      auto index =
+          search::SearchIndex::load(std::string_view(reinterpret_cast<const char*>(bytes->data()), bytes->size()));
       if (!index) {
-        searchError_ = (config_.english ? "Search is unavailable: " : "Không tìm kiếm được: ") + url + ": " + index.error();
+        searchError_ =
+            (config_.english ? "Search is unavailable: " : "Không tìm kiếm được: ") + url + ": " + index.error();
         std::fprintf(stderr, "citymap: search index %s: %s\n", url.c_str(), index.error().c_str());
       } else {
         searchIndex_ = std::move(index).value();
@@ -575,7 +577,8 @@ const std::vector<scene::DrawTile>& MapApp::tilesOf(int overlay) const {
 std::optional<std::pair<pick::Feature, int>> MapApp::pickAt(geo::ScreenPoint p, bool wardFallback) const {
   for (size_t i = overlays_.size(); i-- > 0;)
     if (overlays_[i]->pyramid)
-      if (auto f = pick::pickFeature(overlays_[i]->pyramid->drawList(), camera_, style::overlayStyle(), visible_, p, false))
+      if (auto f =
+              pick::pickFeature(overlays_[i]->pyramid->drawList(), camera_, style::overlayStyle(), visible_, p, false))
         return std::pair{std::move(*f), int(i)};
   if (!pyramid_) return std::nullopt;
   if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, *style_, visible_, p, wardFallback))
@@ -590,7 +593,7 @@ void MapApp::selectAt(double x, double y) {
     help_->pickingStart = false;
     const help::Origin o{geo::fromWorld(camera_.screenToWorld(p)), help::OriginSource::Point, {}};
     helpResult(help_->help().mode() == help::StormHelp::Mode::Roads ? help_->showRoads(o, config_.english)
-                                                                     : help_->showShelters(o, config_.english));
+                                                                    : help_->showShelters(o, config_.english));
     return;
   }
   const int64_t nowMs = shownNowMs();
@@ -785,7 +788,8 @@ void MapApp::refreshCard() {
   } else {
     c.title = en ? "Loading..." : "Đang tải...";
   }
-  if (c.live != card_.live || c.title != card_.title || c.rows != card_.rows || c.kind != card_.kind) ++status_.ui.version;
+  if (c.live != card_.live || c.title != card_.title || c.rows != card_.rows || c.kind != card_.kind)
+    ++status_.ui.version;
   card_ = std::move(c);
 }
 
@@ -829,19 +833,27 @@ void MapApp::publishUi() {
 namespace {
 const char* stateKey(route::ShelterState s) {
   switch (s) {
-    case route::ShelterState::Open: return "open";
-    case route::ShelterState::Full: return "full";
-    case route::ShelterState::Closed: return "closed";
-    case route::ShelterState::Unknown: break;
+    case route::ShelterState::Open:
+      return "open";
+    case route::ShelterState::Full:
+      return "full";
+    case route::ShelterState::Closed:
+      return "closed";
+    case route::ShelterState::Unknown:
+      break;
   }
   return "unknown";
 }
 const char* incidentKey(feeds::IncidentKind k) {
   switch (k) {
-    case feeds::IncidentKind::Flood: return "flood";
-    case feeds::IncidentKind::RoadClosure: return "roadClosure";
-    case feeds::IncidentKind::Landslide: return "landslide";
-    default: break;
+    case feeds::IncidentKind::Flood:
+      return "flood";
+    case feeds::IncidentKind::RoadClosure:
+      return "roadClosure";
+    case feeds::IncidentKind::Landslide:
+      return "landslide";
+    default:
+      break;
   }
   return "other";
 }
@@ -885,7 +897,8 @@ void MapApp::publishHelp() {
     for (size_t i = 0; i < h.shelters().size(); ++i) next.shelters.push_back(shelter(h.shelters()[i], i == h.chosen()));
     for (const help::ShelterRow& r : h.unknown()) next.unknown.push_back(shelter(r, false));
     for (const help::RoadRow& r : h.roads()) {
-      const std::string& title = en ? (r.titleEn.empty() ? r.titleVi : r.titleEn) : (r.titleVi.empty() ? r.titleEn : r.titleVi);
+      const std::string& title =
+          en ? (r.titleEn.empty() ? r.titleVi : r.titleEn) : (r.titleVi.empty() ? r.titleEn : r.titleVi);
       next.roads.push_back({r.incidentId, r.name, incidentKey(r.kind), title, r.at.lng, r.at.lat, r.metres});
     }
     if (const route::Route* r = h.route()) {
@@ -1031,7 +1044,8 @@ void MapApp::drawLive(int64_t nowMs) {
     renderer_.drawLabels(tagBatch_);
   }
 
-  if (feeds_.totalCount() > 0 || feeds_.queued() > 0 || status_.feed.connection.state == feeds::ConnectionState::Reconnecting) {
+  if (feeds_.totalCount() > 0 || feeds_.queued() > 0 ||
+      status_.feed.connection.state == feeds::ConnectionState::Reconnecting) {
     const bool moving = feedUi_.layers.buses && feeds_.count(feeds::FeedKind::Bus) > 0 && camera_.zoom() >= 11;
     platform_.requestFrameIn(moving ? 100 : 1000);
   }
@@ -1050,7 +1064,8 @@ void MapApp::drawUi() {
   if (cursor_) model.cursor = geo::fromWorld(camera_.screenToWorld(*cursor_));
   model.frameMs = frameTimes_.empty() ? 0 : frameTimes_.back();
   const double now = platform_.nowMs();
-  model.fps = double(std::count_if(presentTimes_.begin(), presentTimes_.end(), [now](double t) { return now - t <= 1000; }));
+  model.fps =
+      double(std::count_if(presentTimes_.begin(), presentTimes_.end(), [now](double t) { return now - t <= 1000; }));
   if (pyramid_) {
     const auto& s = pyramid_->stats();
     model.tilesLoaded = s.loaded;
@@ -1107,18 +1122,21 @@ void MapApp::drawUi() {
   helpModel.replaying = help_->replaying();
 
   ImGui::NewFrame();
-  const ui::PanelActions a = ui::drawMapPanel(model, panelState_, visible_, float(camera_.width()), float(camera_.height()));
+  const ui::PanelActions a =
+      ui::drawMapPanel(model, panelState_, visible_, float(camera_.width()), float(camera_.height()));
   ui::drawLegend(panelState_.legend, config_.english, float(camera_.width()), float(camera_.height()));
   bool closeCard = false;
   if (selection_ && !card_.title.empty())
     closeCard = ui::drawCard(card_, config_.english, float(camera_.width()), float(camera_.height())).close;
-  if (!ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) closeCard = true;
+  if (!ImGui::GetIO().WantTextInput && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+    closeCard = true;
   // While the map is turned: the compass (back to north).
-  const bool north = camera_.bearing() != 0 &&
-                     ui::drawCompass(camera_.bearing(), config_.english, float(camera_.width()), float(camera_.height()));
+  const bool north = camera_.bearing() != 0 && ui::drawCompass(camera_.bearing(), config_.english,
+                                                               float(camera_.width()), float(camera_.height()));
   const bool showFeedUi = status_.feed.connection.state != feeds::ConnectionState::Off || shown.totalCount() > 0;
-  ui::FeedPanelActions fa = showFeedUi ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
-                                       : ui::FeedPanelActions{};
+  ui::FeedPanelActions fa = showFeedUi
+                                ? ui::drawFeedPanel(feed, feedUi_, float(camera_.width()), float(camera_.height()))
+                                : ui::FeedPanelActions{};
   ui::drawReplayBanner(feed.replay, config_.english, float(camera_.width()), float(camera_.height()), fa,
                        feed.leftInset);
   const ui::HelpPanelActions ha = ui::drawHelpPanel(helpModel, float(camera_.width()), float(camera_.height()));
@@ -1129,8 +1147,9 @@ void MapApp::drawUi() {
   if (a.zoomIn) camera_.zoomAround(middle, std::round(camera_.zoom()) + 1);
   if (a.zoomOut) camera_.zoomAround(middle, std::round(camera_.zoom()) - 1);
   if (a.resetView) camera_.setBearing(config_.bearing.value_or(0));
-  if (a.resetView && pyramid_) camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
-                                              config_.zoom.value_or(pyramid_->tileset().centerZoom));
+  if (a.resetView && pyramid_)
+    camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
+                   config_.zoom.value_or(pyramid_->tileset().centerZoom));
   if (fa.showOnMap) flyTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
   if (fa.showStorm)  // the storm and its cone, as much as the map's zoom range shows
     if (const auto it = shown.storms().find(*fa.showStorm); it != shown.storms().end()) {
@@ -1139,9 +1158,11 @@ void MapApp::drawUi() {
     }
   // Again when the index arrives or the language changes, not only on a keystroke.
   const uint64_t searchKey = (searchIndex_ ? 2u : 0u) | (config_.english ? 1u : 0u);
-  if (a.queryChanged || (panelState_.query[0] && searchKey != panelSearchKey_)) panelResults_ = search(panelState_.query.data(), 8);
+  if (a.queryChanged || (panelState_.query[0] && searchKey != panelSearchKey_))
+    panelResults_ = search(panelState_.query.data(), 8);
   panelSearchKey_ = searchKey;
-  if (a.chosenResult && *a.chosenResult < panelResults_.size()) chooseSearchResult(panelResults_[*a.chosenResult].entry);
+  if (a.chosenResult && *a.chosenResult < panelResults_.size())
+    chooseSearchResult(panelResults_[*a.chosenResult].entry);
   if (a.english) setEnglish(*a.english);
   if (a.night) (void)setTheme(*a.night ? "night" : "day");
   if (a.helpShelters) helpResult(helpShelters(std::nullopt));
@@ -1156,7 +1177,8 @@ void MapApp::drawUi() {
   if (fa.loadPast) loadPastHistory();
   if (closeCard) clearSelection();
   if (north) resetNorth();
-  if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || fa.showStorm || closeCard || ha.changed) invalidate();
+  if (a.changed || a.layersChanged || fa.changed || fa.showOnMap || fa.showStorm || closeCard || ha.changed)
+    invalidate();
 }
 
 // --- storm help and replay -------------------------------------------------------------------------
@@ -1207,10 +1229,14 @@ void MapApp::fitHelp() {
   if (config_.showUi)
     for (const ui::WindowRect& r : ui::windowRects()) {
       const double cx = r.x + r.w / 2, cy = r.y + r.h / 2;
-      if (cx > W * 0.6) right = std::max(right, W - r.x + 10);
-      else if (cx < W * 0.4) left = std::max(left, double(r.x + r.w) + 10);
-      else if (cy > H / 2) bottom = std::max(bottom, H - r.y + 10);
-      else top = std::max(top, double(r.y + r.h) + 10);
+      if (cx > W * 0.6)
+        right = std::max(right, W - r.x + 10);
+      else if (cx < W * 0.4)
+        left = std::max(left, double(r.x + r.w) + 10);
+      else if (cy > H / 2)
+        bottom = std::max(bottom, H - r.y + 10);
+      else
+        top = std::max(top, double(r.y + r.h) + 10);
     }
   left = std::min(left, W - right - 160);
   top = std::min(top, H - bottom - 160);
@@ -1368,13 +1394,14 @@ void MapApp::frame() {
       !(selection_ && selection_->overlay == hover_->overlay &&
         ((selection_->layer == hover_->layer && selection_->ids == hover_->ids) ||
          (!selection_->street.empty() && selection_->street == hover_->name)))) {
-    pick::buildHighlight(pick::featureGeometry(tilesOf(hover_->overlay), hover_->layer, hover_->ids), std::nullopt, camera_,
-                         highlight_, /*hover=*/true);
+    pick::buildHighlight(pick::featureGeometry(tilesOf(hover_->overlay), hover_->layer, hover_->ids), std::nullopt,
+                         camera_, highlight_, /*hover=*/true);
     renderer_.drawLive(highlight_);
   }
   if (selection_ && pyramid_) {
     const pick::Geometry g = selection_->ids.empty() ? pick::Geometry{}
-                                                     : pick::featureGeometry(tilesOf(selection_->overlay), selection_->layer, selection_->ids);
+                                                     : pick::featureGeometry(tilesOf(selection_->overlay),
+                                                                             selection_->layer, selection_->ids);
     pick::buildHighlight(g, selection_->point, camera_, highlight_);
     renderer_.drawLive(highlight_);
   }
@@ -1412,7 +1439,8 @@ void MapApp::frame() {
     status_.tiles.cancelled = tileCountsBefore_.cancelled + ps.cancelled;
   }
   bool overlaysComplete = true;
-  for (const auto& o : overlays_) overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
+  for (const auto& o : overlays_)
+    overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
   status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete && !fontPending_;
   if (pyramid_ && pyramid_->complete() && !std::exchange(viewTilesMarked_, true)) platform_.mark("view-tiles-drawn");
   if (status_.idle && !std::exchange(firstIdleMarked_, true)) platform_.mark("first-idle");

@@ -2,31 +2,31 @@
 // The map application: camera, tile pyramid, renderer and UI wired into a frame loop driven by
 // the platform. Input arrives in CSS pixels; the app decides what it means.
 #include <deque>
-#include <span>
-#include <string_view>
-#include <vector>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "app/help_layer.hpp"
 #include "app/platform.hpp"
 #include "feeds/connection.hpp"
 #include "feeds/feed_store.hpp"
 #include "geo/camera.hpp"
+#include "geo/flight.hpp"
+#include "icons/sprite.hpp"
+#include "input/gestures.hpp"
+#include "labels/label_batch.hpp"
+#include "labels/placement.hpp"
+#include "live/live_batch.hpp"
+#include "pick/feature_pick.hpp"
 #include "render/imgui_renderer.hpp"
 #include "render/renderer.hpp"
-#include "scene/tile_pyramid.hpp"
-#include "source/tile_source.hpp"
-#include "live/live_batch.hpp"
 #include "scene/feature_index.hpp"
-#include "labels/label_batch.hpp"
-#include "icons/sprite.hpp"
-#include "labels/placement.hpp"
-#include "geo/flight.hpp"
-#include "input/gestures.hpp"
-#include "pick/feature_pick.hpp"
+#include "scene/tile_pyramid.hpp"
 #include "search/search_index.hpp"
+#include "source/tile_source.hpp"
 #include "ui/feature_card.hpp"
 #include "ui/feed_panel.hpp"
 #include "ui/help_panel.hpp"
@@ -36,7 +36,7 @@ namespace citymap::app {
 
 struct AppConfig {
   std::string tilesetUrl = "tiles/danang.pmtiles";  // a .pmtiles archive, or a folder with tileset.json
-  std::optional<geo::LngLat> center;  // default: the tileset's centre
+  std::optional<geo::LngLat> center;                // default: the tileset's centre
   std::optional<double> zoom;
   std::optional<double> bearing;  // degrees clockwise from north at the top (default 0)
   bool showUi = true;
@@ -267,10 +267,10 @@ class MapApp {
   labels::FontSet labelFonts_;
   labels::LabelBatch labelBatch_;
   std::vector<labels::LabelTile> labelTiles_;
-  bool fontPending_ = false;  // the font file was asked for and its fonts are not built yet
+  bool fontPending_ = false;             // the font file was asked for and its fonts are not built yet
   std::optional<double> fontArrivedMs_;  // the font file arrived then and waits for buildArrivedFonts()
-  std::vector<uint8_t> fontBytes_;  // the TrueType font (empty: ImGui's built-in font)
-  double fontsDpr_ = 0;             // the pixel ratio the fonts were rasterised for
+  std::vector<uint8_t> fontBytes_;       // the TrueType font (empty: ImGui's built-in font)
+  double fontsDpr_ = 0;                  // the pixel ratio the fonts were rasterised for
   // The icon sprite: its two files as they arrive, then the parsed sprite (in the label atlas).
   std::optional<std::vector<uint8_t>> spriteIndex_, spriteCoverage_;
   std::optional<icons::Sprite> sprite_;
@@ -292,11 +292,11 @@ class MapApp {
   double flightStartMs_ = 0;
   // The selected feature: what a link names (layer/id), what is highlighted, the card.
   struct Selection {
-    std::string layer;            // tile layer, "live" for a live entity, "place" for a search-only entry
+    std::string layer;  // tile layer, "live" for a live entity, "place" for a search-only entry
     uint64_t id = 0;
-    int overlay = -1;             // the overlay it belongs to (index into overlays_), -1: the base map
-    std::string street;           // a street chosen by search: its name in road_labels
-    std::vector<uint64_t> ids;    // highlighted features of `layer`
+    int overlay = -1;           // the overlay it belongs to (index into overlays_), -1: the base map
+    std::string street;         // a street chosen by search: its name in road_labels
+    std::vector<uint64_t> ids;  // highlighted features of `layer`
     std::optional<pick::Feature> feature;
     std::optional<live::LivePick> live;
     std::optional<geo::WorldPoint> point;  // where it is (search entry, live marker, picked point)

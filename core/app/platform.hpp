@@ -31,7 +31,7 @@ struct AlertSummary {
 // host can skip unchanged summaries.
 struct FeedSummary {
   feeds::ConnectionStatus connection;
-  double newestAgeMs = -1;           // age of the newest accepted message; -1: none yet
+  double newestAgeMs = -1;                            // age of the newest accepted message; -1: none yet
   std::array<int, feeds::kFeedKindCount> entities{};  // live entities per feeds::FeedKind
   uint64_t received = 0, accepted = 0, dropped = 0, droppedMalformed = 0, droppedUnknown = 0;
   bool simulated = false;            // some of the data shown is simulated
@@ -57,13 +57,13 @@ struct HelpRoadSummary {
   friend bool operator==(const HelpRoadSummary&, const HelpRoadSummary&) = default;
 };
 struct HelpSummary {
-  std::string mode;        // "" (closed), "shelters" or "roads"
-  std::string origin;      // location|point|selection|view
-  std::string originText;  // in words, in the UI language
-  double lng = 0, lat = 0; // the start
+  std::string mode;         // "" (closed), "shelters" or "roads"
+  std::string origin;       // location|point|selection|view
+  std::string originText;   // in words, in the UI language
+  double lng = 0, lat = 0;  // the start
   bool pickingStart = false, loading = false;
-  std::string error;       // why routes are unavailable ("" when fine)
-  std::string message;     // why the last request was refused (outside the map's area)
+  std::string error;    // why routes are unavailable ("" when fine)
+  std::string message;  // why the last request was refused (outside the map's area)
   std::vector<HelpShelterSummary> shelters, unknown;
   std::vector<HelpRoadSummary> roads;
   double routeMetres = 0;  // the route shown
@@ -89,7 +89,7 @@ struct ReplaySummary {
 // needs for share links. `version` changes whenever anything here does.
 struct UiSummary {
   bool english = false;
-  std::string hidden;      // hidden layer groups (ui::groupKey names, comma-separated)
+  std::string hidden;          // hidden layer groups (ui::groupKey names, comma-separated)
   std::string title, titleEn;  // the city's name from the archive's metadata
   bool searchReady = false;
   std::string searchError;
@@ -115,15 +115,15 @@ struct TileStatus {
 };
 
 struct MapStatus {
-  bool ready = false;      // style, tileset and GL are set up
-  bool idle = false;       // everything the view needs is drawn, nothing is moving
+  bool ready = false;  // style, tileset and GL are set up
+  bool idle = false;   // everything the view needs is drawn, nothing is moving
   uint64_t framesDrawn = 0;
   int tilesLoaded = 0;
   TileStatus tiles;
-  std::string error;       // empty when fine
-  std::string styleError;  // the style file's last error ("file:line:col: ..."); the previous style stays
-  std::string theme;       // the style theme shown ("day", "night")
-  std::string attribution; // the data's credit line, to show with the map
+  std::string error;        // empty when fine
+  std::string styleError;   // the style file's last error ("file:line:col: ..."); the previous style stays
+  std::string theme;        // the style theme shown ("day", "night")
+  std::string attribution;  // the data's credit line, to show with the map
   double zoom = 0, lng = 0, lat = 0;
   double bearing = 0;  // degrees clockwise from north at the top, [0, 360)
   FeedSummary feed;
@@ -143,8 +143,7 @@ class Platform {
   // a file's size and modification time): a read from offset 0 (an archive's header) records the
   // version, and a later ranged read of the same URL that meets another version fails with
   // ErrorCode::Changed instead of returning bytes of two different files.
-  virtual source::FetchId fetch(const std::string& url, std::optional<source::ByteRange> range,
-                                FetchCallback done) = 0;
+  virtual source::FetchId fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) = 0;
   // Aborts a fetch in flight (the browser's AbortController): its callback is never called.
   virtual void cancelFetch(source::FetchId id) = 0;
   // Monotonic milliseconds.

@@ -40,8 +40,8 @@ bool plausibleMove(const BusFix& from, const BusFix& to, const BusMotionLimits& 
   return kmh <= limits.maxSpeedKmh;
 }
 
-BusPose interpolateBus(const std::optional<BusFix>& previous, const BusFix& last, float reportedBearingDeg,
-                       int64_t tMs, const BusMotionLimits& limits) {
+BusPose interpolateBus(const std::optional<BusFix>& previous, const BusFix& last, float reportedBearingDeg, int64_t tMs,
+                       const BusMotionLimits& limits) {
   BusPose pose{last.position, reportedBearingDeg, tMs > last.timestampMs};
   if (!previous || previous->timestampMs >= last.timestampMs) return pose;
   const BusFix& p = *previous;

@@ -36,7 +36,7 @@ bool plausibleMove(const BusFix& from, const BusFix& to, const BusMotionLimits& 
 
 // The pose at time t given the last report, its reported bearing and the report before it
 // (if any, and plausible). Without a previous report the vehicle stays at its last position.
-BusPose interpolateBus(const std::optional<BusFix>& previous, const BusFix& last, float reportedBearingDeg,
-                       int64_t tMs, const BusMotionLimits& limits);
+BusPose interpolateBus(const std::optional<BusFix>& previous, const BusFix& last, float reportedBearingDeg, int64_t tMs,
+                       const BusMotionLimits& limits);
 
 }  // namespace citymap::feeds

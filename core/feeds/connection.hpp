@@ -20,10 +20,10 @@ std::string_view connectionStateName(ConnectionState s);  // "off", "connecting"
 
 struct ConnectionStatus {
   ConnectionState state = ConnectionState::Off;
-  std::string url;          // the broker, e.g. ws://127.0.0.1:9001/
-  std::string detail;       // last error or reason, for the UI ("connection refused")
-  int attempt = 0;          // reconnect attempts since the last successful connection
-  double retryInMs = 0;     // Reconnecting: delay before the next attempt
+  std::string url;       // the broker, e.g. ws://127.0.0.1:9001/
+  std::string detail;    // last error or reason, for the UI ("connection refused")
+  int attempt = 0;       // reconnect attempts since the last successful connection
+  double retryInMs = 0;  // Reconnecting: delay before the next attempt
   friend bool operator==(const ConnectionStatus&, const ConnectionStatus&) = default;
 };
 

@@ -113,10 +113,10 @@ class IdIndex {
 // ---- traffic: fixed 16-byte records -------------------------------------------------------
 
 struct TrafficRec {
-  uint32_t t = 0;        // store clock - line.tBase
-  float speed = 0;       // km/h, as received
-  uint32_t seq = 0;      // sequence - run.seqBase
-  int32_t state = 0;     // (lag - run.lagBase) * 16 + congestion (kRemovedState: a removal)
+  uint32_t t = 0;     // store clock - line.tBase
+  float speed = 0;    // km/h, as received
+  uint32_t seq = 0;   // sequence - run.seqBase
+  int32_t state = 0;  // (lag - run.lagBase) * 16 + congestion (kRemovedState: a removal)
 };
 static_assert(sizeof(TrafficRec) == 16);
 
@@ -135,8 +135,8 @@ struct TrafficLine {
   uint64_t id = 0;
   int64_t tBase = 0;
   std::vector<TrafficRec> recs;
-  TrafficRun first;               // the first run (most segments have only one)
-  std::vector<TrafficRun> runs;   // the later ones
+  TrafficRun first;              // the first run (most segments have only one)
+  std::vector<TrafficRun> runs;  // the later ones
   size_t heap() const { return heapBytes(recs) + heapBytes(runs); }
   int64_t time(size_t i) const { return tBase + int64_t(recs[i].t); }
   bool gone(size_t i) const { return (recs[i].state & 15) == kRemovedState; }
@@ -145,15 +145,19 @@ struct TrafficLine {
     if (tMs < tBase) return 0;
     if (tMs - tBase > int64_t(UINT32_MAX)) return recs.size();
     const auto rel = uint32_t(tMs - tBase);
-    return size_t(std::upper_bound(recs.begin(), recs.end(), rel, [](uint32_t v, const TrafficRec& r) { return v < r.t; }) -
-                  recs.begin());
+    return size_t(
+        std::upper_bound(recs.begin(), recs.end(), rel, [](uint32_t v, const TrafficRec& r) { return v < r.t; }) -
+        recs.begin());
   }
   const TrafficRun& runOf(size_t i) const {
     if (runs.empty() || i < runs.front().from) return first;
-    const auto it = std::upper_bound(runs.begin(), runs.end(), i, [](size_t v, const TrafficRun& r) { return v < r.from; });
+    const auto it =
+        std::upper_bound(runs.begin(), runs.end(), i, [](size_t v, const TrafficRun& r) { return v < r.from; });
     return *(it - 1);
   }
-  const TrafficRun* lastRun() const { return !runs.empty() ? &runs.back() : first.from != UINT32_MAX ? &first : nullptr; }
+  const TrafficRun* lastRun() const {
+    return !runs.empty() ? &runs.back() : first.from != UINT32_MAX ? &first : nullptr;
+  }
   std::vector<TrafficRun> allRuns() const {
     std::vector<TrafficRun> all;
     if (first.from != UINT32_MAX) all.push_back(first);
@@ -170,11 +174,11 @@ struct TrafficLine {
 // ---- every other kind: encoded messages, most as the difference to the one before ---------
 
 enum : uint32_t {
-  kGone = 1,      // the entity is absent after it (a removal, a cancelled incident)
-  kRemoval = 2,   // a cleared retained topic (no message)
-  kChained = 4,   // the live store kept the report before for interpolation (buses)
-  kSpilled = 8,   // the message itself, in `spill` (its encoding does not give it back exactly)
-  kDelta = 16,    // the bytes that differ from the record before's encoding (same size)
+  kGone = 1,     // the entity is absent after it (a removal, a cancelled incident)
+  kRemoval = 2,  // a cleared retained topic (no message)
+  kChained = 4,  // the live store kept the report before for interpolation (buses)
+  kSpilled = 8,  // the message itself, in `spill` (its encoding does not give it back exactly)
+  kDelta = 16,   // the bytes that differ from the record before's encoding (same size)
 };
 constexpr size_t kMaxDeltaChain = 16;  // a full encoding at least every this many records
 
@@ -254,8 +258,9 @@ struct GenericLine {
   int64_t time(size_t i) const { return recs[i].t; }
   bool gone(size_t i) const { return (recs[i].flags() & kGone) != 0; }
   size_t upTo(int64_t tMs) const {
-    return size_t(std::upper_bound(recs.begin(), recs.end(), tMs, [](int64_t v, const GenericRec& r) { return v < r.t; }) -
-                  recs.begin());
+    return size_t(
+        std::upper_bound(recs.begin(), recs.end(), tMs, [](int64_t v, const GenericRec& r) { return v < r.t; }) -
+        recs.begin());
   }
   std::span<const uint8_t> stored(size_t i) const { return {bytes.data() + recs[i].offset, recs[i].size()}; }
   // The encoding of record i (empty for removals and spilled messages).
@@ -313,14 +318,15 @@ static_assert(kKinds == size_t(kFeedKindCount), "one log per payload alternative
 // f(log, kind) for every kind.
 template <typename Tuple, typename F>
 void forEachLog(Tuple& logs, F&& f) {
-  [&]<size_t... I>(std::index_sequence<I...>) { (f(std::get<I>(logs), FeedKind(I)), ...); }(std::make_index_sequence<kKinds>{});
+  [&]<size_t... I>(std::index_sequence<I...>) { (f(std::get<I>(logs), FeedKind(I)), ...); }
+  (std::make_index_sequence<kKinds>{});
 }
 
 // f(log) for one kind.
 template <typename Tuple, typename F>
 void withLog(Tuple& logs, FeedKind kind, F&& f) {
-  [&]<size_t... I>(std::index_sequence<I...>) { ((size_t(kind) == I ? void(f(std::get<I>(logs))) : void()), ...); }(
-      std::make_index_sequence<kKinds>{});
+  [&]<size_t... I>(std::index_sequence<I...>) { ((size_t(kind) == I ? void(f(std::get<I>(logs))) : void()), ...); }
+  (std::make_index_sequence<kKinds>{});
 }
 
 FeedStoreConfig replayConfig(const FeedStoreConfig& live) {
@@ -338,8 +344,8 @@ struct FeedHistory::Impl {
   std::vector<std::string> sources;  // traffic sources
   uint32_t lastSource = 0;
   bool any = false;
-  int64_t start = 0;   // the window's start
-  int64_t newest = 0;  // the newest change's store time
+  int64_t start = 0;          // the window's start
+  int64_t newest = 0;         // the newest change's store time
   std::vector<int64_t> cuts;  // per thinning resolution: traffic before it is at least that coarse
   size_t recordBytes = 0;     // the lines' heap bytes
   size_t recordCount = 0;
@@ -356,7 +362,8 @@ struct FeedHistory::Impl {
   }
 
   size_t bytes() const {
-    size_t b = sizeof(Impl) + recordBytes + heapBytes(sources) + heapBytes(cuts) + heapBytes(config.trafficResolutionsMs);
+    size_t b =
+        sizeof(Impl) + recordBytes + heapBytes(sources) + heapBytes(cuts) + heapBytes(config.trafficResolutionsMs);
     for (const std::string& s : sources) b += s.capacity() > 15 ? s.capacity() + 1 + kAllocOverhead : 0;
     forEachLog(logs, [&](const auto& log, FeedKind) { b += log.containerBytes(); });
     return b;
@@ -389,13 +396,12 @@ struct FeedHistory::Impl {
       const TrafficRun* run = line.lastRun();
       const auto offset = [&](const TrafficRun& rn) { return int64_t(lag - uint64_t(rn.lagBase)); };
       const bool fits = run && run->source == source && run->simulated == m->simulated &&
-                        floatBits(run->freeFlow) == floatBits(v.freeFlowKmh) &&
-                        run->congestion == runCongestion && m->sequence >= run->seqBase &&
-                        m->sequence - run->seqBase <= UINT32_MAX && offset(*run) >= -kLagLimit &&
-                        offset(*run) < kLagLimit;
+                        floatBits(run->freeFlow) == floatBits(v.freeFlowKmh) && run->congestion == runCongestion &&
+                        m->sequence >= run->seqBase && m->sequence - run->seqBase <= UINT32_MAX &&
+                        offset(*run) >= -kLagLimit && offset(*run) < kLagLimit;
       if (!fits) {
-        const TrafficRun next{uint32_t(line.recs.size()), source, v.freeFlowKmh, m->simulated, runCongestion, m->sequence,
-                              int64_t(lag)};
+        const TrafficRun next{
+            uint32_t(line.recs.size()), source, v.freeFlowKmh, m->simulated, runCongestion, m->sequence, int64_t(lag)};
         if (!run) {
           line.first = next;
           run = &line.first;
@@ -456,7 +462,8 @@ struct FeedHistory::Impl {
     }
     std::vector<uint8_t> stored;
     const size_t last = line.recs.size() - 1;
-    if (!line.recs.empty() && !(line.recs[last].flags() & (kRemoval | kSpilled)) && line.chain(last) + 1 < kMaxDeltaChain) {
+    if (!line.recs.empty() && !(line.recs[last].flags() & (kRemoval | kSpilled)) &&
+        line.chain(last) + 1 < kMaxDeltaChain) {
       const std::vector<uint8_t> before = line.encoding(last);
       if (before.size() == encoded.size()) {
         stored = delta(before, encoded);
@@ -477,7 +484,8 @@ struct FeedHistory::Impl {
 
   // Whether the live store kept this bus's previous report for interpolation (read from the
   // live store when given, else by its rule with pruning at the hide age).
-  bool busChained(const GenericLine& line, uint64_t id, const FeedMessage& m, int64_t now, const FeedStore* live) const {
+  bool busChained(const GenericLine& line, uint64_t id, const FeedMessage& m, int64_t now,
+                  const FeedStore* live) const {
     if (line.recs.empty() || line.gone(line.recs.size() - 1)) return false;
     const auto prev = line.message(line.recs.size() - 1);
     if (!prev) return false;
@@ -486,8 +494,8 @@ struct FeedHistory::Impl {
     if (!before) return false;
     if (live) {
       const auto it = live->buses().find(id);
-      return it != live->buses().end() && it->second.previous && it->second.previous->timestampMs == prev->timestampMs &&
-             it->second.previous->position == before->position;
+      return it != live->buses().end() && it->second.previous &&
+             it->second.previous->timestampMs == prev->timestampMs && it->second.previous->position == before->position;
     }
     const int64_t hide = hideMs(FeedKind::Bus);
     if (hide > 0 && now - prev->timestampMs > hide) return false;  // pruned in between
@@ -826,12 +834,14 @@ bool removeFrom(FeedStore& store, FeedKind kind, uint64_t id, int64_t now, Repla
 // The state of one entity at tMs into a store that does not hold it. Returns 1 + the record
 // applied (0: none).
 template <typename Log>
-void rebuildLine(const FeedHistory::Impl& h, const typename Log::Line& line, size_t n, FeedStore& store, ReplayStats& st) {
+void rebuildLine(const FeedHistory::Impl& h, const typename Log::Line& line, size_t n, FeedStore& store,
+                 ReplayStats& st) {
   if (n == 0) return;
   const size_t i = n - 1;
   if (line.gone(i)) return;
   if constexpr (std::is_same_v<typename Log::Line, GenericLine>)
-    if ((line.recs[i].flags() & kChained) && i > 0) applyExpect(store, line.message(i - 1), line.time(i - 1), IngestStatus::Accepted, st);
+    if ((line.recs[i].flags() & kChained) && i > 0)
+      applyExpect(store, line.message(i - 1), line.time(i - 1), IngestStatus::Accepted, st);
   applyExpect(store, h.messageOf(line, i), line.time(i), IngestStatus::Accepted, st);
 }
 
@@ -839,8 +849,8 @@ void rebuildLine(const FeedHistory::Impl& h, const typename Log::Line& line, siz
 // the answers of an earlier seek on the same records, where the search starts. (All searches
 // first, then the applies: the searches' cache misses overlap.)
 template <typename Log>
-void rebuildLog(const FeedHistory::Impl& h, const Log& log, int64_t tMs, FeedStore& store, std::vector<uint32_t>& cursors,
-                bool hints, ReplayStats& st) {
+void rebuildLog(const FeedHistory::Impl& h, const Log& log, int64_t tMs, FeedStore& store,
+                std::vector<uint32_t>& cursors, bool hints, ReplayStats& st) {
   if (!hints || cursors.size() != log.lines.size()) {
     cursors.resize(log.lines.size());
     for (size_t li = 0; li < log.lines.size(); ++li) cursors[li] = uint32_t(log.lines[li].recs.size());
@@ -875,7 +885,8 @@ bool forwardLine(const FeedHistory::Impl& h, const typename Log::Line& line, Fee
         const auto prev = line.message(i - 1);
         const auto it = store.buses().find(line.id);
         const bool holdsPrev = prev && it != store.buses().end() && it->second.meta.sequence == prev->sequence &&
-                               it->second.meta.timestampMs == prev->timestampMs && it->second.meta.source == prev->source;
+                               it->second.meta.timestampMs == prev->timestampMs &&
+                               it->second.meta.source == prev->source;
         if (!holdsPrev) {
           if (present()) ok = removeFrom(store, kind, line.id, line.time(i - 1), st) && ok;
           ok = applyExpect(store, prev, line.time(i - 1), IngestStatus::Accepted, st) && ok;
@@ -989,7 +1000,8 @@ const FeedStore& FeedReplayer::seek(int64_t tMs) {
     using Log = std::decay_t<decltype(log)>;
     std::vector<uint32_t>& cur = cursors_[size_t(kind)];
     cur.resize(log.lines.size(), 0);  // entities new since the last seek
-    for (size_t li = 0; li < log.lines.size() && ok; ++li) ok = forwardLine<Log>(h, log.lines[li], kind, cur[li], tMs, store_, st);
+    for (size_t li = 0; li < log.lines.size() && ok; ++li)
+      ok = forwardLine<Log>(h, log.lines[li], kind, cur[li], tMs, store_, st);
   });
   stats_.applied = st.applied;
   stats_.mismatches = st.mismatches;

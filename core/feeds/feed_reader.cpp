@@ -33,8 +33,8 @@ namespace {
 
 // Limits of the semantic checks.
 constexpr size_t kMaxSourceBytes = 128;
-constexpr size_t kMaxShortText = 256;   // names, titles, labels, ids
-constexpr size_t kMaxLongText = 4096;   // incident text and advice
+constexpr size_t kMaxShortText = 256;  // names, titles, labels, ids
+constexpr size_t kMaxLongText = 4096;  // incident text and advice
 constexpr size_t kMaxAreaPoints = 10000;
 constexpr size_t kMaxSegments = 10000;
 constexpr size_t kMaxThresholds = 8;
@@ -44,7 +44,7 @@ constexpr float kMaxSensorValue = 1e6f;
 constexpr int32_t kMaxDelayS = 7 * 86400;
 constexpr size_t kMaxStormPast = 256;
 constexpr size_t kMaxStormForecast = 32;
-constexpr float kMaxWindMs = 150;       // well above any recorded gust
+constexpr float kMaxWindMs = 150;  // well above any recorded gust
 constexpr float kMaxStormRadiusKm = 3000;
 constexpr int kMaxBeaufort = 17;
 
@@ -199,7 +199,8 @@ bool decode(Checker& c, const fb::Sensor& t, SensorReading& out) {
     out.thresholds.reserve(th->size());
     for (float v : *th) {
       if (!c.range(v, -kMaxSensorValue, kMaxSensorValue, "sensor.thresholds")) return false;
-      if (!out.thresholds.empty() && v <= out.thresholds.back()) return c.malformed("sensor.thresholds are not ascending");
+      if (!out.thresholds.empty() && v <= out.thresholds.back())
+        return c.malformed("sensor.thresholds are not ascending");
       out.thresholds.push_back(v);
     }
   }
@@ -220,7 +221,8 @@ bool decode(Checker& c, const fb::Incident& t, Incident& out) {
   out.startMs = t.start_ms();
   out.expiryMs = t.expiry_ms();
   out.cancelled = t.cancelled();
-  if (!c.id(t.incident_id(), "incident.incident_id") || !c.knownEnum(t.kind(), fb::IncidentKind::MAX, "incident.kind") ||
+  if (!c.id(t.incident_id(), "incident.incident_id") ||
+      !c.knownEnum(t.kind(), fb::IncidentKind::MAX, "incident.kind") ||
       !c.knownEnum(t.severity(), fb::Severity::MAX, "incident.severity") ||
       !c.position(t.point(), "incident.point", false, out.point))
     return false;
@@ -294,7 +296,8 @@ bool decode(Checker& c, const fb::StormPoint* t, const char* field, int64_t afte
   out.category = static_cast<StormCategory>(t->category());
   out.radiusKm = t->radius_km();
   const std::string f(field);
-  if (!c.time(t->time_ms(), (f + ".time_ms").c_str()) || !c.position(t->position(), (f + ".position").c_str(), out.position) ||
+  if (!c.time(t->time_ms(), (f + ".time_ms").c_str()) ||
+      !c.position(t->position(), (f + ".position").c_str(), out.position) ||
       !c.range(t->wind_ms(), 0, kMaxWindMs, (f + ".wind_ms").c_str()) ||
       !c.knownEnum(t->category(), fb::StormCategory::MAX, (f + ".category").c_str()) ||
       !c.range(t->radius_km(), 0, kMaxStormRadiusKm, (f + ".radius_km").c_str()))
@@ -317,12 +320,14 @@ bool decode(Checker& c, const fb::Storm& t, StormReport& out) {
   if (!c.id(t.storm_id(), "storm.storm_id") || !c.text(t.name_vi(), "storm.name_vi", kMaxShortText, true, out.nameVi) ||
       !c.text(t.name_en(), "storm.name_en", kMaxShortText, true, out.nameEn) ||
       !c.knownEnum(t.category(), fb::StormCategory::MAX, "storm.category") ||
-      !c.position(t.position(), "storm.position", out.position) || !c.range(t.wind_ms(), 0, kMaxWindMs, "storm.wind_ms") ||
-      !c.range(t.gust_ms(), 0, kMaxWindMs, "storm.gust_ms") || !c.finite(t.pressure_hpa(), "storm.pressure_hpa") ||
-      !c.finite(t.heading_deg(), "storm.heading_deg") || !c.range(t.speed_kmh(), 0, kMaxSpeedKmh, "storm.speed_kmh") ||
+      !c.position(t.position(), "storm.position", out.position) ||
+      !c.range(t.wind_ms(), 0, kMaxWindMs, "storm.wind_ms") || !c.range(t.gust_ms(), 0, kMaxWindMs, "storm.gust_ms") ||
+      !c.finite(t.pressure_hpa(), "storm.pressure_hpa") || !c.finite(t.heading_deg(), "storm.heading_deg") ||
+      !c.range(t.speed_kmh(), 0, kMaxSpeedKmh, "storm.speed_kmh") ||
       !c.range(t.strong_wind_radius_km(), 0, kMaxStormRadiusKm, "storm.strong_wind_radius_km"))
     return false;
-  if (t.beaufort() > kMaxBeaufort) return c.malformed("storm.beaufort " + std::to_string(t.beaufort()) + " is above 17");
+  if (t.beaufort() > kMaxBeaufort)
+    return c.malformed("storm.beaufort " + std::to_string(t.beaufort()) + " is above 17");
   if (t.gust_beaufort() > kMaxBeaufort)
     return c.malformed("storm.gust_beaufort " + std::to_string(t.gust_beaufort()) + " is above 17");
   if (t.pressure_hpa() != 0 && (t.pressure_hpa() < 800 || t.pressure_hpa() > 1100))
@@ -387,14 +392,30 @@ Result<FeedMessage> decodeAligned(std::span<const uint8_t> bytes, DropReason* re
   c.text(m.source(), "source", kMaxSourceBytes, true, out.source) && c.time(m.timestamp_ms(), "timestamp_ms");
   if (!c.failed()) {
     switch (m.payload_type()) {
-      case fb::Payload::NONE: c.malformed("payload is missing"); break;
-      case fb::Payload::Traffic: decodePayload<TrafficUpdate>(c, m.payload_as_Traffic(), out.payload); break;
-      case fb::Payload::Camera: decodePayload<CameraUpdate>(c, m.payload_as_Camera(), out.payload); break;
-      case fb::Payload::Sensor: decodePayload<SensorReading>(c, m.payload_as_Sensor(), out.payload); break;
-      case fb::Payload::Incident: decodePayload<Incident>(c, m.payload_as_Incident(), out.payload); break;
-      case fb::Payload::Bus: decodePayload<BusReport>(c, m.payload_as_Bus(), out.payload); break;
-      case fb::Payload::Shelter: decodePayload<ShelterStatus>(c, m.payload_as_Shelter(), out.payload); break;
-      case fb::Payload::Storm: decodePayload<StormReport>(c, m.payload_as_Storm(), out.payload); break;
+      case fb::Payload::NONE:
+        c.malformed("payload is missing");
+        break;
+      case fb::Payload::Traffic:
+        decodePayload<TrafficUpdate>(c, m.payload_as_Traffic(), out.payload);
+        break;
+      case fb::Payload::Camera:
+        decodePayload<CameraUpdate>(c, m.payload_as_Camera(), out.payload);
+        break;
+      case fb::Payload::Sensor:
+        decodePayload<SensorReading>(c, m.payload_as_Sensor(), out.payload);
+        break;
+      case fb::Payload::Incident:
+        decodePayload<Incident>(c, m.payload_as_Incident(), out.payload);
+        break;
+      case fb::Payload::Bus:
+        decodePayload<BusReport>(c, m.payload_as_Bus(), out.payload);
+        break;
+      case fb::Payload::Shelter:
+        decodePayload<ShelterStatus>(c, m.payload_as_Shelter(), out.payload);
+        break;
+      case fb::Payload::Storm:
+        decodePayload<StormReport>(c, m.payload_as_Storm(), out.payload);
+        break;
       default:
         c.fail(DropReason::Unknown, "unknown payload type " + std::to_string(static_cast<int>(m.payload_type())));
         break;

@@ -15,13 +15,20 @@ constexpr int64_t kTombstoneMs = 24 * kHour;
 template <typename Tables, typename F>
 decltype(auto) withTable(Tables& tables, FeedKind kind, F&& f) {
   switch (kind) {
-    case FeedKind::Traffic: return f(std::get<0>(tables));
-    case FeedKind::Camera: return f(std::get<1>(tables));
-    case FeedKind::Sensor: return f(std::get<2>(tables));
-    case FeedKind::Incident: return f(std::get<3>(tables));
-    case FeedKind::Bus: return f(std::get<4>(tables));
-    case FeedKind::Shelter: return f(std::get<5>(tables));
-    case FeedKind::Storm: break;
+    case FeedKind::Traffic:
+      return f(std::get<0>(tables));
+    case FeedKind::Camera:
+      return f(std::get<1>(tables));
+    case FeedKind::Sensor:
+      return f(std::get<2>(tables));
+    case FeedKind::Incident:
+      return f(std::get<3>(tables));
+    case FeedKind::Bus:
+      return f(std::get<4>(tables));
+    case FeedKind::Shelter:
+      return f(std::get<5>(tables));
+    case FeedKind::Storm:
+      break;
   }
   return f(std::get<6>(tables));
 }
@@ -66,13 +73,24 @@ size_t FeedStore::drain(int64_t nowMs, size_t maxMessages) {
 
 IngestStatus FeedStore::drop(IngestStatus status, std::string error) {
   switch (status) {
-    case IngestStatus::Malformed: ++counters_.droppedMalformed; break;
-    case IngestStatus::Unknown: ++counters_.droppedUnknown; break;
-    case IngestStatus::Stale: ++counters_.droppedStale; break;
-    case IngestStatus::OutOfOrder: ++counters_.droppedOutOfOrder; break;
-    case IngestStatus::Duplicate: ++counters_.droppedDuplicate; break;
+    case IngestStatus::Malformed:
+      ++counters_.droppedMalformed;
+      break;
+    case IngestStatus::Unknown:
+      ++counters_.droppedUnknown;
+      break;
+    case IngestStatus::Stale:
+      ++counters_.droppedStale;
+      break;
+    case IngestStatus::OutOfOrder:
+      ++counters_.droppedOutOfOrder;
+      break;
+    case IngestStatus::Duplicate:
+      ++counters_.droppedDuplicate;
+      break;
     case IngestStatus::Accepted:
-    case IngestStatus::Removed: break;
+    case IngestStatus::Removed:
+      break;
   }
   if (!error.empty()) lastError_ = std::move(error);
   return status;
@@ -102,7 +120,8 @@ IngestStatus FeedStore::ingestImpl(std::string_view topic, std::span<const uint8
   }
   DropReason reason = DropReason::Malformed;
   auto decoded = decodeFeedMessage(payload, &reason);
-  if (!decoded) return drop(reason == DropReason::Unknown ? IngestStatus::Unknown : IngestStatus::Malformed, decoded.error());
+  if (!decoded)
+    return drop(reason == DropReason::Unknown ? IngestStatus::Unknown : IngestStatus::Malformed, decoded.error());
   return applyImpl(*decoded, nowMs, parsed ? &*parsed : nullptr);
 }
 
@@ -161,7 +180,8 @@ void FeedStore::removeEntity(FeedKind kind, uint64_t id, int64_t nowMs) {
     auto it = table.find(id);
     if (it == table.end()) return;
     int64_t expiry = 0;
-    if constexpr (std::is_same_v<std::decay_t<decltype(it->second.value)>, Incident>) expiry = it->second.value.expiryMs;
+    if constexpr (std::is_same_v<std::decay_t<decltype(it->second.value)>, Incident>)
+      expiry = it->second.value.expiryMs;
     const EntityMeta& meta = it->second.meta;
     tombstones_[size_t(kind)][id] = {meta.source, meta.sequence, meta.timestampMs,
                                      std::max(tombstoneUntil(kind, meta, expiry), nowMs)};
@@ -276,9 +296,12 @@ Freshness FeedStore::freshness(FeedKind kind, int64_t timestampMs, int64_t nowMs
 float FeedStore::fade(FeedKind kind, int64_t timestampMs, int64_t nowMs) const {
   const Staleness& st = config_.staleness[size_t(kind)];
   switch (freshness(kind, timestampMs, nowMs)) {
-    case Freshness::Fresh: return 1.0f;
-    case Freshness::Hidden: return 0.0f;
-    case Freshness::Fading: break;
+    case Freshness::Fresh:
+      return 1.0f;
+    case Freshness::Hidden:
+      return 0.0f;
+    case Freshness::Fading:
+      break;
   }
   const double span = static_cast<double>(std::max<int64_t>(st.hideMs - st.freshMs, 1));
   const double f = 1.0 - static_cast<double>(nowMs - timestampMs - st.freshMs) / span;

@@ -45,9 +45,9 @@ std::array<Staleness, kFeedKindCount> defaultStaleness();
 
 struct FeedStoreConfig {
   std::array<Staleness, kFeedKindCount> staleness = defaultStaleness();
-  size_t queueCapacity = 4096;           // messages
+  size_t queueCapacity = 4096;             // messages
   size_t queueMaxBytes = 4 * 1024 * 1024;  // payload bytes
-  int64_t maxFutureMs = 5 * 60'000;      // timestamps further ahead of the clock are dropped
+  int64_t maxFutureMs = 5 * 60'000;        // timestamps further ahead of the clock are dropped
   BusMotionLimits bus;
 };
 

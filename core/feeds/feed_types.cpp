@@ -5,8 +5,8 @@
 namespace citymap::feeds {
 
 namespace {
-constexpr std::array<std::string_view, kFeedKindCount> kKindNames = {"traffic", "camera", "sensor", "incident",
-                                                                    "bus",     "shelter", "storm"};
+constexpr std::array<std::string_view, kFeedKindCount> kKindNames = {"traffic", "camera",  "sensor", "incident",
+                                                                     "bus",     "shelter", "storm"};
 }  // namespace
 
 std::string_view kindName(FeedKind kind) {
@@ -22,11 +22,16 @@ std::optional<FeedKind> kindFromName(std::string_view name) {
 
 std::string_view unitSymbol(Unit unit) {
   switch (unit) {
-    case Unit::Centimetre: return "cm";
-    case Unit::Millimetre: return "mm";
-    case Unit::MillimetrePerHour: return "mm/h";
-    case Unit::MetrePerSecond: return "m/s";
-    case Unit::Metre: return "m";
+    case Unit::Centimetre:
+      return "cm";
+    case Unit::Millimetre:
+      return "mm";
+    case Unit::MillimetrePerHour:
+      return "mm/h";
+    case Unit::MetrePerSecond:
+      return "m/s";
+    case Unit::Metre:
+      return "m";
   }
   return "";
 }

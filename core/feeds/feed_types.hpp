@@ -28,12 +28,27 @@ struct LngLat {
   friend bool operator==(const LngLat&, const LngLat&) = default;
 };
 
-enum class Congestion : uint8_t { Unknown = 0, Free = 1, Light = 2, Moderate = 3, Heavy = 4, Standstill = 5, Closed = 6 };
+enum class Congestion : uint8_t {
+  Unknown = 0,
+  Free = 1,
+  Light = 2,
+  Moderate = 3,
+  Heavy = 4,
+  Standstill = 5,
+  Closed = 6
+};
 enum class CameraKind : uint8_t { Traffic = 0, Security = 1 };
 enum class CameraStatus : uint8_t { Online = 0, Offline = 1, Maintenance = 2 };
 enum class Unit : uint8_t { Centimetre = 0, Millimetre = 1, MillimetrePerHour = 2, MetrePerSecond = 3, Metre = 4 };
 enum class Trend : uint8_t { Unknown = 0, Falling = 1, Steady = 2, Rising = 3 };
-enum class IncidentKind : uint8_t { Flood = 0, Storm = 1, Landslide = 2, TrafficJam = 3, Accident = 4, RoadClosure = 5 };
+enum class IncidentKind : uint8_t {
+  Flood = 0,
+  Storm = 1,
+  Landslide = 2,
+  TrafficJam = 3,
+  Accident = 4,
+  RoadClosure = 5
+};
 enum class Severity : uint8_t { Info = 0, Minor = 1, Moderate = 2, Severe = 3, Extreme = 4 };
 // Vietnam's storm classes by the Beaufort level of the maximum sustained wind (feed.fbs).
 enum class StormCategory : uint8_t {
@@ -143,9 +158,9 @@ struct StormReport {
   float pressureHpa = 0;                   // 0 = unknown
   float headingDeg = 0;                    // where it moves, [0, 360)
   float speedKmh = 0;
-  float strongWindRadiusKm = 0;            // winds of level 6 and above (0 = unknown)
-  std::vector<StormPoint> past;            // oldest first
-  std::vector<StormPoint> forecast;        // soonest first, after the past
+  float strongWindRadiusKm = 0;      // winds of level 6 and above (0 = unknown)
+  std::vector<StormPoint> past;      // oldest first
+  std::vector<StormPoint> forecast;  // soonest first, after the past
   friend bool operator==(const StormReport&, const StormReport&) = default;
 };
 

@@ -49,9 +49,7 @@ std::optional<FeedBatchTopic> parseFeedBatchTopic(std::string_view topic) {
   return FeedBatchTopic{std::string(city), *k};
 }
 
-std::string feedSubscription(std::string_view city) {
-  return std::string(kTopicRoot) + "/" + std::string(city) + "/#";
-}
+std::string feedSubscription(std::string_view city) { return std::string(kTopicRoot) + "/" + std::string(city) + "/#"; }
 
 std::string historyTopic(std::string_view city, int64_t windowStartMs) {
   return std::string(kTopicRoot) + "/" + std::string(city) + "-history/" + std::to_string(windowStartMs);

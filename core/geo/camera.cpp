@@ -24,9 +24,7 @@ void Camera::jumpTo(LngLat center, double zoom) {
   setCenter(toWorld(center));
 }
 
-void Camera::setCenter(WorldPoint c) {
-  center_ = {c.x - std::floor(c.x), std::clamp(c.y, 0.0, 1.0)};
-}
+void Camera::setCenter(WorldPoint c) { center_ = {c.x - std::floor(c.x), std::clamp(c.y, 0.0, 1.0)}; }
 
 void Camera::setZoom(double zoom) { zoom_ = std::clamp(zoom, minZoom_, maxZoom_); }
 
@@ -85,7 +83,8 @@ ScreenPoint Camera::worldToScreen(WorldPoint w) const {
 
 WorldBox Camera::visibleBounds() const {
   WorldBox box{INFINITY, INFINITY, -INFINITY, -INFINITY};
-  for (const ScreenPoint corner : {ScreenPoint{0, 0}, ScreenPoint{width_, 0}, ScreenPoint{0, height_}, ScreenPoint{width_, height_}}) {
+  for (const ScreenPoint corner :
+       {ScreenPoint{0, 0}, ScreenPoint{width_, 0}, ScreenPoint{0, height_}, ScreenPoint{width_, height_}}) {
     const WorldPoint w = screenToWorld(corner);
     box = {std::min(box.minx, w.x), std::min(box.miny, w.y), std::max(box.maxx, w.x), std::max(box.maxy, w.y)};
   }
@@ -103,7 +102,8 @@ bool Camera::intersectsView(const WorldBox& box) const {
   const WorldBox view = visibleBounds();
   if (box.maxx <= view.minx || box.minx >= view.maxx || box.maxy <= view.miny || box.miny >= view.maxy) return false;
   const std::array<WorldPoint, 4> quad = visibleQuad();
-  const WorldPoint corners[4] = {{box.minx, box.miny}, {box.maxx, box.miny}, {box.maxx, box.maxy}, {box.minx, box.maxy}};
+  const WorldPoint corners[4] = {
+      {box.minx, box.miny}, {box.maxx, box.miny}, {box.maxx, box.maxy}, {box.minx, box.maxy}};
   for (const WorldPoint axis : {WorldPoint{cos_, sin_}, WorldPoint{-sin_, cos_}}) {
     double qmin = INFINITY, qmax = -INFINITY, bmin = INFINITY, bmax = -INFINITY;
     for (const WorldPoint& q : quad) {

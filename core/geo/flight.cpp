@@ -19,7 +19,8 @@ Flight::Flight(WorldPoint from, double fromZoom, WorldPoint to, double toZoom, d
     S_ = std::abs(std::log(w1 / w0_)) / rho_;
   } else {
     const auto r = [&](int i) {
-      const double b = (w1 * w1 - w0_ * w0_ + (i ? -1 : 1) * rho2 * rho2 * u1_ * u1_) / (2 * (i ? w1 : w0_) * rho2 * u1_);
+      const double b =
+          (w1 * w1 - w0_ * w0_ + (i ? -1 : 1) * rho2 * rho2 * u1_ * u1_) / (2 * (i ? w1 : w0_) * rho2 * u1_);
       return -std::asinh(b);  // = log(sqrt(b^2 + 1) - b), without cancellation for large b
     };
     r0_ = r(0);

@@ -24,9 +24,7 @@ struct Mercator {
 
 struct WorldBox {
   double minx = 0, miny = 0, maxx = 0, maxy = 0;
-  bool intersects(const WorldBox& o) const {
-    return minx < o.maxx && o.minx < maxx && miny < o.maxy && o.miny < maxy;
-  }
+  bool intersects(const WorldBox& o) const { return minx < o.maxx && o.minx < maxx && miny < o.maxy && o.miny < maxy; }
 };
 
 }  // namespace citymap::geo

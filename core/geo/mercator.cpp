@@ -19,13 +19,9 @@ LngLat fromMercator(Mercator m) {
   return {m.x / kEarthRadius / kDeg, (2 * std::atan(std::exp(m.y / kEarthRadius)) - std::numbers::pi / 2) / kDeg};
 }
 
-WorldPoint mercatorToWorld(Mercator m) {
-  return {0.5 + m.x / kWorldSizeMetres, 0.5 - m.y / kWorldSizeMetres};
-}
+WorldPoint mercatorToWorld(Mercator m) { return {0.5 + m.x / kWorldSizeMetres, 0.5 - m.y / kWorldSizeMetres}; }
 
-Mercator worldToMercator(WorldPoint w) {
-  return {(w.x - 0.5) * kWorldSizeMetres, (0.5 - w.y) * kWorldSizeMetres};
-}
+Mercator worldToMercator(WorldPoint w) { return {(w.x - 0.5) * kWorldSizeMetres, (0.5 - w.y) * kWorldSizeMetres}; }
 
 WorldPoint toWorld(LngLat p) { return mercatorToWorld(toMercator(p)); }
 LngLat fromWorld(WorldPoint w) { return fromMercator(worldToMercator(w)); }

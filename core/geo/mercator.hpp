@@ -8,7 +8,7 @@ inline constexpr double kEarthRadius = 6378137.0;           // WGS84 semi-major 
 inline constexpr double kMaxLatitude = 85.051128779806604;  // atan(sinh(pi)) in degrees
 inline constexpr double kWorldSizeMetres = 2 * 3.14159265358979323846 * kEarthRadius;
 
-Mercator toMercator(LngLat p);      // latitude clamped to +-kMaxLatitude
+Mercator toMercator(LngLat p);  // latitude clamped to +-kMaxLatitude
 LngLat fromMercator(Mercator m);
 WorldPoint toWorld(LngLat p);
 LngLat fromWorld(WorldPoint w);

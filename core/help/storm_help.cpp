@@ -20,7 +20,9 @@ bool closesRoads(IncidentKind k) {
   return k == IncidentKind::Flood || k == IncidentKind::RoadClosure || k == IncidentKind::Landslide;
 }
 
-bool active(const feeds::Incident& in, int64_t nowMs) { return !in.cancelled && in.startMs <= nowMs && in.expiryMs > nowMs; }
+bool active(const feeds::Incident& in, int64_t nowMs) {
+  return !in.cancelled && in.startMs <= nowMs && in.expiryMs > nowMs;
+}
 
 geo::LngLat toGeo(feeds::LngLat p) { return {p.lng, p.lat}; }
 
@@ -267,7 +269,8 @@ void StormHelp::compute(const feeds::FeedStore& feeds, int64_t nowMs) {
   lastComputeMs_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-void StormHelp::draw(const geo::Camera& cam, live::LiveBatch& out, std::vector<live::MapTag>& tags, bool english) const {
+void StormHelp::draw(const geo::Camera& cam, live::LiveBatch& out, std::vector<live::MapTag>& tags,
+                     bool english) const {
   if (mode_ == Mode::None) return;
   const double dpr = cam.pixelRatio();
   const auto css = [&](geo::LngLat p) {
@@ -347,10 +350,14 @@ void StormHelp::draw(const geo::Camera& cam, live::LiveBatch& out, std::vector<l
 
 const char* shelterStateName(route::ShelterState s, bool en) {
   switch (s) {
-    case route::ShelterState::Open: return en ? "open" : "đang mở";
-    case route::ShelterState::Full: return en ? "full" : "đã đầy";
-    case route::ShelterState::Closed: return en ? "closed" : "đóng cửa";
-    case route::ShelterState::Unknown: break;
+    case route::ShelterState::Open:
+      return en ? "open" : "đang mở";
+    case route::ShelterState::Full:
+      return en ? "full" : "đã đầy";
+    case route::ShelterState::Closed:
+      return en ? "closed" : "đóng cửa";
+    case route::ShelterState::Unknown:
+      break;
   }
   return en ? "status unknown" : "chưa rõ tình trạng";
 }

@@ -57,10 +57,10 @@ struct RoadRow {
   uint64_t incidentId = 0;
   feeds::IncidentKind kind = feeds::IncidentKind::Flood;
   feeds::Severity severity = feeds::Severity::Info;
-  std::string name;             // the street's name from the graph ("" when unnamed: the UI shows the title)
+  std::string name;              // the street's name from the graph ("" when unnamed: the UI shows the title)
   std::string titleVi, titleEn;  // the incident's
-  double metres = 0;            // from the origin to the nearest point of the road or area (0 inside)
-  geo::LngLat at;               // where "show on map" goes
+  double metres = 0;             // from the origin to the nearest point of the road or area (0 inside)
+  geo::LngLat at;                // where "show on map" goes
 };
 
 // Flooded and closed roads (and flood areas) of the active incidents, nearest first, within
@@ -124,7 +124,7 @@ class StormHelp {
 
 // Words for the UI (vi / en).
 const char* shelterStateName(route::ShelterState s, bool english);
-std::string formatMetres(double metres);         // "850 m", "2.4 km"
+std::string formatMetres(double metres);                  // "850 m", "2.4 km"
 std::string formatMinutes(double seconds, bool english);  // "12 min" / "12 phút", "1 h 05" / "1 giờ 05"
 
 }  // namespace citymap::help

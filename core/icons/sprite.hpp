@@ -21,7 +21,7 @@ struct IconRect {
 
 struct Sprite {
   int width = 0, height = 0;
-  float pixelRatio = 1;          // texels per CSS pixel
+  float pixelRatio = 1;           // texels per CSS pixel
   std::vector<uint8_t> coverage;  // width * height, top row first
   std::map<std::string, IconRect, std::less<>> icons;
   const IconRect* find(std::string_view name) const;

@@ -170,15 +170,33 @@ void GestureModel::zoomBy(geo::ScreenPoint anchor, double deltaZoom) {
 void GestureModel::key(Key k, double t) {
   glide_.reset();
   switch (k) {
-    case Key::Left: ops_.push_back({Op::Type::Pan, std::nullopt, kKeyPanPx, 0}); break;  // the view goes left
-    case Key::Right: ops_.push_back({Op::Type::Pan, std::nullopt, -kKeyPanPx, 0}); break;
-    case Key::Up: ops_.push_back({Op::Type::Pan, std::nullopt, 0, kKeyPanPx}); break;
-    case Key::Down: ops_.push_back({Op::Type::Pan, std::nullopt, 0, -kKeyPanPx}); break;
-    case Key::ZoomIn: animate(std::nullopt, 1.0, std::nullopt, t); break;
-    case Key::ZoomOut: animate(std::nullopt, -1.0, std::nullopt, t); break;
-    case Key::RotateLeft: ops_.push_back({Op::Type::Rotate, std::nullopt, -kKeyRotateDeg}); break;
-    case Key::RotateRight: ops_.push_back({Op::Type::Rotate, std::nullopt, kKeyRotateDeg}); break;
-    case Key::ResetNorth: animate(std::nullopt, std::nullopt, 0.0, t); break;
+    case Key::Left:
+      ops_.push_back({Op::Type::Pan, std::nullopt, kKeyPanPx, 0});
+      break;  // the view goes left
+    case Key::Right:
+      ops_.push_back({Op::Type::Pan, std::nullopt, -kKeyPanPx, 0});
+      break;
+    case Key::Up:
+      ops_.push_back({Op::Type::Pan, std::nullopt, 0, kKeyPanPx});
+      break;
+    case Key::Down:
+      ops_.push_back({Op::Type::Pan, std::nullopt, 0, -kKeyPanPx});
+      break;
+    case Key::ZoomIn:
+      animate(std::nullopt, 1.0, std::nullopt, t);
+      break;
+    case Key::ZoomOut:
+      animate(std::nullopt, -1.0, std::nullopt, t);
+      break;
+    case Key::RotateLeft:
+      ops_.push_back({Op::Type::Rotate, std::nullopt, -kKeyRotateDeg});
+      break;
+    case Key::RotateRight:
+      ops_.push_back({Op::Type::Rotate, std::nullopt, kKeyRotateDeg});
+      break;
+    case Key::ResetNorth:
+      animate(std::nullopt, std::nullopt, 0.0, t);
+      break;
   }
 }
 
@@ -197,9 +215,15 @@ std::optional<geo::ScreenPoint> GestureModel::takeTap() {
 bool GestureModel::update(geo::Camera& cam, double t) {
   const geo::ScreenPoint centre{cam.width() / 2, cam.height() / 2};
   for (const Op& op : ops_) switch (op.type) {
-      case Op::Type::Pan: cam.panBy(op.a, op.b); break;
-      case Op::Type::Zoom: cam.zoomAround(op.anchor.value_or(centre), cam.zoom() + op.a); break;
-      case Op::Type::Rotate: cam.rotateAround(op.anchor.value_or(centre), op.a); break;
+      case Op::Type::Pan:
+        cam.panBy(op.a, op.b);
+        break;
+      case Op::Type::Zoom:
+        cam.zoomAround(op.anchor.value_or(centre), cam.zoom() + op.a);
+        break;
+      case Op::Type::Rotate:
+        cam.rotateAround(op.anchor.value_or(centre), op.a);
+        break;
     }
   ops_.clear();
 
@@ -230,9 +254,12 @@ bool GestureModel::update(geo::Camera& cam, double t) {
     const double e = easeOut(k);
     const geo::ScreenPoint anchor = anim_->anchor.value_or(centre);
     if (anim_->zoom) cam.zoomAround(anchor, anim_->zoom0 + (anim_->zoom1 - anim_->zoom0) * e);
-    if (anim_->rotate) cam.rotateAround(anchor, anim_->bearing0 + (anim_->bearing1 - anim_->bearing0) * e - cam.bearing());
-    if (k >= 1) anim_.reset();
-    else more = true;
+    if (anim_->rotate)
+      cam.rotateAround(anchor, anim_->bearing0 + (anim_->bearing1 - anim_->bearing0) * e - cam.bearing());
+    if (k >= 1)
+      anim_.reset();
+    else
+      more = true;
   }
   if (glide_) {
     // Velocity decays exponentially; the distance covered since the last update is the
@@ -244,8 +271,10 @@ bool GestureModel::update(geo::Camera& cam, double t) {
     cam.panBy(glide_->vx * f, glide_->vy * f);
     glide_->last = now;
     const double speed = std::hypot(glide_->vx, glide_->vy) * 1000 * std::exp(-(now - glide_->t0) / tau);
-    if (speed < 10) glide_.reset();  // below 10 px/s: stopped
-    else more = true;
+    if (speed < 10)
+      glide_.reset();  // below 10 px/s: stopped
+    else
+      more = true;
   }
   return more;
 }

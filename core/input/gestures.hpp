@@ -27,15 +27,15 @@ enum class Key : uint8_t { Left, Right, Up, Down, ZoomIn, ZoomOut, RotateLeft, R
 class GestureModel {
  public:
   // Thresholds and feel (MapLibre-like); public for tests.
-  static constexpr double kTapSlopPx = 6;        // moved less than this: still a tap
-  static constexpr double kTapMaxMs = 350;       // held longer: not a tap
-  static constexpr double kDoubleTapMs = 300;    // between the taps of a double tap
+  static constexpr double kTapSlopPx = 6;      // moved less than this: still a tap
+  static constexpr double kTapMaxMs = 350;     // held longer: not a tap
+  static constexpr double kDoubleTapMs = 300;  // between the taps of a double tap
   static constexpr double kDoubleTapSlopPx = 30;
   static constexpr double kRotateThresholdDeg = 12;  // twist before two fingers rotate
   static constexpr double kInertiaMinPxPerS = 120;   // slower releases stop at once
   static constexpr double kFlingReleaseMs = 150;     // lifted later after the last motion: no glide
   static constexpr double kInertiaMaxPxPerS = 2500;
-  static constexpr double kInertiaDecayMs = 325;     // velocity falls by e every 325 ms
+  static constexpr double kInertiaDecayMs = 325;  // velocity falls by e every 325 ms
   static constexpr double kKeyPanPx = 100;
   static constexpr double kKeyRotateDeg = 15;
   static constexpr double kMouseRotateDegPerPx = 0.5;
@@ -87,8 +87,8 @@ class GestureModel {
     double t0 = 0;
   };
   Pointer* find(int id);
-  void animate(std::optional<geo::ScreenPoint> anchor, std::optional<double> deltaZoom, std::optional<double> deltaBearing,
-               double t);
+  void animate(std::optional<geo::ScreenPoint> anchor, std::optional<double> deltaZoom,
+               std::optional<double> deltaBearing, double t);
 
   std::vector<Pointer> pointers_;
   // What to do to the camera at the next update(), in order (a pinch interleaves pans, zooms
@@ -114,8 +114,8 @@ class GestureModel {
   // Animations asked for by events, started at the next update() from the camera's state.
   struct PendingAnim {
     std::optional<geo::ScreenPoint> anchor;  // none: the viewport's centre
-    std::optional<double> zoom;     // a delta
-    std::optional<double> bearing;  // a target (north: 0)
+    std::optional<double> zoom;              // a delta
+    std::optional<double> bearing;           // a target (north: 0)
     double t;
   };
   std::vector<PendingAnim> pendingAnims_;

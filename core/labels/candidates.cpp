@@ -44,9 +44,15 @@ class Collector {
     kind_ = uint8_t(f.kind());  // < 32: classTakes
     id_ = f.id();
     switch (c.placement) {
-      case Placement::Point: points(f); break;
-      case Placement::Line: lines(f, c); break;
-      case Placement::Area: areas(f); break;
+      case Placement::Point:
+        points(f);
+        break;
+      case Placement::Line:
+        lines(f, c);
+        break;
+      case Placement::Area:
+        areas(f);
+        break;
     }
   }
 
@@ -112,7 +118,8 @@ class Collector {
       if (part_.size() < 2) continue;
       cumulative_.assign(1, 0.f);
       for (size_t i = 1; i < part_.size(); ++i)
-        cumulative_.push_back(cumulative_.back() + std::hypot(part_[i].x - part_[i - 1].x, part_[i].y - part_[i - 1].y));
+        cumulative_.push_back(cumulative_.back() +
+                              std::hypot(part_[i].x - part_[i - 1].x, part_[i].y - part_[i - 1].y));
       const float length = cumulative_.back();
       if (length < spacing / 4) continue;  // a stub (a street's end in the buffer)
       const int count = std::max(1, int(std::lround(length / spacing)));

@@ -26,7 +26,7 @@ struct LabelCandidate {
   uint16_t labelClass = 0;  // index into Style::labels
   uint8_t kind = 0;         // the feature's kind (its class's icon: LabelClass::iconByKind)
   style::LabelClass::Placement placement = style::LabelClass::Placement::Point;
-  tess::Vec2 anchor;        // tile units
+  tess::Vec2 anchor;  // tile units
   // Line: the part the anchor is on (TileLabels::points[line .. line + lineLength)) and the
   // segment [segment, segment + 1] of that part holding the anchor.
   uint32_t line = 0, lineLength = 0, segment = 0;
@@ -38,8 +38,8 @@ struct LabelCandidate {
 struct TileLabels {
   geo::TileID id;
   float extent = 4096;
-  std::string text;                 // every candidate's text, back to back
-  std::vector<tess::Vec2> points;   // line parts, tile units
+  std::string text;                // every candidate's text, back to back
+  std::vector<tess::Vec2> points;  // line parts, tile units
   std::vector<LabelCandidate> candidates;
   std::string_view textOf(const LabelCandidate& c) const { return std::string_view(text).substr(c.text, c.textLength); }
   // The text in the map's language: English where the feature has an English name.

@@ -17,8 +17,9 @@ void CollisionGrid::reset(float width, float height, float cell) {
 }
 
 CollisionGrid::CellRange CollisionGrid::cellsOf(const Box& b) const {
-  return {std::clamp(int(std::floor(b.x0 / cell_)), 0, cols_ - 1), std::clamp(int(std::floor(b.y0 / cell_)), 0, rows_ - 1),
-          std::clamp(int(std::floor(b.x1 / cell_)), 0, cols_ - 1), std::clamp(int(std::floor(b.y1 / cell_)), 0, rows_ - 1)};
+  return {
+      std::clamp(int(std::floor(b.x0 / cell_)), 0, cols_ - 1), std::clamp(int(std::floor(b.y0 / cell_)), 0, rows_ - 1),
+      std::clamp(int(std::floor(b.x1 / cell_)), 0, cols_ - 1), std::clamp(int(std::floor(b.y1 / cell_)), 0, rows_ - 1)};
 }
 
 bool CollisionGrid::hits(const Box& b, int maxPriority) const {

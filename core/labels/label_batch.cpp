@@ -29,8 +29,10 @@ void buildLabelBatch(const std::vector<PlacedLabel>& labels, const style::Style&
       const float x0 = std::round((l.iconX - side / 2) * dpr), y0 = std::round((l.iconY - side / 2) * dpr);
       const float x1 = x0 + std::round(side * dpr), y1 = y0 + std::round(side * dpr);
       const uint32_t base = uint32_t(out.vertices.size());
-      const uint32_t iconColor = packPremultiplied(cls.iconColor, l.opacity), disc = packPremultiplied(cls.iconHalo, l.opacity);
-      const float corners[4][4] = {{x0, y0, ic.u0, ic.v0}, {x1, y0, ic.u1, ic.v0}, {x1, y1, ic.u1, ic.v1}, {x0, y1, ic.u0, ic.v1}};
+      const uint32_t iconColor = packPremultiplied(cls.iconColor, l.opacity),
+                     disc = packPremultiplied(cls.iconHalo, l.opacity);
+      const float corners[4][4] = {
+          {x0, y0, ic.u0, ic.v0}, {x1, y0, ic.u1, ic.v0}, {x1, y1, ic.u1, ic.v1}, {x0, y1, ic.u0, ic.v1}};
       for (const auto& k : corners) out.vertices.push_back({k[0], k[1], k[2], k[3], iconColor, disc});
       for (uint32_t k : {0u, 1u, 2u, 0u, 2u, 3u}) out.indices.push_back(base + k);
     }
@@ -73,8 +75,8 @@ void buildLabelBatch(const std::vector<PlacedLabel>& labels, const style::Style&
       const float ax = lx0 + g->x0 * scale, bx = lx0 + g->x1 * scale;
       const float ay = ly0 + g->y0 * scale, by = ly0 + g->y1 * scale;
       const uint32_t base = uint32_t(out.vertices.size());
-      const float corners[4][4] = {{ax, ay, g->u0, g->v0}, {bx, ay, g->u1, g->v0},
-                                   {bx, by, g->u1, g->v1}, {ax, by, g->u0, g->v1}};
+      const float corners[4][4] = {
+          {ax, ay, g->u0, g->v0}, {bx, ay, g->u1, g->v0}, {bx, by, g->u1, g->v1}, {ax, by, g->u0, g->v1}};
       for (const auto& k : corners) {
         GlyphVertex v;
         v.x = (cx + k[0] * cosA - k[1] * sinA) * dpr;

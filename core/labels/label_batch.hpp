@@ -23,7 +23,10 @@ struct LabelBatch {
   std::vector<GlyphVertex> vertices;
   std::vector<uint32_t> indices;
   ShapedLine shaped;  // scratch
-  void clear() { vertices.clear(); indices.clear(); }
+  void clear() {
+    vertices.clear();
+    indices.clear();
+  }
   bool empty() const { return indices.empty(); }
 };
 

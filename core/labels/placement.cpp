@@ -71,8 +71,7 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
   const std::string_view text = tile.textOf(c, english_);
   const uint64_t textHash = hashText(text);
   const uint64_t featureKey = mixKey(c.featureId, c.labelClass);
-  if (c.placement != Placement::Line &&
-      std::find(features_.begin(), features_.end(), featureKey) != features_.end())
+  if (c.placement != Placement::Line && std::find(features_.begin(), features_.end(), featureKey) != features_.end())
     return false;  // the same feature from another tile
   if (repeated(textHash, ref.x, ref.y, cls.repeatDistance)) return false;
   float width;
@@ -103,8 +102,10 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
       if (grid_.hits(ib)) return false;
     }
     // Right, left, below, above; the side it was shown on last frame first (no jumping about).
-    const Vec2 centres[] = {{ref.x + r + halfW - pad, ref.y}, {ref.x - r - halfW + pad, ref.y},
-                            {ref.x, ref.y + r + halfH - pad}, {ref.x, ref.y - r - halfH + pad}};
+    const Vec2 centres[] = {{ref.x + r + halfW - pad, ref.y},
+                            {ref.x - r - halfW + pad, ref.y},
+                            {ref.x, ref.y + r + halfH - pad},
+                            {ref.x, ref.y - r - halfH + pad}};
     const int8_t first = ref.variant >= 0 && ref.variant < 4 ? ref.variant : 0;
     bool found = false;
     for (int k = 0; k < 4 && !found; ++k) {
@@ -153,7 +154,8 @@ bool Labeler::placeAlongLine(const Ref& ref, const TileLabels& tile, const Label
     back_.clear();
     Vec2 cur{ref.x, ref.y};
     float left = half;
-    for (int64_t i = dir < 0 ? int64_t(c.segment) : int64_t(c.segment) + 1; i >= 0 && i < int64_t(line.size()); i += dir) {
+    for (int64_t i = dir < 0 ? int64_t(c.segment) : int64_t(c.segment) + 1; i >= 0 && i < int64_t(line.size());
+         i += dir) {
       const Vec2 p = toScreen(line[size_t(i)]);
       const float d = std::hypot(p.x - cur.x, p.y - cur.y);
       if (d < 1e-3f) continue;  // a point on the anchor
@@ -217,7 +219,8 @@ bool Labeler::placeAlongLine(const Ref& ref, const TileLabels& tile, const Label
     // alike.
     if (lineGlyphs_.size() % 2 == 1 && std::abs(wrapAngle(angle - lineGlyphs_.back().angle)) < 0.2f) {
       Box& pair = boxes_.back();
-      pair = {std::min(pair.x0, box.x0), std::min(pair.y0, box.y0), std::max(pair.x1, box.x1), std::max(pair.y1, box.y1)};
+      pair = {std::min(pair.x0, box.x0), std::min(pair.y0, box.y0), std::max(pair.x1, box.x1),
+              std::max(pair.y1, box.y1)};
     } else {
       if (!boxes_.empty() && grid_.hits(boxes_.back())) return false;
       boxes_.push_back(box);
@@ -261,7 +264,8 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
     ClassInfo& info = classes_[i];
     info.font = fonts.forSize(c.size);
     info.offset = c.offset.at(zoom);
-    info.markers = c.placement == style::LabelClass::Placement::Point && visible[size_t(c.group)] && zoom >= c.markerMinZoom;
+    info.markers =
+        c.placement == style::LabelClass::Placement::Point && visible[size_t(c.group)] && zoom >= c.markerMinZoom;
     info.active = info.font && visible[size_t(c.group)] && visible[size_t(style::Group::Labels)] && zoom >= c.minZoom &&
                   zoom < c.maxZoom;
     if (info.active) info.scale = c.size / info.font->size();
@@ -281,8 +285,10 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
     const geo::ScreenPoint origin = camera.worldToScreen({b.minx, b.miny});
     // The target's area in this tile's units.
     const geo::WorldBox tb = tiles[t].target.bounds();
-    const float tx0 = float((tb.minx - b.minx) / span * labels->extent), tx1 = float((tb.maxx - b.minx) / span * labels->extent);
-    const float ty0 = float((tb.miny - b.miny) / span * labels->extent), ty1 = float((tb.maxy - b.miny) / span * labels->extent);
+    const float tx0 = float((tb.minx - b.minx) / span * labels->extent),
+                tx1 = float((tb.maxx - b.minx) / span * labels->extent);
+    const float ty0 = float((tb.miny - b.miny) / span * labels->extent),
+                ty1 = float((tb.maxy - b.miny) / span * labels->extent);
     for (uint32_t i = 0; i < labels->candidates.size(); ++i) {
       const LabelCandidate& c = labels->candidates[i];
       if (c.labelClass >= classes_.size()) continue;

@@ -79,8 +79,8 @@ class Labeler {
 
   // Places this frame's labels. `nowMs` (monotonic) drives the fades.
   const std::vector<PlacedLabel>& place(std::span<const LabelTile> tiles, const geo::Camera& camera,
-                                        const style::Style& style, const FontSet& fonts,
-                                        const GroupVisibility& visible, double nowMs);
+                                        const style::Style& style, const FontSet& fonts, const GroupVisibility& visible,
+                                        double nowMs);
   // Some label is still fading in or out: more frames are needed to finish.
   bool fading() const { return fading_; }
   const PlacementStats& stats() const { return stats_; }
@@ -100,8 +100,8 @@ class Labeler {
  private:
   struct Ref {
     uint32_t tile, candidate;
-    float x, y;      // anchor, CSS px
-    float unit;      // CSS px per tile unit
+    float x, y;  // anchor, CSS px
+    float unit;  // CSS px per tile unit
     float rankPx;
     int priority;
     bool wasShown;
@@ -144,9 +144,9 @@ class Labeler {
   CollisionGrid grid_;     // placed labels
   CollisionGrid markers_;  // the markers of point candidates
   std::vector<PlacedLabel> out_;
-  std::vector<std::vector<RepeatEntry>> repeats_;  // hashed by text
-  std::vector<uint64_t> features_;                 // (feature, class) with a label this frame
-  std::vector<LineGlyph> glyphs_;                  // this frame's line label glyphs
+  std::vector<std::vector<RepeatEntry>> repeats_;           // hashed by text
+  std::vector<uint64_t> features_;                          // (feature, class) with a label this frame
+  std::vector<LineGlyph> glyphs_;                           // this frame's line label glyphs
   std::vector<std::pair<uint32_t, uint32_t>> glyphRanges_;  // per out_ entry: into glyphs_
   // Scratch.
   std::vector<Box> boxes_;

@@ -71,12 +71,16 @@ Ring clipRing(std::span<const Vec2> ring, float size) {
   Ring a(ring.begin(), ring.end()), b;
   if (a.size() > 1 && a.front().x == a.back().x && a.front().y == a.back().y) a.pop_back();
   const auto lerp = [](Vec2 p, Vec2 q, float t) { return Vec2{p.x + (q.x - p.x) * t, p.y + (q.y - p.y) * t}; };
-  clipAgainst(a, b, [](Vec2 p) { return p.x >= 0; }, [&](Vec2 p, Vec2 q) { return lerp(p, q, (0 - p.x) / (q.x - p.x)); });
-  clipAgainst(b, a, [&](Vec2 p) { return p.x <= size; },
-              [&](Vec2 p, Vec2 q) { return lerp(p, q, (size - p.x) / (q.x - p.x)); });
-  clipAgainst(a, b, [](Vec2 p) { return p.y >= 0; }, [&](Vec2 p, Vec2 q) { return lerp(p, q, (0 - p.y) / (q.y - p.y)); });
-  clipAgainst(b, a, [&](Vec2 p) { return p.y <= size; },
-              [&](Vec2 p, Vec2 q) { return lerp(p, q, (size - p.y) / (q.y - p.y)); });
+  clipAgainst(
+      a, b, [](Vec2 p) { return p.x >= 0; }, [&](Vec2 p, Vec2 q) { return lerp(p, q, (0 - p.x) / (q.x - p.x)); });
+  clipAgainst(
+      b, a, [&](Vec2 p) { return p.x <= size; },
+      [&](Vec2 p, Vec2 q) { return lerp(p, q, (size - p.x) / (q.x - p.x)); });
+  clipAgainst(
+      a, b, [](Vec2 p) { return p.y >= 0; }, [&](Vec2 p, Vec2 q) { return lerp(p, q, (0 - p.y) / (q.y - p.y)); });
+  clipAgainst(
+      b, a, [&](Vec2 p) { return p.y <= size; },
+      [&](Vec2 p, Vec2 q) { return lerp(p, q, (size - p.y) / (q.y - p.y)); });
   if (a.size() < 3) a.clear();
   return a;
 }

@@ -39,7 +39,8 @@ const Glyph* Font::find(uint32_t codepoint) const {
 }
 
 const Glyph* Font::findExact(uint32_t codepoint) const {
-  if (codepoint < kDirect) return !direct_.empty() && direct_[codepoint] != 0 ? &glyphs_[direct_[codepoint] - 1] : nullptr;
+  if (codepoint < kDirect)
+    return !direct_.empty() && direct_[codepoint] != 0 ? &glyphs_[direct_[codepoint] - 1] : nullptr;
   const auto it = other_.find(codepoint);
   return it != other_.end() ? &glyphs_[it->second] : nullptr;
 }

@@ -19,10 +19,10 @@ using utf8::kReplacementChar;
 using utf8::nextCodepoint;
 
 struct Glyph {
-  float advance = 0;                    // CSS px
+  float advance = 0;                     // CSS px
   float x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // quad relative to the pen at the line's top, CSS px
   float u0 = 0, v0 = 0, u1 = 0, v1 = 0;  // atlas coordinates (0..1)
-  bool visible = false;                 // has pixels (a space has none)
+  bool visible = false;                  // has pixels (a space has none)
 };
 
 class Font {
@@ -53,7 +53,7 @@ class Font {
 // A POI icon in the label atlas (core/icons): red = the symbol, green = the disc behind it.
 struct IconGlyph {
   std::string name;
-  float size = 0;  // the cell's side, CSS px (the disc's diameter is LabelClass::iconSize)
+  float size = 0;     // the cell's side, CSS px (the disc's diameter is LabelClass::iconSize)
   float discCss = 0;  // the disc's diameter baked into the cell, CSS px
   float u0 = 0, v0 = 0, u1 = 0, v1 = 0;
 };
@@ -62,7 +62,7 @@ struct IconGlyph {
 // icons in the same atlas.
 struct FontSet {
   std::vector<Font> fonts;
-  float haloCss = 0;  // halo radius baked into the atlas (CSS px); glyph quads include it
+  float haloCss = 0;             // halo radius baked into the atlas (CSS px); glyph quads include it
   std::vector<IconGlyph> icons;  // sorted by name
   // The font for a text size: the exact size, else the nearest (drawn scaled); null if none.
   const Font* forSize(float size) const;

@@ -20,11 +20,16 @@ uint32_t packColor(uint32_t rgb, float alpha) {
 
 uint32_t severityColor(feeds::Severity s) {
   switch (s) {
-    case feeds::Severity::Info: return 0x3b82c4;
-    case feeds::Severity::Minor: return 0xe0b000;
-    case feeds::Severity::Moderate: return 0xf07d1a;
-    case feeds::Severity::Severe: return 0xd62718;
-    case feeds::Severity::Extreme: return 0x7a0b3a;
+    case feeds::Severity::Info:
+      return 0x3b82c4;
+    case feeds::Severity::Minor:
+      return 0xe0b000;
+    case feeds::Severity::Moderate:
+      return 0xf07d1a;
+    case feeds::Severity::Severe:
+      return 0xd62718;
+    case feeds::Severity::Extreme:
+      return 0x7a0b3a;
   }
   return 0x808080;
 }
@@ -36,19 +41,27 @@ uint32_t sensorLevelColor(int level) {
 
 uint32_t congestionColor(feeds::Congestion c) {
   switch (c) {
-    case feeds::Congestion::Free: return 0x2fa84f;
-    case feeds::Congestion::Light: return 0x9acd32;
-    case feeds::Congestion::Moderate: return 0xf5a000;
-    case feeds::Congestion::Heavy: return 0xe3361f;
-    case feeds::Congestion::Standstill: return 0x8e1111;
-    case feeds::Congestion::Closed: return 0x3d1010;
-    case feeds::Congestion::Unknown: break;
+    case feeds::Congestion::Free:
+      return 0x2fa84f;
+    case feeds::Congestion::Light:
+      return 0x9acd32;
+    case feeds::Congestion::Moderate:
+      return 0xf5a000;
+    case feeds::Congestion::Heavy:
+      return 0xe3361f;
+    case feeds::Congestion::Standstill:
+      return 0x8e1111;
+    case feeds::Congestion::Closed:
+      return 0x3d1010;
+    case feeds::Congestion::Unknown:
+      break;
   }
   return 0x9e9e9e;
 }
 
 uint32_t routeColor(std::string_view route) {
-  static constexpr uint32_t kPalette[] = {0x1565c0, 0x00897b, 0x6a1b9a, 0xc62828, 0xef6c00, 0x2e7d32, 0x0277bd, 0xad1457};
+  static constexpr uint32_t kPalette[] = {0x1565c0, 0x00897b, 0x6a1b9a, 0xc62828,
+                                          0xef6c00, 0x2e7d32, 0x0277bd, 0xad1457};
   uint32_t h = 2166136261u;
   for (char c : route) h = (h ^ uint8_t(c)) * 16777619u;
   return kPalette[h % std::size(kPalette)];
@@ -95,12 +108,18 @@ void addMarker(LiveBatch& out, tess::Vec2 c, float r, Shape shape, uint32_t fill
 
 uint32_t stormColor(feeds::StormCategory c) {
   switch (c) {
-    case feeds::StormCategory::Low: return 0x6f7f8f;
-    case feeds::StormCategory::TropicalDepression: return 0x1f78b4;
-    case feeds::StormCategory::TropicalStorm: return 0xd99a00;
-    case feeds::StormCategory::SevereTropicalStorm: return 0xf06a14;
-    case feeds::StormCategory::Typhoon: return 0xd62718;
-    case feeds::StormCategory::SuperTyphoon: return 0x7a0b3a;
+    case feeds::StormCategory::Low:
+      return 0x6f7f8f;
+    case feeds::StormCategory::TropicalDepression:
+      return 0x1f78b4;
+    case feeds::StormCategory::TropicalStorm:
+      return 0xd99a00;
+    case feeds::StormCategory::SevereTropicalStorm:
+      return 0xf06a14;
+    case feeds::StormCategory::Typhoon:
+      return 0xd62718;
+    case feeds::StormCategory::SuperTyphoon:
+      return 0x7a0b3a;
   }
   return 0x808080;
 }
@@ -172,7 +191,8 @@ std::string formatLocalTime(int64_t epochMs) {
   const int64_t mp = (5 * doy + 2) / 153;
   const int64_t day = doy - (153 * mp + 2) / 5 + 1, month = mp < 10 ? mp + 3 : mp - 9;
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%02d:%02d %02d/%02d", int(ms / 3'600'000), int(ms / 60'000 % 60), int(day), int(month));
+  std::snprintf(buf, sizeof buf, "%02d:%02d %02d/%02d", int(ms / 3'600'000), int(ms / 60'000 % 60), int(day),
+                int(month));
   return buf;
 }
 
@@ -189,9 +209,7 @@ double cross(Dir a, Dir b) { return a.x * b.y - a.y * b.x; }
 
 // The radius of `km` on the ground at latitude `lat`, in world units (Mercator stretches it by
 // 1 / cos(lat)).
-double worldRadius(double km, double lat) {
-  return km * 1000 / (geo::kWorldSizeMetres * std::cos(lat * M_PI / 180));
-}
+double worldRadius(double km, double lat) { return km * 1000 / (geo::kWorldSizeMetres * std::cos(lat * M_PI / 180)); }
 
 std::optional<geo::WorldPoint> segmentIntersection(geo::WorldPoint p1, geo::WorldPoint p2, geo::WorldPoint q1,
                                                    geo::WorldPoint q2) {
@@ -284,14 +302,17 @@ std::vector<geo::WorldPoint> stormConeOutline(const feeds::StormReport& storm) {
   for (size_t k = n - 1; k >= 1; --k) join(k, 1, k, k - 1, cross(w[k - 1][1], w[k][1]) > 0);  // side 1, backwards
   {  // round the first circle (nothing when it is the centre's, radius 0)
     const auto [from, sweep] = clockwise(w[0][1], w[0][0]);
-    if (cs[0].r > 0) arc(cs[0], from, sweep, true);
-    else out.push_back(at(0, w[0][1]));
+    if (cs[0].r > 0)
+      arc(cs[0], from, sweep, true);
+    else
+      out.push_back(at(0, w[0][1]));
   }
   // No repeated points, no closing point.
   std::vector<geo::WorldPoint> clean;
   for (const geo::WorldPoint& p : out)
     if (clean.empty() || std::abs(p.x - clean.back().x) + std::abs(p.y - clean.back().y) > 1e-15) clean.push_back(p);
-  while (clean.size() > 1 && std::abs(clean.front().x - clean.back().x) + std::abs(clean.front().y - clean.back().y) <= 1e-15)
+  while (clean.size() > 1 &&
+         std::abs(clean.front().x - clean.back().x) + std::abs(clean.front().y - clean.back().y) <= 1e-15)
     clean.pop_back();
   return clean;
 }
@@ -300,7 +321,8 @@ View stormView(const feeds::StormReport& storm, const geo::Camera& camera) {
   const geo::WorldPoint c = geo::toWorld({storm.position.lng, storm.position.lat});
   const double pad = 48;  // CSS px on every side
   const double w = std::max(1.0, camera.width() - 2 * pad), h = std::max(1.0, camera.height() - 2 * pad);
-  const double ca = std::abs(std::cos(camera.bearing() * M_PI / 180)), sa = std::abs(std::sin(camera.bearing() * M_PI / 180));
+  const double ca = std::abs(std::cos(camera.bearing() * M_PI / 180)),
+               sa = std::abs(std::sin(camera.bearing() * M_PI / 180));
   const double maxZoom = std::min(camera.maxZoom(), 13.0);
   // The zoom at which a world box fits the view (turned with the map), and its centre.
   const auto fit = [&](const geo::WorldBox& b) {
@@ -396,8 +418,10 @@ std::vector<std::vector<tess::Vec2>> clipLine(const std::vector<geo::ScreenPoint
         continue;
       }
       const double t = q / p;
-      if (p < 0) t0 = std::max(t0, t);
-      else t1 = std::min(t1, t);
+      if (p < 0)
+        t0 = std::max(t0, t);
+      else
+        t1 = std::min(t1, t);
     }
     if (!visible || t0 > t1) {
       open = false;
@@ -441,7 +465,6 @@ void addDashed(LiveBatch& out, const std::vector<std::vector<tess::Vec2>>& piece
     if (on.size() > 1) addStroke(out, on, width, tess::LineCap::Butt, color);
   }
 }
-
 
 struct Builder {
   const geo::Camera& cam;
@@ -550,7 +573,8 @@ void stormUnder(Builder& b, const feeds::StormReport& s, float fade, std::vector
     std::vector<geo::ScreenPoint> ring;
     for (int k = 0; k <= 120; ++k)
       ring.push_back(b.device(geo::WorldPoint{c.x + r * std::cos(k * M_PI / 60), c.y + r * std::sin(k * M_PI / 60)}));
-    addDashed(b.out, clipLine(ring, b.clipRect()), 1.5f * dpr, 10 * dpr, 6 * dpr, packColor(kStrongWindColor, 0.8f * fade));
+    addDashed(b.out, clipLine(ring, b.clipRect()), 1.5f * dpr, 10 * dpr, 6 * dpr,
+              packColor(kStrongWindColor, 0.8f * fade));
   }
   // The track so far: solid, each stretch in the class the storm had at its end, on a white casing.
   std::vector<geo::ScreenPoint> past;
@@ -568,7 +592,8 @@ void stormUnder(Builder& b, const feeds::StormReport& s, float fade, std::vector
   for (const feeds::StormPoint& f : s.forecast) ahead.push_back(b.device(f.position));
   if (ahead.size() > 1) {
     b.line(ahead, 4.5f, packColor(kWhite, 0.75f * fade), tess::LineCap::Round);
-    addDashed(b.out, clipLine(ahead, b.clipRect()), 2.5f * dpr, 8 * dpr, 5 * dpr, packColor(kForecastTrackColor, 0.9f * fade));
+    addDashed(b.out, clipLine(ahead, b.clipRect()), 2.5f * dpr, 8 * dpr, 5 * dpr,
+              packColor(kForecastTrackColor, 0.9f * fade));
   }
   for (const feeds::StormPoint& p : s.past)
     if (const auto at = b.project(p.position))
@@ -588,10 +613,12 @@ void stormUnder(Builder& b, const feeds::StormReport& s, float fade, std::vector
     const double nl = std::hypot(nx, ny);
     nx = nl > 0 ? nx / nl : 0, ny = nl > 0 ? ny / nl : -1;
     if (ny > 0 || (std::abs(ny) < 0.35 && nx < 0)) nx = -nx, ny = -ny;
-    MapTag tag{formatLocalTime(f.timeMs), x, y, float(nx * (r + 5)), float(ny * (r + 5)), MapTag::Align::Centre,
-               MapTag::Role::Time, fade};
-    if (std::abs(nx) >= 0.7) tag.align = nx > 0 ? MapTag::Align::Left : MapTag::Align::Right;
-    else tag.dy += ny < 0 ? -7.f : 7.f;  // above or below: half the text's height further
+    MapTag tag{formatLocalTime(f.timeMs), x,   y, float(nx * (r + 5)), float(ny * (r + 5)), MapTag::Align::Centre,
+               MapTag::Role::Time,        fade};
+    if (std::abs(nx) >= 0.7)
+      tag.align = nx > 0 ? MapTag::Align::Left : MapTag::Align::Right;
+    else
+      tag.dy += ny < 0 ? -7.f : 7.f;  // above or below: half the text's height further
     tags->push_back(std::move(tag));
   }
 }
@@ -607,7 +634,8 @@ void stormTop(Builder& b, const feeds::StormReport& s, int64_t timestampMs, floa
   const float r = sizeAt(b.cam.zoom(), 17.f, 22.f);
   const uint32_t fill = packColor(stormColor(s.category), fade), ring = packColor(kWhite, fade);
   const float mirror = s.position.lat < 0 ? 1.f : 0.f;  // southern storms turn the other way
-  const std::string& name = english ? (s.nameEn.empty() ? s.nameVi : s.nameEn) : (s.nameVi.empty() ? s.nameEn : s.nameVi);
+  const std::string& name =
+      english ? (s.nameEn.empty() ? s.nameVi : s.nameEn) : (s.nameVi.empty() ? s.nameEn : s.nameVi);
   const auto clear = [&](double x, double y, double radius) {
     const ScreenBox box{float(x - radius), float(y - radius), float(x + radius), float(y + radius)};
     return std::none_of(avoid.begin(), avoid.end(), [&](const ScreenBox& a) { return a.overlaps(box); });
@@ -660,11 +688,16 @@ void stormTop(Builder& b, const feeds::StormReport& s, int64_t timestampMs, floa
             box = {x + gap, y - 16, x + gap + width, y + 17};
             break;
           case 2:
-            first.align = second.align = MapTag::Align::Right, first.dx = second.dx = -gap, first.dy = -8, second.dy = 9;
+            first.align = second.align = MapTag::Align::Right, first.dx = second.dx = -gap, first.dy = -8,
+            second.dy = 9;
             box = {x - gap - width, y - 16, x - gap, y + 17};
             break;
-          case 1: first.dy = -gap - 24, second.dy = -gap - 7, box.y0 = y - gap - 32, box.y1 = y - gap; break;
-          default: first.dy = gap + 8, second.dy = gap + 25, box.y0 = y + gap, box.y1 = y + gap + 33; break;
+          case 1:
+            first.dy = -gap - 24, second.dy = -gap - 7, box.y0 = y - gap - 32, box.y1 = y - gap;
+            break;
+          default:
+            first.dy = gap + 8, second.dy = gap + 25, box.y0 = y + gap, box.y1 = y + gap + 33;
+            break;
         }
         return box.x0 >= 0 && box.y0 >= 0 && box.x1 <= w && box.y1 <= h &&
                std::none_of(avoid.begin(), avoid.end(), [&](const ScreenBox& a) { return a.overlaps(box); });
@@ -691,8 +724,8 @@ void stormTop(Builder& b, const feeds::StormReport& s, int64_t timestampMs, floa
   const double px = w / 2 + dx * t, py = h / 2 + dy * t, ux = dx / len, uy = dy / len;
   b.marker({float(px * dpr), float(py * dpr)}, pr, Shape::Typhoon, fill, ring, 1.f, mirror);
   const float bearing = float(std::atan2(ux, -uy) * 180 / M_PI);
-  b.marker({float((px + ux * (pr + 8)) * dpr), float((py + uy * (pr + 8)) * dpr)}, 5.f, Shape::Triangle, fill, ring, 1.f,
-           0, bearing);
+  b.marker({float((px + ux * (pr + 8)) * dpr), float((py + uy * (pr + 8)) * dpr)}, 5.f, Shape::Triangle, fill, ring,
+           1.f, 0, bearing);
   if (tags) {
     const geo::LngLat here = geo::fromWorld(b.cam.screenToWorld({px, py}));
     char dist[32];
@@ -726,7 +759,8 @@ std::optional<feeds::LngLat> entityPosition(const feeds::FeedStore& store, const
       if (const auto it = store.sensors().find(id); it != store.sensors().end() && it->second.value.position)
         return it->second.value.position;
       return anchored();
-    case feeds::FeedKind::Shelter: return anchored();
+    case feeds::FeedKind::Shelter:
+      return anchored();
     case feeds::FeedKind::Bus:
       if (const auto pose = store.busPose(id, nowMs)) return pose->position;
       return std::nullopt;
@@ -739,7 +773,8 @@ std::optional<feeds::LngLat> entityPosition(const feeds::FeedStore& store, const
     case feeds::FeedKind::Storm:
       if (const auto it = store.storms().find(id); it != store.storms().end()) return it->second.value.position;
       return std::nullopt;
-    case feeds::FeedKind::Traffic: break;
+    case feeds::FeedKind::Traffic:
+      break;
   }
   return std::nullopt;
 }
@@ -756,7 +791,8 @@ void buildLiveBatch(const feeds::FeedStore& store, const scene::FeatureIndex& in
   if (layers.storms)
     for (const auto& [id, e] : store.storms())
       if (store.fade(FeedKind::Storm, e.meta.timestampMs, nowMs) > 0) storms.push_back(&e);
-  std::sort(storms.begin(), storms.end(), [](const auto* a, const auto* c) { return a->value.stormId < c->value.stormId; });
+  std::sort(storms.begin(), storms.end(),
+            [](const auto* a, const auto* c) { return a->value.stormId < c->value.stormId; });
 
   // Incident areas first, under every marker.
   const auto alerts = store.alerts(nowMs);
@@ -853,11 +889,13 @@ void buildLiveBatch(const feeds::FeedStore& store, const scene::FeatureIndex& in
   for (const auto* e : storms)
     stormTop(b, e->value, e->meta.timestampMs, store.fade(FeedKind::Storm, e->meta.timestampMs, nowMs), english, avoid,
              tags);
-  if (tags) tags->insert(tags->end(), std::make_move_iterator(timeTags.begin()), std::make_move_iterator(timeTags.end()));
+  if (tags)
+    tags->insert(tags->end(), std::make_move_iterator(timeTags.begin()), std::make_move_iterator(timeTags.end()));
 }
 
 std::optional<LivePick> pickLive(const feeds::FeedStore& store, const scene::FeatureIndex& index,
-                                 const geo::Camera& camera, int64_t nowMs, const LiveLayers& layers, geo::ScreenPoint p) {
+                                 const geo::Camera& camera, int64_t nowMs, const LiveLayers& layers,
+                                 geo::ScreenPoint p) {
   std::optional<LivePick> best;
   double bestD = 12 * 12;  // CSS pixels, squared
   const auto consider = [&](feeds::FeedKind kind, uint64_t id, feeds::LngLat at) {
@@ -891,7 +929,8 @@ std::optional<LivePick> pickLive(const feeds::FeedStore& store, const scene::Fea
     }
   if (layers.storms)
     for (const auto& [id, e] : store.storms())
-      if (store.fade(feeds::FeedKind::Storm, e.meta.timestampMs, nowMs) > 0) consider(feeds::FeedKind::Storm, id, e.value.position);
+      if (store.fade(feeds::FeedKind::Storm, e.meta.timestampMs, nowMs) > 0)
+        consider(feeds::FeedKind::Storm, id, e.value.position);
   return best;
 }
 

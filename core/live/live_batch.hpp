@@ -27,7 +27,7 @@ namespace citymap::live {
 uint32_t packColor(uint32_t rgb, float alpha);
 
 enum class Shape : uint8_t {
-  Flat = 0,      // areas and outlines: the fill colour as is
+  Flat = 0,  // areas and outlines: the fill colour as is
   Disc = 1,
   Square = 2,    // rounded
   Triangle = 3,  // pointing up in the marker's frame (rotated by the vertex positions)
@@ -50,7 +50,10 @@ static_assert(sizeof(MarkerVertex) == 40);
 struct LiveBatch {
   std::vector<MarkerVertex> vertices;
   std::vector<uint32_t> indices;
-  void clear() { vertices.clear(); indices.clear(); }
+  void clear() {
+    vertices.clear();
+    indices.clear();
+  }
   bool empty() const { return indices.empty(); }
 };
 
@@ -88,7 +91,7 @@ uint32_t stormColor(feeds::StormCategory c);
 // at a point in CSS px, drawn by the app with the label fonts (layoutTags) over the markers.
 struct MapTag {
   enum class Role : uint8_t { Name = 0, Detail = 1, Time = 2 };  // tagStyle().labels[role]
-  enum class Align : uint8_t { Left, Centre, Right };  // which part of the text is at anchor + offset
+  enum class Align : uint8_t { Left, Centre, Right };            // which part of the text is at anchor + offset
   std::string text;
   float x = 0, y = 0;    // anchor, CSS px
   float dx = 0, dy = 0;  // the text's reference point from the anchor (its vertical centre), CSS px
@@ -147,6 +150,7 @@ struct LivePick {
 };
 // The topmost marker within a few pixels of `p` (CSS pixels), if any.
 std::optional<LivePick> pickLive(const feeds::FeedStore& store, const scene::FeatureIndex& index,
-                                 const geo::Camera& camera, int64_t nowMs, const LiveLayers& layers, geo::ScreenPoint p);
+                                 const geo::Camera& camera, int64_t nowMs, const LiveLayers& layers,
+                                 geo::ScreenPoint p);
 
 }  // namespace citymap::live

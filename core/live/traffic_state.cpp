@@ -10,9 +10,9 @@ uint32_t trafficColor(const feeds::TrafficUpdate& t, float fade) {
   feeds::Congestion c = t.congestion;
   if (c == feeds::Congestion::Unknown && t.freeFlowKmh > 0) {
     const float r = t.speedKmh / t.freeFlowKmh;
-    c = r > 0.8f   ? feeds::Congestion::Free
-        : r > 0.6f ? feeds::Congestion::Light
-        : r > 0.4f ? feeds::Congestion::Moderate
+    c = r > 0.8f    ? feeds::Congestion::Free
+        : r > 0.6f  ? feeds::Congestion::Light
+        : r > 0.4f  ? feeds::Congestion::Moderate
         : r > 0.15f ? feeds::Congestion::Heavy
                     : feeds::Congestion::Standstill;
   }

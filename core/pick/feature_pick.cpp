@@ -25,7 +25,9 @@ struct TileFrame {
   geo::WorldPoint toWorld(Pt p) const { return {(id.x + p.x / extent) / n, (id.y + p.y / extent) / n}; }
 };
 
-Pt coordAt(const fb::Feature& f, uint32_t i) { return {double(f.coords()->Get(2 * i)), double(f.coords()->Get(2 * i + 1))}; }
+Pt coordAt(const fb::Feature& f, uint32_t i) {
+  return {double(f.coords()->Get(2 * i)), double(f.coords()->Get(2 * i + 1))};
+}
 
 // Calls fn(first, count) for each part (line or ring) of a feature.
 template <typename Fn>
@@ -57,7 +59,9 @@ double insidePolygon(const fb::Feature& f, Pt p) {
       const uint32_t n = parts[part];
       for (uint32_t i = 0, j = n - 1; i < n; j = i++) {
         const Pt a = coordAt(f, offset + i), b = coordAt(f, offset + j);
-        if (r == 0) minx = std::min(minx, a.x), maxx = std::max(maxx, a.x), miny = std::min(miny, a.y), maxy = std::max(maxy, a.y);
+        if (r == 0)
+          minx = std::min(minx, a.x), maxx = std::max(maxx, a.x), miny = std::min(miny, a.y),
+          maxy = std::max(maxy, a.y);
         if ((a.y > p.y) != (b.y > p.y) && p.x < (b.x - a.x) * (p.y - a.y) / (b.y - a.y) + a.x) in = !in;
       }
       offset += n;
@@ -76,8 +80,8 @@ bool labelClassTakes(const style::LabelClass& c, const fb::Feature& f) {
 }
 
 // Whether the style draws the feature (a layer or a label class) at this zoom with these groups.
-bool drawn(const style::Style& style, const GroupVisibility& visible, double zoom, int tileZoom,
-           std::string_view layer, const fb::Feature& f) {
+bool drawn(const style::Style& style, const GroupVisibility& visible, double zoom, int tileZoom, std::string_view layer,
+           const fb::Feature& f) {
   for (const style::Layer& l : style.layers) {
     if (!visible[size_t(l.group)] || zoom < l.minZoom || zoom >= l.maxZoom || l.featureState) continue;
     const style::Bucket& b = style.buckets[size_t(l.bucket)];
@@ -170,7 +174,8 @@ std::optional<Feature> pickFeature(const std::vector<scene::DrawTile>& tiles, co
           if (bestClass < 1) continue;
           double d = std::numeric_limits<double>::infinity();
           forEachPart(*f, [&](uint32_t first, uint32_t n) {
-            for (uint32_t i = first; i + 1 < first + n; ++i) d = std::min(d, segmentDistance(q, coordAt(*f, i), coordAt(*f, i + 1)));
+            for (uint32_t i = first; i + 1 < first + n; ++i)
+              d = std::min(d, segmentDistance(q, coordAt(*f, i), coordAt(*f, i + 1)));
           });
           d *= pxPerUnit;
           if (d > 7 || !drawn(style, visible, zoom, data.id().z, layerName, *f)) continue;
@@ -215,10 +220,17 @@ Wards wardsAt(const std::vector<scene::DrawTile>& tiles, geo::WorldPoint w) {
       if (f->type() != fb::GeometryType::Polygon || !f->name()) continue;
       std::string* slot = nullptr;
       switch (tile::AdminKind(f->kind())) {
-        case tile::AdminKind::Ward2025: slot = &out.ward2025; break;
-        case tile::AdminKind::WardPre2025: slot = &out.wardPre2025; break;
-        case tile::AdminKind::DistrictPre2025: slot = &out.districtPre2025; break;
-        default: break;
+        case tile::AdminKind::Ward2025:
+          slot = &out.ward2025;
+          break;
+        case tile::AdminKind::WardPre2025:
+          slot = &out.wardPre2025;
+          break;
+        case tile::AdminKind::DistrictPre2025:
+          slot = &out.districtPre2025;
+          break;
+        default:
+          break;
       }
       if (slot && slot->empty() && insidePolygon(*f, q) >= 0) *slot = f->name()->str();
     }
@@ -288,8 +300,10 @@ bool clipSegment(Pt& a, Pt& b, Pt lo, Pt hi) {
       continue;
     }
     const double t = q[i] / p[i];
-    if (p[i] < 0) t0 = std::max(t0, t);
-    else t1 = std::min(t1, t);
+    if (p[i] < 0)
+      t0 = std::max(t0, t);
+    else
+      t1 = std::min(t1, t);
     if (t0 > t1) return false;
   }
   const Pt a0 = a;

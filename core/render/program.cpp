@@ -65,7 +65,8 @@ Result<std::vector<Program>> Program::buildAll(std::span<const Source> sources) 
   std::vector<Pending> pending;
   pending.reserve(sources.size());
   for (const Source& s : sources) {
-    Pending p{startCompile(GL_VERTEX_SHADER, s.vertex), startCompile(GL_FRAGMENT_SHADER, s.fragment), glCreateProgram()};
+    Pending p{startCompile(GL_VERTEX_SHADER, s.vertex), startCompile(GL_FRAGMENT_SHADER, s.fragment),
+              glCreateProgram()};
     glAttachShader(p.program, p.vs);
     glAttachShader(p.program, p.fs);
     glLinkProgram(p.program);

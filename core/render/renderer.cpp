@@ -40,7 +40,7 @@ Result<bool> Renderer::init() {
   label_ = std::move(programs[4]);
   labelU_ = {label_.uniform("u_device_to_clip"), label_.uniform("u_atlas")};
   trafficU_ = {traffic_.uniform("u_transform"), traffic_.uniform("u_device_to_clip"), traffic_.uniform("u_half_width"),
-               traffic_.uniform("u_state"), traffic_.uniform("u_opacity"), traffic_.uniform("u_rotation")};
+               traffic_.uniform("u_state"),     traffic_.uniform("u_opacity"),        traffic_.uniform("u_rotation")};
   markerU_ = {marker_.uniform("u_device_to_clip")};
   fillU_ = {fill_.uniform("u_transform"), fill_.uniform("u_color")};
   lineU_ = {line_.uniform("u_transform"), line_.uniform("u_device_to_clip"), line_.uniform("u_half_width"),
@@ -343,7 +343,8 @@ void Renderer::drawLive(const live::LiveBatch& batch) {
     glEnableVertexAttribArray(2);
     glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, fill)));
     glEnableVertexAttribArray(3);
-    glVertexAttribPointer(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, stroke)));
+    glVertexAttribPointer(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V),
+                          reinterpret_cast<const void*>(offsetof(V, stroke)));
     glEnableVertexAttribArray(4);
     glVertexAttribPointer(4, 4, GL_FLOAT, GL_FALSE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, radius)));
   } else {
@@ -394,7 +395,8 @@ void Renderer::drawLabels(const labels::LabelBatch& batch) {
     glEnableVertexAttribArray(1);
     glVertexAttribPointer(1, 2, GL_FLOAT, GL_FALSE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, u)));
     glEnableVertexAttribArray(2);
-    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, color)));
+    glVertexAttribPointer(2, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V),
+                          reinterpret_cast<const void*>(offsetof(V, color)));
     glEnableVertexAttribArray(3);
     glVertexAttribPointer(3, 4, GL_UNSIGNED_BYTE, GL_TRUE, sizeof(V), reinterpret_cast<const void*>(offsetof(V, halo)));
   } else {

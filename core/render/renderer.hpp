@@ -80,11 +80,21 @@ class Renderer {
   size_t writeClipMasks(const std::vector<scene::DrawTile>& tiles);
 
   Program fill_, line_, traffic_, marker_, label_;
-  struct { GLint transform, color; } fillU_{};
-  struct { GLint transform, deviceToClip, halfWidth, color, rotation; } lineU_{};
-  struct { GLint transform, deviceToClip, halfWidth, state, opacity, rotation; } trafficU_{};
-  struct { GLint deviceToClip; } markerU_{};
-  struct { GLint deviceToClip, atlas; } labelU_{};
+  struct {
+    GLint transform, color;
+  } fillU_{};
+  struct {
+    GLint transform, deviceToClip, halfWidth, color, rotation;
+  } lineU_{};
+  struct {
+    GLint transform, deviceToClip, halfWidth, state, opacity, rotation;
+  } trafficU_{};
+  struct {
+    GLint deviceToClip;
+  } markerU_{};
+  struct {
+    GLint deviceToClip, atlas;
+  } labelU_{};
   GLuint labelAtlas_ = 0;
   // CPU copies of what has no other source, for restore().
   int atlasWidth_ = 0, atlasHeight_ = 0;
@@ -97,7 +107,7 @@ class Renderer {
   GLuint liveVao_ = 0, liveVbo_ = 0, liveIbo_ = 0;
   GLuint clipVao_ = 0, clipVbo_ = 0;  // the per-tile stencil masks of a turned view
   std::vector<tess::Vec2> clipQuads_;
-  std::vector<geo::PixelRect> scissors_;         // per drawn tile, this pass
+  std::vector<geo::PixelRect> scissors_;  // per drawn tile, this pass
   std::vector<geo::TileTransform> transforms_;
   bool hasStencil_ = false;
   const geo::Camera* camera_ = nullptr;  // of the frame being drawn

@@ -10,7 +10,8 @@ namespace {
 double cross(XY o, XY a, XY b) { return (a.x - o.x) * (b.y - o.y) - (a.y - o.y) * (b.x - o.x); }
 
 bool onSegment(XY a, XY b, XY p) {
-  return std::min(a.x, b.x) <= p.x && p.x <= std::max(a.x, b.x) && std::min(a.y, b.y) <= p.y && p.y <= std::max(a.y, b.y);
+  return std::min(a.x, b.x) <= p.x && p.x <= std::max(a.x, b.x) && std::min(a.y, b.y) <= p.y &&
+         p.y <= std::max(a.y, b.y);
 }
 
 // Closed segments [a, b] and [c, d] share a point.
@@ -69,7 +70,8 @@ BlockedEdges blockEdges(const RouteGraph& graph, const Avoid& avoid) {
       if (out.edges[e]) return;
       const uint32_t i = graph.edge(e).pointBegin + segment;
       const XY a = graph.pointXY(i), b = graph.pointXY(i + 1);
-      if (std::max(a.x, b.x) < lo.x || std::min(a.x, b.x) > hi.x || std::max(a.y, b.y) < lo.y || std::min(a.y, b.y) > hi.y)
+      if (std::max(a.x, b.x) < lo.x || std::min(a.x, b.x) > hi.x || std::max(a.y, b.y) < lo.y ||
+          std::min(a.y, b.y) > hi.y)
         return;
       if (segmentMeetsRing(ring, a, b)) out.edges[e] = 1;
     });

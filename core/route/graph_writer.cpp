@@ -53,10 +53,10 @@ std::vector<uint8_t> encodeRouteGraph(const RouteGraphData& g) {
   for (const ShelterData& s : g.shelters)
     shelters.push_back(fb::CreateShelter(b, s.id, s.position.lng, s.position.lat, s.capacity,
                                          s.name.empty() ? 0 : b.CreateString(s.name)));
-  const auto graph = fb::CreateGraph(b, g.formatVersion, b.CreateVector(nodeCoords), b.CreateVector(edgeNodes),
-                                     b.CreateVector(lengths), b.CreateVector(edgeRoad), b.CreateVector(shapeEnd),
-                                     b.CreateVector(shape), b.CreateVector(roadIds), b.CreateVector(roadKinds),
-                                     b.CreateVector(roadNames), b.CreateVectorOfStrings(names), b.CreateVector(shelters));
+  const auto graph = fb::CreateGraph(
+      b, g.formatVersion, b.CreateVector(nodeCoords), b.CreateVector(edgeNodes), b.CreateVector(lengths),
+      b.CreateVector(edgeRoad), b.CreateVector(shapeEnd), b.CreateVector(shape), b.CreateVector(roadIds),
+      b.CreateVector(roadKinds), b.CreateVector(roadNames), b.CreateVectorOfStrings(names), b.CreateVector(shelters));
   fb::FinishSizePrefixedGraphBuffer(b, graph);
   return {b.GetBufferPointer(), b.GetBufferPointer() + b.GetSize()};
 }

@@ -11,20 +11,20 @@
 namespace citymap::route {
 
 struct EdgeData {
-  uint32_t from = 0, to = 0;  // node indices
-  float lengthM = 0;          // metres along the shape
-  uint32_t road = 0;          // index into RouteGraphData::roads
+  uint32_t from = 0, to = 0;   // node indices
+  float lengthM = 0;           // metres along the shape
+  uint32_t road = 0;           // index into RouteGraphData::roads
   std::vector<PointE7> shape;  // interior points only, from `from` towards `to`
 };
 
 struct RoadData {
-  uint64_t id = 0;    // tile feature id
-  uint8_t kind = 0;   // tile::RoadKind
-  std::string name;   // "" = none
+  uint64_t id = 0;   // tile feature id
+  uint8_t kind = 0;  // tile::RoadKind
+  std::string name;  // "" = none
 };
 
 struct ShelterData {
-  uint64_t id = 0;    // tile feature id
+  uint64_t id = 0;  // tile feature id
   PointE7 position;
   int32_t capacity = 0;  // people, 0 = unknown
   std::string name;

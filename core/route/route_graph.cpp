@@ -16,10 +16,12 @@ namespace citymap::route {
 namespace {
 
 constexpr int32_t kMaxLngE7 = 1800000000, kMaxLatE7 = 900000000;
-constexpr double kCellMetres = 100;       // preferred grid cell
+constexpr double kCellMetres = 100;  // preferred grid cell
 constexpr size_t kMaxCells = size_t(1) << 20;
 
-bool inRange(int32_t lng, int32_t lat) { return lng >= -kMaxLngE7 && lng <= kMaxLngE7 && lat >= -kMaxLatE7 && lat <= kMaxLatE7; }
+bool inRange(int32_t lng, int32_t lat) {
+  return lng >= -kMaxLngE7 && lng <= kMaxLngE7 && lat >= -kMaxLatE7 && lat <= kMaxLatE7;
+}
 
 std::string n(size_t v) { return std::to_string(v); }
 
@@ -48,14 +50,16 @@ Result<RouteGraph> RouteGraph::load(std::span<const uint8_t> bytes) {
   // The size prefix makes any truncation (or trailing bytes) visible.
   const uint32_t size = flatbuffers::ReadScalar<uint32_t>(bytes.data());
   if (size_t(size) + 4 != bytes.size())
-    return fail("holds " + n(bytes.size()) + " bytes but says it has " + n(size_t(size) + 4) + " (truncated or padded)");
+    return fail("holds " + n(bytes.size()) + " bytes but says it has " + n(size_t(size) + 4) +
+                " (truncated or padded)");
   // FlatBuffers reads scalars in place, so the buffer must start 8-byte aligned (a section of
   // an archive or a fetched range may start anywhere): read a copy.
   std::vector<uint64_t> aligned((bytes.size() + 7) / 8);
   std::memcpy(aligned.data(), bytes.data(), bytes.size());
   const auto* base = reinterpret_cast<const uint8_t*>(aligned.data());
   flatbuffers::Verifier verifier(base, bytes.size());
-  if (!fb::VerifySizePrefixedGraphBuffer(verifier)) return fail("failed FlatBuffers verification (corrupt or truncated)");
+  if (!fb::VerifySizePrefixedGraphBuffer(verifier))
+    return fail("failed FlatBuffers verification (corrupt or truncated)");
   const fb::Graph& g = *fb::GetSizePrefixedGraph(base);
   if (g.format_version() != kRouteGraphVersion) return fail("unsupported format version " + n(g.format_version()));
 
@@ -67,7 +71,8 @@ Result<RouteGraph> RouteGraph::load(std::span<const uint8_t> bytes) {
   const size_t nodes = nodeValues / 2;
   r.nodes_.reserve(nodes);
   for (size_t i = 0; i < nodes; ++i) {
-    const int32_t lng = nodeCoords->Get(flatbuffers::uoffset_t(2 * i)), lat = nodeCoords->Get(flatbuffers::uoffset_t(2 * i + 1));
+    const int32_t lng = nodeCoords->Get(flatbuffers::uoffset_t(2 * i)),
+                  lat = nodeCoords->Get(flatbuffers::uoffset_t(2 * i + 1));
     if (!inRange(lng, lat)) return fail("node " + n(i) + ": coordinates out of range");
     r.nodes_.push_back({fromE7(lng), fromE7(lat)});
   }
@@ -86,7 +91,8 @@ Result<RouteGraph> RouteGraph::load(std::span<const uint8_t> bytes) {
   for (size_t i = 0; i < roads; ++i) {
     const auto id = flatbuffers::uoffset_t(i);
     const uint32_t name = g.road_names()->Get(id);
-    if (name >= r.names_.size()) return fail("road " + n(i) + ": name " + n(name) + " out of range (" + n(names) + " names)");
+    if (name >= r.names_.size())
+      return fail("road " + n(i) + ": name " + n(name) + " out of range (" + n(names) + " names)");
     // The verifier checks a vector's length field alignment, not its 8-byte elements': a
     // crafted buffer can misalign them (found by fuzz_route_graph), so copy bytes, not words.
     uint64_t roadId = 0;
@@ -99,12 +105,14 @@ Result<RouteGraph> RouteGraph::load(std::span<const uint8_t> bytes) {
   // Edges and their shapes.
   const size_t edges = sizeOf(g.edge_length_m());
   if (sizeOf(g.edge_nodes()) != 2 * edges || sizeOf(g.edge_road()) != edges || sizeOf(g.edge_shape_end()) != edges)
-    return fail("edge arrays differ in length (edge_nodes " + n(sizeOf(g.edge_nodes())) + ", edge_length_m " + n(edges) +
-                ", edge_road " + n(sizeOf(g.edge_road())) + ", edge_shape_end " + n(sizeOf(g.edge_shape_end())) + ")");
+    return fail("edge arrays differ in length (edge_nodes " + n(sizeOf(g.edge_nodes())) + ", edge_length_m " +
+                n(edges) + ", edge_road " + n(sizeOf(g.edge_road())) + ", edge_shape_end " +
+                n(sizeOf(g.edge_shape_end())) + ")");
   const auto* shape = g.shape_coords();
   const size_t shapeValues = sizeOf(shape);
   if (shapeValues % 2) return fail("shape_coords has an odd number of values");
-  if (edges > std::numeric_limits<uint32_t>::max() / 2 || shapeValues / 2 + 2 * edges > std::numeric_limits<uint32_t>::max())
+  if (edges > std::numeric_limits<uint32_t>::max() / 2 ||
+      shapeValues / 2 + 2 * edges > std::numeric_limits<uint32_t>::max())
     return fail("too many edges or shape points");
   r.edges_.reserve(edges);
   r.points_.reserve(shapeValues / 2 + 2 * edges);
@@ -123,7 +131,8 @@ Result<RouteGraph> RouteGraph::load(std::span<const uint8_t> bytes) {
     if (e.road >= roads) return fail(where + "road " + n(e.road) + " out of range (" + n(roads) + " roads)");
     const uint32_t shapeEnd = g.edge_shape_end()->Get(id);
     if (shapeEnd < shapeBegin || size_t(shapeEnd) * 2 > shapeValues)
-      return fail(where + "shape end " + n(shapeEnd) + " out of order or past the " + n(shapeValues / 2) + " shape points");
+      return fail(where + "shape end " + n(shapeEnd) + " out of order or past the " + n(shapeValues / 2) +
+                  " shape points");
     e.pointBegin = uint32_t(r.points_.size());
     r.points_.push_back(r.nodes_[e.from]);
     for (uint32_t p = shapeBegin; p < shapeEnd; ++p) {
@@ -144,7 +153,8 @@ Result<RouteGraph> RouteGraph::load(std::span<const uint8_t> bytes) {
       const fb::Shelter* s = shelters->Get(flatbuffers::uoffset_t(i));
       if (!inRange(s->lng(), s->lat())) return fail("shelter " + n(i) + ": coordinates out of range");
       if (s->capacity() < 0) return fail("shelter " + n(i) + ": capacity < 0");
-      r.shelters_.push_back({s->id(), {fromE7(s->lng()), fromE7(s->lat())}, s->capacity(), s->name() ? s->name()->str() : ""});
+      r.shelters_.push_back(
+          {s->id(), {fromE7(s->lng()), fromE7(s->lat())}, s->capacity(), s->name() ? s->name()->str() : ""});
     }
   }
 
@@ -197,7 +207,8 @@ std::span<const uint32_t> RouteGraph::roadsWithId(uint64_t id) const {
 }
 
 const Shelter* RouteGraph::findShelter(uint64_t id) const {
-  const auto it = std::lower_bound(shelters_.begin(), shelters_.end(), id, [](const Shelter& s, uint64_t v) { return s.id < v; });
+  const auto it =
+      std::lower_bound(shelters_.begin(), shelters_.end(), id, [](const Shelter& s, uint64_t v) { return s.id < v; });
   return it != shelters_.end() && it->id == id ? &*it : nullptr;
 }
 
@@ -206,7 +217,8 @@ std::pair<uint32_t, uint32_t> RouteGraph::cellOf(XY p) const {
     if (!(v > 0)) return 0u;
     return v >= double(n - 1) ? n - 1 : uint32_t(v);
   };
-  return {clampTo((p.x - grid_.origin.x) / grid_.cell, grid_.cols), clampTo((p.y - grid_.origin.y) / grid_.cell, grid_.rows)};
+  return {clampTo((p.x - grid_.origin.x) / grid_.cell, grid_.cols),
+          clampTo((p.y - grid_.origin.y) / grid_.cell, grid_.rows)};
 }
 
 // Every segment goes into each cell it passes through (column by column: the rows its
@@ -290,8 +302,8 @@ std::optional<Snap> RouteGraph::snap(geo::LngLat p, double maxM, std::span<const
   // Growing boxes: once the best segment is within the box's half-size, no segment outside
   // the box can be nearer.
   // A box this large holds the whole grid.
-  const double cover = std::max({std::abs(q.x - grid_.origin.x), std::abs(q.x - grid_.max.x), std::abs(q.y - grid_.origin.y),
-                                 std::abs(q.y - grid_.max.y)});
+  const double cover = std::max({std::abs(q.x - grid_.origin.x), std::abs(q.x - grid_.max.x),
+                                 std::abs(q.y - grid_.origin.y), std::abs(q.y - grid_.max.y)});
   for (double radius = std::min(grid_.cell, maxM);; radius = std::min(radius * 2, maxM)) {
     forSegmentsNear({q.x - radius, q.y - radius}, {q.x + radius, q.y + radius}, [&](uint32_t e, uint32_t segment) {
       if (!blocked.empty() && blocked[e]) return;

@@ -25,10 +25,10 @@ struct Shelter {
 // Where a point meets the graph: the nearest point of an edge.
 struct Snap {
   uint32_t edge = 0;
-  uint32_t segment = 0;   // the edge's segment holding `point` (0 = the one from its first node)
+  uint32_t segment = 0;  // the edge's segment holding `point` (0 = the one from its first node)
   geo::LngLat point;
-  double offsetM = 0;     // metres along the edge from its first node to `point`
-  double distanceM = 0;   // metres from the query point to `point`
+  double offsetM = 0;    // metres along the edge from its first node to `point`
+  double distanceM = 0;  // metres from the query point to `point`
 };
 
 class RouteGraph {
@@ -121,7 +121,7 @@ class RouteGraph {
   std::vector<uint64_t> roadIds_;
   std::vector<uint8_t> roadKinds_;
   std::vector<uint32_t> roadNames_;
-  std::vector<uint32_t> roadsById_;    // road indices sorted by (id, index)
+  std::vector<uint32_t> roadsById_;      // road indices sorted by (id, index)
   std::vector<uint64_t> sortedRoadIds_;  // their ids, for binary search
   std::vector<std::string> names_;
   std::vector<Shelter> shelters_;

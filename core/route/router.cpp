@@ -165,9 +165,11 @@ std::vector<geo::LngLat> Router::roadPoints(const Snap& start, const Reach& reac
   const auto pts = [&](uint32_t i) { return graph_.point(i); };
   std::vector<geo::LngLat> out = {start.point};
   if (reach.direct && end) {
-    const bool forward = end->segment > start.segment || (end->segment == start.segment && end->offsetM >= start.offsetM);
+    const bool forward =
+        end->segment > start.segment || (end->segment == start.segment && end->offsetM >= start.offsetM);
     if (forward)
-      for (uint32_t i = se.pointBegin + start.segment + 1; i <= se.pointBegin + end->segment; ++i) out.push_back(pts(i));
+      for (uint32_t i = se.pointBegin + start.segment + 1; i <= se.pointBegin + end->segment; ++i)
+        out.push_back(pts(i));
     else
       for (uint32_t i = se.pointBegin + start.segment; i > se.pointBegin + end->segment; --i) out.push_back(pts(i));
     out.push_back(end->point);
@@ -221,7 +223,8 @@ void Router::roadsOf(const Snap& start, const Reach& reach, const Snap* end, std
       path.push_back(e);
       n = graph_.edge(e).from == n ? graph_.edge(e).to : graph_.edge(e).from;
     }
-    const double startPart = parent_[n] == kSourceBack ? start.offsetM : graph_.edge(start.edge).lengthM - start.offsetM;
+    const double startPart =
+        parent_[n] == kSourceBack ? start.offsetM : graph_.edge(start.edge).lengthM - start.offsetM;
     if (startPart > kWalked) edges.push_back(start.edge);
     edges.insert(edges.end(), path.rbegin(), path.rend());
     if (end && (reach.endFromSide ? end->offsetM : graph_.edge(end->edge).lengthM - end->offsetM) > kWalked)
@@ -284,8 +287,10 @@ Route Router::route(geo::LngLat from, geo::LngLat to, const BlockedEdges& blocke
       std::reverse(fromEnd.roadIds.begin(), fromEnd.roadIds.end());
     }
   }
-  if (!s && !t) straight(r, LegKind::Straight, from, to);
-  else r = startCost <= endCost ? std::move(fromStart) : std::move(fromEnd);
+  if (!s && !t)
+    straight(r, LegKind::Straight, from, to);
+  else
+    r = startCost <= endCost ? std::move(fromStart) : std::move(fromEnd);
   finish(r);
   return r;
 }

@@ -54,7 +54,9 @@ class Router {
   explicit Router(const RouteGraph& graph);
 
   Route route(geo::LngLat from, geo::LngLat to, const BlockedEdges& blocked);
-  Route route(geo::LngLat from, geo::LngLat to, const Avoid& avoid = {}) { return route(from, to, blockEdges(graph_, avoid)); }
+  Route route(geo::LngLat from, geo::LngLat to, const Avoid& avoid = {}) {
+    return route(from, to, blockEdges(graph_, avoid));
+  }
 
   // Nodes settled by the last search (for tests and benchmarks).
   size_t settled() const { return settled_; }

@@ -17,8 +17,8 @@
 namespace citymap::route {
 
 enum class ShelterState : uint8_t {
-  Open,     // open and not full
-  Full,     // open, at or over capacity
+  Open,  // open and not full
+  Full,  // open, at or over capacity
   Closed,
   Unknown,  // no recent status
 };

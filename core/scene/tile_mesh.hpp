@@ -28,8 +28,8 @@ struct TileMesh {
   size_t byteSize() const;
 };
 
-// Builds every bucket of `style` for a verified tile, and collects its label candidates. Buckets that keep feature slots take them
-// from `slots` (without one, they are left empty).
+// Builds every bucket of `style` for a verified tile, and collects its label candidates. Buckets that keep feature
+// slots take them from `slots` (without one, they are left empty).
 std::shared_ptr<const TileMesh> buildTileMesh(const tile::TileData& tile, const style::Style& style,
                                               FeatureIndex* slots = nullptr);
 

@@ -1,15 +1,14 @@
 #include <cmath>
 #include <span>
 
-#include "tile/feature_parts.hpp"
-#include "tile/kinds.hpp"
-
 #include "geo/camera.hpp"
 #include "scene/tile_mesh.hpp"
 #include "tess/arrows.hpp"
 #include "tess/line.hpp"
 #include "tess/point.hpp"
 #include "tess/polygon.hpp"
+#include "tile/feature_parts.hpp"
+#include "tile/kinds.hpp"
 
 namespace citymap::scene {
 

@@ -7,8 +7,7 @@
 
 namespace citymap::scene {
 
-TilePyramid::TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes,
-                         FeatureIndex* slots)
+TilePyramid::TilePyramid(tile::Tileset tileset, const style::Style& style, size_t cacheBudgetBytes, FeatureIndex* slots)
     : tileset_(std::move(tileset)), style_(&style), slots_(slots), budget_(cacheBudgetBytes) {}
 
 int TilePyramid::tileZoomFor(double cameraZoom) const {

@@ -34,9 +34,9 @@ inline void labelTiles(const std::vector<DrawTile>& tiles, std::vector<labels::L
 
 struct PyramidStats {
   int idealTiles = 0;
-  int loaded = 0;      // in cache
-  int pending = 0;     // requested, not yet answered
-  int failed = 0;      // failed, waiting for a retry (a parent or children stand in)
+  int loaded = 0;          // in cache
+  int pending = 0;         // requested, not yet answered
+  int failed = 0;          // failed, waiting for a retry (a parent or children stand in)
   uint64_t errors = 0;     // failed answers (fetch or decode) since the start
   uint64_t retries = 0;    // requests made again after a failure
   uint64_t cancelled = 0;  // requests cancelled because the view no longer needs them

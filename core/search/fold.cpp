@@ -1,8 +1,8 @@
 #include "search/fold.hpp"
 
-#include "base/utf8.hpp"
-
 #include <cstdint>
+
+#include "base/utf8.hpp"
 
 namespace citymap::search {
 
@@ -153,7 +153,8 @@ std::string fold(std::string_view text, Punctuation punctuation) {
         if (punctuation == Punctuation::Separate)
           pendingSpace = true;
         else
-          append(cp == utf8::kReplacementChar && length == 1 ? std::string_view("\xEF\xBF\xBD") : text.substr(at, length));
+          append(cp == utf8::kReplacementChar && length == 1 ? std::string_view("\xEF\xBF\xBD")
+                                                             : text.substr(at, length));
         break;
       case Class::Keep:
         append(text.substr(at, length));

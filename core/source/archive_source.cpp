@@ -10,15 +10,16 @@ namespace citymap::source {
 namespace pm = tile::pmtiles;
 
 FetchId ArchiveSource::fetchRange(uint64_t offset, uint64_t length, BytesCallback done, bool gzip) {
-  return io_.fetch(url_, ByteRange{offset, length, gzip}, [this, length, gzip, done = std::move(done)](Result<Bytes> bytes) {
-    if (bytes) {
-      fetched_ += gzip ? length : bytes->size();  // what crossed the network
-      if (!gzip && bytes->size() != length)
-        return done(Error{url_ + ": short read (" + std::to_string(bytes->size()) + " of " + std::to_string(length) +
-                          " bytes)"});
-    }
-    done(std::move(bytes));
-  });
+  return io_.fetch(url_, ByteRange{offset, length, gzip},
+                   [this, length, gzip, done = std::move(done)](Result<Bytes> bytes) {
+                     if (bytes) {
+                       fetched_ += gzip ? length : bytes->size();  // what crossed the network
+                       if (!gzip && bytes->size() != length)
+                         return done(Error{url_ + ": short read (" + std::to_string(bytes->size()) + " of " +
+                                           std::to_string(length) + " bytes)"});
+                     }
+                     done(std::move(bytes));
+                   });
 }
 
 void ArchiveSource::open(std::function<void(Result<tile::Tileset>)> done) {
@@ -43,8 +44,8 @@ void ArchiveSource::open(std::function<void(Result<tile::Tileset>)> done) {
       return tileset;
     };
     if (header_.metadataOffset + header_.metadataLength <= head->size())
-      return done(parseMetadata(
-          std::span(*head).subspan(size_t(header_.metadataOffset), size_t(header_.metadataLength))));
+      return done(
+          parseMetadata(std::span(*head).subspan(size_t(header_.metadataOffset), size_t(header_.metadataLength))));
     fetchRange(header_.metadataOffset, header_.metadataLength,
                [this, parseMetadata, done = std::move(done)](Result<Bytes> meta) {
                  if (!meta) return done(Error{url_ + ": metadata: " + meta.error(), meta.errorCode()});
@@ -102,14 +103,15 @@ void ArchiveSource::lookup(const std::vector<pm::Entry>& dir, uint64_t tileId, i
   const auto range = pm::leafRange(header_, *e);
   if (!range) return answer(Error{range.error()});
   // The leaf directory is shared by many tiles and cached: it is not cancelled with the tile.
-  withLeaf(range->offset, uint32_t(range->length), [this, tileId, depth, req, done = std::move(done)](auto leaf) mutable {
-    if (!requests_.contains(req)) return;  // cancelled meanwhile
-    if (!leaf) {
-      requests_.erase(req);
-      return done(Error{leaf.error(), leaf.errorCode()});
-    }
-    lookup(*leaf.value(), tileId, depth + 1, req, std::move(done));
-  });
+  withLeaf(range->offset, uint32_t(range->length),
+           [this, tileId, depth, req, done = std::move(done)](auto leaf) mutable {
+             if (!requests_.contains(req)) return;  // cancelled meanwhile
+             if (!leaf) {
+               requests_.erase(req);
+               return done(Error{leaf.error(), leaf.errorCode()});
+             }
+             lookup(*leaf.value(), tileId, depth + 1, req, std::move(done));
+           });
 }
 
 RequestId ArchiveSource::fetchTile(const geo::TileID& id, BytesCallback done) {

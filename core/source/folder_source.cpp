@@ -21,10 +21,11 @@ void FolderSource::open(std::function<void(Result<tile::Tileset>)> done) {
 }
 
 RequestId FolderSource::fetchTile(const geo::TileID& id, BytesCallback done) {
-  return io_.fetch(tile::tileUrl(base_, tilePath_, id), std::nullopt, [this, done = std::move(done)](Result<Bytes> bytes) {
-    if (bytes) fetched_ += bytes->size();
-    done(std::move(bytes));
-  });
+  return io_.fetch(tile::tileUrl(base_, tilePath_, id), std::nullopt,
+                   [this, done = std::move(done)](Result<Bytes> bytes) {
+                     if (bytes) fetched_ += bytes->size();
+                     done(std::move(bytes));
+                   });
 }
 
 std::unique_ptr<TileSource> openSource(const std::string& url, Fetch fetch, CancelFetch cancel) {

@@ -43,7 +43,8 @@ class ArchiveSource final : public TileSource {
   // request `req` (unless it was cancelled meanwhile).
   void lookup(const std::vector<tile::pmtiles::Entry>& dir, uint64_t tileId, int depth, RequestId req,
               BytesCallback done);
-  void withLeaf(uint64_t offset, uint32_t length, std::function<void(Result<const std::vector<tile::pmtiles::Entry>*>)> done);
+  void withLeaf(uint64_t offset, uint32_t length,
+                std::function<void(Result<const std::vector<tile::pmtiles::Entry>*>)> done);
 
   std::string url_;
   FetchTracker io_;

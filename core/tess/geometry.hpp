@@ -14,7 +14,10 @@ struct Vec2 {
 struct FillMesh {
   std::vector<Vec2> vertices;
   std::vector<uint32_t> indices;
-  void clear() { vertices.clear(); indices.clear(); }
+  void clear() {
+    vertices.clear();
+    indices.clear();
+  }
 };
 
 // Lines extruded on the GPU: each vertex is a point on the centre line plus an extrusion
@@ -30,7 +33,10 @@ struct LineVertex {
 struct LineMesh {
   std::vector<LineVertex> vertices;
   std::vector<uint32_t> indices;
-  void clear() { vertices.clear(); indices.clear(); }
+  void clear() {
+    vertices.clear();
+    indices.clear();
+  }
 };
 
 }  // namespace citymap::tess

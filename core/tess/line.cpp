@@ -16,9 +16,9 @@
 namespace citymap::tess {
 namespace {
 
-constexpr float kEpsSq = 1e-12f;            // points closer than 1e-6 are repeats
-constexpr float kShareMiterSq = 1.0025f;    // turns under ~5.7 deg: one vertex pair, mitered
-constexpr float kFlatJoinMiterSq = 1.1025f; // 1.05^2: flatter bevel/round joins use a miter
+constexpr float kEpsSq = 1e-12f;             // points closer than 1e-6 are repeats
+constexpr float kShareMiterSq = 1.0025f;     // turns under ~5.7 deg: one vertex pair, mitered
+constexpr float kFlatJoinMiterSq = 1.1025f;  // 1.05^2: flatter bevel/round joins use a miter
 
 float dot(Vec2 a, Vec2 b) { return a.x * b.x + a.y * b.y; }
 float cross(Vec2 a, Vec2 b) { return a.x * b.y - a.y * b.x; }
@@ -37,8 +37,12 @@ void reserveMore(std::vector<T>& v, size_t extra) {  // keeps geometric growth w
 
 class Builder {
  public:
-  struct Pair { uint32_t l, r; };
-  struct Join { Pair in, out; };  // where the incoming segment ends / the outgoing one starts
+  struct Pair {
+    uint32_t l, r;
+  };
+  struct Join {
+    Pair in, out;
+  };  // where the incoming segment ends / the outgoing one starts
 
   Builder(const LineStyle& style, LineMesh& out)
       : style_(style), out_(out), segments_(std::max(1, style.roundSegments)) {}

@@ -1,8 +1,7 @@
 #include "tess/polygon.hpp"
 
-#include <mapbox/earcut.hpp>
-
 #include <algorithm>
+#include <mapbox/earcut.hpp>
 
 // earcut reads point coordinates through mapbox::util::nth<I, Point>::get.
 namespace mapbox::util {
@@ -46,8 +45,10 @@ size_t tessellatePolygon(std::span<const std::vector<Vec2>> rings, FillMesh& out
   poly.clear();
   for (size_t i = 0; i < rings.size(); ++i) {
     const Ring ring = usableRing(rings[i]);
-    if (!ring.empty()) poly.push_back(ring);
-    else if (i == 0) return 0;  // degenerate outer ring: nothing to fill
+    if (!ring.empty())
+      poly.push_back(ring);
+    else if (i == 0)
+      return 0;  // degenerate outer ring: nothing to fill
   }
   if (poly.empty()) return 0;
 

@@ -38,12 +38,18 @@ void writeI32(uint8_t* p, double degrees) {
 
 const char* compressionName(uint8_t c) {
   switch (c) {
-    case kCompressionUnknown: return "unknown";
-    case kCompressionNone: return "none";
-    case kCompressionGzip: return "gzip";
-    case kCompressionBrotli: return "brotli";
-    case kCompressionZstd: return "zstd";
-    default: return "invalid";
+    case kCompressionUnknown:
+      return "unknown";
+    case kCompressionNone:
+      return "none";
+    case kCompressionGzip:
+      return "gzip";
+    case kCompressionBrotli:
+      return "brotli";
+    case kCompressionZstd:
+      return "zstd";
+    default:
+      return "invalid";
   }
 }
 
@@ -154,7 +160,8 @@ Result<Header> parseHeader(std::span<const uint8_t> bytes, uint64_t fileSize) {
                  " is not supported (tiles must be uncompressed or gzip)"};
   if (h.tileType != kTileTypeUnknown)
     return Error{"PMTiles tile type " + str(h.tileType) + " is not citymap tiles (expected 0, unknown/other)"};
-  if (h.minZoom > h.maxZoom) return Error{"PMTiles header: min zoom " + str(h.minZoom) + " above max zoom " + str(h.maxZoom)};
+  if (h.minZoom > h.maxZoom)
+    return Error{"PMTiles header: min zoom " + str(h.minZoom) + " above max zoom " + str(h.maxZoom)};
   if (h.maxZoom > 30) return Error{"PMTiles header: max zoom " + str(h.maxZoom) + " is above 30"};
   if (h.rootLength == 0) return Error{"PMTiles header: empty root directory"};
   const struct {
@@ -166,10 +173,11 @@ Result<Header> parseHeader(std::span<const uint8_t> bytes, uint64_t fileSize) {
                   {"tile data", h.dataOffset, h.dataLength}};
   for (const auto& s : sections)
     if (const char* err = checkSection(s.offset, s.length, fileSize))
-      return Error{std::string("PMTiles header: ") + s.name + " [" + str(s.offset) + ", +" + str(s.length) + ") " + err};
+      return Error{std::string("PMTiles header: ") + s.name + " [" + str(s.offset) + ", +" + str(s.length) + ") " +
+                   err};
   if (h.rootOffset + h.rootLength > kInitialFetch)
-    return Error{"PMTiles header: root directory ends at byte " + str(h.rootOffset + h.rootLength) + ", past the first " +
-                 str(kInitialFetch)};
+    return Error{"PMTiles header: root directory ends at byte " + str(h.rootOffset + h.rootLength) +
+                 ", past the first " + str(kInitialFetch)};
   return h;
 }
 
@@ -244,12 +252,14 @@ Result<std::vector<Entry>> parseDirectory(std::span<const uint8_t> bytes) {
     if (v == 0) {
       if (i == 0) return Error{"PMTiles directory: first entry has no offset"};
       const Entry& prev = dir[i - 1];
-      if (prev.offset > UINT64_MAX - prev.length) return Error{"PMTiles directory: offset overflows at entry " + str(i)};
+      if (prev.offset > UINT64_MAX - prev.length)
+        return Error{"PMTiles directory: offset overflows at entry " + str(i)};
       dir[i].offset = prev.offset + prev.length;
     } else {
       dir[i].offset = v - 1;
     }
-    if (dir[i].offset > UINT64_MAX - dir[i].length) return Error{"PMTiles directory: offset overflows at entry " + str(i)};
+    if (dir[i].offset > UINT64_MAX - dir[i].length)
+      return Error{"PMTiles directory: offset overflows at entry " + str(i)};
   }
   if (r.remaining() != 0) return Error{"PMTiles directory: " + str(r.remaining()) + " trailing bytes"};
   return dir;
@@ -316,8 +326,8 @@ geo::TileID tileFromId(uint64_t id) {
 
 const Entry* find(const std::vector<Entry>& dir, uint64_t tileId) {
   // The last entry starting at or before tileId.
-  const auto it = std::upper_bound(dir.begin(), dir.end(), tileId,
-                                   [](uint64_t id, const Entry& e) { return id < e.tileId; });
+  const auto it =
+      std::upper_bound(dir.begin(), dir.end(), tileId, [](uint64_t id, const Entry& e) { return id < e.tileId; });
   if (it == dir.begin()) return nullptr;
   const Entry& e = *std::prev(it);
   if (e.runLength == 0) return &e;  // a leaf: its entries start at e.tileId
@@ -328,9 +338,10 @@ namespace {
 
 Result<ByteRange> rangeIn(uint64_t sectionOffset, uint64_t sectionLength, const Entry& e, const char* what) {
   if (e.length == 0 || e.offset > sectionLength || e.length > sectionLength - e.offset)
-    return Error{std::string("PMTiles: ") + what + " [" + str(e.offset) + ", +" + str(e.length) + ") lies outside its section (" +
-                 str(sectionLength) + " bytes)"};
-  if (sectionOffset > UINT64_MAX - e.offset - e.length) return Error{std::string("PMTiles: ") + what + " offset overflows"};
+    return Error{std::string("PMTiles: ") + what + " [" + str(e.offset) + ", +" + str(e.length) +
+                 ") lies outside its section (" + str(sectionLength) + " bytes)"};
+  if (sectionOffset > UINT64_MAX - e.offset - e.length)
+    return Error{std::string("PMTiles: ") + what + " offset overflows"};
   return ByteRange{sectionOffset + e.offset, e.length};
 }
 

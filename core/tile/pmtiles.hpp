@@ -35,10 +35,21 @@ constexpr int kMaxDirectoryDepth = 4;
 // Highest zoom whose tile ids fit in 64 bits together with all lower zooms.
 constexpr uint8_t kMaxTileIdZoom = 31;
 
-enum Compression : uint8_t { kCompressionUnknown = 0, kCompressionNone = 1, kCompressionGzip = 2,
-                             kCompressionBrotli = 3, kCompressionZstd = 4 };
-enum TileType : uint8_t { kTileTypeUnknown = 0, kTileTypeMvt = 1, kTileTypePng = 2, kTileTypeJpeg = 3,
-                          kTileTypeWebp = 4, kTileTypeAvif = 5 };
+enum Compression : uint8_t {
+  kCompressionUnknown = 0,
+  kCompressionNone = 1,
+  kCompressionGzip = 2,
+  kCompressionBrotli = 3,
+  kCompressionZstd = 4
+};
+enum TileType : uint8_t {
+  kTileTypeUnknown = 0,
+  kTileTypeMvt = 1,
+  kTileTypePng = 2,
+  kTileTypeJpeg = 3,
+  kTileTypeWebp = 4,
+  kTileTypeAvif = 5
+};
 
 struct Header {
   // Byte offsets from the start of the archive; lengths in bytes.
@@ -46,10 +57,10 @@ struct Header {
   uint64_t metadataOffset = 0, metadataLength = 0;
   uint64_t leafOffset = 0, leafLength = 0;  // all leaf directories, one after another
   uint64_t dataOffset = 0, dataLength = 0;  // all tile data
-  uint64_t addressedTiles = 0;  // tiles before run-length encoding (0 = unknown)
-  uint64_t tileEntries = 0;     // directory entries with runLength > 0 (0 = unknown)
-  uint64_t tileContents = 0;    // distinct tile blobs (0 = unknown)
-  bool clustered = false;       // tile data in tile-id order
+  uint64_t addressedTiles = 0;              // tiles before run-length encoding (0 = unknown)
+  uint64_t tileEntries = 0;                 // directory entries with runLength > 0 (0 = unknown)
+  uint64_t tileContents = 0;                // distinct tile blobs (0 = unknown)
+  bool clustered = false;                   // tile data in tile-id order
   uint8_t internalCompression = kCompressionNone, tileCompression = kCompressionNone;
   uint8_t tileType = kTileTypeUnknown;
   uint8_t minZoom = 0, maxZoom = 0, centerZoom = 0;

@@ -77,8 +77,8 @@ const char* undoDeltas(std::vector<uint8_t>& bytes) {
       const auto* table = reinterpret_cast<const flatbuffers::Table*>(f);
       const uint8_t* id = table->GetAddressOf(fb::Feature::VT_ID);
       const auto* coords = f->coords();
-      plan[li].push_back({id ? writable(id) : nullptr, coords ? writable(coords->Data()) : nullptr,
-                          coords ? coords->size() : 0u});
+      plan[li].push_back(
+          {id ? writable(id) : nullptr, coords ? writable(coords->Data()) : nullptr, coords ? coords->size() : 0u});
     }
   }
   for (const auto& features : plan) {

@@ -1,7 +1,6 @@
 #include "tile/tileset.hpp"
 
 #include <cmath>
-
 #include <nlohmann/json.hpp>
 
 #include "geo/mercator.hpp"

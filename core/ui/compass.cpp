@@ -14,8 +14,8 @@ bool drawCompass(double bearingDeg, bool en, float vw, float vh) {
   ImGui::SetNextWindowBgAlpha(0.95f);
   bool pressed = false;
   if (ImGui::Begin("###compass", nullptr,
-                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings |
-                       ImGuiWindowFlags_NoFocusOnAppearing)) {
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_AlwaysAutoResize |
+                       ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing)) {
     const ImVec2 at = ImGui::GetCursorScreenPos();
     pressed = ImGui::InvisibleButton("north", ImVec2(kSize, kSize));
     if (ImGui::IsItemHovered())

@@ -4,12 +4,12 @@
 
 #include <algorithm>
 #include <cmath>
-#include <string>
 #include <cstdio>
+#include <string>
 
 #include "live/live_batch.hpp"
-#include "ui/map_panel.hpp"
 #include "tile/kinds.hpp"
+#include "ui/map_panel.hpp"
 
 namespace citymap::ui {
 
@@ -23,22 +23,44 @@ struct Words {
 
 // Indexed by the kinds of core/tile/kinds.hpp (append-only there, so these stay in step).
 constexpr Words kWater[] = {{"Mặt nước", "Water"}, {"Sông", "River"}, {"Hồ chứa", "Basin"}, {"Đầm lầy", "Wetland"}};
-constexpr Words kLanduse[] = {{"Khu dân cư", "Residential area"}, {"Khu thương mại", "Commercial area"},
-                              {"Khu công nghiệp", "Industrial area"}, {"Công viên", "Park"},
-                              {"Bãi cỏ", "Grass"}, {"Rừng", "Forest"}, {"Đất nông nghiệp", "Farmland"},
-                              {"Nghĩa trang", "Cemetery"}, {"Bãi cát", "Sand"}, {"Khu giáo dục", "School grounds"},
-                              {"Khu bệnh viện", "Hospital grounds"}, {"Khu quân sự", "Military area"},
-                              {"Nuôi trồng thủy sản", "Aquaculture"}, {"Công trường", "Construction site"},
+constexpr Words kLanduse[] = {{"Khu dân cư", "Residential area"},
+                              {"Khu thương mại", "Commercial area"},
+                              {"Khu công nghiệp", "Industrial area"},
+                              {"Công viên", "Park"},
+                              {"Bãi cỏ", "Grass"},
+                              {"Rừng", "Forest"},
+                              {"Đất nông nghiệp", "Farmland"},
+                              {"Nghĩa trang", "Cemetery"},
+                              {"Bãi cát", "Sand"},
+                              {"Khu giáo dục", "School grounds"},
+                              {"Khu bệnh viện", "Hospital grounds"},
+                              {"Khu quân sự", "Military area"},
+                              {"Nuôi trồng thủy sản", "Aquaculture"},
+                              {"Công trường", "Construction site"},
                               {"Khu đất", "Land"}};
-constexpr Words kRoad[] = {{"Đường cao tốc", "Motorway"},  {"Quốc lộ", "Trunk road"},      {"Đường chính", "Primary road"},
-                           {"Đường phố lớn", "Secondary road"}, {"Đường liên phường", "Tertiary road"}, {"Đường phố", "Street"},
-                           {"Đường nội bộ", "Service road"}, {"Đường đi bộ", "Footway"},       {"Lối đi", "Path"},
-                           {"Đường mòn", "Track"},           {"Phố đi bộ", "Pedestrian street"}, {"Đường", "Road"}};
+constexpr Words kRoad[] = {{"Đường cao tốc", "Motorway"},
+                           {"Quốc lộ", "Trunk road"},
+                           {"Đường chính", "Primary road"},
+                           {"Đường phố lớn", "Secondary road"},
+                           {"Đường liên phường", "Tertiary road"},
+                           {"Đường phố", "Street"},
+                           {"Đường nội bộ", "Service road"},
+                           {"Đường đi bộ", "Footway"},
+                           {"Lối đi", "Path"},
+                           {"Đường mòn", "Track"},
+                           {"Phố đi bộ", "Pedestrian street"},
+                           {"Đường", "Road"}};
 constexpr Words kRail[] = {{"Đường sắt", "Railway"}, {"Đường xe điện", "Tramway"}, {"Đường ray", "Rail line"}};
-constexpr Words kPoi[] = {{"Địa điểm", "Place"},          {"Ăn uống", "Food and drink"}, {"Cửa hàng", "Shop"},
-                          {"Y tế", "Health"},             {"Giáo dục", "Education"},     {"Điểm du lịch", "Tourist attraction"},
-                          {"Giao thông", "Transport"},     {"Cơ quan nhà nước", "Government office"},
-                          {"Ngân hàng, ATM", "Bank or ATM"}, {"Nơi thờ tự", "Place of worship"}};
+constexpr Words kPoi[] = {{"Địa điểm", "Place"},
+                          {"Ăn uống", "Food and drink"},
+                          {"Cửa hàng", "Shop"},
+                          {"Y tế", "Health"},
+                          {"Giáo dục", "Education"},
+                          {"Điểm du lịch", "Tourist attraction"},
+                          {"Giao thông", "Transport"},
+                          {"Cơ quan nhà nước", "Government office"},
+                          {"Ngân hàng, ATM", "Bank or ATM"},
+                          {"Nơi thờ tự", "Place of worship"}};
 constexpr Words kAdmin[] = {{"Thành phố (từ 2025)", "City (since 2025)"},
                             {"Phường, xã (từ 2025)", "Ward or commune (since 2025)"},
                             {"Thành phố (trước 2025)", "City (before 2025)"},
@@ -97,7 +119,8 @@ Card describeFeature(const pick::Feature& f, const pick::Wards& wards, bool en) 
                         wards.wardPre2025 + (wards.districtPre2025.empty() ? "" : ", " + wards.districtPre2025)});
   }
   if (!f.ref.empty() && f.ref != c.title)
-    c.rows.push_back({f.layer == tile::layer::kTransit ? (en ? "Route" : "Tuyến") : (en ? "Reference" : "Số hiệu"), f.ref});
+    c.rows.push_back(
+        {f.layer == tile::layer::kTransit ? (en ? "Route" : "Tuyến") : (en ? "Reference" : "Số hiệu"), f.ref});
   if (f.height > 0) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.0f m", double(f.height));
@@ -141,8 +164,8 @@ CardActions drawCard(const Card& card, bool en, float vw, float vh) {
   pushReadableColors();
   if (compact) pushTouchStyle();
   if (ImGui::Begin("##card", nullptr,
-                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoFocusOnAppearing |
-                       ImGuiWindowFlags_AlwaysAutoResize)) {
+                   ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings |
+                       ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_AlwaysAutoResize)) {
     const float closeW = compact ? kTouchTarget : 24;
     if (compact) ImGui::AlignTextToFramePadding();
     ImGui::PushTextWrapPos(w - closeW - 16);
@@ -183,19 +206,28 @@ void swatch(Swatch s, uint32_t color, uint32_t edge = 0xffffff) {
   const ImU32 c = ImGui::ColorConvertFloat4ToU32(rgb(color)), e = ImGui::ColorConvertFloat4ToU32(rgb(edge));
   const ImVec2 mid(at.x + h * 0.75f, at.y + h * 0.5f);
   switch (s) {
-    case Swatch::Area: dl->AddRectFilled(ImVec2(at.x, at.y + 2), ImVec2(at.x + h * 1.5f, at.y + h - 2), c, 2); break;
-    case Swatch::Line: dl->AddLine(ImVec2(at.x, mid.y), ImVec2(at.x + h * 1.5f, mid.y), c, 4); break;
+    case Swatch::Area:
+      dl->AddRectFilled(ImVec2(at.x, at.y + 2), ImVec2(at.x + h * 1.5f, at.y + h - 2), c, 2);
+      break;
+    case Swatch::Line:
+      dl->AddLine(ImVec2(at.x, mid.y), ImVec2(at.x + h * 1.5f, mid.y), c, 4);
+      break;
     case Swatch::Disc:
       dl->AddCircleFilled(mid, h * 0.36f, e);
       dl->AddCircleFilled(mid, h * 0.28f, c);
       break;
-    case Swatch::Ring: dl->AddCircle(mid, h * 0.34f, c, 0, 2.5f); break;
+    case Swatch::Ring:
+      dl->AddCircle(mid, h * 0.34f, c, 0, 2.5f);
+      break;
     case Swatch::Gauge:
       dl->AddCircleFilled(mid, h * 0.4f, ImGui::ColorConvertFloat4ToU32(rgb(0xffffff)));
       dl->AddCircle(mid, h * 0.4f, c, 0, 1.5f);
       dl->AddRectFilled(ImVec2(mid.x - h * 0.25f, mid.y), ImVec2(mid.x + h * 0.25f, mid.y + h * 0.28f), c);
       break;
-    case Swatch::Square: dl->AddRectFilled(ImVec2(mid.x - h * 0.35f, mid.y - h * 0.35f), ImVec2(mid.x + h * 0.35f, mid.y + h * 0.35f), c, 3); break;
+    case Swatch::Square:
+      dl->AddRectFilled(ImVec2(mid.x - h * 0.35f, mid.y - h * 0.35f), ImVec2(mid.x + h * 0.35f, mid.y + h * 0.35f), c,
+                        3);
+      break;
     case Swatch::Triangle:
       dl->AddTriangleFilled(ImVec2(mid.x, mid.y - h * 0.4f), ImVec2(mid.x + h * 0.38f, mid.y + h * 0.32f),
                             ImVec2(mid.x - h * 0.38f, mid.y + h * 0.32f), c);
@@ -233,34 +265,42 @@ void legendContents(bool en) {
   entry(Swatch::Ring, 0x1565c0, {"Đối tượng đang chọn", "Selected feature"}, en);
   ImGui::Separator();
   ImGui::TextDisabled("%s", en ? "Live traffic" : "Giao thông trực tiếp");
-  const Words congestion[] = {{"Thông thoáng", "Free flow"}, {"Hơi đông", "Light"}, {"Đông", "Moderate"},
-                              {"Rất đông", "Heavy"},        {"Ùn tắc", "Standstill"}, {"Cấm đường", "Closed"}};
+  const Words congestion[] = {{"Thông thoáng", "Free flow"}, {"Hơi đông", "Light"},    {"Đông", "Moderate"},
+                              {"Rất đông", "Heavy"},         {"Ùn tắc", "Standstill"}, {"Cấm đường", "Closed"}};
   for (int c = 0; c < 6; ++c) entry(Swatch::Line, live::congestionColor(feeds::Congestion(c + 1)), congestion[c], en);
   ImGui::Separator();
   ImGui::TextDisabled("%s", en ? "Live markers" : "Ký hiệu trực tiếp");
-  entry(Swatch::Gauge, live::sensorLevelColor(0), {"Cảm biến: mực nước/lượng mưa so với mức báo động", "Sensor: level against its alert levels"}, en);
+  entry(Swatch::Gauge, live::sensorLevelColor(0),
+        {"Cảm biến: mực nước/lượng mưa so với mức báo động", "Sensor: level against its alert levels"}, en);
   entry(Swatch::Gauge, live::sensorLevelColor(3), {"Cảm biến vượt mức báo động 3", "Sensor above alert level 3"}, en);
   entry(Swatch::Square, 0x1a9850, {"Nhà tránh trú: đang mở, còn chỗ", "Shelter: open, room left"}, en);
   entry(Swatch::Square, 0xd62718, {"Nhà tránh trú: đã đầy", "Shelter: full"}, en);
-  entry(Swatch::Square, 0x8a8a8a, {"Nhà tránh trú: đóng (hoặc camera mất tín hiệu)", "Shelter: closed (or camera offline)"}, en);
+  entry(Swatch::Square, 0x8a8a8a,
+        {"Nhà tránh trú: đóng (hoặc camera mất tín hiệu)", "Shelter: closed (or camera offline)"}, en);
   entry(Swatch::Square, 0x3949ab, {"Camera giao thông", "Traffic camera"}, en);
   entry(Swatch::Square, 0x7b1fa2, {"Camera an ninh", "Security camera"}, en);
-  entry(Swatch::Disc, live::routeColor("R16"), {"Xe buýt (mũi tên: hướng đi; màu theo tuyến)", "Bus (arrow: heading; colour by route)"}, en);
+  entry(Swatch::Disc, live::routeColor("R16"),
+        {"Xe buýt (mũi tên: hướng đi; màu theo tuyến)", "Bus (arrow: heading; colour by route)"}, en);
   for (int s = 0; s < 5; ++s) {
-    static const Words kSev[] = {{"Sự cố: thông tin", "Incident: info"}, {"Sự cố: nhẹ", "Incident: minor"},
-                                 {"Sự cố: trung bình", "Incident: moderate"}, {"Sự cố: nghiêm trọng", "Incident: severe"},
+    static const Words kSev[] = {{"Sự cố: thông tin", "Incident: info"},
+                                 {"Sự cố: nhẹ", "Incident: minor"},
+                                 {"Sự cố: trung bình", "Incident: moderate"},
+                                 {"Sự cố: nghiêm trọng", "Incident: severe"},
                                  {"Sự cố: khẩn cấp", "Incident: extreme"}};
     entry(Swatch::Triangle, live::severityColor(feeds::Severity(s)), kSev[s], en);
   }
   entry(Swatch::Ring, 0xd62718, {"Bão: tâm bão (màu theo cấp)", "Storm: centre (colour by class)"}, en);
-  entry(Swatch::Line, 0x555555, {"Đường đã đi (nét liền), dự báo (nét đứt, có giờ)", "Track so far (solid), forecast (dashed, with times)"}, en);
+  entry(Swatch::Line, 0x555555,
+        {"Đường đã đi (nét liền), dự báo (nét đứt, có giờ)", "Track so far (solid), forecast (dashed, with times)"},
+        en);
   entry(Swatch::Area, 0xf4c7c3, {"Vùng dự báo bão đi qua", "Forecast cone"}, en);
   entry(Swatch::Ring, 0xf08c00, {"Gió mạnh cấp 6 trở lên (vòng nét đứt)", "Winds of level 6+ (dashed circle)"}, en);
   ImGui::Separator();
   ImGui::TextDisabled("%s", en ? "Storm help" : "Trợ giúp bão lũ");
   entry(Swatch::Line, 0x1a66d2, {"Đường đi bộ đến nơi trú", "Walking route to a shelter"}, en);
   entry(Swatch::Line, 0x1a66d2, {"Nét đứt: đoạn thẳng, thiếu dữ liệu đường", "Dashed: straight, no road data"}, en);
-  entry(Swatch::Square, 0x2e7d32, {"Nơi trú đang mở gần nhất (thứ tự, km, phút)", "Nearest open shelters (rank, distance, time)"}, en);
+  entry(Swatch::Square, 0x2e7d32,
+        {"Nơi trú đang mở gần nhất (thứ tự, km, phút)", "Nearest open shelters (rank, distance, time)"}, en);
   entry(Swatch::Disc, 0x1a66d2, {"Điểm xuất phát", "Start"}, en);
 }
 

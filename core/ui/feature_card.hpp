@@ -17,7 +17,7 @@ struct Card {
   std::string subtitle;  // the other language's name, if different
   std::string kind;      // what it is, in words
   std::vector<std::pair<std::string, std::string>> rows;  // label, value (ward, reference, height, ...)
-  std::string live;      // the live state and its age (live entities), empty: none
+  std::string live;                                       // the live state and its age (live entities), empty: none
 };
 
 // The card of a map feature in the UI language. `wards` from pick::wardsAt.

@@ -113,10 +113,13 @@ void stormList(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions& ou
     ImGui::TextUnformatted(pick(s.nameVi, s.nameEn, en).c_str());
     ImGui::PopTextWrapPos();
     const std::string category = stormCategoryName(s.category, en), intensity = stormIntensity(s, en);
-    ImGui::Text("%s%s%s%s", category.c_str(), intensity.empty() ? "" : " (", intensity.c_str(), intensity.empty() ? "" : ")");
+    ImGui::Text("%s%s%s%s", category.c_str(), intensity.empty() ? "" : " (", intensity.c_str(),
+                intensity.empty() ? "" : ")");
     char line[160];
     int n = std::snprintf(line, sizeof line, en ? "Wind %.0f m/s" : "Gió %.0f m/s", double(s.windMs));
-    if (s.gustMs > 0) n += std::snprintf(line + n, sizeof line - size_t(n), en ? ", gusts %.0f m/s" : ", giật %.0f m/s", double(s.gustMs));
+    if (s.gustMs > 0)
+      n += std::snprintf(line + n, sizeof line - size_t(n), en ? ", gusts %.0f m/s" : ", giật %.0f m/s",
+                         double(s.gustMs));
     if (s.pressureHpa > 0) std::snprintf(line + n, sizeof line - size_t(n), " · %.0f hPa", double(s.pressureHpa));
     ImGui::TextUnformatted(line);
     const std::string movement = stormMovement(s, en);
@@ -139,7 +142,8 @@ std::string replayLabel(const ReplayView& r, bool en) {
 void speedButtons(const ReplayView& r, FeedPanelActions& out, bool en, bool touch) {
   const ImVec2 size = touch ? ImVec2(0, kTouchTarget) : ImVec2(0, 0);
   if (r.tMs) {
-    if (ImGui::Button(r.speed > 0 ? (en ? "Pause" : "Tạm dừng") : (en ? "Play" : "Phát"), size)) out.speed = r.speed > 0 ? 0 : 60;
+    if (ImGui::Button(r.speed > 0 ? (en ? "Pause" : "Tạm dừng") : (en ? "Play" : "Phát"), size))
+      out.speed = r.speed > 0 ? 0 : 60;
     for (const double x : {1.0, 10.0, 60.0}) {
       ImGui::SameLine();
       char label[16];
@@ -160,7 +164,8 @@ void replaySection(const ReplayView& r, FeedPanelActions& out, bool en, bool tou
   ImGui::Separator();
   ImGui::TextUnformatted(en ? "Replay (drag back in time)" : "Xem lại (kéo về quá khứ)");
   if (!r.pastRequested) {
-    if (touch ? ImGui::Button(en ? "Load the last hours" : "Tải các giờ trước", ImVec2(ImGui::GetContentRegionAvail().x, kTouchTarget))
+    if (touch ? ImGui::Button(en ? "Load the last hours" : "Tải các giờ trước",
+                              ImVec2(ImGui::GetContentRegionAvail().x, kTouchTarget))
               : ImGui::SmallButton(en ? "Load the last hours" : "Tải các giờ trước"))
       out.loadPast = true;
   } else if (r.pastMessages == 0) {
@@ -193,7 +198,8 @@ void drawReplayBanner(const ReplayView& r, bool en, float vw, float vh, FeedPane
   const bool compact = compactLayout(vw, vh);
   const float inset = compact ? 0.f : std::min(leftInset, vw / 2);
   const float w = std::min(vw - 20 - inset, 560.f);
-  ImGui::SetNextWindowPos(ImVec2(inset + (vw - inset) / 2, vh - (compact ? 44 : 40)), ImGuiCond_Always, ImVec2(0.5f, 1));
+  ImGui::SetNextWindowPos(ImVec2(inset + (vw - inset) / 2, vh - (compact ? 44 : 40)), ImGuiCond_Always,
+                          ImVec2(0.5f, 1));
   ImGui::SetNextWindowSize(ImVec2(w, 0));
   ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(0.45f, 0.24f, 0.0f, 0.96f));  // 4.5:1+ with white
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(1, 1, 1, 1));
@@ -290,12 +296,9 @@ void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions&
 }  // namespace
 
 std::string stormCategoryName(feeds::StormCategory c, bool en) {
-  static const Text kNames[] = {{"Vùng áp thấp", "Low"},
-                                {"Áp thấp nhiệt đới", "Tropical depression"},
-                                {"Bão", "Tropical storm"},
-                                {"Bão mạnh", "Severe tropical storm"},
-                                {"Bão rất mạnh", "Typhoon"},
-                                {"Siêu bão", "Super typhoon"}};
+  static const Text kNames[] = {{"Vùng áp thấp", "Low"},     {"Áp thấp nhiệt đới", "Tropical depression"},
+                                {"Bão", "Tropical storm"},   {"Bão mạnh", "Severe tropical storm"},
+                                {"Bão rất mạnh", "Typhoon"}, {"Siêu bão", "Super typhoon"}};
   return kNames[std::min<size_t>(size_t(c), std::size(kNames) - 1)](en);
 }
 
@@ -303,18 +306,20 @@ std::string stormIntensity(const feeds::StormReport& s, bool en) {
   if (s.beaufort == 0) return "";
   char buf[64];
   int n = std::snprintf(buf, sizeof buf, en ? "force %d" : "cấp %d", int(s.beaufort));
-  if (s.gustBeaufort > s.beaufort) std::snprintf(buf + n, sizeof buf - size_t(n), en ? ", gusts %d" : ", giật cấp %d", int(s.gustBeaufort));
+  if (s.gustBeaufort > s.beaufort)
+    std::snprintf(buf + n, sizeof buf - size_t(n), en ? ", gusts %d" : ", giật cấp %d", int(s.gustBeaufort));
   return buf;
 }
 
 std::string stormMovement(const feeds::StormReport& s, bool en) {
-  static const Text kDirections[] = {
-      {"Bắc", "north"},           {"Bắc Đông Bắc", "north-northeast"}, {"Đông Bắc", "northeast"},
-      {"Đông Đông Bắc", "east-northeast"}, {"Đông", "east"},           {"Đông Đông Nam", "east-southeast"},
-      {"Đông Nam", "southeast"},  {"Nam Đông Nam", "south-southeast"}, {"Nam", "south"},
-      {"Nam Tây Nam", "south-southwest"}, {"Tây Nam", "southwest"},   {"Tây Tây Nam", "west-southwest"},
-      {"Tây", "west"},            {"Tây Tây Bắc", "west-northwest"},   {"Tây Bắc", "northwest"},
-      {"Bắc Tây Bắc", "north-northwest"}};
+  static const Text kDirections[] = {{"Bắc", "north"},          {"Bắc Đông Bắc", "north-northeast"},
+                                     {"Đông Bắc", "northeast"}, {"Đông Đông Bắc", "east-northeast"},
+                                     {"Đông", "east"},          {"Đông Đông Nam", "east-southeast"},
+                                     {"Đông Nam", "southeast"}, {"Nam Đông Nam", "south-southeast"},
+                                     {"Nam", "south"},          {"Nam Tây Nam", "south-southwest"},
+                                     {"Tây Nam", "southwest"},  {"Tây Tây Nam", "west-southwest"},
+                                     {"Tây", "west"},           {"Tây Tây Bắc", "west-northwest"},
+                                     {"Tây Bắc", "northwest"},  {"Bắc Tây Bắc", "north-northwest"}};
   if (s.speedKmh < 0.5f) return en ? "Almost stationary" : "Gần như đứng yên";
   const size_t i = size_t(std::lround(double(s.headingDeg) / 22.5)) % 16;
   char buf[96];
@@ -326,9 +331,12 @@ std::string stormMovement(const feeds::StormReport& s, bool en) {
 std::string formatAge(double ms) {
   char buf[32];
   const double s = std::max(0.0, ms / 1000);
-  if (s < 90) std::snprintf(buf, sizeof buf, "%.0f s", s);
-  else if (s < 90 * 60) std::snprintf(buf, sizeof buf, "%.0f min", s / 60);
-  else std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
+  if (s < 90)
+    std::snprintf(buf, sizeof buf, "%.0f s", s);
+  else if (s < 90 * 60)
+    std::snprintf(buf, sizeof buf, "%.0f min", s / 60);
+  else
+    std::snprintf(buf, sizeof buf, "%.1f h", s / 3600);
   return buf;
 }
 
@@ -367,8 +375,8 @@ FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, floa
       if (atTop)
         ImGui::SetNextWindowPos(ImVec2((vw - w) / 2, 8));
       else  // above the REPLAY banner while replaying, right of the help window
-        ImGui::SetNextWindowPos(ImVec2(inset + (vw - inset - w) / 2, vh - 40 - (m.replay.tMs ? 84 : 0)), ImGuiCond_Always,
-                                ImVec2(0, 1));
+        ImGui::SetNextWindowPos(ImVec2(inset + (vw - inset - w) / 2, vh - 40 - (m.replay.tMs ? 84 : 0)),
+                                ImGuiCond_Always, ImVec2(0, 1));
       ImGui::SetNextWindowSize(ImVec2(w, 0));
     }
     ImGui::PushStyleColor(ImGuiCol_WindowBg, rgb(live::severityColor(top->value.severity), 0.97f));
@@ -388,7 +396,8 @@ FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, floa
     }
     // The storm behind the alerts: its track and cone.
     if (!m.storms.empty()) {
-      if (ImGui::Button(en ? "Show the storm" : "Xem đường đi của bão")) out.showStorm = m.storms.front()->value.stormId;
+      if (ImGui::Button(en ? "Show the storm" : "Xem đường đi của bão"))
+        out.showStorm = m.storms.front()->value.stormId;
       ImGui::SameLine();
     }
     if (ImGui::Button(en ? "Dismiss" : "Đóng")) {
@@ -519,12 +528,14 @@ std::string describeEntity(const feeds::FeedStore& store, const live::LivePick& 
       if (it == store.storms().end()) break;
       const auto& s = it->second.value;
       const std::string intensity = stormIntensity(s, en), movement = stormMovement(s, en);
-      std::snprintf(buf, sizeof buf, "%s\n%s%s%s%s\n%s %.0f m/s%s\n%s\n%s %s, %s %s%s", pick(s.nameVi, s.nameEn, en).c_str(),
-                    stormCategoryName(s.category, en).c_str(), intensity.empty() ? "" : " (", intensity.c_str(),
-                    intensity.empty() ? "" : ")", en ? "Wind" : "Gió", double(s.windMs),
+      std::snprintf(buf, sizeof buf, "%s\n%s%s%s%s\n%s %.0f m/s%s\n%s\n%s %s, %s %s%s",
+                    pick(s.nameVi, s.nameEn, en).c_str(), stormCategoryName(s.category, en).c_str(),
+                    intensity.empty() ? "" : " (", intensity.c_str(), intensity.empty() ? "" : ")", en ? "Wind" : "Gió",
+                    double(s.windMs),
                     s.pressureHpa > 0 ? (" · " + std::to_string(int(std::lround(s.pressureHpa))) + " hPa").c_str() : "",
-                    movement.c_str(), en ? "Report of" : "Bản tin lúc", live::formatLocalTime(it->second.meta.timestampMs).c_str(),
-                    age(it->second.meta).c_str(), en ? "ago" : "trước", it->second.meta.simulated ? sim : "");
+                    movement.c_str(), en ? "Report of" : "Bản tin lúc",
+                    live::formatLocalTime(it->second.meta.timestampMs).c_str(), age(it->second.meta).c_str(),
+                    en ? "ago" : "trước", it->second.meta.simulated ? sim : "");
       break;
     }
     case feeds::FeedKind::Traffic:

@@ -19,12 +19,12 @@ namespace citymap::ui {
 
 // The time slider's state (app::HelpLayer's history and replay).
 struct ReplayView {
-  bool available = false;         // some history is recorded
+  bool available = false;              // some history is recorded
   int64_t oldestMs = 0, newestMs = 0;  // the recorded window (epoch ms)
-  std::optional<int64_t> tMs;     // the replayed time; nullopt: live
-  double speed = 0;               // playing at this many times real time (0: paused)
-  bool pastRequested = false;     // the hours before the client started were asked for
-  size_t pastMessages = 0;        // ... and this many of their messages arrived
+  std::optional<int64_t> tMs;          // the replayed time; nullopt: live
+  double speed = 0;                    // playing at this many times real time (0: paused)
+  bool pastRequested = false;          // the hours before the client started were asked for
+  size_t pastMessages = 0;             // ... and this many of their messages arrived
 };
 
 struct FeedPanelModel {
@@ -34,10 +34,10 @@ struct FeedPanelModel {
   std::array<int, feeds::kFeedKindCount> entities{};
   uint64_t received = 0, dropped = 0, droppedMalformed = 0;
   bool simulated = false;
-  std::vector<const feeds::Entity<feeds::Incident>*> alerts;  // most severe first
+  std::vector<const feeds::Entity<feeds::Incident>*> alerts;     // most severe first
   std::vector<const feeds::Entity<feeds::StormReport>*> storms;  // shown on the map, strongest first
   int64_t nowMs = 0;                                             // epoch ms, for the storms' report ages
-  std::string tooltip;                                        // about the marker under the pointer; empty: none
+  std::string tooltip;                                           // about the marker under the pointer; empty: none
   ReplayView replay;
   float leftInset = 0;  // CSS px at the left the bottom banners keep clear of (the help window)
 };

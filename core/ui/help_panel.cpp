@@ -13,10 +13,14 @@ namespace {
 
 const char* incidentWord(feeds::IncidentKind k, bool en) {
   switch (k) {
-    case feeds::IncidentKind::Flood: return en ? "flooded" : "ngập";
-    case feeds::IncidentKind::RoadClosure: return en ? "closed" : "cấm đường";
-    case feeds::IncidentKind::Landslide: return en ? "landslide" : "sạt lở";
-    default: break;
+    case feeds::IncidentKind::Flood:
+      return en ? "flooded" : "ngập";
+    case feeds::IncidentKind::RoadClosure:
+      return en ? "closed" : "cấm đường";
+    case feeds::IncidentKind::Landslide:
+      return en ? "landslide" : "sạt lở";
+    default:
+      break;
   }
   return en ? "blocked" : "bị chặn";
 }
@@ -30,7 +34,8 @@ void shelterList(const HelpPanelModel& m, HelpPanelActions& out, bool touch) {
   const bool en = m.english;
   const help::StormHelp& h = *m.help;
   if (!m.graphError.empty()) {
-    ImGui::TextWrapped("%s %s", en ? "Walking routes are unavailable:" : "Không tính được đường đi bộ:", m.graphError.c_str());
+    ImGui::TextWrapped("%s %s",
+                       en ? "Walking routes are unavailable:" : "Không tính được đường đi bộ:", m.graphError.c_str());
   } else if (!h.graph()) {
     ImGui::TextUnformatted(en ? "Loading the walking graph..." : "Đang tải dữ liệu đường đi bộ...");
     return;
@@ -56,7 +61,9 @@ void shelterList(const HelpPanelModel& m, HelpPanelActions& out, bool touch) {
     ImGui::TextUnformatted(line);
     std::snprintf(line, sizeof line, en ? "%s on foot, about %s%s" : "%s đi bộ, khoảng %s%s",
                   help::formatMetres(s.metres).c_str(), help::formatMinutes(s.seconds, en).c_str(),
-                  s.straightLine ? (en ? " (part in a straight line: no road data)" : " (một đoạn theo đường thẳng: thiếu dữ liệu đường)") : "");
+                  s.straightLine ? (en ? " (part in a straight line: no road data)"
+                                       : " (một đoạn theo đường thẳng: thiếu dữ liệu đường)")
+                                 : "");
     ImGui::TextUnformatted(line);
     ImGui::PopTextWrapPos();
     if (!chosen && wideButton(en ? "Route here" : "Chỉ đường đến đây", touch)) out.choose = i;
@@ -86,7 +93,8 @@ void roadList(const HelpPanelModel& m, HelpPanelActions& out, bool touch) {
     const help::RoadRow& r = h.roads()[i];
     ImGui::PushID(int(i));
     ImGui::Separator();
-    const std::string& title = en ? (r.titleEn.empty() ? r.titleVi : r.titleEn) : (r.titleVi.empty() ? r.titleEn : r.titleVi);
+    const std::string& title =
+        en ? (r.titleEn.empty() ? r.titleVi : r.titleEn) : (r.titleVi.empty() ? r.titleEn : r.titleVi);
     ImGui::PushTextWrapPos(0);
     ImGui::Text("%s - %s, %s", r.name.empty() ? title.c_str() : r.name.c_str(), incidentWord(r.kind, en),
                 r.metres <= 0 ? (en ? "here" : "tại đây") : help::formatMetres(r.metres).c_str());
@@ -102,12 +110,14 @@ void contents(const HelpPanelModel& m, HelpPanelActions& out, bool touch) {
   const help::StormHelp& h = *m.help;
   if (m.replaying) {
     ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.55f, 0.29f, 0, 1));
-    ImGui::TextWrapped("%s", en ? "For the replayed time, not now." : "Theo thời điểm đang xem lại, không phải hiện tại.");
+    ImGui::TextWrapped("%s",
+                       en ? "For the replayed time, not now." : "Theo thời điểm đang xem lại, không phải hiện tại.");
     ImGui::PopStyleColor();
   }
   if (!m.message.empty()) ImGui::TextWrapped("%s", m.message.c_str());
   if (m.pickingStart) {
-    ImGui::TextWrapped("%s", en ? "Tap or click the map where to start." : "Chạm hoặc nhấp vào bản đồ để chọn điểm xuất phát.");
+    ImGui::TextWrapped(
+        "%s", en ? "Tap or click the map where to start." : "Chạm hoặc nhấp vào bản đồ để chọn điểm xuất phát.");
   } else if (h.mode() != help::StormHelp::Mode::None) {
     ImGui::TextWrapped("%s", originText(h.origin(), en).c_str());
   }
@@ -120,11 +130,15 @@ void contents(const HelpPanelModel& m, HelpPanelActions& out, bool touch) {
 
 std::string originText(const help::Origin& o, bool en) {
   switch (o.source) {
-    case help::OriginSource::Location: return en ? "From your position" : "Từ vị trí của bạn";
-    case help::OriginSource::Point: return en ? "From the point you chose" : "Từ điểm bạn đã chọn";
+    case help::OriginSource::Location:
+      return en ? "From your position" : "Từ vị trí của bạn";
+    case help::OriginSource::Point:
+      return en ? "From the point you chose" : "Từ điểm bạn đã chọn";
     case help::OriginSource::Selection:
-      return (en ? "From the selected place" : "Từ địa điểm đã chọn") + (o.name.empty() ? std::string() : ": " + o.name);
-    case help::OriginSource::View: break;
+      return (en ? "From the selected place" : "Từ địa điểm đã chọn") +
+             (o.name.empty() ? std::string() : ": " + o.name);
+    case help::OriginSource::View:
+      break;
   }
   return en ? "From the centre of the map (no position given)" : "Từ giữa bản đồ (chưa có vị trí)";
 }

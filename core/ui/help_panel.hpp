@@ -20,15 +20,15 @@ struct HelpPanelModel {
   bool hasSelection = false;  // the selected place can be the start
   bool pickingStart = false;  // the next tap on the map chooses the start
   bool graphLoading = false;
-  std::string graphError;     // why routes cannot be computed ("" when fine)
-  std::string message;        // the last request's refusal (outside the map's area)
-  bool replaying = false;     // the answers are for the replayed time
+  std::string graphError;  // why routes cannot be computed ("" when fine)
+  std::string message;     // the last request's refusal (outside the map's area)
+  bool replaying = false;  // the answers are for the replayed time
 };
 
 struct HelpPanelActions {
-  bool shelters = false;  // "Nearest shelter"
-  bool roads = false;     // "Flooded roads near me"
-  bool pickStart = false; // choose the start on the map
+  bool shelters = false;   // "Nearest shelter"
+  bool roads = false;      // "Flooded roads near me"
+  bool pickStart = false;  // choose the start on the map
   bool close = false;
   std::optional<size_t> choose;          // route to this shelter of the list
   std::optional<geo::LngLat> showOnMap;  // a road or shelter

@@ -318,9 +318,8 @@ PanelActions drawMapPanel(const PanelModel& m, PanelState& st, LayerVisibility& 
     ImGui::End();
   }
   actions.changed = actions.changed || actions.zoomIn || actions.zoomOut || actions.resetView ||
-                    actions.layersChanged || actions.queryChanged || actions.chosenResult || actions.english || actions.night ||
-                    actions.helpShelters || actions.helpRoads ||
-                    compactPanel() != openBefore;
+                    actions.layersChanged || actions.queryChanged || actions.chosenResult || actions.english ||
+                    actions.night || actions.helpShelters || actions.helpRoads || compactPanel() != openBefore;
   return actions;
 }
 

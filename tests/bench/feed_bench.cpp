@@ -48,7 +48,8 @@ std::vector<Encoded> trafficStream(int segments, int rounds) {
   for (int r = 0; r < rounds; ++r)
     for (int s = 0; s < segments; ++s) {
       const uint64_t id = (uint64_t(100000 + s) << 2) | 1;
-      const auto m = envelope(feeds::TrafficUpdate{id, float(10 + (s + r) % 40), 50, feeds::Congestion::Unknown}, ++seq);
+      const auto m =
+          envelope(feeds::TrafficUpdate{id, float(10 + (s + r) % 40), 50, feeds::Congestion::Unknown}, ++seq);
       out.push_back({feeds::feedTopic("danang", m.kind(), m.entityId()), feeds::encodeFeedMessage(m)});
     }
   return out;
@@ -80,7 +81,7 @@ void BM_FeedIngestMixed(benchmark::State& state) {
     b.tripId = "t";
     b.position = {108.22 + i * 1e-5, 16.06};
     for (feeds::FeedPayload p : {feeds::FeedPayload(r), feeds::FeedPayload(b),
-                                  feeds::FeedPayload(feeds::ShelterStatus{2000 + uint64_t(i % 413), true, 600, i})}) {
+                                 feeds::FeedPayload(feeds::ShelterStatus{2000 + uint64_t(i % 413), true, 600, i})}) {
       const auto m = envelope(std::move(p), ++seq);
       stream.push_back({feeds::feedTopic("danang", m.kind(), m.entityId()), feeds::encodeFeedMessage(m)});
     }

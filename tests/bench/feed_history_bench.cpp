@@ -103,7 +103,8 @@ void BM_HistoryTraffic5000For1h(benchmark::State& state) {  // range(0): minutes
         times.push_back(load.timeOf(j));
       }
       const auto t0 = Clock::now();
-      for (size_t k = 0; k < second.size(); ++k) b.history.record(second[k].kind, second[k].id, &second[k].message, times[k]);
+      for (size_t k = 0; k < second.size(); ++k)
+        b.history.record(second[k].kind, second[k].id, &second[k].message, times[k]);
       const double ms = msSince(t0);
       total += ms;
       b.worstSecondMs = std::max(b.worstSecondMs, ms);
@@ -206,7 +207,17 @@ BENCHMARK(BM_HistoryTraffic5000For1h)->Arg(90)->Iterations(1)->Unit(benchmark::k
 BENCHMARK(BM_HistorySeekJump)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_HistorySeekOldest)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 // range(1): feed time per seek in ms (0: 1/100 of the window).
-BENCHMARK(BM_HistorySeekForward)->Args({0, 1000})->Args({0, 0})->Args({1, 1000})->Args({1, 0})->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_HistorySeekBackward)->Args({0, 1000})->Args({0, 0})->Args({1, 1000})->Args({1, 0})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HistorySeekForward)
+    ->Args({0, 1000})
+    ->Args({0, 0})
+    ->Args({1, 1000})
+    ->Args({1, 0})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HistorySeekBackward)
+    ->Args({0, 1000})
+    ->Args({0, 0})
+    ->Args({1, 1000})
+    ->Args({1, 0})
+    ->Unit(benchmark::kMillisecond);
 
 BENCHMARK_MAIN();

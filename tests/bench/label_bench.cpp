@@ -23,8 +23,8 @@
 #include "labels/halo_atlas.hpp"
 #include "labels/label_batch.hpp"
 #include "labels/placement.hpp"
-#include "scene/tile_mesh.hpp"
 #include "local_files.hpp"
+#include "scene/tile_mesh.hpp"
 #include "source/tile_source.hpp"
 #include "style/style.hpp"
 #include "tile/tile_reader.hpp"
@@ -95,7 +95,8 @@ bool loadFonts(const std::string& path) {
   // The POI icons as the app has them (placement and batches include the icons' quads).
   std::optional<icons::Sprite> sprite;
   {
-    std::ifstream index(CITYMAP_ICONS_DIR "/sprite@1x.json"), coverage(CITYMAP_ICONS_DIR "/sprite@1x.alpha", std::ios::binary);
+    std::ifstream index(CITYMAP_ICONS_DIR "/sprite@1x.json"),
+        coverage(CITYMAP_ICONS_DIR "/sprite@1x.alpha", std::ios::binary);
     const std::string json((std::istreambuf_iterator<char>(index)), {});
     const std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(coverage)), {});
     if (auto s = icons::parseSprite(json, bytes)) {
@@ -197,18 +198,22 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (loadTiles(tileset) == 0) {
-    std::printf("NOTE: no real tiles in %s (build them with tools/run.sh or the 'danang_tiles' target);"
-                " only the font benchmark runs\n", tileset.c_str());
+    std::printf(
+        "NOTE: no real tiles in %s (build them with tools/run.sh or the 'danang_tiles' target);"
+        " only the font benchmark runs\n",
+        tileset.c_str());
   } else {
     std::printf("Real Da Nang tiles from %s: z14 %zu, z15 %zu, z16 %zu\n", tileset.c_str(), gTiles[14].size(),
                 gTiles[15].size(), gTiles[16].size());
     benchmark::RegisterBenchmark("BM_CollectLabels/z16", BM_CollectLabels)->Unit(benchmark::kMillisecond);
     for (double z : {14.0, 15.5, 16.0, 17.0}) {
       const std::string name = "BM_PlaceLabels/z" + std::to_string(z).substr(0, z == 15.5 ? 4 : 2);
-      benchmark::RegisterBenchmark(name.c_str(), [z](benchmark::State& s) { placeLabels(s, z, false); })
-          ->Unit(benchmark::kMicrosecond);
-      benchmark::RegisterBenchmark((name + "+glyphs").c_str(), [z](benchmark::State& s) { placeLabels(s, z, true); })
-          ->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark(name.c_str(), [z](benchmark::State& s) {
+        placeLabels(s, z, false);
+      })->Unit(benchmark::kMicrosecond);
+      benchmark::RegisterBenchmark((name + "+glyphs").c_str(), [z](benchmark::State& s) {
+        placeLabels(s, z, true);
+      })->Unit(benchmark::kMicrosecond);
     }
   }
   benchmark::RegisterBenchmark("BM_HaloAtlas/dpr2", BM_HaloAtlas)->Unit(benchmark::kMillisecond);

@@ -23,7 +23,7 @@ EM_JS(int, citymap_bench_gunzip, (const uint8_t* data, int size), {
     return -1;
   }
 });
-EM_JS(void, citymap_bench_take_inflated, (uint8_t* out), {
+EM_JS(void, citymap_bench_take_inflated, (uint8_t * out), {
   HEAPU8.set(globalThis.citymapBenchInflated, out);
   globalThis.citymapBenchInflated = null;
 });

@@ -97,7 +97,9 @@ double arg(int argc, char** argv, const char* name, double fallback) {
 
 int main(int argc, char** argv) {
   if (argc < 2) {
-    std::fprintf(stderr, "usage: citymap_memory_soak ARCHIVE [--minutes 5] [--budget-mb 40] [--heap-budget-mb N] [--growth-mb 2]\n");
+    std::fprintf(
+        stderr,
+        "usage: citymap_memory_soak ARCHIVE [--minutes 5] [--budget-mb 40] [--heap-budget-mb N] [--growth-mb 2]\n");
     return 2;
   }
   const std::string archive = argv[1];
@@ -108,18 +110,24 @@ int main(int argc, char** argv) {
     return 77;
   }
   const double minutes = arg(argc, argv, "--minutes", 5);
-  const size_t budget = size_t(arg(argc, argv, "--budget-mb", scene::TilePyramid::kDefaultCacheBudget / 1048576.0) * 1048576);
+  const size_t budget =
+      size_t(arg(argc, argv, "--budget-mb", scene::TilePyramid::kDefaultCacheBudget / 1048576.0) * 1048576);
   const size_t heapBudget = size_t(arg(argc, argv, "--heap-budget-mb", double(budget) / 1048576 + 64) * 1048576);
   const size_t growthAllowed = size_t(arg(argc, argv, "--growth-mb", 2) * 1048576);
 
   DelayedFiles files;
   auto src = source::openSource(
-      archive, [&](const std::string& u, std::optional<source::ByteRange> r, source::BytesCallback d) { return files.fetch(u, r, std::move(d)); },
+      archive,
+      [&](const std::string& u, std::optional<source::ByteRange> r, source::BytesCallback d) {
+        return files.fetch(u, r, std::move(d));
+      },
       [&](source::FetchId id) { files.cancel(id); });
   std::optional<tile::Tileset> tileset;
   src->open([&](Result<tile::Tileset> t) {
-    if (t) tileset = std::move(t).value();
-    else std::fprintf(stderr, "cannot open %s: %s\n", archive.c_str(), t.error().c_str());
+    if (t)
+      tileset = std::move(t).value();
+    else
+      std::fprintf(stderr, "cannot open %s: %s\n", archive.c_str(), t.error().c_str());
   });
   for (int i = 0; i < 10 && !tileset; ++i, ++files.frame) files.deliver();
   if (!tileset) return 1;
@@ -151,37 +159,47 @@ int main(int argc, char** argv) {
   for (int f = 0; f <= frames; ++f) {
     if (f > 0 && f % kLegFrames == 0) from = std::exchange(to, waypoint());
     const double t = double(f % kLegFrames) / kLegFrames, s = t * t * (3 - 2 * t);  // eased
-    camera.jumpTo({from.first.lng + (to.first.lng - from.first.lng) * s, from.first.lat + (to.first.lat - from.first.lat) * s},
-                  from.second + (to.second - from.second) * s);
+    camera.jumpTo(
+        {from.first.lng + (to.first.lng - from.first.lng) * s, from.first.lat + (to.first.lat - from.first.lat) * s},
+        from.second + (to.second - from.second) * s);
     files.frame = f;
     files.deliver();
-    pyramid.update(camera, f * 1000.0 / kFps, [&](const geo::TileID& id) {
-      ++requests;
-      return src->fetchTile(id, [&pyramid, id, f](Result<source::Bytes> bytes) { pyramid.onTileData(id, std::move(bytes), f * 1000.0 / kFps); });
-    }, [&](uint64_t r) { src->cancel(r); });
+    pyramid.update(
+        camera, f * 1000.0 / kFps,
+        [&](const geo::TileID& id) {
+          ++requests;
+          return src->fetchTile(id, [&pyramid, id, f](Result<source::Bytes> bytes) {
+            pyramid.onTileData(id, std::move(bytes), f * 1000.0 / kFps);
+          });
+        },
+        [&](uint64_t r) { src->cancel(r); });
     maxCache = std::max(maxCache, pyramid.stats().cacheBytes);
     if (f % (10 * kFps) == 0) {
       const size_t heap = heapInUse() - std::min(heapInUse(), heapBefore);
       maxHeap = std::max(maxHeap, heap);
-      samples.push_back({f / double(60 * kFps), heap, pyramid.stats().cacheBytes, pyramid.stats().loaded, slots.size()});
+      samples.push_back(
+          {f / double(60 * kFps), heap, pyramid.stats().cacheBytes, pyramid.stats().loaded, slots.size()});
     }
   }
 
   const auto at = [&](double minute) {
-    const auto it = std::min_element(samples.begin(), samples.end(),
-                                     [&](const Sample& a, const Sample& b) { return std::abs(a.minute - minute) < std::abs(b.minute - minute); });
+    const auto it = std::min_element(samples.begin(), samples.end(), [&](const Sample& a, const Sample& b) {
+      return std::abs(a.minute - minute) < std::abs(b.minute - minute);
+    });
     return *it;
   };
   const Sample m2 = at(std::min(2.0, minutes)), end = samples.back();
-  std::printf("{\"archive\":\"%s\",\"minutes\":%.1f,\"frames\":%d,\"requests\":%llu,\"cancelled\":%llu,\"errors\":%llu,"
-              "\"budgetMiB\":%.1f,\"heapBudgetMiB\":%.1f,\"maxCacheMiB\":%.2f,\"maxHeapMiB\":%.2f,"
-              "\"heapAt2MiB\":%.2f,\"heapAtEndMiB\":%.2f,\"featureSlots\":%zu,\"samples\":[",
-              archive.c_str(), minutes, frames, (unsigned long long)requests, (unsigned long long)pyramid.stats().cancelled,
-              (unsigned long long)pyramid.stats().errors, budget / 1048576.0, heapBudget / 1048576.0, maxCache / 1048576.0,
-              maxHeap / 1048576.0, m2.heap / 1048576.0, end.heap / 1048576.0, slots.size());
+  std::printf(
+      "{\"archive\":\"%s\",\"minutes\":%.1f,\"frames\":%d,\"requests\":%llu,\"cancelled\":%llu,\"errors\":%llu,"
+      "\"budgetMiB\":%.1f,\"heapBudgetMiB\":%.1f,\"maxCacheMiB\":%.2f,\"maxHeapMiB\":%.2f,"
+      "\"heapAt2MiB\":%.2f,\"heapAtEndMiB\":%.2f,\"featureSlots\":%zu,\"samples\":[",
+      archive.c_str(), minutes, frames, (unsigned long long)requests, (unsigned long long)pyramid.stats().cancelled,
+      (unsigned long long)pyramid.stats().errors, budget / 1048576.0, heapBudget / 1048576.0, maxCache / 1048576.0,
+      maxHeap / 1048576.0, m2.heap / 1048576.0, end.heap / 1048576.0, slots.size());
   for (size_t i = 0; i < samples.size(); ++i)
-    std::printf("%s{\"minute\":%.2f,\"heapMiB\":%.2f,\"cacheMiB\":%.2f,\"tiles\":%d,\"slots\":%zu}", i ? "," : "", samples[i].minute,
-                samples[i].heap / 1048576.0, samples[i].cache / 1048576.0, samples[i].loaded, samples[i].slots);
+    std::printf("%s{\"minute\":%.2f,\"heapMiB\":%.2f,\"cacheMiB\":%.2f,\"tiles\":%d,\"slots\":%zu}", i ? "," : "",
+                samples[i].minute, samples[i].heap / 1048576.0, samples[i].cache / 1048576.0, samples[i].loaded,
+                samples[i].slots);
   std::printf("]}\n");
 
   int failures = 0;
@@ -200,16 +218,19 @@ int main(int argc, char** argv) {
     check(outsideEnd <= outside2 + double(growthAllowed),
           "the heap outside the tile cache grew between minute 2 and the end by " +
               std::to_string((outsideEnd - outside2) / 1048576.0) + " MiB");
-    const auto full = std::find_if(samples.begin(), samples.end(), [&](const Sample& x) { return x.cache + (1u << 20) >= budget; });
+    const auto full =
+        std::find_if(samples.begin(), samples.end(), [&](const Sample& x) { return x.cache + (1u << 20) >= budget; });
     if (full != samples.end())
-      check(end.heap <= full->heap + growthAllowed, "the heap grew after the cache filled (minute " +
-                                                        std::to_string(full->minute) + ") by " +
-                                                        std::to_string((double(end.heap) - double(full->heap)) / 1048576.0) + " MiB");
+      check(end.heap <= full->heap + growthAllowed,
+            "the heap grew after the cache filled (minute " + std::to_string(full->minute) + ") by " +
+                std::to_string((double(end.heap) - double(full->heap)) / 1048576.0) + " MiB");
   }
   check(pyramid.stats().errors == 0, "tiles failed: " + pyramid.stats().lastError);
   check(requests > 1000, "the walk asked for too few tiles to mean anything");
-  std::fprintf(stderr, "%s: cache max %.1f of %.1f MiB, heap max %.1f of %.1f MiB, heap at 2 min %.1f MiB, at the end %.1f MiB\n",
-               failures ? "FAIL" : "ok", maxCache / 1048576.0, budget / 1048576.0, maxHeap / 1048576.0, heapBudget / 1048576.0,
-               m2.heap / 1048576.0, end.heap / 1048576.0);
+  std::fprintf(
+      stderr,
+      "%s: cache max %.1f of %.1f MiB, heap max %.1f of %.1f MiB, heap at 2 min %.1f MiB, at the end %.1f MiB\n",
+      failures ? "FAIL" : "ok", maxCache / 1048576.0, budget / 1048576.0, maxHeap / 1048576.0, heapBudget / 1048576.0,
+      m2.heap / 1048576.0, end.heap / 1048576.0);
   return failures ? 1 : 0;
 }

@@ -29,11 +29,13 @@ struct Place {
   geo::LngLat at;
 };
 constexpr Place kBachDang{"bach_dang", {108.2240, 16.0680}};
-constexpr Place kStarts[] = {kBachDang, {"hai_chau_market", {108.2215, 16.0685}}, {"nguyen_van_linh", {108.2130, 16.0580}},
+constexpr Place kStarts[] = {kBachDang,
+                             {"hai_chau_market", {108.2215, 16.0685}},
+                             {"nguyen_van_linh", {108.2130, 16.0580}},
                              {"son_tra", {108.2350, 16.0700}}};
-constexpr Place kDestinations[] = {{"shelter_nearby", {108.2222633, 16.0670988}},    // Trưng Vương school, 0.7 km walk
-                                   {"across_hai_chau", {108.2130, 16.0580}},        // Nguyễn Văn Linh, ~2 km
-                                   {"beyond_the_roads", {108.2500, 16.0400}}};      // no roads: straight legs
+constexpr Place kDestinations[] = {{"shelter_nearby", {108.2222633, 16.0670988}},  // Trưng Vương school, 0.7 km walk
+                                   {"across_hai_chau", {108.2130, 16.0580}},       // Nguyễn Văn Linh, ~2 km
+                                   {"beyond_the_roads", {108.2500, 16.0400}}};     // no roads: straight legs
 
 const route::ShelterStatusFn kAllOpen = [](uint64_t) { return route::ShelterState::Open; };
 
@@ -127,9 +129,9 @@ int main(int argc, char** argv) {
     BM_Route(s, kBachDang.at, kDestinations[0].at, true);
   })->Unit(benchmark::kMicrosecond);
   for (const Place& from : kStarts)
-    benchmark::RegisterBenchmark((std::string("BM_NearestShelters/") + from.name).c_str(),
-                                 [from](benchmark::State& s) { BM_NearestShelters(s, from.at, false); })
-        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark((std::string("BM_NearestShelters/") + from.name).c_str(), [from](benchmark::State& s) {
+      BM_NearestShelters(s, from.at, false);
+    })->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("BM_NearestShelters/bach_dang/flood", [](benchmark::State& s) {
     BM_NearestShelters(s, kBachDang.at, true);
   })->Unit(benchmark::kMicrosecond);

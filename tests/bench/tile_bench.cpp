@@ -16,8 +16,8 @@
 
 #include "geo/mercator.hpp"
 #include "local_files.hpp"
-#include "source/tile_source.hpp"
 #include "scene/tile_mesh.hpp"
+#include "source/tile_source.hpp"
 #include "tess/line.hpp"
 #include "tess/polygon.hpp"
 #include "tile/tile_reader.hpp"
@@ -27,7 +27,6 @@ namespace {
 using namespace citymap;
 
 std::vector<std::pair<geo::TileID, std::vector<uint8_t>>> gTiles;  // raw bytes of the benchmark's tile set
-
 
 using bench::drain;
 using bench::fetchFile;
@@ -128,12 +127,15 @@ int main(int argc, char** argv) {
   benchmark::RegisterBenchmark("BM_ExtrudeLine", BM_ExtrudeLine);
   benchmark::RegisterBenchmark("BM_TessellatePolygon", BM_TessellatePolygon);
   if (loadTiles(dir) == 0) {
-    std::printf("NOTE: no real tiles in %s (build them with tools/run.sh or the 'danang_tiles' target);"
-                " only the synthetic benchmarks run\n", dir.c_str());
+    std::printf(
+        "NOTE: no real tiles in %s (build them with tools/run.sh or the 'danang_tiles' target);"
+        " only the synthetic benchmarks run\n",
+        dir.c_str());
   } else {
     std::printf("Real Da Nang tiles: %zu from %s\n", gTiles.size(), dir.c_str());
     benchmark::RegisterBenchmark("BM_DecodeVerify/hai_chau", BM_DecodeVerify)->Unit(benchmark::kMillisecond);
-    benchmark::RegisterBenchmark("BM_DecodeAndTessellate/hai_chau", BM_DecodeAndTessellate)->Unit(benchmark::kMillisecond);
+    benchmark::RegisterBenchmark("BM_DecodeAndTessellate/hai_chau", BM_DecodeAndTessellate)
+        ->Unit(benchmark::kMillisecond);
   }
   argv[1] = argv[0];
   --argc;

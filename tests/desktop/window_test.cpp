@@ -14,7 +14,6 @@
 
 #define GLFW_INCLUDE_ES3
 #include <GLFW/glfw3.h>
-
 #include <imgui.h>
 
 #include "app/map_app.hpp"
@@ -63,8 +62,8 @@ class DesktopWindow : public ::testing::Test {
     xvfb_ = std::make_unique<testing::Xvfb>(ingest_test::findProgram("Xvfb"));
     if (xvfb_->display().empty()) return;
     tmp_ = std::make_unique<ingest_test::TempDir>("desktop-window");
-    const auto base = ingest_test::runIngest(
-        {"--quiet", "--out", (*tmp_ / "base.pmtiles").string(), CITYMAP_SOURCE_DIR "/tests/ingest/fixtures/synthetic.geojson"});
+    const auto base = ingest_test::runIngest({"--quiet", "--out", (*tmp_ / "base.pmtiles").string(),
+                                              CITYMAP_SOURCE_DIR "/tests/ingest/fixtures/synthetic.geojson"});
     ASSERT_EQ(base.exitCode, 0) << base.output;
   }
   static void TearDownTestSuite() {
@@ -117,7 +116,8 @@ TEST_F(DesktopWindow, SurvivesMinimiseRestoreAndResize) {
 
     // Minimise: no frame is drawn while the window is away, even when the map asks for one.
     glfwIconifyWindow(p.window());
-    pump(p, [&] { return p.iconified(); }, 300);
+    pump(
+        p, [&] { return p.iconified(); }, 300);
     if (!p.iconified()) p.setIconified(true);  // no window manager under Xvfb
     const uint64_t frames = app.status().framesDrawn;
     app.jumpTo(kCentre, 15.5);
@@ -127,7 +127,8 @@ TEST_F(DesktopWindow, SurvivesMinimiseRestoreAndResize) {
 
     // Restore: drawn again, as before.
     glfwRestoreWindow(p.window());
-    pump(p, [&] { return !p.iconified(); }, 300);
+    pump(
+        p, [&] { return !p.iconified(); }, 300);
     if (p.iconified()) p.setIconified(false);
     const Shot restored = shoot(p, app);
     EXPECT_GT(app.status().framesDrawn, frames);

@@ -50,7 +50,9 @@ inline Broker broker() {
   return b;
 }
 
-inline bool haveData() { return std::filesystem::exists(std::string(CITYMAP_DATA_DIR) + "/ioc/storm_shelters.geojson"); }
+inline bool haveData() {
+  return std::filesystem::exists(std::string(CITYMAP_DATA_DIR) + "/ioc/storm_shelters.geojson");
+}
 
 // Runs a program, waits for it (killing it after timeoutS); returns its exit status.
 inline int runProgram(const std::vector<std::string>& args, const std::string& stderrFile, int timeoutS,

@@ -8,14 +8,13 @@
 //   - malformed payloads published by an authenticated client are dropped and counted
 //   - the broker restarts mid-stream: publisher and subscriber reconnect and the state recovers
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <mosquitto.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
@@ -28,12 +27,12 @@
 #include <set>
 #include <thread>
 
+#include "broker_support.hpp"
 #include "feeds/feed_reader.hpp"
 #include "feeds/feed_store.hpp"
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
 #include "feedsim/mqtt_client.hpp"
-#include "broker_support.hpp"
 
 namespace citymap::feeds {
 namespace {
@@ -64,9 +63,8 @@ class Subscriber {
       mosquitto_subscribe(m, nullptr, s->filter_.c_str(), 1);
       ++s->connects_;
     });
-    mosquitto_subscribe_callback_set(mosq_, [](mosquitto*, void* self, int, int, const int*) {
-      ++static_cast<Subscriber*>(self)->subscribed_;
-    });
+    mosquitto_subscribe_callback_set(
+        mosq_, [](mosquitto*, void* self, int, int, const int*) { ++static_cast<Subscriber*>(self)->subscribed_; });
     mosquitto_message_callback_set(mosq_, [](mosquitto*, void* self, const mosquitto_message* m) {
       auto* s = static_cast<Subscriber*>(self);
       const auto* p = static_cast<const uint8_t*>(m->payload);
@@ -148,8 +146,8 @@ TEST_F(BrokerTest, SimulatorMessagesArriveVerifiedAndSimulated) {
   Subscriber sub(b_, "citymap/v1/danang/#");
   ASSERT_TRUE(sub.waitSubscribed());
   const std::string log = b_.dir + "/feedsim-run1.log";
-  ASSERT_EQ(runProgram(feedsim({"--scenario", "normal", "--start", "2026-10-15T08:00", "--speedup", "60",
-                                "--duration", "4", "--seed", "3"}),
+  ASSERT_EQ(runProgram(feedsim({"--scenario", "normal", "--start", "2026-10-15T08:00", "--speedup", "60", "--duration",
+                                "4", "--seed", "3"}),
                        log, 60),
             0)
       << readFile(log);
@@ -209,7 +207,8 @@ TEST_F(BrokerTest, AnonymousClientsCannotPublish) {
   m.source = "intruder";
   m.sequence = 1;
   m.timestampMs = wallMs();
-  m.payload = SensorReading{999001, tile::IocKind::FloodStation, std::nullopt, 500.f, Unit::Centimetre, {}, Trend::Rising};
+  m.payload =
+      SensorReading{999001, tile::IocKind::FloodStation, std::nullopt, 500.f, Unit::Centimetre, {}, Trend::Rising};
   const std::vector<uint8_t> bytes = encodeFeedMessage(m);
 
   auto anon = MqttClient::connect({b_.host, b_.port, "", "", "anon-test"});
@@ -226,7 +225,8 @@ TEST_F(BrokerTest, AnonymousClientsCannotPublish) {
   // The authenticated publish is the positive control: once it is in, the anonymous one (sent
   // before it on the same broker) had its chance.
   sub.waitUntil([](const auto& ms) {
-    return std::any_of(ms.begin(), ms.end(), [](const auto& x) { return x.topic == "citymap/v1/danang/sensor/999002"; });
+    return std::any_of(ms.begin(), ms.end(),
+                       [](const auto& x) { return x.topic == "citymap/v1/danang/sensor/999002"; });
   });
   std::set<std::string> topics;
   for (const auto& msg : sub.messages()) topics.insert(msg.topic);
@@ -254,7 +254,8 @@ TEST_F(BrokerTest, WebSocketListenerSpeaksMqtt) {
   addr.sin_port = htons(uint16_t(b_.wsPort));
   inet_pton(AF_INET, b_.host.c_str(), &addr.sin_addr);
   ASSERT_EQ(connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
-  const std::string req = "GET /mqtt HTTP/1.1\r\nHost: " + b_.host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+  const std::string req = "GET /mqtt HTTP/1.1\r\nHost: " + b_.host +
+                          "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                           "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
                           "Sec-WebSocket-Protocol: mqtt\r\n\r\n";
   ASSERT_EQ(send(fd, req.data(), req.size(), 0), ssize_t(req.size()));
@@ -283,12 +284,14 @@ TEST_F(BrokerTest, MalformedPayloadsAreDroppedAndCounted) {
   truncated.resize(truncated.size() / 2);
   const std::string json = R"({"shelter":777001,"open":true})";
   ASSERT_TRUE((*pub)->publish("citymap/v1/danang/shelter/777001", truncated, 1, false));
-  ASSERT_TRUE((*pub)->publish("citymap/v1/danang/shelter/777001", std::vector<uint8_t>(json.begin(), json.end()), 1, false));
+  ASSERT_TRUE(
+      (*pub)->publish("citymap/v1/danang/shelter/777001", std::vector<uint8_t>(json.begin(), json.end()), 1, false));
   ASSERT_TRUE((*pub)->publish("citymap/v1/danang/shelter/777002", encodeFeedMessage(good), 1, false));  // wrong topic
   ASSERT_TRUE((*pub)->publish("citymap/v1/danang/shelter/777001", encodeFeedMessage(good), 1, false));
   ASSERT_TRUE((*pub)->flush(2000));
   sub.waitUntil([](const auto& ms) {
-    return std::count_if(ms.begin(), ms.end(), [](const auto& x) { return x.topic.find("/shelter/77700") != std::string::npos; }) >= 4;
+    return std::count_if(ms.begin(), ms.end(),
+                         [](const auto& x) { return x.topic.find("/shelter/77700") != std::string::npos; }) >= 4;
   });
   FeedStore store;
   for (const auto& m : sub.messages())
@@ -306,15 +309,18 @@ TEST_F(BrokerTest, RecoversFromABrokerRestartMidStream) {
   const std::string log = b_.dir + "/feedsim-restart.log";
   std::atomic<int> simStatus{-100};
   std::thread sim([&] {
-    simStatus = runProgram(feedsim({"--scenario", "typhoon", "--start", "2026-10-15", "--speedup", "300",
-                                    "--duration", "9", "--only", "sensors,shelters,incidents"}),
+    simStatus = runProgram(feedsim({"--scenario", "typhoon", "--start", "2026-10-15", "--speedup", "300", "--duration",
+                                    "9", "--only", "sensors,shelters,incidents"}),
                            log, 60);
   });
   // The simulator is publishing before the broker goes away.
   // (live messages, not the retained ones of earlier tests).
-  ASSERT_TRUE(sub.waitUntil([](const auto& ms) {
-    return std::count_if(ms.begin(), ms.end(), [](const auto& x) { return !x.retained; }) >= 50;
-  }, 30s)) << readFile(log);
+  ASSERT_TRUE(sub.waitUntil(
+      [](const auto& ms) {
+        return std::count_if(ms.begin(), ms.end(), [](const auto& x) { return !x.retained; }) >= 50;
+      },
+      30s))
+      << readFile(log);
   const std::vector<std::string> env = {"CITYMAP_BROKER_DIR=" + b_.dir, "CITYMAP_MQTT_PORT=" + std::to_string(b_.port),
                                         "CITYMAP_MQTT_WS_PORT=" + std::to_string(b_.wsPort)};
   const std::string scripts = std::string(CITYMAP_SOURCE_DIR) + "/tools/broker/";

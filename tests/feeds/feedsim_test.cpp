@@ -9,11 +9,11 @@
 #include <map>
 #include <set>
 
+#include "feeds/feed_batch.hpp"
 #include "feeds/feed_reader.hpp"
 #include "feeds/feed_store.hpp"
 #include "feeds/topic.hpp"
 #include "feedsim/city_data.hpp"
-#include "feeds/feed_batch.hpp"
 #include "feedsim/feature_ids.hpp"
 #include "feedsim/history_chunks.hpp"
 #include "feedsim/simulator.hpp"
@@ -33,8 +33,8 @@ const CityData* cityData() {
   return data ? &*data : nullptr;
 }
 
-#define REQUIRE_DATA()                                                               \
-  const CityData* data = cityData();                                                 \
+#define REQUIRE_DATA()               \
+  const CityData* data = cityData(); \
   if (!data) GTEST_SKIP() << "Da Nang data not found under " << CITYMAP_DATA_DIR;
 
 // 2026-10-15 in Da Nang.
@@ -248,8 +248,8 @@ TEST(FeedSim, TyphoonPublishesASimulatedStormWithItsTrackAndCone) {
       ASSERT_EQ(topic->kind, feeds::FeedKind::Storm);
       EXPECT_EQ(topic->entityId, Simulator::stormId());
       const int64_t wall = sim.wallTimeOf(o.simMs);
-      ASSERT_EQ(store.ingest(o.topic, o.payload, wall), o.payload.empty() ? feeds::IngestStatus::Removed
-                                                                           : feeds::IngestStatus::Accepted)
+      ASSERT_EQ(store.ingest(o.topic, o.payload, wall),
+                o.payload.empty() ? feeds::IngestStatus::Removed : feeds::IngestStatus::Accepted)
           << store.lastError();
       if (o.payload.empty()) {
         ++clears;
@@ -297,11 +297,13 @@ TEST(FeedSim, TyphoonPublishesASimulatedStormWithItsTrackAndCone) {
   EXPECT_GE(first.storm.forecast.back().radiusKm, 150);
   EXPECT_GT(first.storm.strongWindRadiusKm, 100);
   // Closest near landfall (~9.5 h), at its strongest before it; weaker over land after.
-  const auto closest = std::min_element(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) { return a.distanceKm < b.distanceKm; });
+  const auto closest = std::min_element(seen.begin(), seen.end(),
+                                        [](const Seen& a, const Seen& b) { return a.distanceKm < b.distanceKm; });
   EXPECT_LT(closest->distanceKm, 15);
   EXPECT_GT(closest->hours, 8.5);
   EXPECT_LT(closest->hours, 10.5);
-  const auto strongest = std::max_element(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) { return a.windMs < b.windMs; });
+  const auto strongest =
+      std::max_element(seen.begin(), seen.end(), [](const Seen& a, const Seen& b) { return a.windMs < b.windMs; });
   EXPECT_GE(strongest->storm.beaufort, 14);
   EXPECT_LT(strongest->hours, closest->hours);
   for (const Seen& s : seen)
@@ -313,9 +315,11 @@ TEST(FeedSim, TyphoonPublishesASimulatedStormWithItsTrackAndCone) {
   for (const Seen& s : seen) {
     for (const auto& f : s.storm.forecast) {
       const double at = double(f.timeMs - c.wallStartMs) * c.speedup / kHour;  // the simulated hour it is for
-      const auto later = std::find_if(seen.begin(), seen.end(), [&](const Seen& x) { return std::abs(x.hours - at) < 1e-4; });
+      const auto later =
+          std::find_if(seen.begin(), seen.end(), [&](const Seen& x) { return std::abs(x.hours - at) < 1e-4; });
       if (later == seen.end() || at - s.hours > 12.5) continue;
-      EXPECT_LT(feeds::distanceMetres(f.position, later->storm.position) / 1000, f.radiusKm) << s.hours << " h +" << at - s.hours;
+      EXPECT_LT(feeds::distanceMetres(f.position, later->storm.position) / 1000, f.radiusKm)
+          << s.hours << " h +" << at - s.hours;
       ++checked;
     }
   }
@@ -394,7 +398,8 @@ TEST(FeedSim, HistoryTopicsParse) {
   using citymap::feeds::parseHistoryTopic;
   EXPECT_EQ(parseHistoryTopic("citymap/v1/danang-history/1800000000000/3")->part, 3u);
   EXPECT_EQ(parseHistoryTopic("citymap/v1/da-nang-history/42/0")->windowStartMs, 42);
-  for (const char* bad : {"citymap/v1/danang/traffic/1", "citymap/v1/danang-history/42", "citymap/v1/danang-history//0",
-                          "citymap/v1/Danang-history/42/0", "citymap/v1/danang-history/4x/0", "citymap/v2/danang-history/1/0"})
+  for (const char* bad :
+       {"citymap/v1/danang/traffic/1", "citymap/v1/danang-history/42", "citymap/v1/danang-history//0",
+        "citymap/v1/Danang-history/42/0", "citymap/v1/danang-history/4x/0", "citymap/v2/danang-history/1/0"})
     EXPECT_FALSE(parseHistoryTopic(bad)) << bad;
 }

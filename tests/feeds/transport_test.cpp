@@ -13,10 +13,9 @@
 //       and the state stays intact
 //     - refusals (wrong password, no broker) are reported with their reason and retried
 // (An anonymous client's publish being refused is covered by broker_test.cpp.)
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-
-#include <gtest/gtest.h>
 
 #include <algorithm>
 #include <array>
@@ -187,10 +186,11 @@ TEST(MqttUrl, Parses) {
     const char* host;
     int port;
   };
-  for (const Case& c : {Case{"mqtt://127.0.0.1:1883", "127.0.0.1", 1883}, Case{"mqtt://broker.example:8883/", "broker.example", 8883},
-                        Case{"mqtt://localhost", "localhost", 1883}, Case{"tcp://10.0.0.2:1", "10.0.0.2", 1},
-                        Case{"example.org:65535", "example.org", 65535}, Case{"mqtt://[::1]:1884", "::1", 1884},
-                        Case{"mqtt://[fe80::1]", "fe80::1", 1883}}) {
+  for (const Case& c :
+       {Case{"mqtt://127.0.0.1:1883", "127.0.0.1", 1883}, Case{"mqtt://broker.example:8883/", "broker.example", 8883},
+        Case{"mqtt://localhost", "localhost", 1883}, Case{"tcp://10.0.0.2:1", "10.0.0.2", 1},
+        Case{"example.org:65535", "example.org", 65535}, Case{"mqtt://[::1]:1884", "::1", 1884},
+        Case{"mqtt://[fe80::1]", "fe80::1", 1883}}) {
     auto e = parseMqttUrl(c.url);
     ASSERT_TRUE(e) << c.url << ": " << e.error();
     EXPECT_EQ(e->host, c.host) << c.url;
@@ -201,10 +201,10 @@ TEST(MqttUrl, Parses) {
 }
 
 TEST(MqttUrl, RefusesWhatItCannotUse) {
-  for (const char* bad : {"", "mqtt://", "mqtt://:1883", "mqtt://host:", "mqtt://host:0", "mqtt://host:65536",
-                          "mqtt://host:12x", "mqtt://host:-1", "ws://host:9001", "mqtts://host:8883",
-                          "mqtt://host:1883/citymap", "mqtt://user:pw@host:1883", "mqtt://::1", "mqtt://[::1",
-                          "mqtt://[::1]x"}) {
+  for (const char* bad :
+       {"", "mqtt://", "mqtt://:1883", "mqtt://host:", "mqtt://host:0", "mqtt://host:65536", "mqtt://host:12x",
+        "mqtt://host:-1", "ws://host:9001", "mqtts://host:8883", "mqtt://host:1883/citymap", "mqtt://user:pw@host:1883",
+        "mqtt://::1", "mqtt://[::1", "mqtt://[::1]x"}) {
     auto e = parseMqttUrl(bad);
     EXPECT_FALSE(e) << bad;
     if (!e) {
@@ -389,10 +389,11 @@ TEST_F(TransportTest, SimulatorStateReachesAHeadlessApp) {
   sim.join();
   ASSERT_EQ(simStatus, 0) << feedtest::readFile(log);
   // Let the last messages arrive and the app's summary (refreshed 4 times a second) catch up.
-  c.until([] { return false; }, 1500ms, [&] {
-    pump();
-    app.frame();
-  });
+  c.until([] { return false; }, 1500ms,
+          [&] {
+            pump();
+            app.frame();
+          });
 
   const app::FeedSummary& f = app.status().feed;
   EXPECT_EQ(f.connection.state, ConnectionState::Connected);
@@ -426,9 +427,12 @@ TEST_F(TransportTest, RecoversFromABrokerRestartMidStream) {
   feeds::FeedStore store;
   Client c;
   size_t reconnectedAt = SIZE_MAX;  // messages delivered before the second "connected"
-  c.forward = [&](std::string_view topic, std::span<const uint8_t> payload) { store.enqueue(topic, payload, wallMs()); };
+  c.forward = [&](std::string_view topic, std::span<const uint8_t> payload) {
+    store.enqueue(topic, payload, wallMs());
+  };
   c.forwardStatus = [&](const ConnectionStatus& s) {
-    if (s.state == ConnectionState::Connected && c.count(ConnectionState::Connected) == 2) reconnectedAt = c.topics.size();
+    if (s.state == ConnectionState::Connected && c.count(ConnectionState::Connected) == 2)
+      reconnectedAt = c.topics.size();
   };
   ASSERT_EQ(c.start(options()), "");
   auto pump = [&] {
@@ -503,7 +507,9 @@ TEST_F(TransportTest, RecoversFromABrokerRestartMidStream) {
 TEST_F(TransportTest, MalformedPayloadsAreCountedAndTheStateStaysIntact) {
   feeds::FeedStore store;
   Client c;
-  c.forward = [&](std::string_view topic, std::span<const uint8_t> payload) { store.enqueue(topic, payload, wallMs()); };
+  c.forward = [&](std::string_view topic, std::span<const uint8_t> payload) {
+    store.enqueue(topic, payload, wallMs());
+  };
   MqttTransportOptions o = options();
   o.topicFilter = "citymap/v1/danang/shelter/#";
   ASSERT_EQ(c.start(o), "");
@@ -542,8 +548,8 @@ TEST_F(TransportTest, MalformedPayloadsAreCountedAndTheStateStaysIntact) {
   publish(topic, truncated);
   publish(topic, bytes(R"({"shelter":778001,"open":false})"));
   publish(topic, std::vector<uint8_t>(64, 0xAB));
-  publish(topic, std::vector<uint8_t>(66'000, 0));                             // over 64 KiB
-  publish(topic, feeds::encodeFeedMessage(negative));                          // fails a semantic check
+  publish(topic, std::vector<uint8_t>(66'000, 0));                               // over 64 KiB
+  publish(topic, feeds::encodeFeedMessage(negative));                            // fails a semantic check
   publish("citymap/v1/danang/shelter/778002", feeds::encodeFeedMessage(newer));  // names another entity
   ASSERT_TRUE((*pub)->flush(3000));
   ASSERT_TRUE(c.until([&] { return store.counters().droppedMalformed >= before.droppedMalformed + 6; }, 5s, pump))

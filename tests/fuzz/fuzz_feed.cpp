@@ -25,7 +25,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     store.ingest("", bytes, now + 3);
   }
   (void)looksLikeFeedBatch(bytes);
-  (void)forEachFeedBatchMessage(bytes, [](size_t, std::span<const uint8_t> message) { (void)decodeFeedMessage(message); });
+  (void)forEachFeedBatchMessage(bytes,
+                                [](size_t, std::span<const uint8_t> message) { (void)decodeFeedMessage(message); });
   for (int k = 0; k < kFeedKindCount; ++k) store.ingest(feedBatchTopic("fuzz", FeedKind(k)), bytes, now + 4);
   (void)store.alerts(now);
   for (const auto& [id, bus] : store.buses()) (void)store.busPose(id, now);

@@ -18,6 +18,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   avoid.areas.push_back({{a.lng - 1e-4, a.lat - 1e-4}, {a.lng + 1e-4, a.lat - 1e-4}, {a.lng, a.lat + 1e-4}});
   (void)route(*graph, a, b);
   (void)route(*graph, a, b, avoid);
-  (void)nearestShelters(*graph, b, [](uint64_t id) { return ShelterState(id % 4); }, 3);
+  (void)nearestShelters(
+      *graph, b, [](uint64_t id) { return ShelterState(id % 4); }, 3);
   return 0;
 }

@@ -9,10 +9,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "../support/test_route_graph.hpp"
 #include "../support/test_tiles.hpp"
@@ -38,8 +37,12 @@ void put(const std::string& target, const std::string& name, const void* data, s
   std::ofstream(dir / name, std::ios::binary).write(static_cast<const char*>(data), std::streamsize(size));
   ++gWritten;
 }
-void put(const std::string& target, const std::string& name, const std::vector<uint8_t>& b) { put(target, name, b.data(), b.size()); }
-void put(const std::string& target, const std::string& name, const std::string& s) { put(target, name, s.data(), s.size()); }
+void put(const std::string& target, const std::string& name, const std::vector<uint8_t>& b) {
+  put(target, name, b.data(), b.size());
+}
+void put(const std::string& target, const std::string& name, const std::string& s) {
+  put(target, name, s.data(), s.size());
+}
 
 std::vector<uint8_t> readFile(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -68,9 +71,11 @@ void syntheticSeeds() {
   put("feed_batch", "update_batch", framed);
   // A tile with a line, a polygon and a point.
   testing::TestFeature line{1, 0, 0, fb::GeometryType::Line, {0, 0, 2048, 2048, 4096, 0}, {0, 3}, {}, "Đường A"};
-  testing::TestFeature area{2, 0, 0, fb::GeometryType::Polygon, {100, 100, 900, 100, 900, 900, 100, 900}, {0}, {0}, "Khu B"};
+  testing::TestFeature area{2,   0,   0,      fb::GeometryType::Polygon, {100, 100, 900, 100, 900, 900, 100, 900},
+                            {0}, {0}, "Khu B"};
   testing::TestFeature point{3, 0, 0, fb::GeometryType::Point, {2000, 2000}, {0}, {}, "Điểm C"};
-  put("tile", "synthetic", testing::buildTile({14, 13064, 7571}, {{"roads", {line}}, {"landuse", {area}}, {"pois", {point}}}));
+  put("tile", "synthetic",
+      testing::buildTile({14, 13064, 7571}, {{"roads", {line}}, {"landuse", {area}}, {"pois", {point}}}));
   // A walking graph: a square of streets with a diagonal and two shelters.
   testing::TestRouteGraph g;
   const geo::LngLat o{108.2200, 16.0600};
@@ -84,12 +89,14 @@ void syntheticSeeds() {
   g.shelter(1002, testing::TestRouteGraph::offset(o, -30, 10), 0);
   put("route_graph", "synthetic", g.bytes());
   put("tileset", "folder",
-      std::string(R"({"format":"citymap","minzoom":12,"maxzoom":16,"bounds":[108.1,15.9,108.3,16.2],)"
-                  R"("center":[108.2,16.06,14],"tile_path":"{z}/{x}/{y}.cmt","attribution":"© OpenStreetMap contributors",)"
-                  R"("name":"Đà Nẵng","name_en":"Da Nang","layers":["roads","water"]})"));
+      std::string(
+          R"({"format":"citymap","minzoom":12,"maxzoom":16,"bounds":[108.1,15.9,108.3,16.2],)"
+          R"("center":[108.2,16.06,14],"tile_path":"{z}/{x}/{y}.cmt","attribution":"© OpenStreetMap contributors",)"
+          R"("name":"Đà Nẵng","name_en":"Da Nang","layers":["roads","water"]})"));
   put("search_index", "tiny",
-      std::string(R"({"format":"citymap-search","format_version":1,"entries":[)"
-                  R"({"type":"street","name":"Đường Bạch Đằng","key":"duong bach dang","layer":"road_labels","kind":"Primary","id":5,"lng":108.224,"lat":16.068,"zoom":16}]})"));
+      std::string(
+          R"({"format":"citymap-search","format_version":1,"entries":[)"
+          R"({"type":"street","name":"Đường Bạch Đằng","key":"duong bach dang","layer":"road_labels","kind":"Primary","id":5,"lng":108.224,"lat":16.068,"zoom":16}]})"));
 }
 
 void archiveSeeds(const fs::path& archive) {
@@ -163,10 +170,11 @@ int main(int argc, char** argv) {
   gOut = argv[1];
   syntheticSeeds();
   put("style", "citymap", readFile(CITYMAP_STYLE_FILE));  // assets/styles/citymap.json
-  put("style", "small", std::string(R"({"version": 8, "layers": [{"id": "r", "type": "line", "source-layer": "roads",)"
-                                    R"( "filter": ["all", ["in", ["get", "kind"], ["literal", ["primary"]]], ["!", ["get", "bridge"]]],)"
-                                    R"( "paint": {"line-width": ["interpolate", ["exponential", 1.5], ["zoom"], 12, 1, 18, 20]}}],)"
-                                    R"( "citymap:themes": {"night": {"layers": {"r": {"paint": {"line-color": "#123"}}}}}})"));
+  put("style", "small",
+      std::string(R"({"version": 8, "layers": [{"id": "r", "type": "line", "source-layer": "roads",)"
+                  R"( "filter": ["all", ["in", ["get", "kind"], ["literal", ["primary"]]], ["!", ["get", "bridge"]]],)"
+                  R"( "paint": {"line-width": ["interpolate", ["exponential", 1.5], ["zoom"], 12, 1, 18, 20]}}],)"
+                  R"( "citymap:themes": {"night": {"layers": {"r": {"paint": {"line-color": "#123"}}}}}})"));
   if (argc > 2 && fs::exists(argv[2]))
     archiveSeeds(argv[2]);
   else if (argc > 2)

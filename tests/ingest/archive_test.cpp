@@ -11,13 +11,13 @@
 #include <cstring>
 #include <map>
 #include <memory>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <set>
 
 #include "ingest/archive_writer.hpp"
 #include "ingest/blob_store.hpp"
-#include "test_support.hpp"
 #include "platform/zlib/gzip.hpp"
+#include "test_support.hpp"
 #include "tile/pmtiles.hpp"
 
 namespace citymap::ingest_test {
@@ -164,8 +164,8 @@ size_t expectSameTiles(const fs::path& folder, const ArchiveReader& archive) {
       continue;
     }
     ++stored;
-    EXPECT_TRUE(bytes.value() == expected) << id.path() << ": " << bytes->size() << " bytes, folder "
-                                          << expected.size();
+    EXPECT_TRUE(bytes.value() == expected)
+        << id.path() << ": " << bytes->size() << " bytes, folder " << expected.size();
     auto decoded = tile::decodeTile(std::move(bytes).value(), id);
     EXPECT_TRUE(decoded) << id.path() << ": " << decoded.error();
     if (decoded) {
@@ -292,8 +292,8 @@ TEST_F(SyntheticArchive, EveryTileEqualsTheFolderTile) {
   }
   EXPECT_EQ(next, a.header().dataLength);
   // Outside the bounds or the zoom range there is no tile.
-  for (const geo::TileID& t : {geo::TileID{12, 0, 0}, geo::TileID{11, 1627, 945}, geo::TileID{17, 104940, 59610},
-                               geo::TileID{0, 0, 0}}) {
+  for (const geo::TileID& t :
+       {geo::TileID{12, 0, 0}, geo::TileID{11, 1627, 945}, geo::TileID{17, 104940, 59610}, geo::TileID{0, 0, 0}}) {
     auto bytes = a.tile(t);
     ASSERT_TRUE(bytes) << bytes.error();
     EXPECT_TRUE(bytes->empty()) << t.path();
@@ -315,7 +315,8 @@ TEST(ArchiveDeterminism, TwoRunsAreByteIdentical) {
 TEST(ArchiveCompression, GzipAndNoneHoldTheSameTiles) {
   TempDir tmp("archive-compression");
   const RunResult g = runIngest({"--quiet", "--out", (tmp / "g.pmtiles").string(), kOsm, kGeojson});
-  const RunResult n = runIngest({"--quiet", "--out", (tmp / "n.pmtiles").string(), "--tile-compression", "none", kOsm, kGeojson});
+  const RunResult n =
+      runIngest({"--quiet", "--out", (tmp / "n.pmtiles").string(), "--tile-compression", "none", kOsm, kGeojson});
   ASSERT_EQ(g.exitCode, 0) << g.output;
   ASSERT_EQ(n.exitCode, 0) << n.output;
   EXPECT_NE(runIngest({"--out", (tmp / "x.pmtiles").string(), "--tile-compression", "brotli", kOsm}).exitCode, 0);
@@ -433,8 +434,8 @@ TEST(ArchiveBuilderLayout, DeduplicatesAndRunLengthEncodes) {
   ASSERT_TRUE(b.finish(someInfo(), "{}", uncompressed));
   const ArchiveStats& s = b.stats();
   EXPECT_EQ(s.addressedTiles, 7u);
-  EXPECT_EQ(s.tileContents, 2u);   // sea stored once
-  EXPECT_EQ(s.tileEntries, 4u);    // 5-7 sea, 8 land, 9-10 sea, 12 sea
+  EXPECT_EQ(s.tileContents, 2u);  // sea stored once
+  EXPECT_EQ(s.tileEntries, 4u);   // 5-7 sea, 8 land, 9-10 sea, 12 sea
   EXPECT_EQ(s.dataBytes, 340u);
   EXPECT_EQ(s.inputTileBytes, 6 * 40u + 300u);
   auto a = ArchiveReader::open(b.bytes());
@@ -469,7 +470,7 @@ TEST(ArchiveBuilderLayout, LowZoomsInTheRootLeavesForTheRest) {
   auto a = ArchiveReader::open(bytes);
   ASSERT_TRUE(a) << a.error();
   const pm::Header& h = a->header();
-  EXPECT_LE(h.metadataOffset + h.metadataLength, 2048u);  // header, root and metadata in the budget
+  EXPECT_LE(h.metadataOffset + h.metadataLength, 2048u);    // header, root and metadata in the budget
   EXPECT_GT(h.rootLength, 2048u - 127 - meta.size() - 16);  // and the root uses most of it
   std::vector<pm::Entry> leaves;
   const auto entries = a->allTileEntries(&leaves);
@@ -701,20 +702,23 @@ TEST(ArchiveRealData, DaNangArchiveEqualsTheFolder) {
     }
   }
   const uint64_t archiveBytes = fs::file_size(tmp / "danang.pmtiles");
-  std::printf("\nDa Nang, %zu tiles: archive %s (%llu bytes) in %.1f s; folder %s of tiles (%llu bytes, ~%s on disk "
-              "in 4 KiB blocks) + tileset.json in %.1f s\n",
-              tiles, mb(archiveBytes).c_str(), (unsigned long long)archiveBytes, archiveSeconds, mb(folderBytes).c_str(),
-              (unsigned long long)folderBytes, mb(folderDisk).c_str(), folderSeconds);
-  std::printf("  header 127 B + root %llu B (%zu entries, %zu leaf pointers) + metadata %llu B = %llu B in the first "
-              "request; %zu leaves, %llu B (%llu..%llu B each); %llu tile entries, %llu distinct contents\n",
-              (unsigned long long)h.rootLength, a.root().size(), leafPointers.size(),
-              (unsigned long long)h.metadataLength, (unsigned long long)(h.metadataOffset + h.metadataLength),
-              leafPointers.size(), (unsigned long long)h.leafLength,
-              (unsigned long long)std::min_element(leafPointers.begin(), leafPointers.end(),
-                                                   [](auto& x, auto& y) { return x.length < y.length; })->length,
-              (unsigned long long)std::max_element(leafPointers.begin(), leafPointers.end(),
-                                                   [](auto& x, auto& y) { return x.length < y.length; })->length,
-              (unsigned long long)h.tileEntries, (unsigned long long)h.tileContents);
+  std::printf(
+      "\nDa Nang, %zu tiles: archive %s (%llu bytes) in %.1f s; folder %s of tiles (%llu bytes, ~%s on disk "
+      "in 4 KiB blocks) + tileset.json in %.1f s\n",
+      tiles, mb(archiveBytes).c_str(), (unsigned long long)archiveBytes, archiveSeconds, mb(folderBytes).c_str(),
+      (unsigned long long)folderBytes, mb(folderDisk).c_str(), folderSeconds);
+  std::printf(
+      "  header 127 B + root %llu B (%zu entries, %zu leaf pointers) + metadata %llu B = %llu B in the first "
+      "request; %zu leaves, %llu B (%llu..%llu B each); %llu tile entries, %llu distinct contents\n",
+      (unsigned long long)h.rootLength, a.root().size(), leafPointers.size(), (unsigned long long)h.metadataLength,
+      (unsigned long long)(h.metadataOffset + h.metadataLength), leafPointers.size(), (unsigned long long)h.leafLength,
+      (unsigned long long)std::min_element(leafPointers.begin(), leafPointers.end(),
+                                           [](auto& x, auto& y) { return x.length < y.length; })
+          ->length,
+      (unsigned long long)std::max_element(leafPointers.begin(), leafPointers.end(),
+                                           [](auto& x, auto& y) { return x.length < y.length; })
+          ->length,
+      (unsigned long long)h.tileEntries, (unsigned long long)h.tileContents);
   // What leaving the empty tiles out would give (each carries its own z/x/y, so content
   // deduplication cannot merge them).
   ASSERT_TRUE(withoutEmpty.finish({}, a.metadata()));

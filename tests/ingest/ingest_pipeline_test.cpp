@@ -7,7 +7,6 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
-
 #include <nlohmann/json.hpp>
 
 #include "geo/mercator.hpp"
@@ -27,9 +26,9 @@
 namespace citymap::ingest {
 namespace {
 
+using ingest_test::findProgram;
 using ingest_test::RunResult;
 using ingest_test::TempDir;
-using ingest_test::findProgram;
 using ingest_test::writeText;
 namespace fs = std::filesystem;
 
@@ -87,8 +86,8 @@ TEST_F(ConfigTest, DefaultView) {
   EXPECT_EQ(c->center, (std::array<double, 3>{108.2145, 16.06, 15}));
   EXPECT_FALSE(parse(R"({"sources": [{"path": "a.geojson", "classify": "osm"}]})")->center);
   for (const char* bad : {"[108.2, 16.0]", "[108.2, 91, 15]", "[200, 16, 15]", "[108.2, 16.0, 40]", "\"here\""}) {
-    const std::string e = error(std::string(R"({"center": )") + bad +
-                                R"(, "sources": [{"path": "a.geojson", "classify": "osm"}]})");
+    const std::string e =
+        error(std::string(R"({"center": )") + bad + R"(, "sources": [{"path": "a.geojson", "classify": "osm"}]})");
     EXPECT_NE(e.find("center"), std::string::npos) << e;
   }
 }
@@ -101,7 +100,8 @@ TEST_F(ConfigTest, ThePlacesName) {
   EXPECT_EQ(c->name, "Đà Nẵng");
   EXPECT_EQ(c->nameEn, "Da Nang");
   EXPECT_TRUE(parse(R"({"sources": [{"path": "a.geojson", "classify": "osm"}]})")->name.empty());
-  EXPECT_NE(error(R"({"name": 5, "sources": [{"path": "a.geojson", "classify": "osm"}]})").find("name"), std::string::npos);
+  EXPECT_NE(error(R"({"name": 5, "sources": [{"path": "a.geojson", "classify": "osm"}]})").find("name"),
+            std::string::npos);
 }
 
 TEST_F(ConfigTest, FullSource) {
@@ -203,8 +203,9 @@ TEST_F(ConfigTest, StructuralErrors) {
   expectError(R"({"sources": [{"path": "a.geojson"}]})", "needs \"classify\": \"osm\", or \"layer\" and \"kind\"");
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "tags"}]})", "\"classify\" must be \"osm\"");
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "layer": "pois"}]})", "not both");
-  expectError(R"({"sources": [{"path": "a.geojson", "layer": "busses", "kind": "BusStop"}]})",
-              "unknown layer \"busses\" (one of: water, landuse, roads, railways, buildings, pois, admin, transit, ioc)");
+  expectError(
+      R"({"sources": [{"path": "a.geojson", "layer": "busses", "kind": "BusStop"}]})",
+      "unknown layer \"busses\" (one of: water, landuse, roads, railways, buildings, pois, admin, transit, ioc)");
   expectError(R"({"sources": [{"path": "a.geojson", "layer": "road_labels", "kind": "Primary"}]})",
               "layer \"road_labels\" is made from the roads layer (see \"merge_roads\")");
   expectError(R"({"sources": [{"path": "a.geojson", "layer": "overlay", "kind": "Layer0"}]})",
@@ -221,11 +222,13 @@ TEST_F(ConfigTest, StructuralErrors) {
               "unknown key \"nmae\"");
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "fields": {"name": ""}}]})",
               "\"name\" must be a non-empty string");
-  expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "id": "fid"}]})", "must be \"osm\" or an object");
+  expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "id": "fid"}]})",
+              "must be \"osm\" or an object");
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "id": {}}]})", "needs \"field\", \"fields\"");
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "id": {"fields": ["a", "b"], "osm": true}}]})",
               "needs exactly one");
-  expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "minzoom": 25}]})", "\"minzoom\" must be an integer");
+  expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "minzoom": 25}]})",
+              "\"minzoom\" must be an integer");
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "crs": "EPSG:999999"}]})",
               "does not understand the CRS");
   expectError(R"({"sources": [{"path": "a.geojson", "classify": "osm", "override_crs": true}]})", "needs \"crs\"");
@@ -270,15 +273,22 @@ TEST(Normalize, DecomposedBecomesComposed) {
   const std::string phuongNfd = "Phu\xCC\x9Bo\xCC\x9B\xCC\x80ng";
   const std::string phuongNfc = "Ph\xC6\xB0\xE1\xBB\x9Dng";  // Phường
   EXPECT_EQ(normalizeText(phuongNfd), phuongNfc);
-  EXPECT_EQ(normalizeText("\xC4\x90" "a\xCC\x80 Na\xCC\x86\xCC\x83ng"), "\xC4\x90\xC3\xA0 N\xE1\xBA\xB5ng");  // Đà Nẵng
-  EXPECT_EQ(normalizeText(phuongNfc), phuongNfc);  // already NFC
+  EXPECT_EQ(normalizeText("\xC4\x90"
+                          "a\xCC\x80 Na\xCC\x86\xCC\x83ng"),
+            "\xC4\x90\xC3\xA0 N\xE1\xBA\xB5ng");                       // Đà Nẵng
+  EXPECT_EQ(normalizeText(phuongNfc), phuongNfc);                      // already NFC
   EXPECT_EQ(normalizeText("Tr\xC3\xA2\xCC\x80n"), "Tr\xE1\xBA\xA7n");  // â + grave -> ầ
 }
 
 TEST(Normalize, SpacesControlCharactersAndInvalidBytes) {
   EXPECT_EQ(normalizeText("  Trần \t Phú\n"), "Trần Phú");
-  EXPECT_EQ(normalizeText("A\xC2\xA0" "B"), "A B");  // no-break space
-  EXPECT_EQ(normalizeText("bad\xFF" "byte"), "bad\xEF\xBF\xBD" "byte");  // U+FFFD
+  EXPECT_EQ(normalizeText("A\xC2\xA0"
+                          "B"),
+            "A B");  // no-break space
+  EXPECT_EQ(normalizeText("bad\xFF"
+                          "byte"),
+            "bad\xEF\xBF\xBD"
+            "byte");  // U+FFFD
   EXPECT_EQ(normalizeText("cut \xE1\xBB"), "cut \xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(normalizeText(""), "");
 }
@@ -342,8 +352,10 @@ struct Read {
 Read readWith(const SourceSpec& spec, const ReadOptions& options = {}) {
   Read r;
   auto stats = readSource(spec, 0, options, r.features);
-  if (stats) r.stats = stats.value();
-  else r.error = stats.error();
+  if (stats)
+    r.stats = stats.value();
+  else
+    r.error = stats.error();
   return r;
 }
 
@@ -363,8 +375,10 @@ SourceSpec constantSource(const fs::path& path, Layer layer, uint8_t kind) {
 TEST(ConfiguredSources, IdsSurviveRebuildsAndReordering) {
   TempDir tmp("ids");
   const auto write = [&](const char* name, bool reversed) {
-    std::string a = R"({"type":"Feature","properties":{"id":"s1","name":"A"},"geometry":{"type":"Point","coordinates":[108.2,16.05]}})";
-    std::string b = R"({"type":"Feature","properties":{"id":"s2","name":"B"},"geometry":{"type":"Point","coordinates":[108.21,16.06]}})";
+    std::string a =
+        R"({"type":"Feature","properties":{"id":"s1","name":"A"},"geometry":{"type":"Point","coordinates":[108.2,16.05]}})";
+    std::string b =
+        R"({"type":"Feature","properties":{"id":"s2","name":"B"},"geometry":{"type":"Point","coordinates":[108.21,16.06]}})";
     if (reversed) std::swap(a, b);
     writeText(tmp / name, R"({"type":"FeatureCollection","features":[)" + a + "," + b + "]}");
   };
@@ -640,7 +654,8 @@ class Vn2000 : public ::testing::Test {
     size_t points = 0;
     double worst = 0;
     for (const Feature& a : ref.features) {
-      const auto it = std::find_if(got.features.begin(), got.features.end(), [&](const Feature& b) { return b.id == a.id; });
+      const auto it =
+          std::find_if(got.features.begin(), got.features.end(), [&](const Feature& b) { return b.id == a.id; });
       ASSERT_NE(it, got.features.end()) << "feature " << a.id << " missing";
       ASSERT_EQ(it->geom.parts.size(), a.geom.parts.size());
       for (size_t p = 0; p < a.geom.parts.size(); ++p) {
@@ -683,7 +698,8 @@ TEST_F(Vn2000, ProjStringInAGeoPackage) {
 }
 
 TEST_F(Vn2000, UtmZone48) {
-  convert({"-f", "GeoJSON", "-t_srs", "EPSG:3405", (tmp_ / "utm48.geojson").string(), (tmp_ / "wgs84.geojson").string()});
+  convert(
+      {"-f", "GeoJSON", "-t_srs", "EPSG:3405", (tmp_ / "utm48.geojson").string(), (tmp_ / "wgs84.geojson").string()});
   expectSamePlaces(constantSource(tmp_ / "utm48.geojson", Layer::Ioc, 0));
 }
 
@@ -757,11 +773,11 @@ TEST(RoadLabels, ChainsPiecesSharingEndPoints) {
   fs.push_back(road(30, "A", {{0, 0}, {1, 0}}));
   fs.push_back(road(20, "A", {{1, 0}, {2, 0}}));
   fs.back().nameEn = "A street";
-  fs.push_back(road(40, "A", {{3, 0}, {2, 0}}));  // reversed: still joined (two-way)
+  fs.push_back(road(40, "A", {{3, 0}, {2, 0}}));      // reversed: still joined (two-way)
   fs.push_back(road(50, "A", {{10, 10}, {11, 10}}));  // not touching: its own street
   fs.push_back(road(60, "B", {{3, 0}, {4, 0}}));      // other name
   fs.push_back(road(70, "A", {{4, 4}, {5, 4}}, tile::kFlagBridge));
-  fs.push_back(road(71, "A", {{5, 4}, {6, 4}}));      // other flags: not joined to the bridge
+  fs.push_back(road(71, "A", {{5, 4}, {6, 4}}));  // other flags: not joined to the bridge
   Feature water = road(80, "A", {{6, 4}, {7, 4}});
   water.layer = Layer::Water;
   fs.push_back(water);
@@ -896,8 +912,10 @@ Feature pointFeature(uint64_t id, Layer layer, uint8_t kind, std::string name, g
 TEST(SearchIndex, EntriesPointsAndOrder) {
   std::vector<Feature> fs;
   // Two pieces of Trần Phú close together (one street) and one far away (another street).
-  fs.push_back(road(9, "Trần Phú", {at(108.2200, 16.0600), at(108.2200, 16.0650)}, 0, uint8_t(tile::RoadKind::Tertiary)));
-  fs.push_back(road(5, "Trần Phú", {at(108.2200, 16.0660), at(108.2200, 16.0700)}, 0, uint8_t(tile::RoadKind::Primary)));
+  fs.push_back(
+      road(9, "Trần Phú", {at(108.2200, 16.0600), at(108.2200, 16.0650)}, 0, uint8_t(tile::RoadKind::Tertiary)));
+  fs.push_back(
+      road(5, "Trần Phú", {at(108.2200, 16.0660), at(108.2200, 16.0700)}, 0, uint8_t(tile::RoadKind::Primary)));
   fs.back().nameEn = "Tran Phu Street";
   fs.push_back(road(7, "Trần Phú", {at(108.1000, 16.0000), at(108.1010, 16.0000)}));
   fs.push_back(road(8, "", {at(108.2, 16.0), at(108.3, 16.0)}));  // unnamed: not indexed
@@ -905,7 +923,8 @@ TEST(SearchIndex, EntriesPointsAndOrder) {
   fs.back().nameEn = "Coffee";
   fs.push_back(pointFeature(101, Layer::Ioc, uint8_t(tile::IocKind::StormShelter), "Nhà Trú Bão", {108.21, 16.05}));
   fs.push_back(pointFeature(102, Layer::Transit, uint8_t(tile::TransitKind::BusStop), "Trạm", {108.21, 16.05}));
-  fs.push_back(pointFeature(103, Layer::Transit, uint8_t(tile::TransitKind::BusStop), "Trạm", {108.21, 16.05}));  // same stop
+  fs.push_back(
+      pointFeature(103, Layer::Transit, uint8_t(tile::TransitKind::BusStop), "Trạm", {108.21, 16.05}));  // same stop
   fs.push_back(pointFeature(104, Layer::Pois, 0, "Hidden", {108.21, 16.05}));
   fs.back().source = 1;  // a source with "search": false
   Feature ward;

@@ -51,8 +51,9 @@ class DaNangIngest : public ::testing::Test {
   static void SetUpTestSuite() {
     tmp_ = std::make_unique<TempDir>("danang");
     out_ = tmp_->path() / "tiles";
-    const std::vector<std::string> args = {"--out", out_.string(), "--config", kConfig.string(), "--data-dir",
-                                           dataDir().string(), "--report", (tmp_->path() / "report.json").string()};
+    const std::vector<std::string> args = {
+        "--out",      out_.string(),      "--config", kConfig.string(),
+        "--data-dir", dataDir().string(), "--report", (tmp_->path() / "report.json").string()};
     const auto start = std::chrono::steady_clock::now();
     run_ = runIngest(args);
     seconds_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -157,8 +158,8 @@ TEST_F(DaNangIngest, EveryTileExistsAndDecodes) {
   EXPECT_EQ(listTiles(out_).size(), expected);
   // The configured box, not the admin layers' (Hoàng Sa reaches 112.7 E).
   EXPECT_EQ(b, nlohmann::json({107.7, 15.7, 108.6, 16.4}));
-  EXPECT_EQ(j["layers"],
-            nlohmann::json({"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc", "road_labels"}));
+  EXPECT_EQ(j["layers"], nlohmann::json({"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc",
+                                         "road_labels"}));
 }
 
 // The roads layer keeps every way with its own id (live traffic names ways); road_labels holds
@@ -236,7 +237,8 @@ TEST_F(DaNangIngest, EverySourceReadWithTheReadmeCounts) {
   EXPECT_FALSE(seen.count("admin/admin_pre2025_city_boundary.geojson:admin_pre2025_city_boundary"));
   const auto& layers = report["layers"];
   for (const char* layer : {"water", "landuse", "roads", "buildings", "pois", "admin", "transit", "ioc"})
-    for (const char* z : {"15", "16"}) EXPECT_GT(layers[layer]["per_zoom"][z].get<uint64_t>(), 0u) << layer << " z" << z;
+    for (const char* z : {"15", "16"})
+      EXPECT_GT(layers[layer]["per_zoom"][z].get<uint64_t>(), 0u) << layer << " z" << z;
   // Bytes per layer per zoom add up to each zoom's tile bytes (less the tiles' own header).
   for (const auto& zs : report["zooms"]) {
     const std::string z = std::to_string(zs["z"].get<int>());
@@ -382,8 +384,8 @@ TEST_F(DaNangIngest, SearchIndex) {
 TEST(DaNangSources, GpkgConversionGivesIdenticalTiles) {
   TempDir tmp("danang-gpkg");
   const RunResult a = runIngest({"--quiet", "--out", (tmp / "osm").string(), (dataDir() / kOsm).string()});
-  const RunResult b =
-      runIngest({"--quiet", "--out", (tmp / "gpkg").string(), (dataDir() / "osm/osm_haichau_center_2026.gpkg").string()});
+  const RunResult b = runIngest(
+      {"--quiet", "--out", (tmp / "gpkg").string(), (dataDir() / "osm/osm_haichau_center_2026.gpkg").string()});
   ASSERT_EQ(a.exitCode, 0) << a.output;
   ASSERT_EQ(b.exitCode, 0) << b.output;
   const auto osmTiles = listTiles(tmp / "osm");
@@ -418,7 +420,8 @@ TEST(DaNangSources, CutOffPbfIsRefusedAndTheArchiveKept) {
   EXPECT_NE(r.output.find("byte"), std::string::npos) << "names the position: " << r.output;
   std::ifstream after(out, std::ios::binary);
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(after), {}), before) << "the earlier archive was replaced";
-  const RunResult partial = runIngest({"--out", (tmp.path() / "partial.pmtiles").string(), "--skip-invalid", cut.string()});
+  const RunResult partial =
+      runIngest({"--out", (tmp.path() / "partial.pmtiles").string(), "--skip-invalid", cut.string()});
   EXPECT_EQ(partial.exitCode, 0) << partial.output;
   EXPECT_NE(partial.output.find("skipped"), std::string::npos) << partial.output;
 }

@@ -42,8 +42,8 @@ uint64_t fnv1a(std::string_view s, uint64_t h = 14695981039346656037ull) {
 
 void expectNear(Pt actual, geo::LngLat expected, const geo::TileID& t, double tolerance = 1.5) {
   const Pt e = tilePos(expected, t);
-  EXPECT_LE(distance(actual, e), tolerance) << "got (" << actual.x << ", " << actual.y << ") expected (" << e.x << ", "
-                                            << e.y << ") in tile " << t.path();
+  EXPECT_LE(distance(actual, e), tolerance)
+      << "got (" << actual.x << ", " << actual.y << ") expected (" << e.x << ", " << e.y << ") in tile " << t.path();
 }
 
 class SyntheticIngest : public ::testing::Test {
@@ -419,8 +419,8 @@ TEST(IngestReprojection, ProjectedCrsIsTransformedWithProj) {
   expectNear(partPoints(*poi, 0)[0], bank, t, 0.75);
 
   // The road crosses a z16 tile edge: check each end in its own tile.
-  for (const auto& [end, first] : {std::pair{geo::LngLat{108.2150, 16.0600}, true},
-                                   std::pair{geo::LngLat{108.2160, 16.0610}, false}}) {
+  for (const auto& [end, first] :
+       {std::pair{geo::LngLat{108.2150, 16.0600}, true}, std::pair{geo::LngLat{108.2160, 16.0610}, false}}) {
     const geo::TileID rt = tileOf(end, 16);
     const auto roads = loadTile(tmp / "t", rt);
     ASSERT_TRUE(roads);
@@ -531,7 +531,8 @@ class ConfiguredIngest : public ::testing::Test {
   static void SetUpTestSuite() {
     tmp_ = std::make_unique<TempDir>("configured");
     out_ = tmp_->path() / "tiles";
-    run_ = runIngest({"--out", out_.string(), "--config", kConfig, "--report", (tmp_->path() / "report.json").string()});
+    run_ =
+        runIngest({"--out", out_.string(), "--config", kConfig, "--report", (tmp_->path() / "report.json").string()});
   }
   static void TearDownTestSuite() { tmp_.reset(); }
   void SetUp() override { ASSERT_EQ(run_.exitCode, 0) << run_.output; }
@@ -711,11 +712,12 @@ TEST_F(ConfiguredIngest, SearchIndex) {
   EXPECT_EQ(j["format"], "citymap-search");
   EXPECT_EQ(j["format_version"], 1);
   std::vector<std::string> entries;
-  for (const auto& e : j["entries"]) entries.push_back(e["type"].get<std::string>() + ":" + e["name"].get<std::string>());
-  EXPECT_EQ(entries, (std::vector<std::string>{
-                         "admin:" + std::string(kWardNfc), "admin:Thành phố Thử", "admin:Xã Thử",
-                         "street:Đường Nối", "street:Đường Nối", "street:Ngã Ba", "street:Phố Một Chiều",
-                         "bus_route:R99: Bến Thử-Chợ Thử", "ioc:Tháp Một", "ioc:Trạm Biển", "ioc:Trạm Mưa"}));
+  for (const auto& e : j["entries"])
+    entries.push_back(e["type"].get<std::string>() + ":" + e["name"].get<std::string>());
+  EXPECT_EQ(entries, (std::vector<std::string>{"admin:" + std::string(kWardNfc), "admin:Thành phố Thử", "admin:Xã Thử",
+                                               "street:Đường Nối", "street:Đường Nối", "street:Ngã Ba",
+                                               "street:Phố Một Chiều", "bus_route:R99: Bến Thử-Chợ Thử", "ioc:Tháp Một",
+                                               "ioc:Trạm Biển", "ioc:Trạm Mưa"}));
   const auto& ward = j["entries"][0];
   EXPECT_EQ(ward["key"], "phuong thu nghiem");
   EXPECT_EQ(ward["kind"], "Ward2025");
@@ -760,13 +762,15 @@ TEST(ConfiguredIngestErrors, BadConfigurations) {
   expectFailure(run(config("missing-layer.json", R"({"sources": [{"path": "admin.geojson", "gdal_layers": ["wards"],
                     "layer": "admin", "kind": "Ward2025"}]})")),
                 "no GDAL layer 'wards' (layers: admin)");
-  expectFailure(run(config("bad-kind.json", R"({"sources": [{"path": "admin.geojson", "layer": "admin", "kind": "Ward"}]})")),
-                "unknown kind \"Ward\"");
+  expectFailure(
+      run(config("bad-kind.json", R"({"sources": [{"path": "admin.geojson", "layer": "admin", "kind": "Ward"}]})")),
+      "unknown kind \"Ward\"");
   expectFailure(runIngest({"--out", (tmp / "t").string(), "--config", (tmp / "absent.json").string()}),
                 "cannot read the configuration");
   EXPECT_FALSE(fs::exists(tmp / "t"));
   EXPECT_FALSE(fs::exists(tmp / "t.tmp"));
-  expectFailure(runIngest({"--out", (tmp / "t").string(), "--data-dir", "x", kGeojson}), "--data-dir needs --config", 2);
+  expectFailure(runIngest({"--out", (tmp / "t").string(), "--data-dir", "x", kGeojson}), "--data-dir needs --config",
+                2);
   expectFailure(runIngest({"--out", (tmp / "t").string(), "--assume-crs", "EPSG:0", kGeojson}), "--assume-crs", 2);
 }
 
@@ -945,7 +949,9 @@ TEST_F(BrokenInput, TruncatedOsmXmlFailsWithThePositionAndKeepsTheArchive) {
   EXPECT_NE(s.output.find("GDAL read errors skipped"), std::string::npos) << s.output;
 }
 
-TEST_F(BrokenInput, GeoJsonCutMidFeature) { expectRefused(cut(kGeojson, 0.5, "cut.geojson"), "GeoJSON cut mid-feature"); }
+TEST_F(BrokenInput, GeoJsonCutMidFeature) {
+  expectRefused(cut(kGeojson, 0.5, "cut.geojson"), "GeoJSON cut mid-feature");
+}
 
 TEST_F(BrokenInput, EmptyFile) {
   writeFile(tmp_ / "empty.geojson", "");

@@ -3,7 +3,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <nlohmann/json.hpp>
 
 #include "ingest/classify.hpp"
@@ -112,7 +111,8 @@ TEST(Classify, RoadFlagsAndLayer) {
   EXPECT_EQ(c->zOrder, 2);
   EXPECT_FALSE(c->reverse);
 
-  c = classify(tagsOf({{"highway", "secondary"}, {"tunnel", "yes"}, {"layer", "-9"}, {"oneway", "-1"}}), GeomType::Line);
+  c = classify(tagsOf({{"highway", "secondary"}, {"tunnel", "yes"}, {"layer", "-9"}, {"oneway", "-1"}}),
+               GeomType::Line);
   ASSERT_TRUE(c);
   EXPECT_EQ(c->flags, tile::kFlagTunnel | tile::kFlagOneway);
   EXPECT_EQ(c->zOrder, -5);  // clamped
@@ -471,7 +471,8 @@ TEST(Tiler, RangesCoverBounds) {
 // ---- cli, tileset.json ------------------------------------------------------------------------------
 
 TEST(Cli, ParsesOptions) {
-  auto o = parseCli({"--out", "d", "--minzoom=10", "--maxzoom", "15", "--bbox", "108.1,16,108.3,16.2", "a.osm", "b.geojson"});
+  auto o = parseCli(
+      {"--out", "d", "--minzoom=10", "--maxzoom", "15", "--bbox", "108.1,16,108.3,16.2", "a.osm", "b.geojson"});
   ASSERT_TRUE(o) << o.error();
   EXPECT_EQ(o->out, "d");
   EXPECT_EQ(o->minZoom, 10);
@@ -485,8 +486,8 @@ TEST(Cli, ParsesOptions) {
 }
 
 TEST(Cli, PipelineOptions) {
-  auto o = parseCli({"--out", "d", "--config", "layers.json", "--data-dir=data", "--assume-crs", "EPSG:5899", "--report",
-                     "r.json", "--no-merge", "--no-search", "--no-routing"});
+  auto o = parseCli({"--out", "d", "--config", "layers.json", "--data-dir=data", "--assume-crs", "EPSG:5899",
+                     "--report", "r.json", "--no-merge", "--no-search", "--no-routing"});
   ASSERT_TRUE(o) << o.error();
   EXPECT_EQ(o->config, "layers.json");
   EXPECT_EQ(o->dataDir, "data");

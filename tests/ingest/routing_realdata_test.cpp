@@ -16,9 +16,9 @@
 #include <nlohmann/json.hpp>
 
 #include "../support/test_route_graph.hpp"
+#include "platform/zlib/gzip.hpp"
 #include "route/shelters.hpp"
 #include "test_support.hpp"
-#include "platform/zlib/gzip.hpp"
 #include "tile/pmtiles.hpp"
 #include "tile/tileset.hpp"
 
@@ -102,7 +102,8 @@ class DaNangRouting : public ::testing::Test {
       if (e->runLength > 0) {
         auto r = pm::tileRange(header_, *e);
         if (!r) return {};
-        std::vector<uint8_t> stored(file_.begin() + std::ptrdiff_t(r->offset), file_.begin() + std::ptrdiff_t(r->offset + r->length));
+        std::vector<uint8_t> stored(file_.begin() + std::ptrdiff_t(r->offset),
+                                    file_.begin() + std::ptrdiff_t(r->offset + r->length));
         if (header_.tileCompression != pm::kCompressionGzip) return stored;
         auto inflated = zlib::gunzip(stored);
         return inflated ? std::move(inflated).value() : std::vector<uint8_t>{};
@@ -198,7 +199,8 @@ const route::ShelterStatusFn kAllOpen = [](uint64_t) { return route::ShelterStat
 
 std::string describe(const route::Route& r) {
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%.0f m, %.1f min%s", r.metres, r.seconds / 60, r.straightLine ? ", with a straight line" : "");
+  std::snprintf(buf, sizeof buf, "%.0f m, %.1f min%s", r.metres, r.seconds / 60,
+                r.straightLine ? ", with a straight line" : "");
   return buf;
 }
 
@@ -206,11 +208,12 @@ std::string describe(const route::Route& r) {
 
 TEST_F(DaNangRouting, GraphSizeAndTheShelters) {
   const uint64_t archiveBytes = file_.size();
-  std::printf("Da Nang walking graph: %zu nodes, %zu edges, %zu roads, %zu shelters; %llu bytes (%.1f %% of the "
-              "%llu-byte archive), loaded in %.1f ms\n",
-              graph().nodeCount(), graph().edgeCount(), graph().roadCount(), graph().shelters().size(),
-              (unsigned long long)section_.length, 100.0 * double(section_.length) / double(archiveBytes),
-              (unsigned long long)archiveBytes, loadMs_);
+  std::printf(
+      "Da Nang walking graph: %zu nodes, %zu edges, %zu roads, %zu shelters; %llu bytes (%.1f %% of the "
+      "%llu-byte archive), loaded in %.1f ms\n",
+      graph().nodeCount(), graph().edgeCount(), graph().roadCount(), graph().shelters().size(),
+      (unsigned long long)section_.length, 100.0 * double(section_.length) / double(archiveBytes),
+      (unsigned long long)archiveBytes, loadMs_);
   EXPECT_GT(graph().edgeCount(), 3000u);
   EXPECT_LT(section_.length, archiveBytes / 20);
   ASSERT_EQ(graph().shelters().size(), 413u);
@@ -298,7 +301,8 @@ TEST_F(DaNangRouting, RouteAvoidsAClosedRoadAndReturnsWhenItReopens) {
   const geo::LngLat mid = road->points[road->points.size() / 2];
   const route::LocalFrame frame(mid);
   route::Avoid flood;
-  flood.areas = {{frame.toLngLat({-25, -25}), frame.toLngLat({25, -25}), frame.toLngLat({25, 25}), frame.toLngLat({-25, 25})}};
+  flood.areas = {
+      {frame.toLngLat({-25, -25}), frame.toLngLat({25, -25}), frame.toLngLat({25, 25}), frame.toLngLat({-25, 25})}};
   const route::Route wet = route::route(graph(), kBachDang, to, flood);
   std::printf("  with a 50 m flood square at (%.5f, %.5f): %s\n", mid.lng, mid.lat, describe(wet).c_str());
   for (const route::Leg& l : wet.legs) {
@@ -317,7 +321,8 @@ TEST_F(DaNangRouting, RouteAvoidsAClosedRoadAndReturnsWhenItReopens) {
 
 int main(int argc, char** argv) {
   const auto dir = citymap::ingest_test::dataDir();
-  for (const char* in : {"osm/osm_haichau_center_2026.osm", "traffic/oneway_segments.geojson", "ioc/storm_shelters.geojson"}) {
+  for (const char* in :
+       {"osm/osm_haichau_center_2026.osm", "traffic/oneway_segments.geojson", "ioc/storm_shelters.geojson"}) {
     if (!std::filesystem::exists(dir / in)) {
       std::printf("SKIPPED: Da Nang data not found at %s\n", dir.c_str());
       return 77;

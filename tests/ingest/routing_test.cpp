@@ -71,16 +71,17 @@ std::vector<uint64_t> roadIdsAt(const route::RouteGraph& g, int node) {
 TEST(RoutingGraph, WaysCrossingAtASharedNodeAreSplitThere) {
   RoutingStats stats;
   const auto data = buildRoutingGraph(readFixtures({"network.osm"}), {}, stats);
-  EXPECT_EQ(stats.roads, 4u);    // 101, 102, 103, 106
-  EXPECT_EQ(stats.skipped, 2u);  // the motorway 104 and the private service road 105
-  EXPECT_EQ(stats.nodes, 7u);    // OSM nodes 1, 2, 3, 4, 5, 6, 9
-  EXPECT_EQ(stats.edges, 6u);    // 101 and 102 split at node 2
+  EXPECT_EQ(stats.roads, 4u);                 // 101, 102, 103, 106
+  EXPECT_EQ(stats.skipped, 2u);               // the motorway 104 and the private service road 105
+  EXPECT_EQ(stats.nodes, 7u);                 // OSM nodes 1, 2, 3, 4, 5, 6, 9
+  EXPECT_EQ(stats.edges, 6u);                 // 101 and 102 split at node 2
   EXPECT_EQ(stats.joined + stats.loose, 0u);  // OSM ends are never joined
   const route::RouteGraph g = load(data);
   // Node 2: both halves of Bạch Đằng and of Trần Phú.
   const int crossing = nodeAt(g, {108.2240, 16.0680});
   ASSERT_GE(crossing, 0);
-  EXPECT_EQ(roadIdsAt(g, crossing), (std::vector<uint64_t>{osmId(101, 1), osmId(101, 1), osmId(102, 1), osmId(102, 1)}));
+  EXPECT_EQ(roadIdsAt(g, crossing),
+            (std::vector<uint64_t>{osmId(101, 1), osmId(101, 1), osmId(102, 1), osmId(102, 1)}));
   // Node 3: Bạch Đằng's end and the footway.
   EXPECT_EQ(roadIdsAt(g, nodeAt(g, {108.2250, 16.0680})), (std::vector<uint64_t>{osmId(101, 1), osmId(103, 1)}));
   // Node 1: Bạch Đằng and the private road that allows walking; not the construction site.
@@ -135,7 +136,8 @@ TEST(RoutingGraph, SegmentEndsJoinTheNearestEdge) {
   }
   // Segment 3 shares Bạch Đằng's node 3 (same coordinate).
   const uint64_t segment3 = hashedId("segments.geojson", "3");
-  EXPECT_EQ(roadIdsAt(g, nodeAt(g, {108.2250, 16.0680})), (std::vector<uint64_t>{osmId(101, 1), osmId(103, 1), segment3}));
+  EXPECT_EQ(roadIdsAt(g, nodeAt(g, {108.2250, 16.0680})),
+            (std::vector<uint64_t>{osmId(101, 1), osmId(103, 1), segment3}));
   // A walk from Trần Phú's south end down segment 1 stays on the graph.
   route::Route r = route::route(g, {108.2240, 16.0670}, {108.2245, 16.0671});
   EXPECT_FALSE(r.straightLine);
@@ -255,7 +257,7 @@ TEST_F(RoutingOutput, ArchiveSectionAfterTheTilesNamedInTheMetadata) {
   ASSERT_TRUE(tileset) << tileset.error();
   ASSERT_TRUE(tileset->routing);
   EXPECT_EQ(tileset->routing->format, "CMG1");
-  EXPECT_EQ(tileset->routing->offset, h->dataOffset + h->dataLength);  // right after the tiles
+  EXPECT_EQ(tileset->routing->offset, h->dataOffset + h->dataLength);           // right after the tiles
   EXPECT_EQ(tileset->routing->offset + tileset->routing->length, file.size());  // and ends the file
   // Every header section stays where the spec wants it; the first request holds the metadata.
   EXPECT_LE(h->metadataOffset + h->metadataLength, pm::kInitialFetch);

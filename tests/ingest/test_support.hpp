@@ -7,8 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -96,8 +96,8 @@ class TempDir {
  public:
   explicit TempDir(std::string_view tag) {
     static int counter = 0;
-    path_ = fs::temp_directory_path() /
-            ("citymap-ingest-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + "-" + std::string(tag));
+    path_ = fs::temp_directory_path() / ("citymap-ingest-test-" + std::to_string(getpid()) + "-" +
+                                         std::to_string(counter++) + "-" + std::string(tag));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
@@ -119,9 +119,7 @@ inline std::vector<uint8_t> readBytes(const fs::path& file) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-inline void writeText(const fs::path& file, std::string_view text) {
-  std::ofstream(file, std::ios::binary) << text;
-}
+inline void writeText(const fs::path& file, std::string_view text) { std::ofstream(file, std::ios::binary) << text; }
 
 inline fs::path tilePath(const fs::path& dir, const geo::TileID& t) {
   return dir / std::to_string(t.z) / std::to_string(t.x) / (std::to_string(t.y) + ".cmt");
@@ -130,7 +128,8 @@ inline fs::path tilePath(const fs::path& dir, const geo::TileID& t) {
 // The tile a folder tileset's file holds, from its path (.../z/x/y.cmt): format-2 tiles do not
 // store their z/x/y, so they are decoded with this address.
 inline geo::TileID tileIdOfFile(const fs::path& file) {
-  const fs::path y = file.filename(), x = file.parent_path().filename(), z = file.parent_path().parent_path().filename();
+  const fs::path y = file.filename(), x = file.parent_path().filename(),
+                 z = file.parent_path().parent_path().filename();
   return {uint8_t(std::stoi(z.string())), uint32_t(std::stoul(x.string())), uint32_t(std::stoul(y.stem().string()))};
 }
 
@@ -157,7 +156,8 @@ inline const fb::Feature* findFeature(const tile::TileData& t, std::string_view 
 }
 
 // Every feature of the layer whose name matches.
-inline std::vector<const fb::Feature*> findByName(const tile::TileData& t, std::string_view layer, std::string_view name) {
+inline std::vector<const fb::Feature*> findByName(const tile::TileData& t, std::string_view layer,
+                                                  std::string_view name) {
   std::vector<const fb::Feature*> out;
   const fb::Layer* l = t.layer(layer);
   if (!l || !l->features()) return out;

@@ -5,7 +5,6 @@
 // file give what docs/OVERLAY.md says. Skipped without Xvfb or ogr2ogr.
 #include <gtest/gtest.h>
 
-
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -22,11 +21,10 @@ namespace citymap::overlay_test {
 namespace {
 
 namespace fs = std::filesystem;
+using ingest_test::findProgram;
 using ingest_test::RunResult;
 using ingest_test::TempDir;
-using ingest_test::findProgram;
 using ingest_test::writeText;
-
 
 struct Image {
   int w = 0, h = 0;
@@ -70,14 +68,15 @@ class OverlayDesktop : public ::testing::Test {
     if (display_.empty()) return;
     tmp_ = std::make_unique<TempDir>("overlay-desktop");
     // The base map: the ingest tests' synthetic streets, into an archive.
-    const RunResult base = ingest_test::runIngest(
-        {"--quiet", "--out", (*tmp_ / "base.pmtiles").string(), CITYMAP_SOURCE_DIR "/tests/ingest/fixtures/synthetic.geojson"});
+    const RunResult base = ingest_test::runIngest({"--quiet", "--out", (*tmp_ / "base.pmtiles").string(),
+                                                   CITYMAP_SOURCE_DIR "/tests/ingest/fixtures/synthetic.geojson"});
     ASSERT_EQ(base.exitCode, 0) << base.output;
     char square[512];
-    std::snprintf(square, sizeof square,
-                  R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Ô vuông"},)"
-                  R"("geometry":{"type":"Polygon","coordinates":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}]})",
-                  kW, kS, kE, kS, kE, kN, kW, kN, kW, kS);
+    std::snprintf(
+        square, sizeof square,
+        R"({"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"Ô vuông"},)"
+        R"("geometry":{"type":"Polygon","coordinates":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f]]]}}]})",
+        kW, kS, kE, kS, kE, kN, kW, kN, kW, kS);
     writeText(*tmp_ / "square.geojson", square);
     char point[256];
     std::snprintf(point, sizeof point,
@@ -87,7 +86,8 @@ class OverlayDesktop : public ::testing::Test {
     writeText(*tmp_ / "point.geojson", point);
     const fs::path gpkg = *tmp_ / "utm49n.gpkg";
     using Layer = std::tuple<const char*, const char*, bool>;  // name, source, append
-    for (const auto& [layer, source, update] : {Layer{"square", "square.geojson", false}, Layer{"point", "point.geojson", true}}) {
+    for (const auto& [layer, source, update] :
+         {Layer{"square", "square.geojson", false}, Layer{"point", "point.geojson", true}}) {
       std::vector<std::string> args = {ogr2ogr_, "-f", "GPKG", "-t_srs", "EPSG:32649", "-nln", layer};
       if (update) args.push_back("-update");
       args.push_back(gpkg.string());
@@ -107,14 +107,21 @@ class OverlayDesktop : public ::testing::Test {
   // citymap-desktop on the base map at the test view with `extra` arguments, on the Xvfb display.
   static RunResult desktop(std::vector<std::string> extra, const fs::path& shot) {
     std::vector<std::string> args = {CITYMAP_DESKTOP_EXE,
-                                     "--tiles", (*tmp_ / "base.pmtiles").string(),
-                                     "--feed", "off",
+                                     "--tiles",
+                                     (*tmp_ / "base.pmtiles").string(),
+                                     "--feed",
+                                     "off",
                                      "--no-ui",
-                                     "--size", std::to_string(kWidth) + "x" + std::to_string(kHeight),
-                                     "--lng", std::to_string(kCentre.lng),
-                                     "--lat", std::to_string(kCentre.lat),
-                                     "--zoom", std::to_string(kZoom),
-                                     "--screenshot", shot.string()};
+                                     "--size",
+                                     std::to_string(kWidth) + "x" + std::to_string(kHeight),
+                                     "--lng",
+                                     std::to_string(kCentre.lng),
+                                     "--lat",
+                                     std::to_string(kCentre.lat),
+                                     "--zoom",
+                                     std::to_string(kZoom),
+                                     "--screenshot",
+                                     shot.string()};
     args.insert(args.end(), extra.begin(), extra.end());
     return ingest_test::runProgram(args);
   }
@@ -203,8 +210,8 @@ TEST_F(OverlayDesktop, FileWithoutCrsIsAClearError) {
   EXPECT_EQ(ok.exitCode, 0) << ok.output;
   EXPECT_NE(ok.output.find("1 features in 1 layer (nocrs 1), CRS EPSG:32649"), std::string::npos) << ok.output;
   // A CRS PROJ does not know is a usage error.
-  const RunResult bad = desktop({"--overlay-srs", "EPSG:999999", "--overlay", (*tmp_ / "nocrs.csv").string()},
-                                *tmp_ / "badcrs.png");
+  const RunResult bad =
+      desktop({"--overlay-srs", "EPSG:999999", "--overlay", (*tmp_ / "nocrs.csv").string()}, *tmp_ / "badcrs.png");
   EXPECT_EQ(bad.exitCode, 2) << bad.output;
   EXPECT_NE(bad.output.find("--overlay-srs"), std::string::npos) << bad.output;
 }

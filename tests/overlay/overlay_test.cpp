@@ -2,18 +2,18 @@
 // with ogr2ogr in other formats and CRSs) become a PMTiles archive; the tiles are read back the
 // way the client reads them (core/tile pmtiles + decodeTile) and checked for feature counts,
 // kinds, names and where the coordinates land. Bad input gives an error naming the problem.
+#include "ingest/overlay.hpp"
+
 #include <gtest/gtest.h>
 
 #include <map>
+#include <nlohmann/json.hpp>
 #include <set>
 
-#include <nlohmann/json.hpp>
-
 #include "ingest/feature_id.hpp"
-#include "ingest/overlay.hpp"
 #include "ingest/source_reader.hpp"
-#include "test_support.hpp"
 #include "platform/zlib/gzip.hpp"
+#include "test_support.hpp"
 #include "tile/pmtiles.hpp"
 #include "tile/tileset.hpp"
 
@@ -22,13 +22,12 @@ namespace {
 
 namespace fs = std::filesystem;
 namespace pm = tile::pmtiles;
+using ingest_test::findProgram;
 using ingest_test::Pt;
 using ingest_test::RunResult;
 using ingest_test::TempDir;
-using ingest_test::findProgram;
 using ingest_test::writeText;
 using Bytes = std::vector<uint8_t>;
-
 
 // Every tile of an archive, by walking the root and leaf directories as the client does.
 std::map<geo::TileID, tile::TileData> readArchive(const Bytes& archive) {
@@ -61,7 +60,9 @@ std::map<geo::TileID, tile::TileData> readArchive(const Bytes& archive) {
       auto range = pm::tileRange(*header, e);
       EXPECT_TRUE(range);
       const auto stored = slice(*range);
-      auto inflated = header->tileCompression == pm::kCompressionGzip ? zlib::gunzip(stored) : Result<Bytes>(Bytes(stored.begin(), stored.end()));
+      auto inflated = header->tileCompression == pm::kCompressionGzip
+                          ? zlib::gunzip(stored)
+                          : Result<Bytes>(Bytes(stored.begin(), stored.end()));
       EXPECT_TRUE(inflated) << inflated.error();
       if (!inflated) continue;
       const Bytes& bytes = *inflated;
@@ -212,7 +213,7 @@ TEST_F(OverlayTest, GeoJsonInWgs84) {
   EXPECT_EQ(meta["layers"], nlohmann::json({"overlay"}));
   EXPECT_EQ(meta["minzoom"], 0);
   EXPECT_EQ(meta["maxzoom"], 16);
-  EXPECT_EQ(meta["attribution"], "");  // the user's own data
+  EXPECT_EQ(meta["attribution"], "");                                       // the user's own data
   EXPECT_TRUE(tile::parseTileset(meta.dump(), /*requireTilePath=*/false));  // as the client reads it
 
   const std::string summary = overlaySummary(o);
@@ -359,7 +360,7 @@ TEST(OverlayMaxZoom, BoundedByTheBudget) {
   const std::vector<Feature> fs{f};
   EXPECT_EQ(overlayMaxZoom(fs, 16, 65 * 65), 16);  // 64 x 64 tiles at z16, plus the edge
   EXPECT_EQ(overlayMaxZoom(fs, 16, 65 * 65 - 1), 15);
-  EXPECT_EQ(overlayMaxZoom(fs, 16, 100), 13);       // 9 x 9 at z13, 17 x 17 at z14
+  EXPECT_EQ(overlayMaxZoom(fs, 16, 100), 13);  // 9 x 9 at z13, 17 x 17 at z14
   EXPECT_EQ(overlayMaxZoom(fs, 16, 0), 0);
 }
 

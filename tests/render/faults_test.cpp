@@ -4,10 +4,10 @@
 // checked on its own first.
 //   citymap_fault_tests (CITYMAP_FAULT_OLD / CITYMAP_FAULT_NEW name the two archives)
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cmath>
-#include <unistd.h>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -84,8 +84,7 @@ class FlakyPlatform : public FilePlatform {
   source::FetchId fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) override {
     if (range && range->offset > 0 && failed_.insert(range->offset).second) {
       ++faults;
-      if (faults % 2)
-        return answerLater(std::move(done), Error{url + ": HTTP 503"});
+      if (faults % 2) return answerLater(std::move(done), Error{url + ": HTTP 503"});
       return FilePlatform::fetch(url, source::ByteRange{range->offset, range->length / 2}, std::move(done));
     }
     return FilePlatform::fetch(url, range, std::move(done));

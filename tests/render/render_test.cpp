@@ -2,12 +2,11 @@
 // inputs) headless on Mesa (EGL surfaceless, llvmpipe) and compares with expected.png.
 //   citymap_render_test CASE_DIR TILES_DIR OUT_DIR [--update]
 // On failure it writes OUT_DIR/actual.png and OUT_DIR/diff.png; --update rewrites expected.png.
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -44,7 +43,8 @@ bool savePng(const std::string& path, const Image& img) {
 
 // Feed messages from the case's JSON: {"kind": "traffic"|"sensor"|"incident"|"bus", ...fields}.
 citymap::Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> feedMessages(const nlohmann::json& list,
-                                                                                      int64_t nowMs, uint64_t sequence = 0) {
+                                                                                        int64_t nowMs,
+                                                                                        uint64_t sequence = 0) {
   using namespace citymap::feeds;
   std::vector<std::pair<std::string, std::vector<uint8_t>>> out;
   for (const auto& j : list) {
@@ -56,8 +56,8 @@ citymap::Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> feedM
     const std::string kind = j.value("kind", "");
     const auto lngLat = [](const nlohmann::json& p) { return LngLat{p.at(0).get<double>(), p.at(1).get<double>()}; };
     if (kind == "traffic") {
-      m.payload = TrafficUpdate{j.at("segment").get<uint64_t>(), j.at("speed").get<float>(), j.at("free_flow").get<float>(),
-                                Congestion(j.at("congestion").get<int>())};
+      m.payload = TrafficUpdate{j.at("segment").get<uint64_t>(), j.at("speed").get<float>(),
+                                j.at("free_flow").get<float>(), Congestion(j.at("congestion").get<int>())};
     } else if (kind == "sensor") {
       SensorReading r;
       r.stationId = j.at("id").get<uint64_t>();
@@ -126,7 +126,7 @@ int main(int argc, char** argv) {
   config.zoom = spec.at("zoom").get<double>();
   if (spec.contains("bearing")) config.bearing = spec.at("bearing").get<double>();  // degrees, default 0
   config.showUi = false;
-  config.uiFontUrl = CITYMAP_UI_FONT;  // the labels' font
+  config.uiFontUrl = CITYMAP_UI_FONT;                  // the labels' font
   config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";  // the POI icons (assets/icons)
   // "theme": a theme of the style ("night"); "style": a style file in the case folder instead of
   // the default one (e.g. one layer type alone); "lang": "en" for English labels.
@@ -174,13 +174,18 @@ int main(int argc, char** argv) {
     if (!loadPng(caseDir + "/expected.png", expected)) return fail("cannot read " + caseDir + "/expected.png");
     size_t changed = 0;
     for (size_t i = 0; i < now.rgba.size() && expected.rgba.size() == now.rgba.size(); i += 4)
-      changed += std::abs(int(now.rgba[i]) - int(expected.rgba[i])) + std::abs(int(now.rgba[i + 1]) - int(expected.rgba[i + 1])) > 60;
-    if (changed < 200) return fail("feed_later changed only " + std::to_string(changed) + " pixels: the replay check would prove nothing");
+      changed += std::abs(int(now.rgba[i]) - int(expected.rgba[i])) +
+                     std::abs(int(now.rgba[i + 1]) - int(expected.rgba[i + 1])) >
+                 60;
+    if (changed < 200)
+      return fail("feed_later changed only " + std::to_string(changed) +
+                  " pixels: the replay check would prove nothing");
     app.replayAt(t);
     if (!app.helpLayer().replaying()) return fail("the history does not cover the time of feed");
     app.frame();
     if (!platform.runUntilIdle(app)) return fail("the map never became idle in replay");
-    std::printf("render test %s: live state after feed_later differs in %zu pixels; replaying T\n", caseDir.c_str(), changed);
+    std::printf("render test %s: live state after feed_later differs in %zu pixels; replaying T\n", caseDir.c_str(),
+                changed);
   }
 
   if (timing) {
@@ -194,9 +199,8 @@ int main(int argc, char** argv) {
       ms.push_back(app.frameTimes().back());
     }
     std::sort(ms.begin(), ms.end());
-    std::printf("render test %s: bearing %.0f, %d draw calls, CPU frame median %.3f ms, p90 %.3f ms\n",
-                caseDir.c_str(), app.camera().bearing(), app.renderer().stats().drawCalls, ms[ms.size() / 2],
-                ms[ms.size() * 9 / 10]);
+    std::printf("render test %s: bearing %.0f, %d draw calls, CPU frame median %.3f ms, p90 %.3f ms\n", caseDir.c_str(),
+                app.camera().bearing(), app.renderer().stats().drawCalls, ms[ms.size() / 2], ms[ms.size() * 9 / 10]);
     return 0;
   }
   const Image actual{width, height, app.renderer().readPixels(width, height)};
@@ -208,7 +212,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   Image expected;
-  if (!loadPng(expectedPath, expected)) return fail("cannot read " + expectedPath + " (run with --update to create it)");
+  if (!loadPng(expectedPath, expected))
+    return fail("cannot read " + expectedPath + " (run with --update to create it)");
   if (expected.w != width || expected.h != height)
     return fail("size mismatch: expected " + std::to_string(expected.w) + "x" + std::to_string(expected.h));
 
@@ -221,7 +226,8 @@ int main(int argc, char** argv) {
     for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(actual.rgba[i + c]) - int(expected.rgba[i + c])));
     const bool bad = d > limit;
     differing += bad;
-    for (int c = 0; c < 3; ++c) diff.rgba[i + c] = bad ? (c == 0 ? 255 : 0) : uint8_t(255 - (255 - actual.rgba[i + c]) / 4);
+    for (int c = 0; c < 3; ++c)
+      diff.rgba[i + c] = bad ? (c == 0 ? 255 : 0) : uint8_t(255 - (255 - actual.rgba[i + c]) / 4);
     diff.rgba[i + 3] = 255;
   }
   const double fraction = double(differing) / (double(width) * height);

@@ -60,5 +60,4 @@ struct FakeServer {
   }
 };
 
-
 }  // namespace citymap::source

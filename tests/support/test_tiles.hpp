@@ -69,11 +69,18 @@ inline std::vector<uint8_t> buildTile(geo::TileID id, const std::vector<TestLaye
 
 // A tile with one primary road, one park polygon with a hole and one building.
 inline std::vector<uint8_t> sampleTile(geo::TileID id = {16, 52470, 29805}) {
-  TestFeature road{101, 2 /*Primary*/, 0, fb::GeometryType::Line, {100, 100, 2000, 100, 2000, 3000}, {3}, {}, "Trần Phú"};
-  TestFeature park{202, 3 /*Park*/, 0, fb::GeometryType::Polygon,
+  TestFeature road{101, 2 /*Primary*/, 0, fb::GeometryType::Line, {100, 100, 2000, 100, 2000, 3000}, {3},
+                   {},  "Trần Phú"};
+  TestFeature park{202,
+                   3 /*Park*/,
+                   0,
+                   fb::GeometryType::Polygon,
                    {0, 0, 1000, 0, 1000, 1000, 0, 1000, 400, 400, 400, 600, 600, 600, 600, 400},
-                   {4, 4}, {2}, "Công viên"};
-  TestFeature building{303, 0, 0, fb::GeometryType::Polygon, {3000, 3000, 3200, 3000, 3200, 3300, 3000, 3300}, {4}, {1}, ""};
+                   {4, 4},
+                   {2},
+                   "Công viên"};
+  TestFeature building{303, 0,   0, fb::GeometryType::Polygon, {3000, 3000, 3200, 3000, 3200, 3300, 3000, 3300},
+                       {4}, {1}, ""};
   TestFeature tower{404, 0 /*FloodTower*/, 0, fb::GeometryType::Point, {2048, 2048}, {1}, {}, "Tháp cảnh báo ngập"};
   return buildTile(id, {{"roads", {road}}, {"landuse", {park}}, {"buildings", {building}}, {"ioc", {tower}}});
 }

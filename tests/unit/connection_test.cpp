@@ -18,8 +18,8 @@ TEST(Backoff, EachAttemptStaysWithinItsBounds) {
   EXPECT_EQ(b.initialMs, 500);
   EXPECT_EQ(b.maxMs, 30'000);
   // attempt: upper bound (initial * 2^(attempt-1), capped); the lower bound is initial / 2.
-  const std::pair<int, double> expected[] = {{1, 500},     {2, 1000},    {3, 2000},    {4, 4000},   {5, 8000},
-                                             {6, 16'000},  {7, 30'000},  {8, 30'000},  {20, 30'000}};
+  const std::pair<int, double> expected[] = {{1, 500},    {2, 1000},   {3, 2000},   {4, 4000},   {5, 8000},
+                                             {6, 16'000}, {7, 30'000}, {8, 30'000}, {20, 30'000}};
   for (const auto& [attempt, high] : expected) {
     for (double u : kUnits) {
       const double d = b.delayMs(attempt, u);

@@ -49,7 +49,8 @@ bool DesktopOverlays::open(const std::string& path) {
   const geo::WorldBox view = app_.camera().visibleBounds();
   const bool visible = box.minx <= view.maxx && box.maxx >= view.minx && box.miny <= view.maxy && box.maxy >= view.miny;
   const double wide = std::max(box.maxx - box.minx, 1e-12), high = std::max(box.maxy - box.miny, 1e-12);
-  const double fit = std::log2(0.9 * std::min(app_.camera().width() / (512 * wide), app_.camera().height() / (512 * high)));
+  const double fit =
+      std::log2(0.9 * std::min(app_.camera().width() / (512 * wide), app_.camera().height() / (512 * high)));
   const double zoom = std::clamp(fit, 0.0, 16.0);
   const geo::LngLat centre = geo::fromWorld({(box.minx + box.maxx) / 2, (box.miny + box.maxy) / 2});
 

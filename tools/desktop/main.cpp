@@ -21,8 +21,8 @@
 #include <CLI/CLI.hpp>
 
 #include "desktop_feed.hpp"
-#include "desktop_style.hpp"
 #include "desktop_overlay.hpp"
+#include "desktop_style.hpp"
 #include "ingest/config.hpp"
 #include "platform/glfw/glfw_platform.hpp"
 
@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   citymap::app::AppConfig config;
   config.tilesetUrl = "build/tiles/danang.pmtiles";
   config.uiFontUrl = "/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf";  // fonts-noto-core: Vietnamese glyphs
-  config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";  // built by assets/icons
+  config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";                        // built by assets/icons
   config.hoverHighlight = true;
   std::string screenshot, feedArg, overlaySrs, lang = "vi", size = "1280x800", stylePath = CITYMAP_STYLE_FILE;
   std::vector<std::string> overlayFiles;
@@ -60,8 +60,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--select", config.select, "open the card of a feature (as share links name it, e.g. pois/123)");
   cli.add_option("--hide", config.hidden, "hide layer groups, comma-separated (water,landuse,buildings,roads,...)");
-  cli.add_option("--style", stylePath,
-                 "the style file (docs/MAP_STYLE.md); reloaded whenever it changes on disk")
+  cli.add_option("--style", stylePath, "the style file (docs/MAP_STYLE.md); reloaded whenever it changes on disk")
       ->capture_default_str();
   cli.add_option("--theme", config.theme, "the style's theme")
       ->check(CLI::IsMember({"day", "night"}))
@@ -150,7 +149,8 @@ int main(int argc, char** argv) {
     return 1;
   }
   const auto& cam = app.camera();
-  const int fw = int(std::lround(cam.width() * cam.pixelRatio())), fh = int(std::lround(cam.height() * cam.pixelRatio()));
+  const int fw = int(std::lround(cam.width() * cam.pixelRatio())),
+            fh = int(std::lround(cam.height() * cam.pixelRatio()));
   // Read back the frame that was just drawn (front buffer after the swap = the back buffer of
   // the next frame, so draw once more without swapping).
   app.frame();

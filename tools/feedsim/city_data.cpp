@@ -7,9 +7,9 @@
 #include <charconv>
 #include <cstdio>
 #include <functional>
-#include <optional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <unordered_map>
 
 #include "feeds/bus_motion.hpp"
@@ -62,7 +62,6 @@ std::optional<tile::IocKind> stationKind(const std::string& kind) {
 
 // The old city's extent: landslide sites of the former Quang Nam mountains are far away.
 bool inCityArea(LngLat p) { return p.lng >= 107.8 && p.lng <= 108.35 && p.lat >= 15.9 && p.lat <= 16.25; }
-
 
 }  // namespace
 
@@ -131,9 +130,9 @@ Result<int> loadRoads(const std::string& path, CityData& out) {
   OGRLayer* lines = (*ds)->GetLayerByName("lines");
   if (!lines) return Error{path + " has no 'lines' layer"};
   // Roads that carry motor traffic; footways, paths, steps and the like get no speeds.
-  static const char* kMotor[] = {"motorway", "trunk", "primary", "secondary", "tertiary", "unclassified",
-                                 "residential", "living_street", "motorway_link", "trunk_link", "primary_link",
-                                 "secondary_link", "tertiary_link"};
+  static const char* kMotor[] = {"motorway",     "trunk",          "primary",       "secondary",     "tertiary",
+                                 "unclassified", "residential",    "living_street", "motorway_link", "trunk_link",
+                                 "primary_link", "secondary_link", "tertiary_link"};
   for (const auto& f : *lines) {
     const std::string highway = field(*f, "highway");
     if (std::find(std::begin(kMotor), std::end(kMotor), highway) == std::end(kMotor)) continue;
@@ -161,7 +160,7 @@ Result<int> loadRoads(const std::string& path, CityData& out) {
 
 // One GTFS member file of the zip as rows of named string fields.
 Result<std::vector<std::map<std::string, std::string>>> readGtfs(const std::string& zip, const char* member,
-                                                                   std::initializer_list<const char*> fields) {
+                                                                 std::initializer_list<const char*> fields) {
   const std::string path = "/vsizip/" + zip + "/" + member;
   auto ds = openVector("CSV:" + path, "CSV");  // the prefix: GTFS files end in .txt
   if (!ds) return Error{ds.error()};
@@ -188,7 +187,8 @@ Result<int> loadBuses(const std::string& zip, CityData& out) {
   std::unordered_map<std::string, uint32_t> stopIndex;
   for (auto& s : *stops) {
     stopIndex[s["stop_id"]] = uint32_t(out.stops.size());
-    out.stops.push_back({s["stop_id"], s["stop_name"], {std::atof(s["stop_lon"].c_str()), std::atof(s["stop_lat"].c_str())}});
+    out.stops.push_back(
+        {s["stop_id"], s["stop_name"], {std::atof(s["stop_lon"].c_str()), std::atof(s["stop_lat"].c_str())}});
   }
 
   auto shapes = readGtfs(zip, "shapes.txt", {"shape_id", "shape_pt_lat", "shape_pt_lon", "shape_pt_sequence"});
@@ -196,7 +196,8 @@ Result<int> loadBuses(const std::string& zip, CityData& out) {
   std::map<std::string, std::vector<std::pair<int, LngLat>>> shapePoints;
   for (auto& s : *shapes)
     shapePoints[s["shape_id"]].push_back(
-        {std::atoi(s["shape_pt_sequence"].c_str()), {std::atof(s["shape_pt_lon"].c_str()), std::atof(s["shape_pt_lat"].c_str())}});
+        {std::atoi(s["shape_pt_sequence"].c_str()),
+         {std::atof(s["shape_pt_lon"].c_str()), std::atof(s["shape_pt_lat"].c_str())}});
   std::unordered_map<std::string, uint32_t> shapeIndex;
   for (auto& [id, pts] : shapePoints) {
     std::sort(pts.begin(), pts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -225,13 +226,15 @@ Result<int> loadBuses(const std::string& zip, CityData& out) {
     out.trips.push_back(std::move(trip));
   }
 
-  auto times = readGtfs(zip, "stop_times.txt", {"trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"});
+  auto times =
+      readGtfs(zip, "stop_times.txt", {"trip_id", "arrival_time", "departure_time", "stop_id", "stop_sequence"});
   if (!times) return Error{times.error()};
   std::vector<std::vector<std::pair<int, StopTime>>> perTrip(out.trips.size());
   for (auto& st : *times) {
     const auto trip = tripIndex.find(st["trip_id"]);
     const auto stop = stopIndex.find(st["stop_id"]);
-    if (trip == tripIndex.end() || stop == stopIndex.end()) return Error{zip + ": stop_times.txt names an unknown trip or stop"};
+    if (trip == tripIndex.end() || stop == stopIndex.end())
+      return Error{zip + ": stop_times.txt names an unknown trip or stop"};
     StopTime t;
     t.stop = stop->second;
     t.arrivalS = parseTime(st["arrival_time"]);

@@ -65,18 +65,18 @@ struct BusStop {
 };
 
 struct StopTime {
-  uint32_t stop = 0;      // index into CityData::stops
-  int32_t arrivalS = 0;   // seconds after local midnight
+  uint32_t stop = 0;     // index into CityData::stops
+  int32_t arrivalS = 0;  // seconds after local midnight
   int32_t departureS = 0;
-  double distM = 0;       // along the trip's shape
+  double distM = 0;  // along the trip's shape
 };
 
 struct Trip {
   std::string id;
-  std::string route;      // short name, e.g. "R16"
+  std::string route;  // short name, e.g. "R16"
   uint8_t direction = 0;
   std::string headsign;
-  uint32_t shape = 0;     // index into CityData::shapes
+  uint32_t shape = 0;  // index into CityData::shapes
   std::vector<StopTime> stops;
   int32_t startS() const { return stops.front().departureS; }
   int32_t endS() const { return stops.back().arrivalS; }

@@ -10,9 +10,12 @@ namespace {
 void str(std::ostringstream& o, const char* key, const std::string& v) {
   o << ",\"" << key << "\":\"";
   for (char c : v) {
-    if (c == '"' || c == '\\') o << '\\' << c;
-    else if (static_cast<unsigned char>(c) < 0x20) o << ' ';
-    else o << c;
+    if (c == '"' || c == '\\')
+      o << '\\' << c;
+    else if (static_cast<unsigned char>(c) < 0x20)
+      o << ' ';
+    else
+      o << c;
   }
   o << '"';
 }
@@ -82,7 +85,8 @@ std::string describe(const Outgoing& m) {
   }
   const feeds::FeedMessage& f = *m.message;
   str(o, "kind", std::string(feeds::kindName(f.kind())));
-  o << ",\"seq\":" << f.sequence << ",\"ts\":" << f.timestampMs << ",\"simulated\":" << (f.simulated ? "true" : "false");
+  o << ",\"seq\":" << f.sequence << ",\"ts\":" << f.timestampMs
+    << ",\"simulated\":" << (f.simulated ? "true" : "false");
   std::visit(Fields{o}, f.payload);
   o << ",\"bytes\":" << m.payload.size() << "}";
   return o.str();

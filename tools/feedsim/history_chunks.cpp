@@ -28,7 +28,8 @@ std::vector<Outgoing> HistoryChunker::take(int64_t nowMs, bool includeOpen) {
     const bool closed = start < openStart;
     if (w.dirty && (closed || includeOpen) && start + windowMs_ > nowMs - keepMs_) {
       // The window's messages in time order, framed.
-      std::vector<std::pair<int64_t, const std::pair<const std::string, std::pair<int64_t, std::vector<uint8_t>>>*>> order;
+      std::vector<std::pair<int64_t, const std::pair<const std::string, std::pair<int64_t, std::vector<uint8_t>>>*>>
+          order;
       for (const auto& e : w.newest) order.push_back({e.second.first, &e});
       std::stable_sort(order.begin(), order.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
       const std::string base = feeds::historyTopic(city_, start) + "/";
@@ -53,8 +54,10 @@ std::vector<Outgoing> HistoryChunker::take(int64_t nowMs, bool includeOpen) {
       w.dirty = false;
     }
     // A closed window is done once published (it never changes again).
-    if (closed && !w.dirty) it = windows_.erase(it);
-    else ++it;
+    if (closed && !w.dirty)
+      it = windows_.erase(it);
+    else
+      ++it;
   }
   for (auto& [start, parts] : live_)
     if (parts && start + windowMs_ <= nowMs - keepMs_) {

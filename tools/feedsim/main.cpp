@@ -213,11 +213,13 @@ Result<Options> parseArgs(int argc, char** argv) {
     return Error{"--history-hours must be in [0, 48]"};
   if (given(skipHours) && !(o.skipHours >= 0 && o.skipHours <= 72)) return Error{"--skip-hours must be in [0, 72]"};
   if (given(qosOpt) && qos != 0 && qos != 1) return Error{"--qos must be 0 or 1"};
-  if (given(rate) && !(o.trafficRate > 0 && o.trafficRate <= 1e6)) return Error{"--traffic-rate must be in (0, 1000000]"};
+  if (given(rate) && !(o.trafficRate > 0 && o.trafficRate <= 1e6))
+    return Error{"--traffic-rate must be in (0, 1000000]"};
   if (given(batch) && !(trafficBatch >= 1 && trafficBatch <= double(feeds::kMaxFeedBatchUpdates)))
     return Error{"--traffic-batch must be in [1, " + std::to_string(feeds::kMaxFeedBatchUpdates) + "]"};
   if (given(ms) && !(batchMs >= 0 && batchMs <= 10'000)) return Error{"--batch-ms must be in [0, 10000]"};
-  if (given(bytes) && !(batchBytes >= 512 && batchBytes <= 65536)) return Error{"--batch-bytes must be in [512, 65536]"};
+  if (given(bytes) && !(batchBytes >= 512 && batchBytes <= 65536))
+    return Error{"--batch-bytes must be in [512, 65536]"};
   if (given(retain) && !(retainS >= 1 && retainS <= 3600)) return Error{"--retain-s must be in [1, 3600]"};
   o.mqtt.port = int(port);
   o.qos = int(qos);
@@ -260,13 +262,20 @@ Result<SimConfig> makeConfig(const Options& o, int64_t wallStart) {
     std::stringstream ss(o.only);
     std::string item;
     while (std::getline(ss, item, ',')) {
-      if (item == "sensors") c.sensors = true;
-      else if (item == "shelters") c.shelters = true;
-      else if (item == "incidents") c.incidents = true;
-      else if (item == "buses") c.buses = true;
-      else if (item == "traffic") c.traffic = true;
-      else if (item == "storm") c.storm = true;
-      else return Error{"--only: unknown feed '" + item + "'"};
+      if (item == "sensors")
+        c.sensors = true;
+      else if (item == "shelters")
+        c.shelters = true;
+      else if (item == "incidents")
+        c.incidents = true;
+      else if (item == "buses")
+        c.buses = true;
+      else if (item == "traffic")
+        c.traffic = true;
+      else if (item == "storm")
+        c.storm = true;
+      else
+        return Error{"--only: unknown feed '" + item + "'"};
     }
   }
   if (o.trafficRate > 0) c.traffic = false;  // the load generator publishes the traffic
@@ -311,9 +320,10 @@ int dryRun(const CityData& data, const Options& o) {
       const bool retained = publisher.add(m, ts, published) == LoadPublisher::Route::Retained;
       std::string line = describe(m);
       line.pop_back();
-      line += retained ? ",\"retain\":true}"
-                       : ",\"retain\":false,\"published\":\"" + feeds::feedBatchTopic(o.city, feeds::FeedKind::Traffic) +
-                             "\",\"batch\":" + std::to_string(publisher.batchesStarted() - 1) + "}";
+      line += retained
+                  ? ",\"retain\":true}"
+                  : ",\"retain\":false,\"published\":\"" + feeds::feedBatchTopic(o.city, feeds::FeedKind::Traffic) +
+                        "\",\"batch\":" + std::to_string(publisher.batchesStarted() - 1) + "}";
       std::cout << line << '\n';
     }
     if (t >= end) break;
@@ -337,9 +347,10 @@ int live(const CityData& data, const Options& o) {
   const std::string cityTree = std::string(feeds::kTopicRoot) + "/" + o.city + "/";
   const std::vector<std::string> eventTrees = {cityTree + "incident/", cityTree + "storm/"};
   const auto isEvent = [&](const std::string& topic) {
-    return std::any_of(eventTrees.begin(), eventTrees.end(), [&](const std::string& t) { return topic.starts_with(t); });
+    return std::any_of(eventTrees.begin(), eventTrees.end(),
+                       [&](const std::string& t) { return topic.starts_with(t); });
   };
-  std::set<std::string> incidentTopics;  // retained incidents and storms this run has published
+  std::set<std::string> incidentTopics;                 // retained incidents and storms this run has published
   std::map<std::string, std::vector<uint8_t>> backlog;  // held back while disconnected
 
   // Leftover incidents and storms of an earlier run of this source (e.g. a killed typhoon demo).
@@ -350,7 +361,8 @@ int live(const CityData& data, const Options& o) {
         auto m = feeds::decodeFeedMessage(payload);
         if (m && m->source == o.source && mqtt.publish(topic, {}, o.qos, true)) ++cleared;
       }
-    if (cleared && !o.quiet) std::cerr << "citymap-feedsim: cleared " << cleared << " old retained incidents and storms\n";
+    if (cleared && !o.quiet)
+      std::cerr << "citymap-feedsim: cleared " << cleared << " old retained incidents and storms\n";
   }
 
   // History for the time slider: the hours before the start simulated at once (their messages
@@ -402,11 +414,12 @@ int live(const CityData& data, const Options& o) {
     load.emplace(data, o.city, o.source, o.seed, uint64_t(wallStart) * 1000);
     std::cerr << "citymap-feedsim: load mode, " << o.trafficRate << " traffic updates/s over " << load->segments()
               << " road segments (QoS 0, "
-              << (o.batching.maxUpdates > 1 ? "batches of up to " + std::to_string(o.batching.maxUpdates) + " updates on " +
-                                                  feeds::feedBatchTopic(o.city, feeds::FeedKind::Traffic) +
-                                                  ", each segment retained every ~" +
-                                                  std::to_string(o.batching.retainIntervalMs / 1000) + " s"
-                                            : std::string("one retained message per update"))
+              << (o.batching.maxUpdates > 1
+                      ? "batches of up to " + std::to_string(o.batching.maxUpdates) + " updates on " +
+                            feeds::feedBatchTopic(o.city, feeds::FeedKind::Traffic) +
+                            ", each segment retained every ~" + std::to_string(o.batching.retainIntervalMs / 1000) +
+                            " s"
+                      : std::string("one retained message per update"))
               << ")\n";
   }
   LoadPublisher publisher(o.city, o.batching);
@@ -427,17 +440,22 @@ int live(const CityData& data, const Options& o) {
     // one per entity), and sent once the connection is back.
     const bool up = mqtt.connected();
     if (up && !backlog.empty()) {
-      if (!o.quiet) std::cerr << "citymap-feedsim: connected again, sending " << backlog.size() << " held-back messages\n";
+      if (!o.quiet)
+        std::cerr << "citymap-feedsim: connected again, sending " << backlog.size() << " held-back messages\n";
       for (const auto& [topic, payload] : backlog) mqtt.publish(topic, payload, o.qos, true);
       backlog.clear();
     }
     for (const Outgoing& m : out) {
-      if (up) mqtt.publish(m.topic, m.payload, o.qos, true);
-      else backlog[m.topic] = m.payload;
+      if (up)
+        mqtt.publish(m.topic, m.payload, o.qos, true);
+      else
+        backlog[m.topic] = m.payload;
       if (history) history->add(m.topic, m.payload, m.message ? m.message->timestampMs : sim.wallTimeOf(m.simMs));
       if (isEvent(m.topic)) {
-        if (m.payload.empty()) incidentTopics.erase(m.topic);
-        else incidentTopics.insert(m.topic);
+        if (m.payload.empty())
+          incidentTopics.erase(m.topic);
+        else
+          incidentTopics.insert(m.topic);
       }
     }
     if (load) {
@@ -459,11 +477,12 @@ int live(const CityData& data, const Options& o) {
     }
     if (!o.quiet && wall - lastLog >= 10'000) {
       const uint64_t n = mqtt.published();
-      std::fprintf(stderr,
-                   "citymap-feedsim: sim %s  %.0f msg/s  rain %.1f mm/h  incidents %zu  buses %zu  shelters open %zu  %s\n",
-                   utcText(sim.simTimeMs()).c_str(), double(n - lastCount) * 1000.0 / double(wall - lastLog),
-                   sim.cityRainMmH(), sim.activeIncidents(), sim.activeBuses(), sim.openShelters(),
-                   mqtt.connected() ? "connected" : "DISCONNECTED (reconnecting)");
+      std::fprintf(
+          stderr,
+          "citymap-feedsim: sim %s  %.0f msg/s  rain %.1f mm/h  incidents %zu  buses %zu  shelters open %zu  %s\n",
+          utcText(sim.simTimeMs()).c_str(), double(n - lastCount) * 1000.0 / double(wall - lastLog), sim.cityRainMmH(),
+          sim.activeIncidents(), sim.activeBuses(), sim.openShelters(),
+          mqtt.connected() ? "connected" : "DISCONNECTED (reconnecting)");
       lastLog = wall;
       lastCount = n;
     }
@@ -499,8 +518,8 @@ int run(int argc, char** argv) {
   }
   const Options& o = *options;
   LoadOptions lo;
-  lo.roads = o.only.empty() || o.only.find("traffic") != std::string::npos || o.only.find("incidents") != std::string::npos ||
-             o.trafficRate > 0;
+  lo.roads = o.only.empty() || o.only.find("traffic") != std::string::npos ||
+             o.only.find("incidents") != std::string::npos || o.trafficRate > 0;
   lo.buses = o.only.empty() || o.only.find("buses") != std::string::npos;
   auto data = loadCityData(o.dataDir, lo);
   if (!data) {

@@ -45,8 +45,8 @@ Result<std::unique_ptr<MqttClient>> MqttClient::connect(const MqttOptions& o, in
     return Error{"no answer from mqtt://" + o.host + ":" + std::to_string(o.port) + " within " +
                  std::to_string(timeoutMs) + " ms"};
   if (c->connectRc_ != 0)
-    return Error{"mqtt://" + o.host + ":" + std::to_string(o.port) + " refused the connection: " +
-                 mosquitto_connack_string(c->connectRc_)};
+    return Error{"mqtt://" + o.host + ":" + std::to_string(o.port) +
+                 " refused the connection: " + mosquitto_connack_string(c->connectRc_)};
   return c;
 }
 

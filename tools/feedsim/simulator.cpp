@@ -27,9 +27,28 @@ constexpr int64_t kDayMs = 24 * kHourMs;
 constexpr int64_t kLocalOffsetMs = 7 * kHourMs;  // Indochina Time, no daylight saving
 
 // Keys for the noise functions.
-enum Key : uint64_t { kRain = 1, kShower, kGain, kPhase, kBase, kShelterOpen, kShelterFill, kShelterClose, kRoadSens,
-                      kRoadNoise, kAccident, kAccidentRoad, kAccidentLen, kAccidentSev, kTripStart, kTripExtra,
-                      kLandslide, kStagger, kStormCross, kStormAlong };
+enum Key : uint64_t {
+  kRain = 1,
+  kShower,
+  kGain,
+  kPhase,
+  kBase,
+  kShelterOpen,
+  kShelterFill,
+  kShelterClose,
+  kRoadSens,
+  kRoadNoise,
+  kAccident,
+  kAccidentRoad,
+  kAccidentLen,
+  kAccidentSev,
+  kTripStart,
+  kTripExtra,
+  kLandslide,
+  kStagger,
+  kStormCross,
+  kStormAlong
+};
 
 // Rush-hour shape over the local hour: morning peak ~07:20, evening peak ~17:30.
 double rushness(double localH) { return std::max(bump(localH, 7.35, 0.75), bump(localH, 17.5, 1.0)); }
@@ -71,10 +90,10 @@ uint64_t textHash(std::string_view s) { return StableId("").add(s).id(); }
 struct TrackKnot {
   double h, lng, lat, windMs;
 };
-constexpr TrackKnot kStormTrack[] = {
-    {-96, 126.8, 12.6, 14}, {-72, 123.0, 13.4, 20}, {-48, 118.8, 14.1, 28}, {-24, 114.4, 14.9, 36},
-    {0, 110.0, 15.7, 42},   {5, 109.05, 15.86, 45}, {9.5, 108.26, 16.02, 41}, {12, 107.85, 16.08, 32},
-    {24, 105.85, 16.35, 15}, {48, 103.2, 16.9, 8},  {72, 101.0, 17.6, 6},    {96, 99.0, 18.3, 5}};
+constexpr TrackKnot kStormTrack[] = {{-96, 126.8, 12.6, 14},   {-72, 123.0, 13.4, 20},  {-48, 118.8, 14.1, 28},
+                                     {-24, 114.4, 14.9, 36},   {0, 110.0, 15.7, 42},    {5, 109.05, 15.86, 45},
+                                     {9.5, 108.26, 16.02, 41}, {12, 107.85, 16.08, 32}, {24, 105.85, 16.35, 15},
+                                     {48, 103.2, 16.9, 8},     {72, 101.0, 17.6, 6},    {96, 99.0, 18.3, 5}};
 constexpr double kStormFirstH = 0, kStormLastH = 36;  // reported from the start until it has gone
 
 // Catmull-Rom through the knots (non-uniform times) for the position, linear for the wind.
@@ -142,9 +161,12 @@ std::optional<Scenario> parseScenario(std::string_view name) {
 
 std::string_view scenarioName(Scenario s) {
   switch (s) {
-    case Scenario::Normal: return "normal";
-    case Scenario::Rush: return "rush";
-    case Scenario::Typhoon: return "typhoon";
+    case Scenario::Normal:
+      return "normal";
+    case Scenario::Rush:
+      return "rush";
+    case Scenario::Typhoon:
+      return "typhoon";
   }
   return "?";
 }
@@ -157,22 +179,29 @@ int64_t localMidnightMs(int64_t utcMs) {
 
 int64_t scenarioStartMs(Scenario s, int64_t dayMs) {
   switch (s) {
-    case Scenario::Normal: return dayMs;
-    case Scenario::Rush: return localMidnightMs(dayMs) + 7 * kHourMs;
-    case Scenario::Typhoon: return localMidnightMs(dayMs);
+    case Scenario::Normal:
+      return dayMs;
+    case Scenario::Rush:
+      return localMidnightMs(dayMs) + 7 * kHourMs;
+    case Scenario::Typhoon:
+      return localMidnightMs(dayMs);
   }
   return dayMs;
 }
 
 Simulator::Simulator(const CityData& data, SimConfig config)
-    : data_(data), config_(std::move(config)), now_(config_.simStartMs + config_.skipMs), sequence_(uint64_t(config_.wallStartMs) * 1000) {
+    : data_(data),
+      config_(std::move(config)),
+      now_(config_.simStartMs + config_.skipMs),
+      sequence_(uint64_t(config_.wallStartMs) * 1000) {
   const uint64_t seed = config_.seed;
   stations_.resize(data_.stations.size());
   for (size_t i = 0; i < stations_.size(); ++i) {
     StationState& s = stations_[i];
     s.phase = uniform(0, 2 * std::numbers::pi, seed, {kPhase, i});
     s.gain = uniform(0.8, 1.2, seed, {kGain, i});
-    s.base = data_.stations[i].kind == tile::IocKind::FloodStation ? uniform(0, 20, seed, {kBase, i}) : uniform(-5, 5, seed, {kBase, i});
+    s.base = data_.stations[i].kind == tile::IocKind::FloodStation ? uniform(0, 20, seed, {kBase, i})
+                                                                   : uniform(-5, 5, seed, {kBase, i});
   }
   shelters_.resize(data_.shelters.size());
   for (size_t i = 0; i < shelters_.size(); ++i) {
@@ -241,9 +270,7 @@ int64_t Simulator::wallTimeOf(int64_t simMs) const {
          int64_t(std::llround(double(simMs - config_.simStartMs - config_.skipMs) / config_.speedup));
 }
 
-double Simulator::localHour(int64_t simMs) const {
-  return double(simMs - localMidnightMs(simMs)) / double(kHourMs);
-}
+double Simulator::localHour(int64_t simMs) const { return double(simMs - localMidnightMs(simMs)) / double(kHourMs); }
 
 double Simulator::stormProfile(double h) const {
   if (config_.scenario != Scenario::Typhoon || h < 0) return 0;
@@ -270,8 +297,8 @@ double Simulator::trafficFactor(size_t road, int64_t simMs) const {
   const RoadState& r = roads_[road];
   if (r.closed) return 0;
   const double lh = localHour(simMs);
-  double load = 0.55 * bump(lh, 7.35, 0.75) + 0.6 * bump(lh, 17.5, 1.0) + 0.25 * bump(lh, 12, 1.5) +
-                0.12 * bump(lh, 14, 5);
+  double load =
+      0.55 * bump(lh, 7.35, 0.75) + 0.6 * bump(lh, 17.5, 1.0) + 0.25 * bump(lh, 12, 1.5) + 0.12 * bump(lh, 14, 5);
   if (config_.scenario == Scenario::Rush) load *= 1.35;
   double f = 1 - r.sensitivity * load;
   f += 0.08 * smoothNoise(config_.seed, hashAll(kRoadNoise, {data_.roads[road].id}), simMs, 10 * kMinuteMs);
@@ -329,14 +356,16 @@ std::optional<feeds::StormReport> Simulator::storm(int64_t simMs) const {
   // (>= 8 m/s); off the true track by an error that grows with the lead and drifts slowly with
   // the time of issue, inside a cone of 15 km + 3 km per hour of lead.
   const uint64_t seed = config_.seed;
-  const double cross = smoothNoise(seed, kStormCross, simMs, 6 * kHourMs), along = smoothNoise(seed, kStormAlong, simMs, 6 * kHourMs);
+  const double cross = smoothNoise(seed, kStormCross, simMs, 6 * kHourMs),
+               along = smoothNoise(seed, kStormAlong, simMs, 6 * kHourMs);
   for (const double lead : {6.0, 12.0, 18.0, 24.0, 36.0, 48.0, 72.0}) {
     const double at = h + lead, wind = stormWind(at);
     if (wind < 8) break;
     const feeds::LngLat truth = stormPosition(at);
     const double b = double(feeds::bearingDegrees(stormPosition(at - 1), truth)) * std::numbers::pi / 180;
     const double errKm = 35 * lead / 24;
-    const double e = errKm * (0.6 * along * std::sin(b) + cross * std::cos(b)), n = errKm * (0.6 * along * std::cos(b) - cross * std::sin(b));
+    const double e = errKm * (0.6 * along * std::sin(b) + cross * std::cos(b)),
+                 n = errKm * (0.6 * along * std::cos(b) - cross * std::sin(b));
     s.forecast.push_back(point(at, wind, 15 + 3 * lead, offsetKm(truth, e, n)));
   }
   return s;
@@ -384,7 +413,8 @@ void Simulator::stepHydrology(int64_t simMs) {
       case tile::IocKind::CoastalStation:
         s.value = 1.5 * tide + s.base + 130 * s.gain * stormProfile(h);
         break;
-      default: break;
+      default:
+        break;
     }
     if (!started_) std::fill(std::begin(s.history), std::end(s.history), s.value);
     if (simMs % (5 * kMinuteMs) == 0) {
@@ -734,7 +764,8 @@ void Simulator::emitBuses(int64_t simMs, std::vector<Outgoing>& out) {
     }
     ++activeVehicles_;
     if (vs.active && vs.nextDue > simMs) continue;
-    vs.nextDue = simMs + (vs.active ? busInterval : int64_t(double(busInterval) * uniform(0.2, 1.0, seed, {kStagger, veh.id})));
+    vs.nextDue =
+        simMs + (vs.active ? busInterval : int64_t(double(busInterval) * uniform(0.2, 1.0, seed, {kStagger, veh.id})));
     vs.active = true;
 
     feeds::BusReport b;

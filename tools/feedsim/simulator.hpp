@@ -54,7 +54,7 @@ feeds::Congestion congestionFor(double factor);
 
 struct Outgoing {
   std::string topic;
-  std::vector<uint8_t> payload;            // empty: clear the retained message (entity gone)
+  std::vector<uint8_t> payload;  // empty: clear the retained message (entity gone)
   std::optional<feeds::FeedMessage> message;
   int64_t simMs = 0;
 };
@@ -93,7 +93,7 @@ class Simulator {
 
  private:
   struct StationState {
-    double value = 0;     // in the station's unit
+    double value = 0;  // in the station's unit
     double smoothRain = 0;
     double history[4] = {};  // the value 0..15 min ago, one per 5 min
     int64_t nextDue = 0;
@@ -162,7 +162,7 @@ class Simulator {
   std::vector<StationState> stations_;
   std::vector<ShelterState> shelters_;
   std::vector<RoadState> roads_;
-  std::vector<size_t> majorRoads_;  // primary..tertiary, for accidents and jams
+  std::vector<size_t> majorRoads_;              // primary..tertiary, for accidents and jams
   std::vector<std::vector<size_t>> nearRoads_;  // per station
   std::unordered_map<uint64_t, IncidentState> incidents_;
   std::vector<uint64_t> cancelled_;  // incidents whose cancellation goes out next

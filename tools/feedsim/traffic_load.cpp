@@ -81,8 +81,8 @@ LoadPublisher::Route LoadPublisher::add(const Outgoing& update, int64_t nowMs, s
 void LoadPublisher::flush(int64_t nowMs, bool force, std::vector<LoadPublish>& out) {
   if (pending_.empty() || (!force && nowMs - firstMs_ < batching_.intervalMs)) return;
   std::vector<std::span<const uint8_t>> views(pending_.begin(), pending_.end());
-  out.push_back({feeds::feedBatchTopic(city_, feeds::FeedKind::Traffic), feeds::encodeFeedBatch(views), false,
-                 pending_.size()});
+  out.push_back(
+      {feeds::feedBatchTopic(city_, feeds::FeedKind::Traffic), feeds::encodeFeedBatch(views), false, pending_.size()});
   pending_.clear();
   pendingBytes_ = 0;
 }

@@ -35,13 +35,13 @@ class TrafficLoad {
 // exactly once and each source's sequence numbers still increase per segment. maxUpdates 1 is
 // the old mode: every update its own retained message.
 struct LoadBatching {
-  size_t maxUpdates = 250;           // per batch (1..kMaxFeedBatchUpdates); 1: no batches
+  size_t maxUpdates = 250;  // per batch (1..kMaxFeedBatchUpdates); 1: no batches
   // Bytes per batch: Mosquitto 2.0 (with libwebsockets 3/4) writes a larger WebSocket message in
   // ~4 KiB pieces, one per turn of its event loop, so a browser got 32 KB batches at ~70 KB/s
   // in all (docs/FEEDS.md, "Batches"); under 4 KiB a batch goes in one write.
   size_t maxBytes = 3'900;
-  int64_t intervalMs = 50;           // a batch goes when its first update is this old
-  int64_t retainIntervalMs = 30'000; // a segment's state goes retained about this often (0.5..1.5x)
+  int64_t intervalMs = 50;            // a batch goes when its first update is this old
+  int64_t retainIntervalMs = 30'000;  // a segment's state goes retained about this often (0.5..1.5x)
 };
 
 // One MQTT message to publish.

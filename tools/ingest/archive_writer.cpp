@@ -1,6 +1,4 @@
 #include "ingest/archive_writer.hpp"
-#include "ingest/progress.hpp"
-#include "platform/zlib/gzip.hpp"
 
 #include <unistd.h>
 
@@ -11,6 +9,9 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+
+#include "ingest/progress.hpp"
+#include "platform/zlib/gzip.hpp"
 
 namespace citymap::ingest {
 
@@ -220,8 +221,9 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
   if (fixed < options.initialFetch) layout = plan(entries, options.initialFetch - fixed, options.leafEntries);
   if (!layout && pm::kHeaderSize < options.initialFetch)
     layout = plan(entries, options.initialFetch - pm::kHeaderSize, options.leafEntries);
-  if (!layout) return Error{"archive: the root directory does not fit in the first " +
-                            std::to_string(options.initialFetch) + " bytes"};
+  if (!layout)
+    return Error{"archive: the root directory does not fit in the first " + std::to_string(options.initialFetch) +
+                 " bytes"};
 
   pm::Header h;
   h.rootOffset = pm::kHeaderSize;
@@ -250,7 +252,8 @@ Result<bool> ArchiveBuilder::finish(const ArchiveInfo& info, const std::string& 
   h.centerLat = info.centerLat;
 
   if (!section_.empty())  // same size: only the padded offset changes
-    metadataJson = *withSection(plainMetadata, sectionKey_, sectionFormat_, h.dataOffset + h.dataLength, section_.size());
+    metadataJson =
+        *withSection(plainMetadata, sectionKey_, sectionFormat_, h.dataOffset + h.dataLength, section_.size());
 
   const auto header = pm::encodeHeader(h);
   head_.reserve(h.dataOffset);
@@ -317,18 +320,21 @@ std::vector<uint8_t> ArchiveBuilder::bytes() const {
 
 std::string archiveSummary(const ArchiveStats& s) {
   char buf[768];
-  std::snprintf(buf, sizeof buf,
-                "archive: %s (%llu bytes): header 127 B, root directory %s (%llu entries, %llu of them leaf pointers), "
-                "metadata %s, %llu leaf directories %s, tile data %s%s%s\n"
-                "archive: %llu tiles in %llu entries, %llu distinct contents (%llu deduplicated, %s saved)\n",
-                humanBytes(s.fileBytes).c_str(), (unsigned long long)s.fileBytes, humanBytes(s.rootBytes).c_str(),
-                (unsigned long long)s.rootEntries, (unsigned long long)s.rootLeafPointers, humanBytes(s.metadataBytes).c_str(),
-                (unsigned long long)s.leaves, humanBytes(s.leafBytes).c_str(), humanBytes(s.dataBytes).c_str(),
-                s.gzipTiles ? (" (gzip, " + humanBytes(s.distinctRawBytes) + " uncompressed)").c_str() : "",
-                s.sectionBytes ? (", routing graph " + humanBytes(s.sectionBytes) + " at byte " + std::to_string(s.sectionOffset)).c_str() : "",
-                (unsigned long long)s.addressedTiles, (unsigned long long)s.tileEntries,
-                (unsigned long long)s.tileContents, (unsigned long long)(s.addressedTiles - s.tileContents),
-                humanBytes(s.inputTileBytes - s.distinctRawBytes).c_str());
+  std::snprintf(
+      buf, sizeof buf,
+      "archive: %s (%llu bytes): header 127 B, root directory %s (%llu entries, %llu of them leaf pointers), "
+      "metadata %s, %llu leaf directories %s, tile data %s%s%s\n"
+      "archive: %llu tiles in %llu entries, %llu distinct contents (%llu deduplicated, %s saved)\n",
+      humanBytes(s.fileBytes).c_str(), (unsigned long long)s.fileBytes, humanBytes(s.rootBytes).c_str(),
+      (unsigned long long)s.rootEntries, (unsigned long long)s.rootLeafPointers, humanBytes(s.metadataBytes).c_str(),
+      (unsigned long long)s.leaves, humanBytes(s.leafBytes).c_str(), humanBytes(s.dataBytes).c_str(),
+      s.gzipTiles ? (" (gzip, " + humanBytes(s.distinctRawBytes) + " uncompressed)").c_str() : "",
+      s.sectionBytes
+          ? (", routing graph " + humanBytes(s.sectionBytes) + " at byte " + std::to_string(s.sectionOffset)).c_str()
+          : "",
+      (unsigned long long)s.addressedTiles, (unsigned long long)s.tileEntries, (unsigned long long)s.tileContents,
+      (unsigned long long)(s.addressedTiles - s.tileContents),
+      humanBytes(s.inputTileBytes - s.distinctRawBytes).c_str());
   return buf;
 }
 

@@ -46,13 +46,13 @@ struct ArchiveOptions {
 struct ArchiveStats {
   uint64_t fileBytes = 0;
   uint64_t rootBytes = 0, metadataBytes = 0, leafBytes = 0, dataBytes = 0;
-  uint64_t rootEntries = 0;     // of which rootLeafPointers point to leaves
+  uint64_t rootEntries = 0;  // of which rootLeafPointers point to leaves
   uint64_t rootLeafPointers = 0;
   uint64_t leaves = 0;
-  uint64_t addressedTiles = 0;  // tiles the archive answers for
-  uint64_t tileEntries = 0;     // directory entries for tiles (after run-length encoding)
-  uint64_t tileContents = 0;    // distinct tile blobs stored
-  uint64_t inputTileBytes = 0;  // sum of all tiles' sizes before deduplication
+  uint64_t addressedTiles = 0;    // tiles the archive answers for
+  uint64_t tileEntries = 0;       // directory entries for tiles (after run-length encoding)
+  uint64_t tileContents = 0;      // distinct tile blobs stored
+  uint64_t inputTileBytes = 0;    // sum of all tiles' sizes before deduplication
   uint64_t distinctRawBytes = 0;  // the distinct tiles before compression (dataBytes after)
   bool gzipTiles = false;
   uint64_t sectionOffset = 0, sectionBytes = 0;  // the extra section after the tile data (0 bytes: none)
@@ -102,15 +102,15 @@ class ArchiveBuilder {
     uint32_t size = 0;
   };
   std::vector<Tile> tiles_;
-  std::vector<Content> contents_;  // distinct contents, in the order first added
+  std::vector<Content> contents_;                       // distinct contents, in the order first added
   std::unordered_multimap<uint64_t, uint32_t> byHash_;  // content hash -> index into contents_
-  BlobStore raw_;                  // the distinct contents as added
-  BlobStore stored_;               // as stored (compressed when asked), in data-section order
+  BlobStore raw_;                                       // the distinct contents as added
+  BlobStore stored_;                                    // as stored (compressed when asked), in data-section order
   std::filesystem::path spillFile_;
   std::string addError_;
-  std::vector<uint8_t> head_;      // header, root, metadata, leaves
+  std::vector<uint8_t> head_;  // header, root, metadata, leaves
   std::string sectionKey_, sectionFormat_;
-  std::vector<uint8_t> section_;   // after the tile data
+  std::vector<uint8_t> section_;  // after the tile data
   ArchiveStats stats_;
   bool finished_ = false;
 };

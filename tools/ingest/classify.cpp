@@ -35,36 +35,47 @@ bool oneOf(std::string_view value, const std::string_view (&values)[N]) {
 }
 
 template <typename Kind>
-uint8_t u8(Kind k) { return static_cast<uint8_t>(k); }
+uint8_t u8(Kind k) {
+  return static_cast<uint8_t>(k);
+}
 
 // ---- roads ----------------------------------------------------------------------------------
 
 constexpr Entry<RoadKind> kRoadKinds[] = {
-    {"motorway", RoadKind::Motorway},     {"motorway_link", RoadKind::Motorway},
-    {"trunk", RoadKind::Trunk},           {"trunk_link", RoadKind::Trunk},
-    {"primary", RoadKind::Primary},       {"primary_link", RoadKind::Primary},
-    {"secondary", RoadKind::Secondary},   {"secondary_link", RoadKind::Secondary},
-    {"tertiary", RoadKind::Tertiary},     {"tertiary_link", RoadKind::Tertiary},
-    {"residential", RoadKind::Residential}, {"living_street", RoadKind::Residential},
-    {"unclassified", RoadKind::Residential}, {"service", RoadKind::Service},
-    {"footway", RoadKind::Footway},       {"steps", RoadKind::Footway},
-    {"corridor", RoadKind::Footway},      {"path", RoadKind::Path},
-    {"cycleway", RoadKind::Path},         {"bridleway", RoadKind::Path},
-    {"track", RoadKind::Track},           {"pedestrian", RoadKind::Pedestrian},
+    {"motorway", RoadKind::Motorway},
+    {"motorway_link", RoadKind::Motorway},
+    {"trunk", RoadKind::Trunk},
+    {"trunk_link", RoadKind::Trunk},
+    {"primary", RoadKind::Primary},
+    {"primary_link", RoadKind::Primary},
+    {"secondary", RoadKind::Secondary},
+    {"secondary_link", RoadKind::Secondary},
+    {"tertiary", RoadKind::Tertiary},
+    {"tertiary_link", RoadKind::Tertiary},
+    {"residential", RoadKind::Residential},
+    {"living_street", RoadKind::Residential},
+    {"unclassified", RoadKind::Residential},
+    {"service", RoadKind::Service},
+    {"footway", RoadKind::Footway},
+    {"steps", RoadKind::Footway},
+    {"corridor", RoadKind::Footway},
+    {"path", RoadKind::Path},
+    {"cycleway", RoadKind::Path},
+    {"bridleway", RoadKind::Path},
+    {"track", RoadKind::Track},
+    {"pedestrian", RoadKind::Pedestrian},
 };
 
 // highway values on lines that are not drawn as roads.
-constexpr std::string_view kNotRoads[] = {"proposed", "construction", "abandoned", "disused", "razed",
-                                          "platform", "no", "rest_area", "services", "elevator"};
+constexpr std::string_view kNotRoads[] = {"proposed", "construction", "abandoned", "disused",  "razed",
+                                          "platform", "no",           "rest_area", "services", "elevator"};
 
 // ---- railways -------------------------------------------------------------------------------
 
 constexpr Entry<RailKind> kRailKinds[] = {
-    {"rail", RailKind::Rail},           {"tram", RailKind::Tram},
-    {"light_rail", RailKind::Other},    {"subway", RailKind::Other},
-    {"narrow_gauge", RailKind::Other},  {"monorail", RailKind::Other},
-    {"funicular", RailKind::Other},     {"preserved", RailKind::Other},
-    {"miniature", RailKind::Other},
+    {"rail", RailKind::Rail},       {"tram", RailKind::Tram},          {"light_rail", RailKind::Other},
+    {"subway", RailKind::Other},    {"narrow_gauge", RailKind::Other}, {"monorail", RailKind::Other},
+    {"funicular", RailKind::Other}, {"preserved", RailKind::Other},    {"miniature", RailKind::Other},
 };
 
 // ---- water ----------------------------------------------------------------------------------
@@ -93,51 +104,64 @@ std::optional<WaterKind> waterAreaKind(const Tags& t) {
 // ---- landuse --------------------------------------------------------------------------------
 
 constexpr Entry<LanduseKind> kAmenityAreas[] = {
-    {"school", LanduseKind::Education},     {"university", LanduseKind::Education},
-    {"college", LanduseKind::Education},    {"kindergarten", LanduseKind::Education},
-    {"hospital", LanduseKind::Hospital},    {"clinic", LanduseKind::Hospital},
-    {"grave_yard", LanduseKind::Cemetery},  {"place_of_worship", LanduseKind::Other},
-    {"parking", LanduseKind::Other},        {"marketplace", LanduseKind::Commercial},
+    {"school", LanduseKind::Education},    {"university", LanduseKind::Education},
+    {"college", LanduseKind::Education},   {"kindergarten", LanduseKind::Education},
+    {"hospital", LanduseKind::Hospital},   {"clinic", LanduseKind::Hospital},
+    {"grave_yard", LanduseKind::Cemetery}, {"place_of_worship", LanduseKind::Other},
+    {"parking", LanduseKind::Other},       {"marketplace", LanduseKind::Commercial},
 };
 
 constexpr Entry<LanduseKind> kLeisureAreas[] = {
-    {"park", LanduseKind::Park},           {"garden", LanduseKind::Park},
-    {"pitch", LanduseKind::Park},          {"playground", LanduseKind::Park},
-    {"sports_centre", LanduseKind::Park},  {"stadium", LanduseKind::Park},
-    {"golf_course", LanduseKind::Park},    {"track", LanduseKind::Park},
-    {"recreation_ground", LanduseKind::Park}, {"common", LanduseKind::Park},
-    {"dog_park", LanduseKind::Park},       {"nature_reserve", LanduseKind::Park},
-    {"resort", LanduseKind::Other},        {"water_park", LanduseKind::Park},
+    {"park", LanduseKind::Park},        {"garden", LanduseKind::Park},        {"pitch", LanduseKind::Park},
+    {"playground", LanduseKind::Park},  {"sports_centre", LanduseKind::Park}, {"stadium", LanduseKind::Park},
+    {"golf_course", LanduseKind::Park}, {"track", LanduseKind::Park},         {"recreation_ground", LanduseKind::Park},
+    {"common", LanduseKind::Park},      {"dog_park", LanduseKind::Park},      {"nature_reserve", LanduseKind::Park},
+    {"resort", LanduseKind::Other},     {"water_park", LanduseKind::Park},
 };
 
 constexpr Entry<LanduseKind> kLanduseAreas[] = {
-    {"residential", LanduseKind::Residential}, {"commercial", LanduseKind::Commercial},
-    {"retail", LanduseKind::Commercial},     {"industrial", LanduseKind::Industrial},
-    {"port", LanduseKind::Industrial},       {"railway", LanduseKind::Industrial},
-    {"quarry", LanduseKind::Industrial},     {"landfill", LanduseKind::Industrial},
-    {"depot", LanduseKind::Industrial},      {"garages", LanduseKind::Other},
-    {"grass", LanduseKind::Grass},           {"meadow", LanduseKind::Grass},
-    {"village_green", LanduseKind::Grass},   {"flowerbed", LanduseKind::Grass},
-    {"recreation_ground", LanduseKind::Park}, {"forest", LanduseKind::Forest},
-    {"farmland", LanduseKind::Farmland},     {"paddy", LanduseKind::Farmland},
-    {"farmyard", LanduseKind::Farmland},     {"orchard", LanduseKind::Farmland},
-    {"vineyard", LanduseKind::Farmland},     {"plant_nursery", LanduseKind::Farmland},
-    {"allotments", LanduseKind::Farmland},   {"greenhouse_horticulture", LanduseKind::Farmland},
-    {"animal_keeping", LanduseKind::Farmland}, {"cemetery", LanduseKind::Cemetery},
-    {"education", LanduseKind::Education},   {"military", LanduseKind::Military},
-    {"aquaculture", LanduseKind::Aquaculture}, {"salt_pond", LanduseKind::Aquaculture},
-    {"construction", LanduseKind::Construction}, {"brownfield", LanduseKind::Construction},
-    {"greenfield", LanduseKind::Construction}, {"religious", LanduseKind::Other},
+    {"residential", LanduseKind::Residential},
+    {"commercial", LanduseKind::Commercial},
+    {"retail", LanduseKind::Commercial},
+    {"industrial", LanduseKind::Industrial},
+    {"port", LanduseKind::Industrial},
+    {"railway", LanduseKind::Industrial},
+    {"quarry", LanduseKind::Industrial},
+    {"landfill", LanduseKind::Industrial},
+    {"depot", LanduseKind::Industrial},
+    {"garages", LanduseKind::Other},
+    {"grass", LanduseKind::Grass},
+    {"meadow", LanduseKind::Grass},
+    {"village_green", LanduseKind::Grass},
+    {"flowerbed", LanduseKind::Grass},
+    {"recreation_ground", LanduseKind::Park},
+    {"forest", LanduseKind::Forest},
+    {"farmland", LanduseKind::Farmland},
+    {"paddy", LanduseKind::Farmland},
+    {"farmyard", LanduseKind::Farmland},
+    {"orchard", LanduseKind::Farmland},
+    {"vineyard", LanduseKind::Farmland},
+    {"plant_nursery", LanduseKind::Farmland},
+    {"allotments", LanduseKind::Farmland},
+    {"greenhouse_horticulture", LanduseKind::Farmland},
+    {"animal_keeping", LanduseKind::Farmland},
+    {"cemetery", LanduseKind::Cemetery},
+    {"education", LanduseKind::Education},
+    {"military", LanduseKind::Military},
+    {"aquaculture", LanduseKind::Aquaculture},
+    {"salt_pond", LanduseKind::Aquaculture},
+    {"construction", LanduseKind::Construction},
+    {"brownfield", LanduseKind::Construction},
+    {"greenfield", LanduseKind::Construction},
+    {"religious", LanduseKind::Other},
     {"institutional", LanduseKind::Other},
 };
 
 constexpr Entry<LanduseKind> kNaturalAreas[] = {
-    {"wood", LanduseKind::Forest},      {"scrub", LanduseKind::Grass},
-    {"grassland", LanduseKind::Grass},  {"heath", LanduseKind::Grass},
-    {"sand", LanduseKind::Sand},        {"beach", LanduseKind::Sand},
-    {"dune", LanduseKind::Sand},        {"shingle", LanduseKind::Sand},
-    {"bare_rock", LanduseKind::Other},  {"scree", LanduseKind::Other},
-    {"rock", LanduseKind::Other},
+    {"wood", LanduseKind::Forest}, {"scrub", LanduseKind::Grass},  {"grassland", LanduseKind::Grass},
+    {"heath", LanduseKind::Grass}, {"sand", LanduseKind::Sand},    {"beach", LanduseKind::Sand},
+    {"dune", LanduseKind::Sand},   {"shingle", LanduseKind::Sand}, {"bare_rock", LanduseKind::Other},
+    {"scree", LanduseKind::Other}, {"rock", LanduseKind::Other},
 };
 
 std::optional<LanduseKind> landuseKind(const Tags& t) {
@@ -152,29 +176,52 @@ std::optional<LanduseKind> landuseKind(const Tags& t) {
 // ---- POIs -----------------------------------------------------------------------------------
 
 constexpr Entry<PoiKind> kAmenityPois[] = {
-    {"restaurant", PoiKind::Food},       {"cafe", PoiKind::Food},
-    {"fast_food", PoiKind::Food},        {"bar", PoiKind::Food},
-    {"pub", PoiKind::Food},              {"food_court", PoiKind::Food},
-    {"ice_cream", PoiKind::Food},        {"biergarten", PoiKind::Food},
-    {"marketplace", PoiKind::Shop},      {"hospital", PoiKind::Health},
-    {"clinic", PoiKind::Health},         {"doctors", PoiKind::Health},
-    {"dentist", PoiKind::Health},        {"pharmacy", PoiKind::Health},
-    {"veterinary", PoiKind::Health},     {"school", PoiKind::Education},
-    {"university", PoiKind::Education},  {"college", PoiKind::Education},
-    {"kindergarten", PoiKind::Education}, {"library", PoiKind::Education},
-    {"language_school", PoiKind::Education}, {"driving_school", PoiKind::Education},
-    {"music_school", PoiKind::Education}, {"bus_station", PoiKind::Transport},
-    {"parking", PoiKind::Transport},     {"fuel", PoiKind::Transport},
-    {"ferry_terminal", PoiKind::Transport}, {"taxi", PoiKind::Transport},
-    {"bicycle_rental", PoiKind::Transport}, {"car_rental", PoiKind::Transport},
-    {"charging_station", PoiKind::Transport}, {"motorcycle_parking", PoiKind::Transport},
-    {"townhall", PoiKind::Government},   {"police", PoiKind::Government},
-    {"post_office", PoiKind::Government}, {"courthouse", PoiKind::Government},
-    {"fire_station", PoiKind::Government}, {"embassy", PoiKind::Government},
-    {"public_building", PoiKind::Government}, {"bank", PoiKind::Finance},
-    {"atm", PoiKind::Finance},           {"bureau_de_change", PoiKind::Finance},
-    {"money_transfer", PoiKind::Finance}, {"place_of_worship", PoiKind::Worship},
-    {"theatre", PoiKind::Tourism},       {"cinema", PoiKind::Tourism},
+    {"restaurant", PoiKind::Food},
+    {"cafe", PoiKind::Food},
+    {"fast_food", PoiKind::Food},
+    {"bar", PoiKind::Food},
+    {"pub", PoiKind::Food},
+    {"food_court", PoiKind::Food},
+    {"ice_cream", PoiKind::Food},
+    {"biergarten", PoiKind::Food},
+    {"marketplace", PoiKind::Shop},
+    {"hospital", PoiKind::Health},
+    {"clinic", PoiKind::Health},
+    {"doctors", PoiKind::Health},
+    {"dentist", PoiKind::Health},
+    {"pharmacy", PoiKind::Health},
+    {"veterinary", PoiKind::Health},
+    {"school", PoiKind::Education},
+    {"university", PoiKind::Education},
+    {"college", PoiKind::Education},
+    {"kindergarten", PoiKind::Education},
+    {"library", PoiKind::Education},
+    {"language_school", PoiKind::Education},
+    {"driving_school", PoiKind::Education},
+    {"music_school", PoiKind::Education},
+    {"bus_station", PoiKind::Transport},
+    {"parking", PoiKind::Transport},
+    {"fuel", PoiKind::Transport},
+    {"ferry_terminal", PoiKind::Transport},
+    {"taxi", PoiKind::Transport},
+    {"bicycle_rental", PoiKind::Transport},
+    {"car_rental", PoiKind::Transport},
+    {"charging_station", PoiKind::Transport},
+    {"motorcycle_parking", PoiKind::Transport},
+    {"townhall", PoiKind::Government},
+    {"police", PoiKind::Government},
+    {"post_office", PoiKind::Government},
+    {"courthouse", PoiKind::Government},
+    {"fire_station", PoiKind::Government},
+    {"embassy", PoiKind::Government},
+    {"public_building", PoiKind::Government},
+    {"bank", PoiKind::Finance},
+    {"atm", PoiKind::Finance},
+    {"bureau_de_change", PoiKind::Finance},
+    {"money_transfer", PoiKind::Finance},
+    {"place_of_worship", PoiKind::Worship},
+    {"theatre", PoiKind::Tourism},
+    {"cinema", PoiKind::Tourism},
     {"arts_centre", PoiKind::Tourism},
 };
 
@@ -185,9 +232,8 @@ std::optional<PoiKind> poiKind(const Tags& t) {
   if (t.has("healthcare")) return PoiKind::Health;
   if (t.has("office")) return t.get("office") == "government" ? PoiKind::Government : PoiKind::Other;
   const std::string_view railway = t.get("railway");
-  if (t.has("public_transport") || t.get("highway") == "bus_stop" || railway == "station" ||
-      railway == "halt" || railway == "tram_stop" || t.get("aeroway") == "aerodrome" ||
-      t.get("aeroway") == "terminal")
+  if (t.has("public_transport") || t.get("highway") == "bus_stop" || railway == "station" || railway == "halt" ||
+      railway == "tram_stop" || t.get("aeroway") == "aerodrome" || t.get("aeroway") == "terminal")
     return PoiKind::Transport;
   if (t.has("historic")) return PoiKind::Tourism;
   if (t.has("leisure") || t.has("craft")) return PoiKind::Other;
@@ -292,9 +338,12 @@ std::optional<Classification> classifyPoint(const Tags& t) {
 
 std::optional<Classification> classify(const Tags& tags, GeomType geom) {
   switch (geom) {
-    case GeomType::Point: return classifyPoint(tags);
-    case GeomType::Line: return classifyLine(tags);
-    case GeomType::Polygon: return classifyArea(tags);
+    case GeomType::Point:
+      return classifyPoint(tags);
+    case GeomType::Line:
+      return classifyLine(tags);
+    case GeomType::Polygon:
+      return classifyArea(tags);
   }
   return std::nullopt;
 }
@@ -318,10 +367,14 @@ uint8_t minZoomFor(Layer layer, uint8_t kind) {
       const auto k = static_cast<RoadKind>(kind);
       return (k == RoadKind::Footway || k == RoadKind::Path || k == RoadKind::Service || k == RoadKind::Track) ? 14 : 0;
     }
-    case Layer::Buildings: return 14;
-    case Layer::Pois: return 15;
-    case Layer::Transit: return static_cast<tile::TransitKind>(kind) == tile::TransitKind::BusStop ? 14 : 0;
-    default: return 0;
+    case Layer::Buildings:
+      return 14;
+    case Layer::Pois:
+      return 15;
+    case Layer::Transit:
+      return static_cast<tile::TransitKind>(kind) == tile::TransitKind::BusStop ? 14 : 0;
+    default:
+      return 0;
   }
 }
 

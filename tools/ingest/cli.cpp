@@ -27,7 +27,8 @@ Result<std::array<double, 4>> parseBbox(std::string_view v) {
   }
   const auto [w, s, e, n] = b;
   if (w < -180 || e > 180 || s < -85.0511 || n > 85.0511 || w >= e || s >= n)
-    return Error{"--bbox " + std::string(v) + " is not a valid west,south,east,north box (west < east, south < north, "
+    return Error{"--bbox " + std::string(v) +
+                 " is not a valid west,south,east,north box (west < east, south < north, "
                  "within -180..180 and -85.05..85.05)"};
   return b;
 }

@@ -23,8 +23,7 @@ bool clipSegment(geo::WorldPoint a, geo::WorldPoint b, const geo::WorldBox& box,
     }
     return true;
   };
-  return edge(-dx, a.x - box.minx) && edge(dx, box.maxx - a.x) && edge(-dy, a.y - box.miny) &&
-         edge(dy, box.maxy - a.y);
+  return edge(-dx, a.x - box.minx) && edge(dx, box.maxx - a.x) && edge(-dy, a.y - box.miny) && edge(dy, box.maxy - a.y);
 }
 
 geo::WorldPoint lerp(geo::WorldPoint a, geo::WorldPoint b, double t) {

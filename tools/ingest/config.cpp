@@ -1,19 +1,18 @@
 #include "ingest/config.hpp"
 
-#include "ingest/normalize.hpp"
+#include <cpl_error.h>
+#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <sstream>
 
-#include <cpl_error.h>
-#include <nlohmann/json.hpp>
-#include <ogr_spatialref.h>
-
 #include "ingest/cli.hpp"
 #include "ingest/kind_names.hpp"
+#include "ingest/normalize.hpp"
 
 namespace citymap::ingest {
 
@@ -79,7 +78,8 @@ class Reader {
     const auto it = obj.find(key);
     if (it == obj.end()) return std::nullopt;
     if (!it->is_number_integer() || it->get<int64_t>() < lo || it->get<int64_t>() > hi) {
-      fail(where, std::string("\"") + key + "\" must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
+      fail(where,
+           std::string("\"") + key + "\" must be an integer in " + std::to_string(lo) + ".." + std::to_string(hi));
       return std::nullopt;
     }
     return int(it->get<int64_t>());
@@ -112,8 +112,8 @@ class Reader {
 
 std::optional<uint8_t> kindOf(Reader& r, Layer layer, const std::string& name, const std::string& where) {
   if (auto k = kindFromName(layer, name)) return k;
-  r.fail(where, "unknown kind \"" + name + "\" for layer " + std::string(layerName(layer)) + " (one of: " +
-                    join(kindNames(layer)) + ")");
+  r.fail(where, "unknown kind \"" + name + "\" for layer " + std::string(layerName(layer)) +
+                    " (one of: " + join(kindNames(layer)) + ")");
   return std::nullopt;
 }
 
@@ -143,8 +143,9 @@ void parseKind(Reader& r, const json& src, const std::string& where, SourceSpec&
     const std::string why = layer == Layer::RoadLabels ? " is made from the roads layer (see \"merge_roads\")"
                             : layer                    ? " is not written by sources"
                                                        : "";
-    r.fail(where, (layer ? "layer \"" + *layerText + "\"" + why : "unknown layer \"" + *layerText + "\"") + " (one of: " +
-                      join(std::span<const std::string_view>(kLayerNames.data(), kSourceLayerCount)) + ")");
+    r.fail(where, (layer ? "layer \"" + *layerText + "\"" + why : "unknown layer \"" + *layerText + "\"") +
+                      " (one of: " + join(std::span<const std::string_view>(kLayerNames.data(), kSourceLayerCount)) +
+                      ")");
     return;
   }
   spec.kind.layer = *layer;
@@ -375,7 +376,8 @@ Result<IngestConfig> parseConfig(std::string_view text, const fs::path& dataDir,
   }
   config.minZoom = r.integer(root, "minzoom", "", 0, kMaxZoomLimit);
   config.maxZoom = r.integer(root, "maxzoom", "", 0, kMaxZoomLimit);
-  if (config.minZoom && config.maxZoom && *config.minZoom > *config.maxZoom) r.fail("", "\"minzoom\" is above \"maxzoom\"");
+  if (config.minZoom && config.maxZoom && *config.minZoom > *config.maxZoom)
+    r.fail("", "\"minzoom\" is above \"maxzoom\"");
   if (auto crs = r.string(root, "assume_crs", "", false)) {
     if (auto ok = validateCrs(*crs); !ok) r.fail("assume_crs", ok.error());
     config.assumeCrs = *crs;
@@ -397,16 +399,16 @@ Result<IngestConfig> parseConfig(std::string_view text, const fs::path& dataDir,
     const auto path = r.string(src, "path", where, true);
     if (!path) break;
     where += " (" + *path + ")";
-    r.checkKeys(src, where, {"path", "description", "gdal_layers", "classify", "layer", "kind", "fields", "id",
-                             "minzoom", "crs", "override_crs", "search", "placeholder_names",
-                             "skip_near_same_name"});
+    r.checkKeys(src, where,
+                {"path", "description", "gdal_layers", "classify", "layer", "kind", "fields", "id", "minzoom", "crs",
+                 "override_crs", "search", "placeholder_names", "skip_near_same_name"});
     spec.label = *path;
     const fs::path p(*path);
     spec.path = (p.is_absolute() || dataDir.empty() ? p : dataDir / p).lexically_normal().string();
     std::error_code ec;
     if (!r.failed() && !fs::exists(spec.path, ec))
-      r.fail(where, "file not found: " + spec.path + (dataDir.empty() ? "" : " (paths are relative to --data-dir " +
-                                                                                  dataDir.string() + ")"));
+      r.fail(where, "file not found: " + spec.path +
+                        (dataDir.empty() ? "" : " (paths are relative to --data-dir " + dataDir.string() + ")"));
     spec.layers = r.strings(src, "gdal_layers", where);
     parseKind(r, src, where, spec);
     parseFields(r, src, where, spec);

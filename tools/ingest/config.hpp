@@ -20,9 +20,9 @@ namespace citymap::ingest {
 // How a feature's layer and kind are found.
 struct KindRule {
   enum class Mode : uint8_t {
-    OsmTags,   // the OSM-tag classifier (classify.hpp): layer and kind from highway, building, ...
-    Constant,  // every feature: `layer`, `constant`
-    FieldMap,  // `layer`; the kind from the value of `field` through `map`
+    OsmTags,     // the OSM-tag classifier (classify.hpp): layer and kind from highway, building, ...
+    Constant,    // every feature: `layer`, `constant`
+    FieldMap,    // `layer`; the kind from the value of `field` through `map`
     LayerIndex,  // every feature: `layer`; the kind is the index of its GDAL layer among the
                  // dataset's layers with geometry, modulo 8 (the desktop's overlays)
   };
@@ -112,10 +112,10 @@ struct SourceSpec {
 struct IngestConfig {
   // The place the data covers, as the map's title shows it ("name": "Đà Nẵng", "name_en": "Da Nang").
   std::string name, nameEn;
-  std::optional<std::array<double, 4>> bbox;  // west, south, east, north
+  std::optional<std::array<double, 4>> bbox;    // west, south, east, north
   std::optional<std::array<double, 3>> center;  // lng, lat, zoom: the map's default view
   std::optional<int> minZoom, maxZoom;
-  std::string assumeCrs;  // for every source without a CRS
+  std::string assumeCrs;   // for every source without a CRS
   bool mergeRoads = true;  // "merge_roads": write the road_labels layer
   std::vector<SourceSpec> sources;
 };

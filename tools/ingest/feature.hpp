@@ -16,13 +16,25 @@ namespace citymap::ingest {
 // Output layers, in the order they are written into every tile. The first kSourceLayerCount
 // are fed by sources; RoadLabels is made from the roads (merge.hpp) and Overlay only by the
 // desktop's overlay conversion (overlay.hpp).
-enum class Layer : uint8_t { Water, Landuse, Roads, Railways, Buildings, Pois, Admin, Transit, Ioc, RoadLabels, Overlay };
+enum class Layer : uint8_t {
+  Water,
+  Landuse,
+  Roads,
+  Railways,
+  Buildings,
+  Pois,
+  Admin,
+  Transit,
+  Ioc,
+  RoadLabels,
+  Overlay
+};
 inline constexpr size_t kLayerCount = 11;
 inline constexpr size_t kSourceLayerCount = 9;
 inline constexpr std::array<std::string_view, kLayerCount> kLayerNames = {
-    tile::layer::kWater,     tile::layer::kLanduse, tile::layer::kRoads,   tile::layer::kRailways, tile::layer::kBuildings,
-    tile::layer::kPois,      tile::layer::kAdmin,   tile::layer::kTransit, tile::layer::kIoc,      tile::layer::kRoadLabels,
-    tile::layer::kOverlay};
+    tile::layer::kWater,     tile::layer::kLanduse,    tile::layer::kRoads,  tile::layer::kRailways,
+    tile::layer::kBuildings, tile::layer::kPois,       tile::layer::kAdmin,  tile::layer::kTransit,
+    tile::layer::kIoc,       tile::layer::kRoadLabels, tile::layer::kOverlay};
 inline std::string_view layerName(Layer l) { return kLayerNames[static_cast<size_t>(l)]; }
 // The layer called `name`, or nullopt.
 std::optional<Layer> layerFromName(std::string_view name);
@@ -59,8 +71,8 @@ struct Feature {
   std::string name;     // Unicode NFC
   std::string nameEn;   // Unicode NFC
   std::string ref;
-  float height = 0;     // metres, 0 = unknown
-  uint32_t color = 0;   // 0xRRGGBBAA, 0 = none
+  float height = 0;      // metres, 0 = unknown
+  uint32_t color = 0;    // 0xRRGGBBAA, 0 = none
   int32_t capacity = 0;  // people (shelters), 0 = unknown; not written into tiles
   bool noFoot = false;   // roads: pedestrians may not use it (classify.hpp footAllowed); not in tiles
   Geometry geom;

@@ -18,7 +18,8 @@ flatbuffers::Offset<fb::Feature> encodeFeature(flatbuffers::FlatBufferBuilder& b
   // Short forms (tile/feature_parts.hpp): one part or one polygon needs no count vector.
   using Counts = flatbuffers::Offset<flatbuffers::Vector<uint32_t>>;
   const auto parts = e.partSizes.size() == 1 ? Counts() : b.CreateVector(e.partSizes);
-  const auto rings = f.geom.type == GeomType::Polygon && e.ringCounts.size() != 1 ? b.CreateVector(e.ringCounts) : Counts();
+  const auto rings =
+      f.geom.type == GeomType::Polygon && e.ringCounts.size() != 1 ? b.CreateVector(e.ringCounts) : Counts();
   // Shared strings: a street's name repeats in every piece of a tile.
   const auto str = [&](const std::string& s) { return s.empty() ? StringOffset() : b.CreateSharedString(s); };
   const auto name = str(f.name);

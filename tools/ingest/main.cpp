@@ -5,11 +5,10 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "geo/mercator.hpp"
 #include "ingest/cli.hpp"
@@ -88,7 +87,8 @@ int makePlan(const ingest::CliOptions& o, Plan& plan) {
   plan.minZoom = o.minZoomSet ? o.minZoom : config.minZoom.value_or(o.minZoom);
   plan.maxZoom = o.maxZoomSet ? o.maxZoom : config.maxZoom.value_or(o.maxZoom);
   if (plan.minZoom > plan.maxZoom)
-    return fail("minimum zoom " + std::to_string(plan.minZoom) + " is above maximum zoom " + std::to_string(plan.maxZoom), 2);
+    return fail(
+        "minimum zoom " + std::to_string(plan.minZoom) + " is above maximum zoom " + std::to_string(plan.maxZoom), 2);
   plan.bbox = o.bbox ? o.bbox : config.bbox;
   plan.center = config.center;
   plan.name = config.name;
@@ -160,7 +160,9 @@ int run(const ingest::CliOptions& o) {
   ingest::MergeStats merge;
   if (plan.mergeRoads) merge = ingest::addRoadLabels(features);
   if (features.empty() && !plan.bbox) {
-    return abandon("no feature in the inputs could be classified, so there are no bounds to tile (pass --bbox to write empty tiles)");
+    return abandon(
+        "no feature in the inputs could be classified, so there are no bounds to tile (pass --bbox to write empty "
+        "tiles)");
   }
 
   // ---- tile ----
@@ -181,8 +183,8 @@ int run(const ingest::CliOptions& o) {
   for (const ingest::TileRange& r : ranges) rangeTiles += r.count();
   progress.begin("writing " + thousands(rangeTiles) + " tiles");
   // {z}/{x}/{y}.cmt files, or tiles kept for one X.pmtiles archive (tools/ingest/archive_writer.hpp).
-  auto zoomStats = ingest::writeTiles(*out, features, tiles, ranges, tiler.extent, threads,
-                                      [&](double f) { progress.update(f); });
+  auto zoomStats =
+      ingest::writeTiles(*out, features, tiles, ranges, tiler.extent, threads, [&](double f) { progress.update(f); });
   if (!zoomStats) {
     return abandon(zoomStats.error());
   }
@@ -274,17 +276,26 @@ int run(const ingest::CliOptions& o) {
     r["bounds"] = {info.west, info.south, info.east, info.north};
     r["search_entries"] = searchEntries;
     if (o.routing)
-      r["routing"] = {{"nodes", routing.nodes}, {"edges", routing.edges}, {"roads", routing.roads},
-                      {"roads_skipped", routing.skipped}, {"ends_joined", routing.joined}, {"ends_loose", routing.loose},
-                      {"shelters", routing.shelters}, {"bytes", routing.bytes}};
+      r["routing"] = {{"nodes", routing.nodes},        {"edges", routing.edges},
+                      {"roads", routing.roads},        {"roads_skipped", routing.skipped},
+                      {"ends_joined", routing.joined}, {"ends_loose", routing.loose},
+                      {"shelters", routing.shelters},  {"bytes", routing.bytes}};
     r["merge"] = {{"pieces", merge.pieces}, {"features", merge.merged}, {"joined", merge.groups}};  // road_labels
     nlohmann::ordered_json sources = nlohmann::ordered_json::array();
     for (const ingest::LayerStats& s : layerStats)
-      sources.push_back({{"source", s.source}, {"layer", s.layer}, {"read", s.read}, {"kept", s.classified},
-                         {"area_pois", s.labelPoints}, {"unclassified", s.unclassified}, {"no_geometry", s.noGeometry},
-                         {"reprojection_failed", s.transformFailed}, {"outside_bbox", s.outsideBbox},
-                         {"near_same_name", s.nearSameName}, {"read_errors_skipped", s.readErrors},
-                         {"duplicate_ids", s.duplicateIds}, {"crs", s.crs}});
+      sources.push_back({{"source", s.source},
+                         {"layer", s.layer},
+                         {"read", s.read},
+                         {"kept", s.classified},
+                         {"area_pois", s.labelPoints},
+                         {"unclassified", s.unclassified},
+                         {"no_geometry", s.noGeometry},
+                         {"reprojection_failed", s.transformFailed},
+                         {"outside_bbox", s.outsideBbox},
+                         {"near_same_name", s.nearSameName},
+                         {"read_errors_skipped", s.readErrors},
+                         {"duplicate_ids", s.duplicateIds},
+                         {"crs", s.crs}});
     r["sources"] = sources;
     nlohmann::ordered_json layers = nlohmann::ordered_json::object();
     for (size_t l = 0; l < ingest::kLayerCount; ++l) {
@@ -293,14 +304,17 @@ int run(const ingest::CliOptions& o) {
       for (size_t zi = 0; zi < zooms; ++zi) z[std::to_string(tiler.minZoom + zi)] = perZoom[zi][l];
       nlohmann::ordered_json zb = nlohmann::ordered_json::object();
       for (const ingest::ZoomStats& zst : zoomStats.value()) zb[std::to_string(zst.z)] = zst.layerBytes[l];
-      layers[std::string(ingest::kLayerNames[l])] = {{"features", kept[l]}, {"duplicates", duplicates[l]},
-                                                     {"tile_features", inTiles[l]}, {"per_zoom", z},
+      layers[std::string(ingest::kLayerNames[l])] = {{"features", kept[l]},
+                                                     {"duplicates", duplicates[l]},
+                                                     {"tile_features", inTiles[l]},
+                                                     {"per_zoom", z},
                                                      {"bytes_per_zoom", zb}};
     }
     r["layers"] = layers;
     nlohmann::ordered_json zs = nlohmann::ordered_json::array();
     for (const ingest::ZoomStats& z : zoomStats.value())
-      zs.push_back({{"z", z.z}, {"tiles", z.tiles}, {"with_data", z.nonEmpty}, {"features", z.features}, {"bytes", z.bytes}});
+      zs.push_back(
+          {{"z", z.z}, {"tiles", z.tiles}, {"with_data", z.nonEmpty}, {"features", z.features}, {"bytes", z.bytes}});
     r["zooms"] = zs;
     if (auto w = ingest::writeTextFile(o.report, r.dump(2) + "\n"); !w) return fail(w.error());
   }
@@ -310,8 +324,8 @@ int run(const ingest::CliOptions& o) {
               layerStats.size(), readTime, tileTime - readTime);
   int width = 12;
   for (const ingest::LayerStats& s : layerStats) width = std::max(width, int(s.source.size() + 1 + s.layer.size()));
-  std::printf("  %-*s %9s %10s %9s %9s   (unclassified / no geometry / reprojection / outside bbox / near same name)\n", width,
-              "input layer", "read", "classified", "area pois", "dropped");
+  std::printf("  %-*s %9s %10s %9s %9s   (unclassified / no geometry / reprojection / outside bbox / near same name)\n",
+              width, "input layer", "read", "classified", "area pois", "dropped");
   for (const ingest::LayerStats& s : layerStats) {
     const std::string name = s.source + ":" + s.layer;
     std::printf("  %-*s %9llu %10llu %9llu %9llu   (%llu / %llu / %llu / %llu / %llu)\n", width, name.c_str(),
@@ -322,23 +336,24 @@ int run(const ingest::CliOptions& o) {
   }
   for (const ingest::LayerStats& s : layerStats)
     if (s.readErrors)
-      std::printf("  warning: %s: %llu GDAL read errors skipped (--skip-invalid): the input is broken or cut off, "
-                  "the map may miss features\n",
-                  s.source.c_str(), (unsigned long long)s.readErrors);
+      std::printf(
+          "  warning: %s: %llu GDAL read errors skipped (--skip-invalid): the input is broken or cut off, "
+          "the map may miss features\n",
+          s.source.c_str(), (unsigned long long)s.readErrors);
   for (const ingest::LayerStats& s : layerStats)
     if (s.duplicateIds)
       std::printf("  warning: %s:%s: %llu features share their id with an earlier one (give \"id\" more fields)\n",
                   s.source.c_str(), s.layer.c_str(), (unsigned long long)s.duplicateIds);
   if (plan.mergeRoads)
-    std::printf("  road_labels: %llu named road pieces merged into %llu streets (%llu joined)\n", (unsigned long long)merge.pieces,
-                (unsigned long long)merge.merged, (unsigned long long)merge.groups);
+    std::printf("  road_labels: %llu named road pieces merged into %llu streets (%llu joined)\n",
+                (unsigned long long)merge.pieces, (unsigned long long)merge.merged, (unsigned long long)merge.groups);
   std::printf("  %-12s %10s %12s %14s", "output layer", "features", "duplicates", "tile features");
   for (size_t zi = 0; zi < zooms; ++zi) std::printf(" %8s", ("z" + std::to_string(tiler.minZoom + zi)).c_str());
   std::printf("\n");
   for (size_t l = 0; l < ingest::kLayerCount; ++l) {
     if (!listed(l)) continue;
-    std::printf("  %-12s %10llu %12llu %14llu", std::string(ingest::kLayerNames[l]).c_str(), (unsigned long long)kept[l],
-                (unsigned long long)duplicates[l], (unsigned long long)inTiles[l]);
+    std::printf("  %-12s %10llu %12llu %14llu", std::string(ingest::kLayerNames[l]).c_str(),
+                (unsigned long long)kept[l], (unsigned long long)duplicates[l], (unsigned long long)inTiles[l]);
     for (size_t zi = 0; zi < zooms; ++zi) std::printf(" %8llu", (unsigned long long)perZoom[zi][l]);
     std::printf("\n");
   }
@@ -351,7 +366,8 @@ int run(const ingest::CliOptions& o) {
     for (const ingest::ZoomStats& z : zoomStats.value()) total += z.layerBytes[l];
     if (total == 0) continue;
     std::printf("  %-12s %10s", std::string(ingest::kLayerNames[l]).c_str(), ingest::humanBytes(total).c_str());
-    for (const ingest::ZoomStats& z : zoomStats.value()) std::printf(" %8s", ingest::humanBytes(z.layerBytes[l]).c_str());
+    for (const ingest::ZoomStats& z : zoomStats.value())
+      std::printf(" %8s", ingest::humanBytes(z.layerBytes[l]).c_str());
     std::printf("\n");
   }
   std::printf("  %-6s %8s %10s %14s %12s\n", "zoom", "tiles", "with data", "tile features", "bytes");
@@ -362,11 +378,12 @@ int run(const ingest::CliOptions& o) {
   if (o.routing) {
     const ingest::ArchiveStats* archive = out->archiveStats();
     const double whole = double(archive ? archive->fileBytes : totalBytes + routing.bytes);
-    std::printf("  routing graph: %zu nodes, %zu edges from %zu roads (%zu left out: motorways, no foot access; "
-                "%zu loose ends joined, %zu left loose), %zu shelters, %s (%.1f %% of the %s)\n",
-                routing.nodes, routing.edges, routing.roads, routing.skipped, routing.joined, routing.loose,
-                routing.shelters, ingest::humanBytes(routing.bytes).c_str(), whole > 0 ? 100.0 * double(routing.bytes) / whole : 0.0,
-                archive ? "archive" : "tiles and graph");
+    std::printf(
+        "  routing graph: %zu nodes, %zu edges from %zu roads (%zu left out: motorways, no foot access; "
+        "%zu loose ends joined, %zu left loose), %zu shelters, %s (%.1f %% of the %s)\n",
+        routing.nodes, routing.edges, routing.roads, routing.skipped, routing.joined, routing.loose, routing.shelters,
+        ingest::humanBytes(routing.bytes).c_str(), whole > 0 ? 100.0 * double(routing.bytes) / whole : 0.0,
+        archive ? "archive" : "tiles and graph");
   }
   std::printf("wrote %llu tiles, %s, to %s in %.2f s (writing %.2f s; %u threads)\n", (unsigned long long)totalTiles,
               ingest::humanBytes(totalBytes).c_str(), out->target().c_str(), totalTime, writeTime - tileTime, threads);

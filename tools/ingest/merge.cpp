@@ -57,7 +57,7 @@ std::vector<Path> chain(const std::vector<Feature>& features, const std::vector<
     const auto& ends = nodes.at(nodeKey(node));
     if (ends.size() != 2) return nullptr;
     const End& other = ends[0].piece == self && ends[0].start == selfStart ? ends[1] : ends[0];
-    if (other.piece == self) return nullptr;  // a closed piece
+    if (other.piece == self) return nullptr;                 // a closed piece
     if (oneway && other.start == selfStart) return nullptr;  // would reverse a one-way piece
     return &other;
   };
@@ -76,8 +76,10 @@ std::vector<Path> chain(const std::vector<Feature>& features, const std::vector<
       if (!next || used[next->piece]) break;
       used[next->piece] = true;
       const Path& p = path(next->piece);
-      if (next->start) line.insert(line.end(), p.begin() + 1, p.end());
-      else line.insert(line.end(), p.rbegin() + 1, p.rend());
+      if (next->start)
+        line.insert(line.end(), p.begin() + 1, p.end());
+      else
+        line.insert(line.end(), p.rbegin() + 1, p.rend());
       tail = next->piece;
       tailForward = next->start;
     }
@@ -91,8 +93,10 @@ std::vector<Path> chain(const std::vector<Feature>& features, const std::vector<
       const Path& p = path(prev->piece);
       Path joined;
       joined.reserve(line.size() + p.size() - 1);
-      if (!prev->start) joined.insert(joined.end(), p.begin(), p.end() - 1);
-      else joined.insert(joined.end(), p.rbegin(), p.rend() - 1);
+      if (!prev->start)
+        joined.insert(joined.end(), p.begin(), p.end() - 1);
+      else
+        joined.insert(joined.end(), p.rbegin(), p.rend() - 1);
       joined.insert(joined.end(), line.begin(), line.end());
       line = std::move(joined);
       head = prev->piece;

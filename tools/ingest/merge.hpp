@@ -20,9 +20,9 @@
 namespace citymap::ingest {
 
 struct MergeStats {
-  uint64_t pieces = 0;   // named road features looked at
-  uint64_t merged = 0;   // road_labels features they became
-  uint64_t groups = 0;   // of those, features made of more than one piece
+  uint64_t pieces = 0;  // named road features looked at
+  uint64_t merged = 0;  // road_labels features they became
+  uint64_t groups = 0;  // of those, features made of more than one piece
 };
 
 // Labels are not written below this zoom (z13 with 512 px tiles is z14 in 256 px terms, where

@@ -1,9 +1,9 @@
 #include "ingest/normalize.hpp"
 
+#include <utf8proc.h>
+
 #include <cstdlib>
 #include <memory>
-
-#include <utf8proc.h>
 
 #include "search/fold.hpp"
 
@@ -55,9 +55,9 @@ struct FreeDeleter {
 
 std::string mapWith(const std::string& valid, int options) {
   utf8proc_uint8_t* result = nullptr;
-  const utf8proc_ssize_t n = utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()),
-                                          static_cast<utf8proc_ssize_t>(valid.size()), &result,
-                                          static_cast<utf8proc_option_t>(options));
+  const utf8proc_ssize_t n =
+      utf8proc_map(reinterpret_cast<const utf8proc_uint8_t*>(valid.data()), static_cast<utf8proc_ssize_t>(valid.size()),
+                   &result, static_cast<utf8proc_option_t>(options));
   std::unique_ptr<utf8proc_uint8_t, FreeDeleter> owned(result);
   if (n < 0) return valid;  // cannot happen for valid UTF-8 without NUL; keep the input
   return std::string(reinterpret_cast<const char*>(result), size_t(n));

@@ -1,12 +1,12 @@
 #include "ingest/overlay.hpp"
 
+#include <flatbuffers/flatbuffers.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
-
-#include <flatbuffers/flatbuffers.h>
 
 #include "geo/mercator.hpp"
 #include "ingest/archive_writer.hpp"
@@ -55,8 +55,10 @@ uint8_t overlayMaxZoom(const std::vector<Feature>& features, uint8_t maxZoom, ui
     const double last = scale - 1;
     double tiles = 0;
     for (const Feature& f : features) {
-      const double w = std::min(std::floor(f.bbox.maxx * scale), last) - std::min(std::floor(f.bbox.minx * scale), last) + 1;
-      const double h = std::min(std::floor(f.bbox.maxy * scale), last) - std::min(std::floor(f.bbox.miny * scale), last) + 1;
+      const double w =
+          std::min(std::floor(f.bbox.maxx * scale), last) - std::min(std::floor(f.bbox.minx * scale), last) + 1;
+      const double h =
+          std::min(std::floor(f.bbox.maxy * scale), last) - std::min(std::floor(f.bbox.miny * scale), last) + 1;
       tiles += w * h;
       if (tiles > double(budget)) break;
     }
@@ -105,7 +107,8 @@ Result<Overlay> buildOverlay(const std::string& path, const OverlayOptions& opti
   flatbuffers::FlatBufferBuilder builder(64 * 1024);
   std::vector<const EncodedFeature*> sorted;
   for (const uint64_t key : keys) {
-    const geo::TileID id{uint8_t(key >> 58), uint32_t((key >> 29) & ((1u << 29) - 1)), uint32_t(key & ((1u << 29) - 1))};
+    const geo::TileID id{uint8_t(key >> 58), uint32_t((key >> 29) & ((1u << 29) - 1)),
+                         uint32_t(key & ((1u << 29) - 1))};
     sorted.clear();
     for (const EncodedFeature& e : tiles.at(key)) sorted.push_back(&e);
     std::sort(sorted.begin(), sorted.end(), [&](const EncodedFeature* a, const EncodedFeature* b) {
@@ -141,13 +144,15 @@ Result<Overlay> buildOverlay(const std::string& path, const OverlayOptions& opti
     info.south -= 5e-7;
     info.north += 5e-7;
   }
-  info.center = geo::fromWorld({(tiler.bounds.minx + tiler.bounds.maxx) / 2, (tiler.bounds.miny + tiler.bounds.maxy) / 2});
+  info.center =
+      geo::fromWorld({(tiler.bounds.minx + tiler.bounds.maxx) / 2, (tiler.bounds.miny + tiler.bounds.maxy) / 2});
   info.centerZoom = uint8_t(std::clamp(zoomToFit(tiler.bounds), int(tiler.minZoom), int(tiler.maxZoom)));
   info.layers = {std::string(layerName(Layer::Overlay))};
   info.tiles = keys.size();
   // The file's own data: OSM's credit only for OSM files.
   info.attribution = isOsmFile(path) ? "© OpenStreetMap contributors" : "";
-  if (auto f = archive.finish(archiveInfo(info), tilesetJson(info, /*archive=*/true)); !f) return Error{path + ": " + f.error()};
+  if (auto f = archive.finish(archiveInfo(info), tilesetJson(info, /*archive=*/true)); !f)
+    return Error{path + ": " + f.error()};
   overlay.archive = archive.bytes();
   return overlay;
 }
@@ -169,8 +174,8 @@ std::string overlaySummary(const Overlay& o) {
     for (size_t i = 0; i < o.layers.size(); ++i) s += (i ? "; " : " ") + o.layers[i].name + ": " + o.layers[i].crs;
   }
   s += ", bbox " + degrees(o.west) + "," + degrees(o.south) + "," + degrees(o.east) + "," + degrees(o.north);
-  s += ", z" + std::to_string(o.minZoom) + "-" + std::to_string(o.maxZoom) + ", " + std::to_string(o.tiles) + " tiles, " +
-       humanBytes(o.archive.size());
+  s += ", z" + std::to_string(o.minZoom) + "-" + std::to_string(o.maxZoom) + ", " + std::to_string(o.tiles) +
+       " tiles, " + humanBytes(o.archive.size());
   return s;
 }
 

@@ -41,13 +41,13 @@ struct OverlayLayer {
 
 struct Overlay {
   std::string path;
-  std::vector<OverlayLayer> layers;  // the file's layers with geometry
-  uint64_t features = 0;             // kept, over all layers
-  uint64_t dropped = 0;              // without geometry, or PROJ could not reproject them
+  std::vector<OverlayLayer> layers;                 // the file's layers with geometry
+  uint64_t features = 0;                            // kept, over all layers
+  uint64_t dropped = 0;                             // without geometry, or PROJ could not reproject them
   double west = 0, south = 0, east = 0, north = 0;  // the features' box, degrees
   uint8_t minZoom = 0, maxZoom = 0;
-  uint64_t tiles = 0;                // tiles with data in the archive
-  std::vector<uint8_t> archive;      // the PMTiles v3 archive
+  uint64_t tiles = 0;            // tiles with data in the archive
+  std::vector<uint8_t> archive;  // the PMTiles v3 archive
 };
 
 // Reads `path` and builds its overlay archive. Errors (with the file's name): a missing,

@@ -1,17 +1,20 @@
 #include "ingest/progress.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cmath>
-
-#include <unistd.h>
 
 namespace citymap::ingest {
 
 std::string humanBytes(uint64_t bytes) {
   char buf[32];
-  if (bytes >= 10 * 1024 * 1024) std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1048576.0);
-  else if (bytes >= 10 * 1024) std::snprintf(buf, sizeof buf, "%.1f KB", bytes / 1024.0);
-  else std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
+  if (bytes >= 10 * 1024 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f MB", bytes / 1048576.0);
+  else if (bytes >= 10 * 1024)
+    std::snprintf(buf, sizeof buf, "%.1f KB", bytes / 1024.0);
+  else
+    std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(bytes));
   return buf;
 }
 
@@ -21,7 +24,10 @@ constexpr int kBarWidth = 24;
 }  // namespace
 
 Progress::Progress(bool enabled, std::FILE* out)
-    : Progress(!enabled ? Mode::Off : ::isatty(::fileno(out)) ? Mode::Bar : Mode::Lines, out) {}
+    : Progress(!enabled                  ? Mode::Off
+               : ::isatty(::fileno(out)) ? Mode::Bar
+                                         : Mode::Lines,
+               out) {}
 
 Progress::Progress(Mode mode, std::FILE* out) : mode_(mode), out_(out) {}
 

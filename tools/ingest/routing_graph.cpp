@@ -62,7 +62,8 @@ class SegmentIndex {
           const XY on = route::lerp(a, b, t);
           const double d = route::planarDistance(on, q);
           if (d > maxM) continue;
-          if (!best || d < best->metres || (d == best->metres && (l < best->line || (l == best->line && s < best->segment))))
+          if (!best || d < best->metres ||
+              (d == best->metres && (l < best->line || (l == best->line && s < best->segment))))
             best = Hit{l, s, t, d, on};
         }
       }
@@ -73,7 +74,9 @@ class SegmentIndex {
 
  private:
   int64_t cellOf(double v) const { return int64_t(std::floor(v / cell_)); }
-  static uint64_t cellKey(int64_t x, int64_t y) { return (uint64_t(uint32_t(int32_t(x))) << 32) | uint32_t(int32_t(y)); }
+  static uint64_t cellKey(int64_t x, int64_t y) {
+    return (uint64_t(uint32_t(int32_t(x))) << 32) | uint32_t(int32_t(y));
+  }
 
   const std::vector<Line>& lines_;
   const route::LocalFrame& frame_;
@@ -127,8 +130,9 @@ void joinLooseEnds(std::vector<Line>& lines, double joinMetres, RoutingStats& st
   for (uint32_t l = 0; l < lines.size(); ++l) {
     std::vector<PointE7>& pts = lines[l].pts;
     if (!inserts[l].empty()) {
-      std::sort(inserts[l].begin(), inserts[l].end(),
-                [](const Insert& x, const Insert& y) { return x.segment != y.segment ? x.segment < y.segment : x.t < y.t; });
+      std::sort(inserts[l].begin(), inserts[l].end(), [](const Insert& x, const Insert& y) {
+        return x.segment != y.segment ? x.segment < y.segment : x.t < y.t;
+      });
       std::vector<PointE7> out;
       size_t next = 0;
       for (uint32_t i = 0; i < pts.size(); ++i) {
@@ -216,7 +220,8 @@ route::RouteGraphData buildRoutingGraph(const std::vector<Feature>& features, co
   }
 
   for (const Feature& f : features) {
-    if (f.layer != Layer::Ioc || f.kind != uint8_t(tile::IocKind::StormShelter) || f.geom.type != GeomType::Point) continue;
+    if (f.layer != Layer::Ioc || f.kind != uint8_t(tile::IocKind::StormShelter) || f.geom.type != GeomType::Point)
+      continue;
     for (const Path& part : f.geom.parts)
       if (!part.empty()) data.shelters.push_back({f.id, PointE7::of(geo::fromWorld(part.front())), f.capacity, f.name});
   }

@@ -26,13 +26,13 @@ struct RoutingOptions {
 };
 
 struct RoutingStats {
-  size_t roads = 0;     // road features in the graph
-  size_t skipped = 0;   // road features left out (motorways, no foot access)
+  size_t roads = 0;    // road features in the graph
+  size_t skipped = 0;  // road features left out (motorways, no foot access)
   size_t nodes = 0, edges = 0;
-  size_t joined = 0;    // loose ends of non-OSM lines joined to another line
-  size_t loose = 0;     // loose ends of non-OSM lines with no line within joinMetres
+  size_t joined = 0;  // loose ends of non-OSM lines joined to another line
+  size_t loose = 0;   // loose ends of non-OSM lines with no line within joinMetres
   size_t shelters = 0;
-  size_t bytes = 0;     // encoded size (set by the caller)
+  size_t bytes = 0;  // encoded size (set by the caller)
 };
 
 route::RouteGraphData buildRoutingGraph(const std::vector<Feature>& features, const RoutingOptions& options,

@@ -4,10 +4,9 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <numeric>
 #include <tuple>
-
-#include <nlohmann/json.hpp>
 
 #include "geo/mercator.hpp"
 #include "ingest/clip.hpp"
@@ -21,7 +20,8 @@ namespace {
 // Street pieces of one name closer than this (about 300 m in Da Nang) are one street.
 constexpr double kStreetGap = 300.0 / 38.5e6;
 
-constexpr const char* kTypeOrder[] = {"admin", "place", "street", "poi", "area", "building", "bus_route", "bus_stop", "ioc"};
+constexpr const char* kTypeOrder[] = {"admin",    "place",     "street",   "poi", "area",
+                                      "building", "bus_route", "bus_stop", "ioc"};
 
 int typeRank(const std::string& type) {
   for (size_t i = 0; i < std::size(kTypeOrder); ++i)
@@ -45,7 +45,8 @@ geo::WorldPoint nearestOnLines(const std::vector<const Feature*>& lines, geo::Wo
         geo::WorldPoint q = p[i];
         if (i + 1 < p.size()) {
           const double dx = p[i + 1].x - p[i].x, dy = p[i + 1].y - p[i].y, len2 = dx * dx + dy * dy;
-          const double t = len2 > 0 ? std::clamp(((target.x - p[i].x) * dx + (target.y - p[i].y) * dy) / len2, 0.0, 1.0) : 0;
+          const double t =
+              len2 > 0 ? std::clamp(((target.x - p[i].x) * dx + (target.y - p[i].y) * dy) / len2, 0.0, 1.0) : 0;
           q = {p[i].x + t * dx, p[i].y + t * dy};
         }
         const double d = std::hypot(q.x - target.x, q.y - target.y);
@@ -59,15 +60,21 @@ geo::WorldPoint nearestOnLines(const std::vector<const Feature*>& lines, geo::Wo
 
 const char* typeOf(const Feature& f) {
   switch (f.layer) {
-    case Layer::Pois: return "poi";
-    case Layer::Admin: return "admin";
+    case Layer::Pois:
+      return "poi";
+    case Layer::Admin:
+      return "admin";
     case Layer::Water:
-    case Layer::Landuse: return f.geom.type == GeomType::Polygon ? "area" : nullptr;
-    case Layer::Buildings: return "building";
+    case Layer::Landuse:
+      return f.geom.type == GeomType::Polygon ? "area" : nullptr;
+    case Layer::Buildings:
+      return "building";
     case Layer::Transit:
       return static_cast<tile::TransitKind>(f.kind) == tile::TransitKind::BusRoute ? "bus_route" : "bus_stop";
-    case Layer::Ioc: return "ioc";
-    default: return nullptr;  // roads are streets (below); railways are not searched
+    case Layer::Ioc:
+      return "ioc";
+    default:
+      return nullptr;  // roads are streets (below); railways are not searched
   }
 }
 
@@ -82,7 +89,8 @@ int zoomToFit(const geo::WorldBox& box) {
 }
 
 std::vector<SearchEntry> buildSearchIndex(const std::vector<Feature>& features, const std::vector<Place>& places,
-                                          const std::vector<bool>& searchable, const std::optional<geo::WorldBox>& bounds) {
+                                          const std::vector<bool>& searchable,
+                                          const std::optional<geo::WorldBox>& bounds) {
   const auto indexed = [&](const Feature& f) { return f.source >= searchable.size() || searchable[f.source]; };
   std::vector<SearchEntry> out;
   const auto entryFor = [&](const Feature& f, const char* type) {
@@ -101,9 +109,8 @@ std::vector<SearchEntry> buildSearchIndex(const std::vector<Feature>& features, 
   for (const Feature& f : features)
     if (f.layer == Layer::Roads && !f.name.empty() && indexed(f)) byName[f.name].push_back(&f);
   for (auto& [name, pieces] : byName) {
-    std::sort(pieces.begin(), pieces.end(), [](const Feature* a, const Feature* b) {
-      return std::tie(a->id, a->seq) < std::tie(b->id, b->seq);
-    });
+    std::sort(pieces.begin(), pieces.end(),
+              [](const Feature* a, const Feature* b) { return std::tie(a->id, a->seq) < std::tie(b->id, b->seq); });
     std::vector<uint32_t> parent(pieces.size());
     std::iota(parent.begin(), parent.end(), 0u);
     const auto find = [&](uint32_t i) {
@@ -194,7 +201,8 @@ std::vector<SearchEntry> buildSearchIndex(const std::vector<Feature>& features, 
   out.erase(std::unique(out.begin(), out.end(),
                         [](const SearchEntry& a, const SearchEntry& b) {
                           return a.type == b.type && a.name == b.name && a.kind == b.kind &&
-                                 std::abs(a.point.lng - b.point.lng) < 2e-4 && std::abs(a.point.lat - b.point.lat) < 2e-4;
+                                 std::abs(a.point.lng - b.point.lng) < 2e-4 &&
+                                 std::abs(a.point.lat - b.point.lat) < 2e-4;
                         }),
             out.end());
   return out;
@@ -224,7 +232,8 @@ std::string searchJson(const std::vector<SearchEntry>& entries) {
     line += ",\"id\":" + std::to_string(e.id) + ",\"lng\":" + num(e.point.lng) + ",\"lat\":" + num(e.point.lat) +
             ",\"zoom\":" + std::to_string(e.zoom);
     if (e.bbox) {
-      const geo::LngLat nw = geo::fromWorld({e.bbox->minx, e.bbox->miny}), se = geo::fromWorld({e.bbox->maxx, e.bbox->maxy});
+      const geo::LngLat nw = geo::fromWorld({e.bbox->minx, e.bbox->miny}),
+                        se = geo::fromWorld({e.bbox->maxx, e.bbox->maxy});
       line += ",\"bbox\":[" + num(nw.lng) + "," + num(se.lat) + "," + num(se.lng) + "," + num(nw.lat) + "]";
     }
     s += "    " + line + (i + 1 < entries.size() ? "},\n" : "}\n");

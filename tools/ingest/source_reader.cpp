@@ -1,5 +1,12 @@
 #include "ingest/source_reader.hpp"
 
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal_priv.h>
+#include <ogr_spatialref.h>
+#include <ogrsf_frmts.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -11,14 +18,6 @@
 #include <mutex>
 #include <unordered_map>
 #include <unordered_set>
-
-#include <unistd.h>
-
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal_priv.h>
-#include <ogr_spatialref.h>
-#include <ogrsf_frmts.h>
 
 #include "geo/mercator.hpp"
 #include "ingest/classify.hpp"
@@ -46,10 +45,10 @@ struct LayerContext {
   int otherTagsField = -1;
   bool osmIds = false;  // ids follow the OSM driver's per-layer scheme
   size_t statsIndex = 0;
-  bool selected = true;  // read (spec.layers)
-  uint8_t kindIndex = 0;  // KindRule::Mode::LayerIndex: index among the layers with geometry, % 8
-  std::string nameField;  // the field names are read from ("" = none)
-  std::string crs;        // crsLabel() of the CRS read from
+  bool selected = true;              // read (spec.layers)
+  uint8_t kindIndex = 0;             // KindRule::Mode::LayerIndex: index among the layers with geometry, % 8
+  std::string nameField;             // the field names are read from ("" = none)
+  std::string crs;                   // crsLabel() of the CRS read from
   std::unordered_set<uint64_t> ids;  // ids of the kept features (duplicate detection)
 };
 
@@ -61,9 +60,12 @@ std::string lastGdalError(const char* fallback) {
 // Geometry class of a (possibly nested) geometry: the highest dimension in it.
 GeomType geomClassOf(const OGRGeometry& g) {
   switch (g.getDimension()) {
-    case 0: return GeomType::Point;
-    case 1: return GeomType::Line;
-    default: return GeomType::Polygon;
+    case 0:
+      return GeomType::Point;
+    case 1:
+      return GeomType::Line;
+    default:
+      return GeomType::Polygon;
   }
 }
 
@@ -157,10 +159,10 @@ class GeometryConverter {
   Geometry out_;
 };
 
-
 std::string fieldList(const OGRFeatureDefn& defn) {
   std::string out;
-  for (int i = 0; i < defn.GetFieldCount(); ++i) out += (i ? ", " : "") + std::string(defn.GetFieldDefn(i)->GetNameRef());
+  for (int i = 0; i < defn.GetFieldCount(); ++i)
+    out += (i ? ", " : "") + std::string(defn.GetFieldDefn(i)->GetNameRef());
   return out.empty() ? "none" : out;
 }
 
@@ -225,7 +227,8 @@ std::optional<float> parseHeight(std::string_view t) {
     }
     size_t k = j;
     while (k < t.size() && t[k] == ' ') ++k;
-    const bool metres = k < t.size() && t[k] == 'm' && (k + 1 == t.size() || !std::isalpha(static_cast<unsigned char>(t[k + 1])));
+    const bool metres =
+        k < t.size() && t[k] == 'm' && (k + 1 == t.size() || !std::isalpha(static_cast<unsigned char>(t[k + 1])));
     if (metres && v > 0 && v < 1000) return float(v);
     if (i == 0 && k == t.size() && v > 0 && v < 1000) bare = float(v);
     i = j;
@@ -254,7 +257,10 @@ std::optional<uint32_t> parseColor(std::string_view t) {
   if (t.size() != 3 && t.size() != 6) return std::nullopt;
   uint32_t v = 0;
   for (const char c : t) {
-    const int d = (c >= '0' && c <= '9') ? c - '0' : (c >= 'a' && c <= 'f') ? c - 'a' + 10 : (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+    const int d = (c >= '0' && c <= '9')   ? c - '0'
+                  : (c >= 'a' && c <= 'f') ? c - 'a' + 10
+                  : (c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                           : -1;
     if (d < 0) return std::nullopt;
     v = v * 16 + uint32_t(d);
     if (t.size() == 3) v = v * 16 + uint32_t(d);
@@ -319,8 +325,10 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       for (char& c : up) c = char(std::toupper(static_cast<unsigned char>(c)));
       upper.replace_extension(up);
       if (!fs::exists(lower, ec) && !fs::exists(upper, ec))
-        return Error{path + ": its " + std::string(part) + " is missing (a Shapefile is the .shp, .shx and .dbf together; " +
-                     (std::string(part) == ".dbf" ? "without the .dbf every attribute is lost" : "without the .shx the records cannot be found reliably") +
+        return Error{path + ": its " + std::string(part) +
+                     " is missing (a Shapefile is the .shp, .shx and .dbf together; " +
+                     (std::string(part) == ".dbf" ? "without the .dbf every attribute is lost"
+                                                  : "without the .shx the records cannot be found reliably") +
                      "): copy all of them"};
     }
   }
@@ -329,7 +337,9 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
   CPLPushErrorHandler(CPLQuietErrorHandler);
   GDALDatasetUniquePtr ds(GDALDataset::Open(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY));
   CPLPopErrorHandler();
-  if (!ds) return Error{"cannot open " + path + " as a vector dataset (" + lastGdalError("no GDAL driver recognises it") + ")"};
+  if (!ds)
+    return Error{"cannot open " + path + " as a vector dataset (" + lastGdalError("no GDAL driver recognises it") +
+                 ")"};
   if (ds->GetLayerCount() == 0) return Error{path + " has no vector layers"};
 
   const std::string fileName = fs::path(path).filename().string();
@@ -344,7 +354,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     }
 
   OGRSpatialReference webMercator;
-  if (webMercator.importFromEPSG(3857) != OGRERR_NONE) return Error{"PROJ cannot create EPSG:3857 (is proj-data installed?)"};
+  if (webMercator.importFromEPSG(3857) != OGRERR_NONE)
+    return Error{"PROJ cannot create EPSG:3857 (is proj-data installed?)"};
   webMercator.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
 
   // Fields the configuration names: they must exist (an OSM layer may hold them in other_tags).
@@ -367,7 +378,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     LayerContext ctx;
     ctx.layer = layer;
     ctx.name = layer->GetName();
-    ctx.selected = spec.layers.empty() || std::find(spec.layers.begin(), spec.layers.end(), ctx.name) != spec.layers.end();
+    ctx.selected =
+        spec.layers.empty() || std::find(spec.layers.begin(), spec.layers.end(), ctx.name) != spec.layers.end();
     OGRFeatureDefn& defn = *layer->GetLayerDefn();
     ctx.hasGeometry = defn.GetGeomFieldCount() > 0;
     if (ctx.hasGeometry) ctx.kindIndex = uint8_t(geometryLayers++ % 8);
@@ -383,7 +395,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
     if (ctx.selected && ctx.otherTagsField < 0 && !osmDriver)
       for (const FieldRef* f : required)
         if (defn.GetFieldIndex(f->name.c_str()) < 0)
-          return Error{label + ": layer '" + ctx.name + "' has no field '" + f->name + "' (fields: " + fieldList(defn) + ")"};
+          return Error{label + ": layer '" + ctx.name + "' has no field '" + f->name + "' (fields: " + fieldList(defn) +
+                       ")"};
     if (ctx.hasGeometry && ctx.selected) {
       const OGRSpatialReference* declared = layer->GetSpatialRef();
       std::string assumed = spec.crs.empty() ? options.assumeCrs : spec.crs;
@@ -484,7 +497,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
         cls->reverse = true;
       }
     }
-    const bool place = osmTags && options.places && geomClass == GeomType::Point && tags.has("place") && tags.has("name");
+    const bool place =
+        osmTags && options.places && geomClass == GeomType::Point && tags.has("place") && tags.has("name");
     if (!cls && !areaPoi && !place) {
       ++st.unclassified;
       return;
@@ -530,8 +544,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       if (converter.add(*owned)) {
         Geometry g = converter.take();
         if (!g.empty() && (!options.bbox || boxOverlaps(*options.bbox, boundsOf(g)))) {
-          options.places->push_back({id.value, name, normalizeText(tags.get("name:en")), normalizeText(tags.get("place")),
-                                     g.parts.front().front()});
+          options.places->push_back({id.value, name, normalizeText(tags.get("name:en")),
+                                     normalizeText(tags.get("place")), g.parts.front().front()});
           ++st.classified;
           return;
         }
@@ -583,7 +597,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
           if (clipped && !clipped->IsEmpty()) area = clipped.get();
         }
       }
-      std::unique_ptr<OGRGeometry> point(OGRGeometry::FromHandle(OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(area)))));
+      std::unique_ptr<OGRGeometry> point(
+          OGRGeometry::FromHandle(OGR_G_PointOnSurface(OGRGeometry::ToHandle(const_cast<OGRGeometry*>(area)))));
       GeometryConverter converter(GeomType::Point);
       if (point && !point->IsEmpty() && converter.add(*point)) labelPoint = converter.take();
     }
@@ -596,7 +611,8 @@ Result<std::vector<LayerStats>> readSource(const SourceSpec& spec, uint16_t sour
       ++st.outsideBbox;
       return;
     }
-    const std::string nameEn = spec.fields.nameEn.empty() ? std::string() : normalizeText(tags.get(spec.fields.nameEn.name));
+    const std::string nameEn =
+        spec.fields.nameEn.empty() ? std::string() : normalizeText(tags.get(spec.fields.nameEn.name));
     const std::string ref = spec.fields.ref.empty() ? std::string() : normalizeText(tags.get(spec.fields.ref.name));
     float height = 0;
     if (!spec.fields.height.empty())

@@ -1,7 +1,5 @@
 #include "ingest/tile_writer.hpp"
 
-#include "ingest/feature_encode.hpp"
-
 #include <algorithm>
 #include <atomic>
 #include <cerrno>
@@ -14,6 +12,7 @@
 
 #include "citymap/tile_generated.h"
 #include "geo/mercator.hpp"
+#include "ingest/feature_encode.hpp"
 #include "tile/kinds.hpp"
 
 namespace citymap::ingest {
@@ -39,10 +38,18 @@ std::string jsonString(std::string_view s) {
   std::string out = "\"";
   for (const char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -73,9 +80,8 @@ bool writeFile(const fs::path& file, const void* data, size_t size, std::string&
 
 }  // namespace
 
-void buildTile(flatbuffers::FlatBufferBuilder& b, uint16_t extent,
-               std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features,
-               std::array<uint64_t, kLayerCount>* layerBytes) {
+void buildTile(flatbuffers::FlatBufferBuilder& b, uint16_t extent, std::span<const EncodedFeature* const> sorted,
+               const std::vector<Feature>& features, std::array<uint64_t, kLayerCount>* layerBytes) {
   b.Clear();
   std::vector<flatbuffers::Offset<fb::Layer>> layers;
   std::vector<flatbuffers::Offset<fb::Feature>> out;
@@ -120,8 +126,8 @@ std::string tilesetJson(const TilesetInfo& info, bool archive) {
   s += "],\n";
   s += "  \"tiles\": " + std::to_string(info.tiles);
   if (!archive && info.routingBytes)
-    s += ",\n  \"" + std::string(kRoutingKey) + "\": {\"path\": \"" + kRoutingFile + "\", \"length\": " +
-         std::to_string(info.routingBytes) + ", \"format\": \"" + kRoutingFormat + "\"}";
+    s += ",\n  \"" + std::string(kRoutingKey) + "\": {\"path\": \"" + kRoutingFile +
+         "\", \"length\": " + std::to_string(info.routingBytes) + ", \"format\": \"" + kRoutingFormat + "\"}";
   s += "\n}\n";
   return s;
 }

@@ -4,6 +4,8 @@
 // plus tileset.json, or handed to a sink (the PMTiles archive, see archive_writer.hpp).
 // Features inside a tile are ordered by layer, then id, then read order, so the output is
 // byte-for-byte deterministic.
+#include <flatbuffers/flatbuffers.h>
+
 #include <array>
 #include <cstdint>
 #include <filesystem>
@@ -11,8 +13,6 @@
 #include <span>
 #include <string>
 #include <vector>
-
-#include <flatbuffers/flatbuffers.h>
 
 #include "base/result.hpp"
 #include "geo/lnglat.hpp"
@@ -25,9 +25,8 @@ namespace citymap::ingest {
 
 // Serialises one tile into `builder` (cleared first). `sorted` is in output order. The tile
 // does not store its z/x/y (tile format 2): its address in the archive or folder says where it is.
-void buildTile(flatbuffers::FlatBufferBuilder& builder, uint16_t extent,
-               std::span<const EncodedFeature* const> sorted, const std::vector<Feature>& features,
-               std::array<uint64_t, kLayerCount>* layerBytes = nullptr);
+void buildTile(flatbuffers::FlatBufferBuilder& builder, uint16_t extent, std::span<const EncodedFeature* const> sorted,
+               const std::vector<Feature>& features, std::array<uint64_t, kLayerCount>* layerBytes = nullptr);
 
 struct TilesetInfo {
   uint8_t minZoom = 0, maxZoom = 0;

@@ -242,7 +242,8 @@ TileMap tileFeatures(const std::vector<Feature>& features, const TilerOptions& o
       std::unique_lock lock(mutex);
       while (!finished.wait_for(lock, std::chrono::milliseconds(100), [&] { return running == 0; })) {
         lock.unlock();
-        options.progress(features.empty() ? 1.0 : double(done.load(std::memory_order_relaxed)) / double(features.size()));
+        options.progress(features.empty() ? 1.0
+                                          : double(done.load(std::memory_order_relaxed)) / double(features.size()));
         lock.lock();
       }
     }

@@ -29,9 +29,9 @@ struct TilerOptions {
   uint8_t minZoom = 12;
   uint8_t maxZoom = 16;
   uint16_t extent = tile::kDefaultExtent;
-  uint16_t buffer = 128;         // tile units around the tile kept when clipping
-  double minPolygonArea = 4;     // square tile units
-  geo::WorldBox bounds;          // only tiles intersecting it are produced
+  uint16_t buffer = 128;      // tile units around the tile kept when clipping
+  double minPolygonArea = 4;  // square tile units
+  geo::WorldBox bounds;       // only tiles intersecting it are produced
   unsigned threads = 1;
   // Called from the calling thread about ten times a second with the share of features tiled.
   std::function<void(double)> progress;

@@ -1,14 +1,15 @@
 #include "platform/file/file_platform.hpp"
 
-#include "platform/zlib/gzip.hpp"
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <sys/stat.h>
+
+#include "platform/zlib/gzip.hpp"
 
 namespace citymap::platform {
 
@@ -18,10 +19,9 @@ Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<sou
   if (!f) return Error{path + ": " + std::strerror(errno)};
   if (version) {  // of the file opened, even if the path is replaced meanwhile
     struct stat st {};
-    *version = fstat(fileno(f), &st) == 0
-                   ? std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
-                         std::to_string(st.st_mtim.tv_nsec) + "-" + std::to_string(st.st_ino)
-                   : std::string();
+    *version = fstat(fileno(f), &st) == 0 ? std::to_string(st.st_size) + "-" + std::to_string(st.st_mtim.tv_sec) + "." +
+                                                std::to_string(st.st_mtim.tv_nsec) + "-" + std::to_string(st.st_ino)
+                                          : std::string();
   }
   if (range && std::fseek(f, long(range->offset), SEEK_SET) != 0) {
     std::fclose(f);
@@ -41,7 +41,8 @@ Result<std::vector<uint8_t>> readFile(const std::string& path, std::optional<sou
   return bytes;
 }
 
-source::FetchId FilePlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
+source::FetchId FilePlatform::fetch(const std::string& url, std::optional<source::ByteRange> range,
+                                    FetchCallback done) {
   constexpr std::string_view kScheme = "file://";
   const std::string path = url.starts_with(kScheme) ? url.substr(kScheme.size()) : url;
   std::string version;
@@ -49,11 +50,13 @@ source::FetchId FilePlatform::fetch(const std::string& url, std::optional<source
   return answerLater(std::move(done), inflateIfAsked(url, range, pinVersion(url, range, version, std::move(bytes))));
 }
 
-Result<std::vector<uint8_t>> FilePlatform::inflateIfAsked(const std::string& url, std::optional<source::ByteRange> range,
+Result<std::vector<uint8_t>> FilePlatform::inflateIfAsked(const std::string& url,
+                                                          std::optional<source::ByteRange> range,
                                                           Result<std::vector<uint8_t>> result) {
   if (!range || !range->gzip || !result) return result;
   if (result->size() != range->length)
-    return Error{url + ": short read (" + std::to_string(result->size()) + " of " + std::to_string(range->length) + " bytes)"};
+    return Error{url + ": short read (" + std::to_string(result->size()) + " of " + std::to_string(range->length) +
+                 " bytes)"};
   auto inflated = zlib::gunzip(*result);
   if (!inflated) return Error{url + ": compressed tile at " + std::to_string(range->offset) + ": " + inflated.error()};
   return inflated;

@@ -2,6 +2,7 @@
 // Native Platform pieces shared by the desktop app and the headless tests: fetching from the
 // local disk (URLs are paths; "file://" is accepted) with callbacks delivered by poll(), a
 // steady clock, and a frame-request flag.
+#include <algorithm>
 #include <deque>
 #include <map>
 #include <string>
@@ -9,8 +10,6 @@
 #include <utility>
 
 #include "app/map_app.hpp"
-#include <algorithm>
-
 #include "app/platform.hpp"
 
 namespace citymap::platform {

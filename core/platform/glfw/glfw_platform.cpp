@@ -74,16 +74,31 @@ void GlfwPlatform::attach(app::MapApp& app) {
     }
     const bool shift = (mods & GLFW_MOD_SHIFT) != 0;
     switch (key) {
-      case GLFW_KEY_LEFT: a->key(shift ? input::Key::RotateLeft : input::Key::Left); break;
-      case GLFW_KEY_RIGHT: a->key(shift ? input::Key::RotateRight : input::Key::Right); break;
-      case GLFW_KEY_UP: a->key(shift ? input::Key::ResetNorth : input::Key::Up); break;
-      case GLFW_KEY_DOWN: a->key(input::Key::Down); break;
+      case GLFW_KEY_LEFT:
+        a->key(shift ? input::Key::RotateLeft : input::Key::Left);
+        break;
+      case GLFW_KEY_RIGHT:
+        a->key(shift ? input::Key::RotateRight : input::Key::Right);
+        break;
+      case GLFW_KEY_UP:
+        a->key(shift ? input::Key::ResetNorth : input::Key::Up);
+        break;
+      case GLFW_KEY_DOWN:
+        a->key(input::Key::Down);
+        break;
       case GLFW_KEY_EQUAL:
-      case GLFW_KEY_KP_ADD: a->key(input::Key::ZoomIn); break;
+      case GLFW_KEY_KP_ADD:
+        a->key(input::Key::ZoomIn);
+        break;
       case GLFW_KEY_MINUS:
-      case GLFW_KEY_KP_SUBTRACT: a->key(input::Key::ZoomOut); break;
-      case GLFW_KEY_ESCAPE: a->escape(); break;
-      default: break;
+      case GLFW_KEY_KP_SUBTRACT:
+        a->key(input::Key::ZoomOut);
+        break;
+      case GLFW_KEY_ESCAPE:
+        a->escape();
+        break;
+      default:
+        break;
     }
   });
   glfwSetCursorEnterCallback(window_, [](GLFWwindow* w, int entered) {
@@ -161,15 +176,17 @@ void GlfwPlatform::serve(const std::string& url, Result<std::vector<uint8_t>> by
   served_.insert_or_assign(url, std::move(bytes));
 }
 
-source::FetchId GlfwPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range, FetchCallback done) {
+source::FetchId GlfwPlatform::fetch(const std::string& url, std::optional<source::ByteRange> range,
+                                    FetchCallback done) {
   const auto it = served_.find(url);
   if (it == served_.end()) return FilePlatform::fetch(url, range, std::move(done));
   if (!it->second) return answerLater(std::move(done), Error{it->second.error()});
   const std::vector<uint8_t>& all = it->second.value();
   const size_t begin = range ? size_t(std::min<uint64_t>(range->offset, all.size())) : 0;
   const size_t end = range ? size_t(std::min<uint64_t>(range->offset + range->length, all.size())) : all.size();
-  return answerLater(std::move(done),
-                     inflateIfAsked(url, range, std::vector<uint8_t>(all.begin() + long(begin), all.begin() + long(end))));
+  return answerLater(
+      std::move(done),
+      inflateIfAsked(url, range, std::vector<uint8_t>(all.begin() + long(begin), all.begin() + long(end))));
 }
 
 void GlfwPlatform::run() {

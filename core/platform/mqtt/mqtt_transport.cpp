@@ -144,7 +144,8 @@ Result<std::unique_ptr<MqttTransport>> MqttTransport::start(MqttTransportOptions
   mosquitto_int_option(t->mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   mosquitto_threaded_set(t->mosq_, true);
   const auto& opt = t->options_;
-  if (!opt.user.empty() && mosquitto_username_pw_set(t->mosq_, opt.user.c_str(), opt.password.c_str()) != MOSQ_ERR_SUCCESS)
+  if (!opt.user.empty() &&
+      mosquitto_username_pw_set(t->mosq_, opt.user.c_str(), opt.password.c_str()) != MOSQ_ERR_SUCCESS)
     return Error{"MQTT: cannot set the credentials"};
   mosquitto_connect_callback_set(t->mosq_, &MqttTransport::onConnect);
   mosquitto_subscribe_callback_set(t->mosq_, &MqttTransport::onSubscribe);
@@ -212,7 +213,8 @@ void MqttTransport::run() {
   }
   // Say goodbye if connected (the broker then drops the session at once), briefly flushing.
   if (mosquitto_disconnect(mosq_) == MOSQ_ERR_SUCCESS)
-    for (int i = 0; i < 10 && mosquitto_loop(mosq_, 10, 1) == MOSQ_ERR_SUCCESS; ++i) {}
+    for (int i = 0; i < 10 && mosquitto_loop(mosq_, 10, 1) == MOSQ_ERR_SUCCESS; ++i) {
+    }
 }
 
 std::string MqttTransport::session() {

@@ -21,9 +21,9 @@
 #include <mutex>
 #include <span>
 #include <string>
-#include <vector>
 #include <string_view>
 #include <thread>
+#include <vector>
 
 #include "base/result.hpp"
 #include "feeds/connection.hpp"
@@ -51,19 +51,19 @@ struct MqttTransportOptions {
   MqttEndpoint broker;
   std::string topicFilter = feeds::feedSubscription("danang");  // citymap/v1/danang/#
   std::vector<std::string> extraFilters;  // also subscribed on every connect (e.g. the history chunks)
-  std::string user, password;  // empty user: anonymous
-  int qos = 1;                 // subscription QoS, 0 or 1
-  int keepaliveS = 30;         // a dead connection is noticed after about 1.5x this
-  double connectTimeoutMs = 10'000;  // TCP connect + CONNACK + SUBACK
+  std::string user, password;             // empty user: anonymous
+  int qos = 1;                            // subscription QoS, 0 or 1
+  int keepaliveS = 30;                    // a dead connection is noticed after about 1.5x this
+  double connectTimeoutMs = 10'000;       // TCP connect + CONNACK + SUBACK
   feeds::Backoff backoff;
   HandoffLimits limits;
 };
 
 struct MqttTransportStats {
   HandoffStats handoff;
-  uint64_t sessions = 0;     // successful subscriptions (first connect and every reconnect)
-  uint64_t attempts = 0;     // connection attempts
-  uint64_t lost = 0;         // established sessions that were lost
+  uint64_t sessions = 0;  // successful subscriptions (first connect and every reconnect)
+  uint64_t attempts = 0;  // connection attempts
+  uint64_t lost = 0;      // established sessions that were lost
 };
 
 class MqttTransport {

@@ -14,9 +14,9 @@
 #include <string_view>
 
 #include "feeds/feed_batch.hpp"
+#include "feeds/feed_types.hpp"
 #include "input/gestures.hpp"
 #include "ui/hit_test.hpp"
-#include "feeds/feed_types.hpp"
 
 // Implemented in web/library_citymap.js.
 extern "C" {
@@ -133,11 +133,15 @@ std::string feedSummaryJson(const app::FeedSummary& f) {
     o += ",\"titleEn\":";
     appendJsonString(o, a.titleEn);
     o += ",\"lng\":";
-    if (a.hasPosition) appendNumber(o, a.lng);
-    else o += "null";
+    if (a.hasPosition)
+      appendNumber(o, a.lng);
+    else
+      o += "null";
     o += ",\"lat\":";
-    if (a.hasPosition) appendNumber(o, a.lat);
-    else o += "null";
+    if (a.hasPosition)
+      appendNumber(o, a.lat);
+    else
+      o += "null";
     o += '}';
   }
   o += "]}";
@@ -154,8 +158,12 @@ void appendShelters(std::string& o, const std::vector<app::HelpShelterSummary>& 
     appendJsonString(o, s.name);
     o += ",\"state\":";
     appendJsonString(o, s.state);
-    for (const auto& [key, v] : {std::pair{"lng", s.lng}, {"lat", s.lat}, {"metres", s.metres}, {"seconds", s.seconds},
-                                 {"straightMetres", s.straightMetres}, {"capacity", double(s.capacity)},
+    for (const auto& [key, v] : {std::pair{"lng", s.lng},
+                                 {"lat", s.lat},
+                                 {"metres", s.metres},
+                                 {"seconds", s.seconds},
+                                 {"straightMetres", s.straightMetres},
+                                 {"capacity", double(s.capacity)},
                                  {"occupancy", double(s.occupancy)}}) {
       o += ",\"";
       o += key;
@@ -257,8 +265,10 @@ std::string uiSummaryJson(const app::UiSummary& u) {
   o += ",\"newestMs\":";
   appendNumber(o, u.replay.newestMs);
   o += ",\"tMs\":";
-  if (u.replay.tMs >= 0) appendNumber(o, u.replay.tMs);
-  else o += "null";
+  if (u.replay.tMs >= 0)
+    appendNumber(o, u.replay.tMs);
+  else
+    o += "null";
   o += ",\"speed\":";
   appendNumber(o, u.replay.speed);
   o += ",\"historyWanted\":";
@@ -339,17 +349,18 @@ void WebPlatform::attach(app::MapApp& app) {
   // Move and up on the window, so a drag that leaves the canvas keeps going.
   emscripten_set_mousemove_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, true,
                                     [](int, const EmscriptenMouseEvent* e, void* u) -> EM_BOOL {
-    static_cast<WebPlatform*>(u)->feedImGuiMouse(e->targetX, e->targetY, -1, 0);
-    appOf(u)->pointerMove(0, e->targetX, e->targetY);
-    return EM_FALSE;
-  });
+                                      static_cast<WebPlatform*>(u)->feedImGuiMouse(e->targetX, e->targetY, -1, 0);
+                                      appOf(u)->pointerMove(0, e->targetX, e->targetY);
+                                      return EM_FALSE;
+                                    });
   emscripten_set_mouseup_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, true,
                                   [](int, const EmscriptenMouseEvent* e, void* u) -> EM_BOOL {
-    if (e->button != 0 && e->button != 2) return EM_FALSE;
-    if (e->button == 0) static_cast<WebPlatform*>(u)->feedImGuiMouse(e->targetX, e->targetY, 0, 0);
-    appOf(u)->pointerUp(0, e->targetX, e->targetY);
-    return EM_FALSE;
-  });
+                                    if (e->button != 0 && e->button != 2) return EM_FALSE;
+                                    if (e->button == 0)
+                                      static_cast<WebPlatform*>(u)->feedImGuiMouse(e->targetX, e->targetY, 0, 0);
+                                    appOf(u)->pointerUp(0, e->targetX, e->targetY);
+                                    return EM_FALSE;
+                                  });
   emscripten_set_mouseleave_callback(c, this, true, [](int, const EmscriptenMouseEvent*, void* u) -> EM_BOOL {
     appOf(u)->pointerLeave();
     return EM_FALSE;
@@ -389,8 +400,10 @@ void WebPlatform::attach(app::MapApp& app) {
           p->imguiTouch_ = 0;
           p->imguiRelease_ = true;
         }
-        if (type == EMSCRIPTEN_EVENT_TOUCHEND) a->pointerUp(id, t.targetX, t.targetY);
-        else a->pointerCancel(id);
+        if (type == EMSCRIPTEN_EVENT_TOUCHEND)
+          a->pointerUp(id, t.targetX, t.targetY);
+        else
+          a->pointerCancel(id);
       }
     }
     p->requestFrame();
@@ -406,14 +419,22 @@ void WebPlatform::attach(app::MapApp& app) {
     auto* a = appOf(u);
     const std::string_view k = e->key;
     if (e->ctrlKey || e->altKey || e->metaKey) return EM_FALSE;  // the browser's own shortcuts
-    if (k == "ArrowLeft") a->key(e->shiftKey ? input::Key::RotateLeft : input::Key::Left);
-    else if (k == "ArrowRight") a->key(e->shiftKey ? input::Key::RotateRight : input::Key::Right);
-    else if (k == "ArrowUp") a->key(e->shiftKey ? input::Key::ResetNorth : input::Key::Up);
-    else if (k == "ArrowDown") a->key(input::Key::Down);
-    else if (k == "+" || k == "=") a->key(input::Key::ZoomIn);
-    else if (k == "-" || k == "_") a->key(input::Key::ZoomOut);
-    else if (k == "Escape") a->escape();
-    else return EM_FALSE;
+    if (k == "ArrowLeft")
+      a->key(e->shiftKey ? input::Key::RotateLeft : input::Key::Left);
+    else if (k == "ArrowRight")
+      a->key(e->shiftKey ? input::Key::RotateRight : input::Key::Right);
+    else if (k == "ArrowUp")
+      a->key(e->shiftKey ? input::Key::ResetNorth : input::Key::Up);
+    else if (k == "ArrowDown")
+      a->key(input::Key::Down);
+    else if (k == "+" || k == "=")
+      a->key(input::Key::ZoomIn);
+    else if (k == "-" || k == "_")
+      a->key(input::Key::ZoomOut);
+    else if (k == "Escape")
+      a->escape();
+    else
+      return EM_FALSE;
     return EM_TRUE;
   });
   // A lost WebGL context (common on phones when the tab goes to the background): handled (the
@@ -429,9 +450,9 @@ void WebPlatform::attach(app::MapApp& app) {
   });
   emscripten_set_resize_callback(EMSCRIPTEN_EVENT_TARGET_WINDOW, this, true,
                                  [](int, const EmscriptenUiEvent*, void* u) -> EM_BOOL {
-    static_cast<WebPlatform*>(u)->syncSize();
-    return EM_FALSE;
-  });
+                                   static_cast<WebPlatform*>(u)->syncSize();
+                                   return EM_FALSE;
+                                 });
   syncSize();
 }
 
@@ -553,13 +574,11 @@ void WebPlatform::publishStatus(const app::MapStatus& s) {
     uiPublished_ = true;
     uiVersion_ = s.ui.version;
   }
-  citymap_js_publish_status(s.ready, s.idle, double(s.framesDrawn), s.tilesLoaded,
-                            s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng, s.lat, s.bearing,
-                            s.attribution.c_str(),
-                            s.feed.newestAgeMs, feedChanged ? feedJson.c_str() : nullptr,
-                            uiChanged ? uiJson.c_str() : nullptr, s.tiles.pending, s.tiles.failed,
-                            double(s.tiles.errors), double(s.tiles.retries), double(s.tiles.cancelled),
-                            double(s.tiles.reloads));
+  citymap_js_publish_status(
+      s.ready, s.idle, double(s.framesDrawn), s.tilesLoaded, s.error.empty() ? nullptr : s.error.c_str(), s.zoom, s.lng,
+      s.lat, s.bearing, s.attribution.c_str(), s.feed.newestAgeMs, feedChanged ? feedJson.c_str() : nullptr,
+      uiChanged ? uiJson.c_str() : nullptr, s.tiles.pending, s.tiles.failed, double(s.tiles.errors),
+      double(s.tiles.retries), double(s.tiles.cancelled), double(s.tiles.reloads));
 }
 
 }  // namespace citymap::platform
@@ -568,7 +587,8 @@ void WebPlatform::publishStatus(const app::MapStatus& s) {
 extern "C" {
 // changed: the resource's version differs from the one its reads are pinned to.
 EMSCRIPTEN_KEEPALIVE void citymap_fetch_done(int id, const uint8_t* data, int size, const char* error, int changed) {
-  if (citymap::platform::gPlatform) citymap::platform::gPlatform->fetchDone(id, data, size_t(size), error, changed != 0);
+  if (citymap::platform::gPlatform)
+    citymap::platform::gPlatform->fetchDone(id, data, size_t(size), error, changed != 0);
 }
 // bearing: degrees, or NaN (undefined from JavaScript) to keep the current one.
 EMSCRIPTEN_KEEPALIVE void citymap_jump_to(double lng, double lat, double zoom, double bearing) {
@@ -669,9 +689,12 @@ EMSCRIPTEN_KEEPALIVE const char* citymap_help(int roads, double lng, double lat)
 EMSCRIPTEN_KEEPALIVE void citymap_help_action(int action) {
   auto* p = citymap::platform::gPlatform;
   if (!p || !p->app() || action < 0) return;
-  if (action == 0) p->app()->helpClose();
-  else if (action == 1) p->app()->helpPickStart();
-  else p->app()->helpChoose(size_t(action - 2));
+  if (action == 0)
+    p->app()->helpClose();
+  else if (action == 1)
+    p->app()->helpPickStart();
+  else
+    p->app()->helpChoose(size_t(action - 2));
 }
 // The time slider: replay the state at tMs (epoch ms); NaN or -1: live; -2: ask for the hours
 // before the page opened (state.ui.replay.historyWanted). speed: play at that many times real
@@ -690,8 +713,10 @@ EMSCRIPTEN_KEEPALIVE void citymap_replay(double tMs, double speed) {
 EMSCRIPTEN_KEEPALIVE void citymap_select(const char* layerAndId) {
   auto* p = citymap::platform::gPlatform;
   if (!p || !p->app()) return;
-  if (!layerAndId || !*layerAndId) p->app()->clearSelection();
-  else p->app()->select(layerAndId);
+  if (!layerAndId || !*layerAndId)
+    p->app()->clearSelection();
+  else
+    p->app()->select(layerAndId);
 }
 // A map key from the page's own controls (web/controls.js): an input::Key value.
 EMSCRIPTEN_KEEPALIVE void citymap_key(int key) {

@@ -25,9 +25,7 @@ class ProjMercator : public ::testing::Test {
     proj_destroy(pj_);
     proj_context_destroy(ctx_);
   }
-  PJ_COORD forward(double lng, double lat) const {
-    return proj_trans(pj_, PJ_FWD, proj_coord(lng, lat, 0, 0));
-  }
+  PJ_COORD forward(double lng, double lat) const { return proj_trans(pj_, PJ_FWD, proj_coord(lng, lat, 0, 0)); }
   PJ_CONTEXT* ctx_ = nullptr;
   PJ* pj_ = nullptr;
 };

@@ -50,7 +50,7 @@ Result<size_t> walk(std::span<const uint8_t> batch, std::vector<Message>& seen) 
 std::vector<Message> samples() {
   std::vector<Message> v;
   v.push_back({"citymap/v1/danang/traffic/493827157", {1, 2, 3}});
-  v.push_back({"citymap/v1/danang/bus/42", {}});  // a retained clear
+  v.push_back({"citymap/v1/danang/bus/42", {}});                                  // a retained clear
   v.push_back({"citymap/v1/đà-nẵng/sensor/7", std::vector<uint8_t>(300, 0xab)});  // UTF-8 topic
   v.push_back({"", {9}});
   v.push_back({std::string(kMaxFramedTopicBytes, 't'), std::vector<uint8_t>(65536, 0x5a)});  // longest topic, 64 KiB
@@ -60,7 +60,7 @@ std::vector<Message> samples() {
 TEST(FeedBatch, TheFramingIsLittleEndianLengthsBeforeTopicAndPayload) {
   // web/feed_batch.js writes the same bytes (tests/e2e/web_scripts.test.mjs checks them there).
   const std::vector<uint8_t> expected = {3, 0, 'a', '/', 'b', 2, 0, 0, 0, 0xde, 0xad,  //
-                                         1, 0, 'c', 0, 0, 0, 0};
+                                         1, 0, 'c', 0,   0,   0, 0};
   EXPECT_EQ(frame({{"a/b", {0xde, 0xad}}, {"c", {}}}), expected);
   std::vector<Message> seen;
   auto n = walk(expected, seen);
@@ -104,12 +104,12 @@ TEST(FeedBatch, AnEmptyBatchHasNoMessages) {
 }
 
 TEST(FeedBatch, EveryTruncationIsRefusedUnlessItEndsBetweenMessages) {
-  const std::vector<Message> messages = {{"citymap/v1/danang/traffic/5", {1, 2, 3, 4}},
-                                         {"citymap/v1/danang/bus/6", {}},
-                                         {"x", {5, 6}}};
+  const std::vector<Message> messages = {
+      {"citymap/v1/danang/traffic/5", {1, 2, 3, 4}}, {"citymap/v1/danang/bus/6", {}}, {"x", {5, 6}}};
   const auto batch = frame(messages);
   std::vector<size_t> boundaries = {0};
-  for (const auto& m : messages) boundaries.push_back(boundaries.back() + kFrameHeaderBytes + m.topic.size() + m.payload.size());
+  for (const auto& m : messages)
+    boundaries.push_back(boundaries.back() + kFrameHeaderBytes + m.topic.size() + m.payload.size());
   ASSERT_EQ(boundaries.back(), batch.size());
   for (size_t n = 0; n <= batch.size(); ++n) {
     std::vector<Message> seen;
@@ -139,11 +139,11 @@ TEST(FeedBatch, TrailingBytesAndLengthsPastTheEndAreRefused) {
 
   // Length fields far beyond the buffer (no overflow in the bounds checks).
   const std::vector<std::vector<uint8_t>> bad = {
-      {0xff, 0xff, 'a'},                                     // topic of 65535 bytes, 1 there
-      {1, 0, 'a', 0xff, 0xff, 0xff, 0xff, 1, 2, 3},          // payload of 4 GiB - 1
-      {0, 0, 0xff, 0xff, 0xff, 0x7f},                        // 2 GiB payload, nothing there
-      {0, 0, 0, 0, 0},                                       // truncated payload length
-      {0, 0, 0, 0, 0, 0, 0},                                 // one empty message and a stray byte
+      {0xff, 0xff, 'a'},                             // topic of 65535 bytes, 1 there
+      {1, 0, 'a', 0xff, 0xff, 0xff, 0xff, 1, 2, 3},  // payload of 4 GiB - 1
+      {0, 0, 0xff, 0xff, 0xff, 0x7f},                // 2 GiB payload, nothing there
+      {0, 0, 0, 0, 0},                               // truncated payload length
+      {0, 0, 0, 0, 0, 0, 0},                         // one empty message and a stray byte
   };
   for (const auto& b : bad) {
     seen.clear();

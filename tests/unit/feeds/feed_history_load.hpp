@@ -51,8 +51,11 @@ inline TrafficUpdate loadTraffic(size_t segment, uint64_t pass) {
   t.segmentId = loadSegmentId(segment);
   t.freeFlowKmh = freeFlow;
   t.speedKmh = float(std::round(double(freeFlow) * factor * 10) / 10);
-  t.congestion = factor > 0.8 ? Congestion::Free : factor > 0.6 ? Congestion::Light : factor > 0.4 ? Congestion::Moderate
-                 : factor > 0.2 ? Congestion::Heavy : Congestion::Standstill;
+  t.congestion = factor > 0.8   ? Congestion::Free
+                 : factor > 0.6 ? Congestion::Light
+                 : factor > 0.4 ? Congestion::Moderate
+                 : factor > 0.2 ? Congestion::Heavy
+                                : Congestion::Standstill;
   return t;
 }
 

@@ -13,11 +13,11 @@
 #include <string>
 #include <vector>
 
+#include "feed_history_load.hpp"
+#include "feed_samples.hpp"
 #include "feeds/feed_store.hpp"
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
-#include "feed_history_load.hpp"
-#include "feed_samples.hpp"
 
 namespace citymap::feeds {
 namespace {
@@ -47,7 +47,8 @@ std::string firstDifference(const Map& a, const Map& b) {
 // (Traffic only by count when `traffic` is false: thinned.)
 void expectSameState(const FeedStore& live, const FeedStore& replay, int64_t t, bool traffic = true) {
   SCOPED_TRACE("t = T0 + " + std::to_string((t - kT0) / 1000.0) + " s");
-  for (int k = 0; k < kFeedKindCount; ++k) EXPECT_EQ(live.count(FeedKind(k)), replay.count(FeedKind(k))) << "kind " << k;
+  for (int k = 0; k < kFeedKindCount; ++k)
+    EXPECT_EQ(live.count(FeedKind(k)), replay.count(FeedKind(k))) << "kind " << k;
   if (traffic) {
     EXPECT_EQ(firstDifference(live.traffic(), replay.traffic()), "");
   }
@@ -69,7 +70,8 @@ void expectSameState(const FeedStore& live, const FeedStore& replay, int64_t t, 
       EXPECT_EQ(p->extrapolated, q->extrapolated) << "bus " << id;
     }
   for (const auto& [id, e] : traffic ? live.traffic() : EntityMap<Entity<TrafficUpdate>>{})
-    EXPECT_EQ(live.fade(FeedKind::Traffic, e.meta.timestampMs, t), replay.fade(FeedKind::Traffic, e.meta.timestampMs, t));
+    EXPECT_EQ(live.fade(FeedKind::Traffic, e.meta.timestampMs, t),
+              replay.fade(FeedKind::Traffic, e.meta.timestampMs, t));
   for (const auto& [id, e] : live.sensors())
     EXPECT_EQ(live.fade(FeedKind::Sensor, e.meta.timestampMs, t), replay.fade(FeedKind::Sensor, e.meta.timestampMs, t));
 }
@@ -145,7 +147,7 @@ class Script {
       if (seg == 11 && minute >= 70) m.sequence += uint64_t(1) << 40;  // a restarted publisher, much higher
       send(m, t);
       if (loadHash(seg, uint64_t(s) + 7) % 40 == 0) send(m, t);  // duplicate: dropped
-      if (loadHash(seg, uint64_t(s) + 9) % 50 == 0) {             // older sequence: dropped
+      if (loadHash(seg, uint64_t(s) + 9) % 50 == 0) {            // older sequence: dropped
         FeedMessage old = m;
         old.sequence -= 3;
         send(old, t);
@@ -232,8 +234,8 @@ class Script {
       const int64_t minute = s / 60;
       std::string trip = "T" + std::to_string(b);
       double along = double(s) / 15;
-      if (b == 0 && minute >= 30) trip = "T0b";              // a new trip: no interpolation across
-      if (b == 0 && minute >= 60 && minute < 68) continue;   // silent: hidden and pruned, then back
+      if (b == 0 && minute >= 30) trip = "T0b";                  // a new trip: no interpolation across
+      if (b == 0 && minute >= 60 && minute < 68) continue;       // silent: hidden and pruned, then back
       if (b == 1 && minute == 20 && s % 60 < 15) along += 2000;  // a jump: not interpolated
       if (b == 2 && minute >= 40 && minute < 50) {
         if (minute == 40 && s % 60 < 15) clearEntity(FeedKind::Bus, 31 + b, t);  // off duty
@@ -294,9 +296,9 @@ TEST(FeedHistory, ReplayEqualsTheLiveStoreAtEveryTime) {
   EXPECT_EQ(bare.records(), changes);
   bool sawEvery = false;
   for (const Capture& cap : captures)
-    sawEvery = sawEvery || (!cap.state.traffic().empty() && !cap.state.cameras().empty() && !cap.state.sensors().empty() &&
-                            !cap.state.incidents().empty() && !cap.state.buses().empty() && !cap.state.shelters().empty() &&
-                            !cap.state.storms().empty());
+    sawEvery = sawEvery || (!cap.state.traffic().empty() && !cap.state.cameras().empty() &&
+                            !cap.state.sensors().empty() && !cap.state.incidents().empty() &&
+                            !cap.state.buses().empty() && !cap.state.shelters().empty() && !cap.state.storms().empty());
   EXPECT_TRUE(sawEvery);
 
   for (FeedHistory* h : {&attached, &bare}) {
@@ -357,8 +359,8 @@ TEST(FeedHistory, TrafficRecordsKeepEveryField) {
   send(envelope(TrafficUpdate{id, 13, 60, Congestion::Closed}, seq += 1, now, "other"));
   send(envelope(TrafficUpdate{id, 14, 60, Congestion(200)}, seq += 1, now, "other"));
   send(envelope(TrafficUpdate{id, 15, 60, Congestion::Free}, seq += (uint64_t(1) << 33), now, "other"));
-  send(envelope(TrafficUpdate{id, 16, 60, Congestion::Free}, seq += 1, now - 100 * kHour, "other"));   // way back
-  send(envelope(TrafficUpdate{id, 17, 60, Congestion::Free}, seq += 1, now + 300 * kHour, "other"));   // way ahead
+  send(envelope(TrafficUpdate{id, 16, 60, Congestion::Free}, seq += 1, now - 100 * kHour, "other"));  // way back
+  send(envelope(TrafficUpdate{id, 17, 60, Congestion::Free}, seq += 1, now + 300 * kHour, "other"));  // way ahead
   send(envelope(TrafficUpdate{id, 18, 60, Congestion::Free}, seq += 1, now + 300 * kHour + 5, "other"));
   now += 1000;
   live.ingest(feedTopic("danang", FeedKind::Traffic, id), {}, now);
@@ -482,13 +484,13 @@ TEST(FeedHistory, TrafficLoadIsThinnedWithinItsBudget) {
     }
   }
   const int64_t end = load.timeOf(n - 1);
-  std::printf("traffic %zu segments at %.0f/s for %lld min: %.2f MiB (max %.2f MiB) of %.2f MiB; window %.1f min, "
-              "thinned before -%.1f min, resolution at the start %lld s\n",
-              kSegments, kRate, (long long)(kDurationMs / kMinute), double(history.bytes()) / (1 << 20),
-              double(maxBytes) / (1 << 20), double(config.budgetBytes) / (1 << 20),
-              double(history.newestMs() - history.oldestMs()) / kMinute,
-              double(end - history.thinnedBeforeMs()) / kMinute,
-              (long long)(history.trafficResolutionMs(history.oldestMs()) / 1000));
+  std::printf(
+      "traffic %zu segments at %.0f/s for %lld min: %.2f MiB (max %.2f MiB) of %.2f MiB; window %.1f min, "
+      "thinned before -%.1f min, resolution at the start %lld s\n",
+      kSegments, kRate, (long long)(kDurationMs / kMinute), double(history.bytes()) / (1 << 20),
+      double(maxBytes) / (1 << 20), double(config.budgetBytes) / (1 << 20),
+      double(history.newestMs() - history.oldestMs()) / kMinute, double(end - history.thinnedBeforeMs()) / kMinute,
+      (long long)(history.trafficResolutionMs(history.oldestMs()) / 1000));
   EXPECT_LE(maxBytes, config.budgetBytes);
   // The whole window, the newest minute exact, older traffic thinned.
   EXPECT_EQ(history.oldestMs(), kT0);
@@ -519,7 +521,8 @@ TEST(FeedHistory, TrafficLoadIsThinnedWithinItsBudget) {
   // Seeking at the oldest point: every segment, none from the future.
   const FeedStore& oldest = random.seek(history.oldestMs() + 1000);
   EXPECT_EQ(oldest.traffic().size(), 501u);  // updates 0..500 by then
-  expectThinnedTraffic(oldest, load, history.oldestMs() + 1000, history.trafficResolutionMs(history.oldestMs()), kPeriodMs);
+  expectThinnedTraffic(oldest, load, history.oldestMs() + 1000, history.trafficResolutionMs(history.oldestMs()),
+                       kPeriodMs);
   EXPECT_EQ(random.seek(end).traffic(), live.traffic());
 }
 

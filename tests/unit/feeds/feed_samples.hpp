@@ -106,8 +106,8 @@ inline StormReport sampleStorm(uint64_t id = 2609) {
 }
 
 inline std::vector<FeedMessage> sampleMessages() {
-  return {envelope(sampleTraffic()),  envelope(sampleCamera()), envelope(sampleSensor()), envelope(sampleIncident()),
-          envelope(sampleBus()),      envelope(sampleShelter()), envelope(sampleStorm())};
+  return {envelope(sampleTraffic()), envelope(sampleCamera()),  envelope(sampleSensor()), envelope(sampleIncident()),
+          envelope(sampleBus()),     envelope(sampleShelter()), envelope(sampleStorm())};
 }
 
 }  // namespace citymap::feeds::testing

@@ -100,8 +100,10 @@ TEST(FeedStore, DropsMessagesThatAreAlreadyStaleOrFromTheFuture) {
   FeedStore store;
   const int64_t hide = store.config().staleness[size_t(FeedKind::Traffic)].hideMs;
   EXPECT_EQ(ingestMessage(store, envelope(sampleTraffic(), 1, kNow - hide - 1)), IngestStatus::Stale);
-  EXPECT_EQ(ingestMessage(store, envelope(sampleTraffic(), 1, kNow + store.config().maxFutureMs + 1)), IngestStatus::Stale);
-  EXPECT_EQ(ingestMessage(store, envelope(sampleIncident(1, Severity::Minor, kT0 - 7200'000, kNow))), IngestStatus::Stale);
+  EXPECT_EQ(ingestMessage(store, envelope(sampleTraffic(), 1, kNow + store.config().maxFutureMs + 1)),
+            IngestStatus::Stale);
+  EXPECT_EQ(ingestMessage(store, envelope(sampleIncident(1, Severity::Minor, kT0 - 7200'000, kNow))),
+            IngestStatus::Stale);
   EXPECT_EQ(store.totalCount(), 0u);
   EXPECT_EQ(store.counters().droppedStale, 3u);
   EXPECT_EQ(ingestMessage(store, envelope(sampleTraffic(), 1, kNow - hide + 1)), IngestStatus::Accepted);
@@ -111,8 +113,10 @@ TEST(FeedStore, PruneForgetsHiddenEntitiesAndExpiredIncidents) {
   FeedStore store;
   ASSERT_EQ(ingestMessage(store, envelope(sampleBus())), IngestStatus::Accepted);
   ASSERT_EQ(ingestMessage(store, envelope(sampleShelter())), IngestStatus::Accepted);
-  ASSERT_EQ(ingestMessage(store, envelope(sampleIncident(1, Severity::Minor, kT0, kT0 + 60'000))), IngestStatus::Accepted);
-  ASSERT_EQ(ingestMessage(store, envelope(sampleIncident(2, Severity::Minor, kT0, kT0 + 3'600'000))), IngestStatus::Accepted);
+  ASSERT_EQ(ingestMessage(store, envelope(sampleIncident(1, Severity::Minor, kT0, kT0 + 60'000))),
+            IngestStatus::Accepted);
+  ASSERT_EQ(ingestMessage(store, envelope(sampleIncident(2, Severity::Minor, kT0, kT0 + 3'600'000))),
+            IngestStatus::Accepted);
   store.prune(kT0 + 59'000);
   EXPECT_EQ(store.totalCount(), 4u);
   store.prune(kT0 + 60'000);
@@ -205,8 +209,10 @@ TEST(FeedStore, TheChangeListenerSeesEveryAppliedChangeAndNothingDropped) {
 TEST(FeedStore, TopicMustNameThePayloadsEntity) {
   FeedStore store;
   const FeedMessage m = envelope(sampleShelter(555));
-  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Shelter, 556), encodeFeedMessage(m), kNow), IngestStatus::Malformed);
-  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Sensor, 555), encodeFeedMessage(m), kNow), IngestStatus::Malformed);
+  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Shelter, 556), encodeFeedMessage(m), kNow),
+            IngestStatus::Malformed);
+  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Sensor, 555), encodeFeedMessage(m), kNow),
+            IngestStatus::Malformed);
   EXPECT_NE(store.lastError().find("topic names sensor/555 but the payload is shelter/555"), std::string::npos)
       << store.lastError();
   EXPECT_EQ(store.ingest("citymap/v9/danang/shelter/555", encodeFeedMessage(m), kNow), IngestStatus::Unknown);
@@ -277,8 +283,14 @@ struct Snapshot {
   EntityMap<Entity<StormReport>> storms;
   int64_t newest;
   explicit Snapshot(const FeedStore& s)
-      : traffic(s.traffic()), cameras(s.cameras()), sensors(s.sensors()), incidents(s.incidents()), buses(s.buses()),
-        shelters(s.shelters()), storms(s.storms()), newest(s.newestTimestampMs()) {}
+      : traffic(s.traffic()),
+        cameras(s.cameras()),
+        sensors(s.sensors()),
+        incidents(s.incidents()),
+        buses(s.buses()),
+        shelters(s.shelters()),
+        storms(s.storms()),
+        newest(s.newestTimestampMs()) {}
   bool operator==(const Snapshot&) const = default;
 };
 
@@ -298,9 +310,9 @@ TEST(FeedStore, MalformedTruncatedAndBitFlippedPayloadsAreCountedAndChangeNothin
     for (size_t n = 1; n < bytes.size(); ++n, ++truncated)
       store.enqueue(topic, std::span<const uint8_t>(bytes.data(), n), kNow), store.drain(kNow);
   // Cutting off only the builder's trailing padding leaves the same message: a duplicate.
-  EXPECT_EQ(store.counters().droppedMalformed - c0.droppedMalformed + store.counters().droppedDuplicate -
-                c0.droppedDuplicate,
-            truncated);
+  EXPECT_EQ(
+      store.counters().droppedMalformed - c0.droppedMalformed + store.counters().droppedDuplicate - c0.droppedDuplicate,
+      truncated);
   EXPECT_GT(store.counters().droppedMalformed - c0.droppedMalformed, truncated - 8 * valid.size());
   EXPECT_TRUE(Snapshot(store) == before);
 
@@ -354,10 +366,18 @@ TEST(FeedStore, IngestRate) {
   for (uint64_t i = 0; i < 20000; ++i) {
     FeedMessage m;
     switch (i % 4) {
-      case 0: m = envelope(sampleTraffic(1 + i % 1500), i + 1, kT0); break;
-      case 1: m = envelope(sampleSensor(1 + i % 45), i + 1, kT0); break;
-      case 2: m = envelope(sampleBus(1 + i % 60, {108.22 + double(i % 100) * 1e-5, 16.06}), i + 1, kT0 + int64_t(i)); break;
-      default: m = envelope(sampleShelter(1 + i % 413), i + 1, kT0); break;
+      case 0:
+        m = envelope(sampleTraffic(1 + i % 1500), i + 1, kT0);
+        break;
+      case 1:
+        m = envelope(sampleSensor(1 + i % 45), i + 1, kT0);
+        break;
+      case 2:
+        m = envelope(sampleBus(1 + i % 60, {108.22 + double(i % 100) * 1e-5, 16.06}), i + 1, kT0 + int64_t(i));
+        break;
+      default:
+        m = envelope(sampleShelter(1 + i % 413), i + 1, kT0);
+        break;
     }
     msgs.emplace_back(topicOf(m), encodeFeedMessage(m));
   }

@@ -59,9 +59,10 @@ TEST(FeedUpdateBatch, TopicsNameTheCityAndKind) {
     EXPECT_EQ(t->kind, FeedKind(k));
     EXPECT_FALSE(parseFeedTopic(feedBatchTopic("hue-2", FeedKind(k)))) << "not an entity topic";
   }
-  for (const char* bad : {"citymap/v1/danang/traffic/batch/", "citymap/v1/danang/traffic/batches", "citymap/v1/danang/batch",
-                          "citymap/v1/Danang/traffic/batch", "citymap/v1/danang/lorry/batch", "citymap/v2/danang/traffic/batch",
-                          "citymap/v1//traffic/batch", "citymap/v1/danang/traffic/7", ""})
+  for (const char* bad :
+       {"citymap/v1/danang/traffic/batch/", "citymap/v1/danang/traffic/batches", "citymap/v1/danang/batch",
+        "citymap/v1/Danang/traffic/batch", "citymap/v1/danang/lorry/batch", "citymap/v2/danang/traffic/batch",
+        "citymap/v1//traffic/batch", "citymap/v1/danang/traffic/7", ""})
     EXPECT_FALSE(parseFeedBatchTopic(bad)) << bad;
 }
 
@@ -149,7 +150,8 @@ TEST(FeedUpdateBatch, MalformedOrNewerBatchesAreRefusedWholeWithAReason) {
   const auto refused = [](std::span<const uint8_t> bytes, DropReason want, const char* what) {
     DropReason r = want == DropReason::Malformed ? DropReason::Unknown : DropReason::Malformed;
     int calls = 0;
-    auto n = forEachFeedBatchMessage(bytes, [&](size_t, std::span<const uint8_t>) { ++calls; }, &r);
+    auto n = forEachFeedBatchMessage(
+        bytes, [&](size_t, std::span<const uint8_t>) { ++calls; }, &r);
     EXPECT_FALSE(n) << what;
     if (!n) {
       EXPECT_EQ(n.error().rfind("feed batch: ", 0), 0u) << n.error();

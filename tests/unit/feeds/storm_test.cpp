@@ -132,13 +132,15 @@ TEST(Storm, TrackChecks) {
   // Bounded counts.
   m = envelope(sampleStorm());
   storm(m).forecast.clear();
-  for (int i = 0; i < 33; ++i) storm(m).forecast.push_back({kT0 + (i + 1) * kHour, {108, 16}, 10, StormCategory::Low, 50});
+  for (int i = 0; i < 33; ++i)
+    storm(m).forecast.push_back({kT0 + (i + 1) * kHour, {108, 16}, 10, StormCategory::Low, 50});
   expectRefused(m, "storm.forecast has more than 32 points");
   storm(m).forecast.resize(32);
   EXPECT_TRUE(decodeFeedMessage(encodeFeedMessage(m)));
   m = envelope(sampleStorm());
   storm(m).past.clear();
-  for (int i = 0; i < 257; ++i) storm(m).past.push_back({kT0 - (300 - i) * kHour, {115, 14}, 20, StormCategory::TropicalStorm, 0});
+  for (int i = 0; i < 257; ++i)
+    storm(m).past.push_back({kT0 - (300 - i) * kHour, {115, 14}, 20, StormCategory::TropicalStorm, 0});
   expectRefused(m, "storm.past has more than 256 points");
   // Classes this reader does not know are a newer schema's.
   m = envelope(sampleStorm());
@@ -189,8 +191,9 @@ TEST(Storm, ReadersThatPredateAMemberDropItAsUnknown) {
   ASSERT_TRUE(decodeFeedMessage(bytes));  // this reader knows storms
   // Find the union's type byte: the Message table's payload_type field.
   const fb::Message* msg = fb::GetMessage(bytes.data());
-  const auto* typeField = reinterpret_cast<const uint8_t*>(msg) +
-                          reinterpret_cast<const flatbuffers::Table*>(msg)->GetOptionalFieldOffset(fb::Message::VT_PAYLOAD_TYPE);
+  const auto* typeField =
+      reinterpret_cast<const uint8_t*>(msg) +
+      reinterpret_cast<const flatbuffers::Table*>(msg)->GetOptionalFieldOffset(fb::Message::VT_PAYLOAD_TYPE);
   const size_t at = size_t(typeField - bytes.data());
   ASSERT_EQ(bytes[at], uint8_t(fb::Payload::Storm));
   for (const uint8_t newer : {uint8_t(8), uint8_t(9), uint8_t(200), uint8_t(255)}) {
@@ -203,8 +206,9 @@ TEST(Storm, ReadersThatPredateAMemberDropItAsUnknown) {
     EXPECT_NE(d.error().find("unknown payload type " + std::to_string(newer)), std::string::npos) << d.error();
     // The store counts it and keeps its state.
     FeedStore store;
-    ASSERT_EQ(store.ingest(feedTopic("danang", FeedKind::Shelter, 555), encodeFeedMessage(envelope(sampleShelter())), kNow),
-              IngestStatus::Accepted);
+    ASSERT_EQ(
+        store.ingest(feedTopic("danang", FeedKind::Shelter, 555), encodeFeedMessage(envelope(sampleShelter())), kNow),
+        IngestStatus::Accepted);
     EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Storm, 2609), future, kNow), IngestStatus::Unknown);
     EXPECT_EQ(store.counters().droppedUnknown, 1u);
     EXPECT_EQ(store.counters().droppedMalformed, 0u);
@@ -230,8 +234,10 @@ TEST(Storm, TheStoreKeepsTheNewestBulletinPerStorm) {
   EXPECT_EQ(store.storms().at(2609).value.position, (LngLat{109.4, 15.82}));
   EXPECT_EQ(store.storms().at(2609).meta.sequence, 2u);
   // A storm on another storm's topic, or on another kind's, is malformed.
-  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Storm, 1), encodeFeedMessage(later), kNow), IngestStatus::Malformed);
-  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Incident, 2609), encodeFeedMessage(later), kNow), IngestStatus::Malformed);
+  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Storm, 1), encodeFeedMessage(later), kNow),
+            IngestStatus::Malformed);
+  EXPECT_EQ(store.ingest(feedTopic("danang", FeedKind::Incident, 2609), encodeFeedMessage(later), kNow),
+            IngestStatus::Malformed);
 
   // Bulletins come every few hours: fresh for 3 h, then fading, hidden after 6 h.
   const Staleness st = store.config().staleness[size_t(FeedKind::Storm)];
@@ -245,7 +251,8 @@ TEST(Storm, TheStoreKeepsTheNewestBulletinPerStorm) {
   store.prune(t + 6 * kHour + 1);
   EXPECT_EQ(store.count(FeedKind::Storm), 0u);
   // An old retained bulletin of a dead publisher is stale on arrival.
-  EXPECT_EQ(store.ingest(topic, encodeFeedMessage(envelope(sampleStorm(), 9, kT0)), kT0 + 7 * kHour), IngestStatus::Stale);
+  EXPECT_EQ(store.ingest(topic, encodeFeedMessage(envelope(sampleStorm(), 9, kT0)), kT0 + 7 * kHour),
+            IngestStatus::Stale);
 }
 
 TEST(Storm, ARetainedClearRemovesTheStormAndTellsTheListener) {

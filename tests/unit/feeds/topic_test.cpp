@@ -23,12 +23,27 @@ TEST(FeedTopic, BuildsAndParses) {
 }
 
 TEST(FeedTopic, RejectsEverythingElse) {
-  for (const char* bad : {"", "citymap", "citymap/v1", "citymap/v1/", "citymap/v1/danang", "citymap/v1/danang/sensor",
-                          "citymap/v1/danang/sensor/", "citymap/v2/danang/sensor/1", "citymap/v1/DaNang/sensor/1",
-                          "citymap/v1/danang/weather/1", "citymap/v1/danang/sensor/0", "citymap/v1/danang/sensor/01",
-                          "citymap/v1/danang/sensor/-1", "citymap/v1/danang/sensor/1/x", "citymap/v1/danang/sensor/1x",
-                          "citymap/v1/danang/sensor/18446744073709551616", "citymap/v1//sensor/1", "citymap/v1x/danang/sensor/1",
-                          "/citymap/v1/danang/sensor/1", "citymap/v1/danang/sensor/+", "citymap/v1/danang/#"})
+  for (const char* bad : {"",
+                          "citymap",
+                          "citymap/v1",
+                          "citymap/v1/",
+                          "citymap/v1/danang",
+                          "citymap/v1/danang/sensor",
+                          "citymap/v1/danang/sensor/",
+                          "citymap/v2/danang/sensor/1",
+                          "citymap/v1/DaNang/sensor/1",
+                          "citymap/v1/danang/weather/1",
+                          "citymap/v1/danang/sensor/0",
+                          "citymap/v1/danang/sensor/01",
+                          "citymap/v1/danang/sensor/-1",
+                          "citymap/v1/danang/sensor/1/x",
+                          "citymap/v1/danang/sensor/1x",
+                          "citymap/v1/danang/sensor/18446744073709551616",
+                          "citymap/v1//sensor/1",
+                          "citymap/v1x/danang/sensor/1",
+                          "/citymap/v1/danang/sensor/1",
+                          "citymap/v1/danang/sensor/+",
+                          "citymap/v1/danang/#"})
     EXPECT_FALSE(parseFeedTopic(bad)) << bad;
   EXPECT_TRUE(validCitySlug("da-nang-2"));
   EXPECT_FALSE(validCitySlug(std::string(33, 'a')));

@@ -71,7 +71,8 @@ TEST(Camera, TileTransformMapsCornersToClip) {
   for (double u : {0.0, 4096.0})
     for (double v : {0.0, 4096.0}) {
       const WorldBox b = t.bounds();
-      const ScreenPoint s = c.worldToScreen({b.minx + (b.maxx - b.minx) * u / 4096, b.miny + (b.maxy - b.miny) * v / 4096});
+      const ScreenPoint s =
+          c.worldToScreen({b.minx + (b.maxx - b.minx) * u / 4096, b.miny + (b.maxy - b.miny) * v / 4096});
       EXPECT_NEAR(u * m.sx + m.ox, s.x / 400 - 1, 1e-5);
       EXPECT_NEAR(v * m.sy + m.oy, 1 - s.y / 300, 1e-5);
     }

@@ -1,10 +1,11 @@
 // The camera's fly-to path: starts and ends where asked, zooms out on the way for long
 // distances, travels monotonically, and never takes more than its maximum duration.
+#include "geo/flight.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
-#include "geo/flight.hpp"
 #include "geo/mercator.hpp"
 
 namespace citymap::geo {

@@ -24,7 +24,8 @@ TEST(Mercator, ClampsPolarLatitudes) {
 }
 
 TEST(Mercator, DaNangReferencePoint) {
-  // Dragon Bridge, Da Nang: 108.2275 E, 16.0612 N (EPSG:3857 values from the spherical formula; PROJ agrees, see native/).
+  // Dragon Bridge, Da Nang: 108.2275 E, 16.0612 N (EPSG:3857 values from the spherical formula; PROJ agrees, see
+  // native/).
   const Mercator m = toMercator({108.2275, 16.0612});
   EXPECT_NEAR(m.x, 12047830.19, 0.01);
   EXPECT_NEAR(m.y, 1811811.16, 0.01);

@@ -37,7 +37,8 @@ struct Fixture {
       g.edge(west[size_t(i)], west[size_t(i) + 1], id, {}, "Bạch Đằng");
       g.edge(east[size_t(i)], east[size_t(i) + 1], (uint64_t(200 + i) << 2) | 1, {}, "Trần Phú");
     }
-    for (int i = 0; i <= 4; ++i) g.edge(west[size_t(i)], east[size_t(i)], (uint64_t(300 + i) << 2) | 1, {}, "Hùng Vương");
+    for (int i = 0; i <= 4; ++i)
+      g.edge(west[size_t(i)], east[size_t(i)], (uint64_t(300 + i) << 2) | 1, {}, "Hùng Vương");
     g.shelter(1, TestRouteGraph::offset(kO, 400, 800), 100, "A");
     g.shelter(2, TestRouteGraph::offset(kO, 0, 830), 100, "B");
     g.shelter(3, TestRouteGraph::offset(kO, 0, -3000), 100, "C");
@@ -167,8 +168,8 @@ TEST(StormHelp, ChoosingAShelterKeepsItAcrossUpdatesAndUnknownSheltersAreListedA
 TEST(StormHelp, FloodedRoadsNearAPointNearestFirstWithStreetNames) {
   Fixture f;
   feeds::FeedStore store;
-  store.apply(closure(70, {f.westRoads[3]}), kNow);           // 600..800 m north, on Bạch Đằng
-  feeds::Incident flood = sampleIncident(71);                    // an area ~ far east
+  store.apply(closure(70, {f.westRoads[3]}), kNow);  // 600..800 m north, on Bạch Đằng
+  feeds::Incident flood = sampleIncident(71);        // an area ~ far east
   flood.area = {{108.30, 16.06}, {108.31, 16.06}, {108.31, 16.07}};
   flood.point = feeds::LngLat{108.305, 16.065};
   store.apply(envelope(flood), kNow);

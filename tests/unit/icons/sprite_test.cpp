@@ -37,9 +37,9 @@ TEST(Sprite, RejectsBadIndexes) {
   const char* bad[] = {
       "not json",
       "[1, 2]",
-      R"({"width": 4, "height": 2, "icons": {}})",                                  // no pixelRatio
-      R"({"width": 4.5, "height": 2, "pixelRatio": 1, "icons": {}})",               // fractional size
-      R"({"width": 4, "height": 2, "pixelRatio": 1})",                             // no icons
+      R"({"width": 4, "height": 2, "icons": {}})",                     // no pixelRatio
+      R"({"width": 4.5, "height": 2, "pixelRatio": 1, "icons": {}})",  // fractional size
+      R"({"width": 4, "height": 2, "pixelRatio": 1})",                 // no icons
       R"({"width": 4, "height": 2, "pixelRatio": 1, "icons": {"a": {"x": 3, "y": 0, "width": 2, "height": 2}}})",
       R"({"width": 4, "height": 2, "pixelRatio": 1, "icons": {"a": {"x": 0, "y": 0, "width": 2}}})",
       R"({"width": 4, "height": 2, "pixelRatio": 1, "icons": {"": {"x": 0, "y": 0, "width": 1, "height": 1}}})",
@@ -60,18 +60,19 @@ TEST(Sprite, IconCellCarriesCoverageAndDisc) {
   std::vector<uint8_t> cov(16, 0);
   cov[5] = cov[6] = cov[9] = cov[10] = 255;
   auto s = parseSprite(R"({"width": 4, "height": 4, "pixelRatio": 1,
-    "icons": {"c": {"x": 0, "y": 0, "width": 4, "height": 4}}})", cov);
+    "icons": {"c": {"x": 0, "y": 0, "width": 4, "height": 4}}})",
+                       cov);
   ASSERT_TRUE(s.ok()) << s.error();
   const auto rg = makeIconCell(*s, *s->find("c"), 2.f);
   ASSERT_EQ(rg.size(), 32u);
   for (size_t i = 0; i < 16; ++i) EXPECT_EQ(rg[i * 2], cov[i]) << i;
-  EXPECT_EQ(rg[5 * 2 + 1], 255);      // centre: inside the disc
-  EXPECT_LT(rg[0 * 2 + 1], 255);      // corner: on the edge
+  EXPECT_EQ(rg[5 * 2 + 1], 255);  // centre: inside the disc
+  EXPECT_LT(rg[0 * 2 + 1], 255);  // corner: on the edge
   EXPECT_GT(rg[0 * 2 + 1], 0);
   EXPECT_GT(rg[1 * 2 + 1], rg[0 * 2 + 1]);  // edge middle (1.58 from the centre): more than the corner
   EXPECT_LT(rg[1 * 2 + 1], 255);
   const auto small = makeIconCell(*s, *s->find("c"), 0.5f);
-  EXPECT_EQ(small[0 * 2 + 1], 0);     // a small disc leaves the corners empty
+  EXPECT_EQ(small[0 * 2 + 1], 0);  // a small disc leaves the corners empty
 }
 
 }  // namespace

@@ -1,11 +1,12 @@
 // The one input model: drags, flings, pinches, twists, taps, double taps, two-finger taps,
 // mouse rotation and the keyboard, checked against the camera's Web Mercator math.
+#include "input/gestures.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "geo/mercator.hpp"
-#include "input/gestures.hpp"
 
 namespace citymap::input {
 namespace {

@@ -17,11 +17,11 @@ using Placement = style::LabelClass::Placement;
 
 TEST(LabelCandidates, PointsOfTheClassesKindsInsideTheTile) {
   const auto style = testStyle();
-  const TileLabels labels = collect({{"pois",
-                                      {point(1, 1, 100, 200, "Chợ Hàn"), point(2, 2, 300, 300, "Quán cà phê"),
-                                       point(3, 1, -50, 200, "In the buffer"), point(4, 1, 500, 500, ""),
-                                       point(5, 7, 600, 600, "No class takes kind 7")}}},
-                                    style);
+  const TileLabels labels = collect(
+      {{"pois",
+        {point(1, 1, 100, 200, "Chợ Hàn"), point(2, 2, 300, 300, "Quán cà phê"), point(3, 1, -50, 200, "In the buffer"),
+         point(4, 1, 500, 500, ""), point(5, 7, 600, 600, "No class takes kind 7")}}},
+      style);
   EXPECT_EQ(labels.id, kTile);
   ASSERT_EQ(labels.candidates.size(), 2u);
   const LabelCandidate& a = labels.candidates[0];
@@ -39,7 +39,8 @@ TEST(LabelCandidates, PointsOfTheClassesKindsInsideTheTile) {
 
 TEST(LabelCandidates, LinesGetAnchorsAlongThemInsideTheTile) {
   const auto style = testStyle();  // streets: an anchor about every 64 px = 512 tile units
-  const TileLabels labels = collect({{"road_labels", {line(7, {-128, 1000, 2000, 1000, 2000, 4224}, "Trần Phú")}}}, style);
+  const TileLabels labels =
+      collect({{"road_labels", {line(7, {-128, 1000, 2000, 1000, 2000, 4224}, "Trần Phú")}}}, style);
   ASSERT_FALSE(labels.candidates.empty());
   std::set<uint64_t> keys;
   for (const LabelCandidate& c : labels.candidates) {
@@ -79,9 +80,16 @@ TEST(LabelCandidates, KeysOfTheSameAnchorAreStableAcrossBuilds) {
 TEST(LabelCandidates, AreasGetOnePointPerPolygonInsideTheirPartOfTheTile) {
   const auto style = testStyle();
   // A district covering the tile's left half and beyond; a sliver; a hole-free square.
-  TestFeature district{11, 1, 0, fb::GeometryType::Polygon, {-2000, -2000, 2048, -2000, 2048, 6000, -2000, 6000},
-                       {4}, {1}, "Phường Hải Châu"};
-  TestFeature sliver{12, 1, 0, fb::GeometryType::Polygon, {4000, 0, 4100, 0, 4100, 4096, 4000, 4096}, {4}, {1}, "Sliver"};
+  TestFeature district{11,
+                       1,
+                       0,
+                       fb::GeometryType::Polygon,
+                       {-2000, -2000, 2048, -2000, 2048, 6000, -2000, 6000},
+                       {4},
+                       {1},
+                       "Phường Hải Châu"};
+  TestFeature sliver{12,  1,   0,       fb::GeometryType::Polygon, {4000, 0, 4100, 0, 4100, 4096, 4000, 4096},
+                     {4}, {1}, "Sliver"};
   const TileLabels labels = collect({{"admin", {district, sliver}}}, style);
   ASSERT_EQ(labels.candidates.size(), 1u);  // the sliver is 96 units wide in the tile: too thin
   const LabelCandidate& c = labels.candidates[0];

@@ -1,4 +1,6 @@
 // Glyph quads of placed labels, the halo atlas and the collision grid.
+#include "labels/label_batch.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include "label_samples.hpp"
 #include "labels/collision.hpp"
 #include "labels/halo_atlas.hpp"
-#include "labels/label_batch.hpp"
 
 namespace citymap::labels {
 namespace {
@@ -99,7 +100,7 @@ TEST(CollisionGrid, FindsOverlapsAcrossCells) {
   EXPECT_FALSE(grid.hits({0, 0, 200, 100}));
   grid.insert({30, 30, 90, 40});
   EXPECT_TRUE(grid.hits({85, 35, 95, 45}));
-  EXPECT_FALSE(grid.hits({90, 30, 100, 40}));  // touching is fine
+  EXPECT_FALSE(grid.hits({90, 30, 100, 40}));    // touching is fine
   EXPECT_TRUE(grid.hits({-50, -50, 500, 500}));  // clamped to the grid
   grid.reset(200, 100, 32);
   EXPECT_FALSE(grid.hits({85, 35, 95, 45}));

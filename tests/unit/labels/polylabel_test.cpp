@@ -1,9 +1,9 @@
 // Area label points: rings clipped to the tile and the pole of inaccessibility.
+#include "labels/polylabel.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
-
-#include "labels/polylabel.hpp"
 
 namespace citymap::labels {
 namespace {

@@ -1,11 +1,12 @@
 // UTF-8 decoding and glyph tables of the label fonts.
+#include "labels/text.hpp"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "label_samples.hpp"
-#include "labels/text.hpp"
 
 namespace citymap::labels {
 namespace {
@@ -73,14 +74,14 @@ Font markFont() {
     g.visible = true;
     return g;
   };
-  f.add('A', glyph(8, 1, 2, 7, 12));   // cap height: top at 2
-  f.add('a', glyph(7, 1, 5, 6, 12));   // x-height: top at 5
-  f.add('g', glyph(7, 1, 5, 6, 15));   // a descender: bottom at 15
+  f.add('A', glyph(8, 1, 2, 7, 12));  // cap height: top at 2
+  f.add('a', glyph(7, 1, 5, 6, 12));  // x-height: top at 5
+  f.add('g', glyph(7, 1, 5, 6, 15));  // a descender: bottom at 15
   f.add(' ', glyph(3, 0, 0, 0, 0));
-  f.add(0x0301, glyph(0, -5, 1, -2, 4));     // acute: above the x-height
-  f.add(0x0300, glyph(0, -5, 1, -2, 4));     // grave
+  f.add(0x0301, glyph(0, -5, 1, -2, 4));       // acute: above the x-height
+  f.add(0x0300, glyph(0, -5, 1, -2, 4));       // grave
   f.add(0x0323, glyph(0, -4, 13, -3, 14.5f));  // dot below
-  f.add(0x031B, glyph(0, -2, 3, 0, 6));      // horn
+  f.add(0x031B, glyph(0, -2, 3, 0, 6));        // horn
   return f;
 }
 
@@ -90,16 +91,22 @@ TEST(LabelText, MarksLeftAfterCompositionSitOnTheLetterBeforeThem) {
   ShapedLine line;
   // "A" + acute (no precomposed Á here: the font decides nothing, the layout does): centred on
   // A's advance, raised above its top.
-  shapeLine(f, "A\xCC\x81" "a", 1, line);
+  shapeLine(f,
+            "A\xCC\x81"
+            "a",
+            1, line);
   ASSERT_EQ(line.glyphs.size(), 3u);
   ASSERT_EQ(line.clusters.size(), 2u);  // the mark does not advance
   EXPECT_FLOAT_EQ(line.width, 15);
-  EXPECT_FLOAT_EQ(textWidth(f, "A\xCC\x81" "a"), 15);
+  EXPECT_FLOAT_EQ(textWidth(f,
+                            "A\xCC\x81"
+                            "a"),
+                  15);
   const ShapedLine::Item& mark = line.glyphs[1];
   EXPECT_EQ(mark.cluster, 0u);
   EXPECT_FLOAT_EQ(mark.x + (-5 + -2) / 2.f, 4);  // ink centre on the advance's centre
-  EXPECT_FLOAT_EQ(mark.y + 4, 2 - gap);           // ink bottom just above A's top
-  EXPECT_FLOAT_EQ(line.glyphs[2].x, 8);           // the next letter after A's advance
+  EXPECT_FLOAT_EQ(mark.y + 4, 2 - gap);          // ink bottom just above A's top
+  EXPECT_FLOAT_EQ(line.glyphs[2].x, 8);          // the next letter after A's advance
   // Over a lower-case letter the mark stays where the font put it; a second mark goes above
   // the first.
   shapeLine(f, "a\xCC\x80\xCC\x81", 2, line);
@@ -120,13 +127,16 @@ TEST(LabelText, MarksLeftAfterCompositionSitOnTheLetterBeforeThem) {
   ASSERT_EQ(line.glyphs.size(), 2u);
   EXPECT_GT(line.glyphs[1].x - 2, 7 - 2);  // its ink starts in the right part of A's ink (1..7)
   EXPECT_LT(line.glyphs[1].x - 2, 7);
-  EXPECT_LT(line.glyphs[1].y + 3, 2);      // its top above A's top
+  EXPECT_LT(line.glyphs[1].y + 3, 2);  // its top above A's top
   // A mark the font does not have is left out (not drawn as '?'); a mark with no letter
   // before it is drawn as a letter.
   shapeLine(f, "a\xCC\x83", 1, line);
   EXPECT_EQ(line.glyphs.size(), 1u);
   EXPECT_FLOAT_EQ(line.width, 7);
-  shapeLine(f, "\xCC\x81" "a", 1, line);
+  shapeLine(f,
+            "\xCC\x81"
+            "a",
+            1, line);
   EXPECT_EQ(line.clusters.size(), 2u);
 }
 

@@ -61,7 +61,8 @@ TEST(LiveColors, PackPremultipliedAndMapCongestion) {
   EXPECT_EQ(trafficColor(t, 1), packColor(congestionColor(feeds::Congestion::Standstill), 0.9f));
   t.freeFlowKmh = 0;
   EXPECT_EQ(trafficColor(t, 1), 0u);  // nothing to go by
-  EXPECT_LT(alphaOf(trafficColor({1, 10, 50, feeds::Congestion::Free}, 0.5f)), alphaOf(trafficColor({1, 10, 50, feeds::Congestion::Free}, 1)));
+  EXPECT_LT(alphaOf(trafficColor({1, 10, 50, feeds::Congestion::Free}, 0.5f)),
+            alphaOf(trafficColor({1, 10, 50, feeds::Congestion::Free}, 1)));
 }
 
 TEST(TrafficState, ColoursReportedRoadsAndClosuresOnly) {
@@ -249,7 +250,9 @@ void expectConeIsTheUnionOfTheCircles(const feeds::StormReport& s) {
       inside += in;
       if (in != (d < 0) && wrong++ < 5) {
         const geo::LngLat ll = geo::fromWorld({x, y});
-        ADD_FAILURE() << "at " << ll.lng << ", " << ll.lat << ": " << (in ? "in the cone, not in the union" : "in the union, not in the cone") << " (" << d / cell << " cells)";
+        ADD_FAILURE() << "at " << ll.lng << ", " << ll.lat << ": "
+                      << (in ? "in the cone, not in the union" : "in the union, not in the cone") << " (" << d / cell
+                      << " cells)";
       }
     }
   EXPECT_EQ(wrong, 0) << "of " << inside << " cells inside, " << edge << " on the edge";
@@ -262,8 +265,10 @@ TEST(StormCone, IsTheUnionOfTheForecastCirclesJoinedByTangents) {
   // one before it (the cone then joins the circles around it).
   feeds::StormReport s = sampleStorm();
   s.position = {115, 12};
-  s.forecast = {{kT0 + 1, {114, 13}, 0, {}, 40},      {kT0 + 2, {113.5, 14.5}, 0, {}, 80},
-                {kT0 + 3, {113.6, 14.6}, 0, {}, 200}, {kT0 + 4, {115, 16.5}, 0, {}, 150},
+  s.forecast = {{kT0 + 1, {114, 13}, 0, {}, 40},
+                {kT0 + 2, {113.5, 14.5}, 0, {}, 80},
+                {kT0 + 3, {113.6, 14.6}, 0, {}, 200},
+                {kT0 + 4, {115, 16.5}, 0, {}, 150},
                 {kT0 + 5, {118, 17}, 0, {}, 260}};
   expectConeIsTheUnionOfTheCircles(s);
   // Equal radii: a straight band with round ends.
@@ -454,9 +459,10 @@ TEST(MapTags, LaidOutBesideTheirAnchorWithoutOverlapping) {
     for (uint32_t c = 32; c < 127; ++c) f.add(c, {size * 0.5f, 0, 0, size * 0.5f, size, 0, 0, 0, 0, c != ' '});
     fonts.fonts.push_back(std::move(f));
   }
-  std::vector<MapTag> tags = {{"Storm", 100, 100, 10, 0, MapTag::Align::Left, MapTag::Role::Name, 1},
-                              {"12:00 05/12", 100, 100, 12, 1, MapTag::Align::Left, MapTag::Role::Time, 1},  // on the name
-                              {"18:00 05/12", 100, 200, -10, 0, MapTag::Align::Right, MapTag::Role::Time, 1}};
+  std::vector<MapTag> tags = {
+      {"Storm", 100, 100, 10, 0, MapTag::Align::Left, MapTag::Role::Name, 1},
+      {"12:00 05/12", 100, 100, 12, 1, MapTag::Align::Left, MapTag::Role::Time, 1},  // on the name
+      {"18:00 05/12", 100, 200, -10, 0, MapTag::Align::Right, MapTag::Role::Time, 1}};
   std::vector<labels::PlacedLabel> placed;
   layoutTags(tags, fonts, placed);
   ASSERT_EQ(placed.size(), 2u);

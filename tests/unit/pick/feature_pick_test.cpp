@@ -1,13 +1,14 @@
 // "What is this?": picking the feature under a point in the drawn tiles (points before lines
 // before buildings before areas, only what the style draws), the wards a point is in, finding a
 // feature by id or a street by name, and the highlight's geometry.
+#include "pick/feature_pick.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "../../support/test_tiles.hpp"
 #include "geo/mercator.hpp"
-#include "pick/feature_pick.hpp"
 #include "pick/highlight.hpp"
 #include "tile/kinds.hpp"
 
@@ -29,19 +30,31 @@ TestFeature square(uint64_t id, uint8_t kind, int16_t x0, int16_t y0, int16_t x1
 }
 
 std::vector<scene::DrawTile> drawTiles() {
-  TestFeature road{101, uint8_t(tile::RoadKind::Primary), 0, fb::GeometryType::Line, {0, 2048, 4096, 2048}, {2}, {}, "Trần Phú"};
-  TestFeature street{901, uint8_t(tile::RoadKind::Primary), 0, fb::GeometryType::Line, {0, 2048, 4096, 2048}, {2}, {}, "Trần Phú"};
-  TestFeature bridge{102, uint8_t(tile::RoadKind::Primary), tile::kFlagBridge, fb::GeometryType::Line,
-                     {3000, 0, 3000, 4096}, {2}, {}, "Cầu Rồng"};
+  TestFeature road{
+      101, uint8_t(tile::RoadKind::Primary), 0, fb::GeometryType::Line, {0, 2048, 4096, 2048}, {2}, {}, "Trần Phú"};
+  TestFeature street{
+      901, uint8_t(tile::RoadKind::Primary), 0, fb::GeometryType::Line, {0, 2048, 4096, 2048}, {2}, {}, "Trần Phú"};
+  TestFeature bridge{102,
+                     uint8_t(tile::RoadKind::Primary),
+                     tile::kFlagBridge,
+                     fb::GeometryType::Line,
+                     {3000, 0, 3000, 4096},
+                     {2},
+                     {},
+                     "Cầu Rồng"};
   bridge.nameEn = "Dragon Bridge";
   TestFeature cafe{201, uint8_t(tile::PoiKind::Food), 0, fb::GeometryType::Point, {1000, 1000}, {1}, {}, "Cộng Cà Phê"};
   const TestFeature building = square(301, 0, 1500, 2500, 1900, 2900, "Bảo tàng");
   const TestFeature park = square(401, uint8_t(tile::LanduseKind::Park), 200, 2200, 3800, 3900, "Công viên");
   const TestFeature ward = square(501, uint8_t(tile::AdminKind::Ward2025), -64, -64, 4160, 4160, "Phường Hải Châu");
-  const TestFeature oldWard = square(502, uint8_t(tile::AdminKind::WardPre2025), -64, -64, 4160, 4160, "Phường Hải Châu 1");
-  auto data = tile::decodeTile(::citymap::testing::buildTile(
-      kTile, {{"roads", {road, bridge}}, {"road_labels", {street}}, {"pois", {cafe}}, {"buildings", {building}},
-              {"landuse", {park}}, {"admin", {ward, oldWard}}}));
+  const TestFeature oldWard =
+      square(502, uint8_t(tile::AdminKind::WardPre2025), -64, -64, 4160, 4160, "Phường Hải Châu 1");
+  auto data = tile::decodeTile(::citymap::testing::buildTile(kTile, {{"roads", {road, bridge}},
+                                                                     {"road_labels", {street}},
+                                                                     {"pois", {cafe}},
+                                                                     {"buildings", {building}},
+                                                                     {"landuse", {park}},
+                                                                     {"admin", {ward, oldWard}}}));
   EXPECT_TRUE(data);
   scene::DrawTile t;
   t.target = kTile;

@@ -175,19 +175,24 @@ TEST(RouteGraph, RejectsArraysThatDoNotAddUp) {
   EXPECT_EQ(error(build([](auto&...) {})), "loaded");
   EXPECT_NE(error(build([](auto& nodes, auto&...) { nodes.pop_back(); })).find("node_coords has an odd number"),
             std::string::npos);
-  EXPECT_NE(error(build([](auto&, auto&, auto& lengths, auto&...) { lengths.push_back(3); })).find("edge arrays differ"),
+  EXPECT_NE(
+      error(build([](auto&, auto&, auto& lengths, auto&...) { lengths.push_back(3); })).find("edge arrays differ"),
+      std::string::npos);
+  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto& shapeEnd, auto&...) {
+              shapeEnd[0] = 2;
+            })).find("edge 0: shape end 2 out of order or past the 1 shape points"),
             std::string::npos);
-  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto& shapeEnd, auto&...) { shapeEnd[0] = 2; }))
-                .find("edge 0: shape end 2 out of order or past the 1 shape points"),
+  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto& shapeEnd, auto&...) {
+              shapeEnd[0] = 0;
+            })).find("shape_coords holds points no edge uses"),
             std::string::npos);
-  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto& shapeEnd, auto&...) { shapeEnd[0] = 0; }))
-                .find("shape_coords holds points no edge uses"),
+  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto&, auto&, auto&, auto& kinds, auto&) {
+              kinds.clear();
+            })).find("road_ids, road_kinds and road_names differ"),
             std::string::npos);
-  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto&, auto&, auto&, auto& kinds, auto&) { kinds.clear(); }))
-                .find("road_ids, road_kinds and road_names differ"),
-            std::string::npos);
-  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto&, auto&, auto&, auto&, auto& names) { names[0] = 3; }))
-                .find("road 0: name 3 out of range"),
+  EXPECT_NE(error(build([](auto&, auto&, auto&, auto&, auto&, auto&, auto&, auto&, auto& names) {
+              names[0] = 3;
+            })).find("road 0: name 3 out of range"),
             std::string::npos);
 }
 
@@ -218,8 +223,8 @@ TEST(RouteGraph, TruncatedOrFlippedBytesNeverCrash) {
   EXPECT_FALSE(RouteGraph::load(std::vector<uint8_t>(good.size(), 0)));
   std::vector<uint8_t> padded = good;
   padded.push_back(0);
-  EXPECT_NE(RouteGraph::load(padded).error().find("holds " + std::to_string(good.size() + 1) + " bytes but says it has " +
-                                                  std::to_string(good.size())),
+  EXPECT_NE(RouteGraph::load(padded).error().find("holds " + std::to_string(good.size() + 1) +
+                                                  " bytes but says it has " + std::to_string(good.size())),
             std::string::npos)
       << RouteGraph::load(padded).error();
   std::vector<uint8_t> other = good;
@@ -247,22 +252,26 @@ TEST(RouteGraph, LoadsFromAnyAddressAlignment) {
 TEST(RouteGraph, TilesetNamesTheRoutingSection) {
   const std::string head = R"({"format":"citymap-tiles","format_version":1,"minzoom":12,"maxzoom":16,
     "bounds":[108.18,16.02,108.25,16.08],"tile_format":"citymap-fb-v1",)";
-  auto t = tile::parseTileset(head + R"("citymap_routing": {"offset": 14029874            , "length": 5120, "format": "CMG1"}})", false);
+  auto t = tile::parseTileset(
+      head + R"("citymap_routing": {"offset": 14029874            , "length": 5120, "format": "CMG1"}})", false);
   ASSERT_TRUE(t) << t.error();
   ASSERT_TRUE(t->routing);
   EXPECT_EQ(t->routing->offset, 14029874u);
   EXPECT_EQ(t->routing->length, 5120u);
   EXPECT_EQ(t->routing->format, "CMG1");
-  t = tile::parseTileset(head + R"("tile_path":"{z}/{x}/{y}.cmt","citymap_routing": {"path": "routing.cmg", "length": 10, "format": "CMG1"}})");
+  t = tile::parseTileset(
+      head +
+      R"("tile_path":"{z}/{x}/{y}.cmt","citymap_routing": {"path": "routing.cmg", "length": 10, "format": "CMG1"}})");
   ASSERT_TRUE(t) << t.error();
   ASSERT_TRUE(t->routing);
   EXPECT_EQ(t->routing->path, "routing.cmg");
   // Broken entries are ignored, the tileset still loads.
-  for (const char* bad : {R"("citymap_routing": 3})", R"("citymap_routing": {"offset": -1, "length": 5, "format": "CMG1"}})",
-                          R"("citymap_routing": {"offset": 1, "length": 0, "format": "CMG1"}})",
-                          R"("citymap_routing": {"offset": 1.5, "length": 5, "format": "CMG1"}})",
-                          R"("citymap_routing": {"offset": 1, "length": 5}})",
-                          R"("citymap_routing": {"path": "../x", "format": "CMG1"}})"}) {
+  for (const char* bad :
+       {R"("citymap_routing": 3})", R"("citymap_routing": {"offset": -1, "length": 5, "format": "CMG1"}})",
+        R"("citymap_routing": {"offset": 1, "length": 0, "format": "CMG1"}})",
+        R"("citymap_routing": {"offset": 1.5, "length": 5, "format": "CMG1"}})",
+        R"("citymap_routing": {"offset": 1, "length": 5}})",
+        R"("citymap_routing": {"path": "../x", "format": "CMG1"}})"}) {
     t = tile::parseTileset(head + bad, false);
     ASSERT_TRUE(t) << bad << ": " << t.error();
     EXPECT_FALSE(t->routing) << bad;

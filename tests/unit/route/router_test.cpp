@@ -35,7 +35,8 @@ RouteGraph randomGrid(uint64_t seed, int w, int h, double step, double gap) {
   Lcg rng{seed};
   TestRouteGraph t;
   for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) t.nodeAt(kOrigin, x * step + (rng.next() - 0.5) * step * 0.3, y * step + (rng.next() - 0.5) * step * 0.3);
+    for (int x = 0; x < w; ++x)
+      t.nodeAt(kOrigin, x * step + (rng.next() - 0.5) * step * 0.3, y * step + (rng.next() - 0.5) * step * 0.3);
   const auto edge = [&](uint32_t a, uint32_t b) {
     if (rng.next() < gap) return;
     const double straight = distanceMetres(t.data.nodes[a].lngLat(), t.data.nodes[b].lngLat());
@@ -141,7 +142,8 @@ TEST(Route, ShortestPathsMatchDijkstraBetweenAnyPoints) {
       }
       ++routed;
       EXPECT_FALSE(r.straightLine);
-      EXPECT_NEAR(r.metres, s->distanceM + road + t->distanceM, 1e-3 + road * 1e-6) << "seed " << seed << " query " << q;
+      EXPECT_NEAR(r.metres, s->distanceM + road + t->distanceM, 1e-3 + road * 1e-6)
+          << "seed " << seed << " query " << q;
       // A* settles fewer nodes than the whole graph for most queries; never more than it has.
       EXPECT_LE(router.settled(), g.nodeCount());
     }
@@ -169,7 +171,9 @@ struct Ladder {
   }
 };
 
-bool walks(const Route& r, uint64_t road) { return std::find(r.roadIds.begin(), r.roadIds.end(), road) != r.roadIds.end(); }
+bool walks(const Route& r, uint64_t road) {
+  return std::find(r.roadIds.begin(), r.roadIds.end(), road) != r.roadIds.end();
+}
 
 TEST(Route, AvoidsAClosedRoadAndComesBackWhenItReopens) {
   Ladder l;
@@ -270,8 +274,10 @@ TEST(Route, StraightLegsWhereTheGraphDoesNotReach) {
   expectWellFormed(r, from, to);
   EXPECT_TRUE(r.straightLine);
   ASSERT_GE(r.legs.size(), 3u);
-  EXPECT_TRUE(std::any_of(r.legs.begin(), r.legs.end(), [](const Leg& l) { return l.kind == LegKind::Road && l.metres > 250; }));
-  const auto straightLeg = std::find_if(r.legs.begin(), r.legs.end(), [](const Leg& l) { return l.kind == LegKind::Straight; });
+  EXPECT_TRUE(std::any_of(r.legs.begin(), r.legs.end(),
+                          [](const Leg& l) { return l.kind == LegKind::Road && l.metres > 250; }));
+  const auto straightLeg =
+      std::find_if(r.legs.begin(), r.legs.end(), [](const Leg& l) { return l.kind == LegKind::Straight; });
   ASSERT_NE(straightLeg, r.legs.end());
   EXPECT_NEAR(straightLeg->metres, distanceMetres(g.node(b), to), 1.0);  // from the street's end
   EXPECT_LT(r.metres, 1.2 * distanceMetres(from, to));
@@ -314,13 +320,15 @@ TEST(Route, AlongOneEdgeBothWays) {
   const uint32_t a = t.nodeAt(kOrigin, 0, 0), b = t.nodeAt(kOrigin, 400, 0);
   t.edge(a, b, 1, {at(100, 0), at(200, 0), at(300, 0)});
   const RouteGraph g = RouteGraph::load(t.bytes()).value();
-  for (const auto& [x0, x1] : {std::pair{50.0, 350.0}, std::pair{350.0, 50.0}, std::pair{120.0, 180.0}, std::pair{180.0, 120.0}}) {
+  for (const auto& [x0, x1] :
+       {std::pair{50.0, 350.0}, std::pair{350.0, 50.0}, std::pair{120.0, 180.0}, std::pair{180.0, 120.0}}) {
     const geo::LngLat from = at(x0, 10), to = at(x1, -10);
     const Route r = route(g, from, to);
     expectWellFormed(r, from, to);
     ASSERT_EQ(r.legs.size(), 3u);
     EXPECT_NEAR(r.legs[1].metres, std::abs(x1 - x0), 0.3);
-    EXPECT_EQ(r.legs[1].points.size(), size_t(2 + int(std::floor(std::max(x0, x1) / 100)) - int(std::floor(std::min(x0, x1) / 100))));
+    EXPECT_EQ(r.legs[1].points.size(),
+              size_t(2 + int(std::floor(std::max(x0, x1) / 100)) - int(std::floor(std::min(x0, x1) / 100))));
     EXPECT_EQ(r.roadIds, std::vector<uint64_t>{1});
   }
 }

@@ -52,8 +52,8 @@ std::vector<uint64_t> ids(const std::vector<ShelterChoice>& choices) {
 }
 
 // Every open shelter routed, sorted by walking metres (then id).
-std::vector<std::pair<double, uint64_t>> bruteForce(const RouteGraph& g, geo::LngLat from, const ShelterStatusFn& status,
-                                                    const Avoid& avoid = {}) {
+std::vector<std::pair<double, uint64_t>> bruteForce(const RouteGraph& g, geo::LngLat from,
+                                                    const ShelterStatusFn& status, const Avoid& avoid = {}) {
   std::vector<std::pair<double, uint64_t>> all;
   for (const Shelter& s : g.shelters())
     if (status(s.id) == ShelterState::Open) all.push_back({route(g, from, s.position, avoid).metres, s.id});
@@ -68,7 +68,10 @@ TEST(RouteShelters, MatchesRoutingEveryOpenShelter) {
     Lcg rng{seed * 13};
     for (const Shelter& s : g.shelters()) {
       const double u = rng.next();
-      states[s.id] = u < 0.55 ? ShelterState::Open : u < 0.7 ? ShelterState::Full : u < 0.85 ? ShelterState::Closed : ShelterState::Unknown;
+      states[s.id] = u < 0.55   ? ShelterState::Open
+                     : u < 0.7  ? ShelterState::Full
+                     : u < 0.85 ? ShelterState::Closed
+                                : ShelterState::Unknown;
     }
     const ShelterStatusFn status = [&](uint64_t id) { return states.at(id); };
     for (int q = 0; q < 6; ++q) {
@@ -100,7 +103,8 @@ TEST(RouteShelters, MatchesRoutingEveryOpenShelter) {
 TEST(RouteShelters, StopsRoutingOnceTheStraightLineIsLonger) {
   const RouteGraph g = cityWithShelters(9);
   const geo::LngLat from = TestRouteGraph::offset(kOrigin, 400, 400);
-  const NearestShelters n = nearestShelters(g, from, [](uint64_t) { return ShelterState::Open; }, 3);
+  const NearestShelters n = nearestShelters(
+      g, from, [](uint64_t) { return ShelterState::Open; }, 3);
   ASSERT_EQ(n.nearest.size(), 3u);
   EXPECT_EQ(n.open, 60u);
   EXPECT_LT(n.routed, 30u);  // far fewer than all 60
@@ -112,7 +116,8 @@ TEST(RouteShelters, StopsRoutingOnceTheStraightLineIsLonger) {
 TEST(RouteShelters, UnknownIsNeverACandidate) {
   const RouteGraph g = cityWithShelters(3);
   const geo::LngLat from = TestRouteGraph::offset(kOrigin, 500, 500);
-  NearestShelters n = nearestShelters(g, from, [](uint64_t) { return ShelterState::Unknown; }, 3);
+  NearestShelters n = nearestShelters(
+      g, from, [](uint64_t) { return ShelterState::Unknown; }, 3);
   EXPECT_TRUE(n.nearest.empty());
   EXPECT_EQ(n.open, 0u);
   EXPECT_EQ(n.routed, 0u);
@@ -122,12 +127,16 @@ TEST(RouteShelters, UnknownIsNeverACandidate) {
   EXPECT_TRUE(n.nearest.empty());
   EXPECT_EQ(n.unknown.size(), 3u);
   // Full and closed ones are neither.
-  n = nearestShelters(g, from, [](uint64_t id) { return id % 8 == 3 ? ShelterState::Full : ShelterState::Closed; }, 3);
+  n = nearestShelters(
+      g, from, [](uint64_t id) { return id % 8 == 3 ? ShelterState::Full : ShelterState::Closed; }, 3);
   EXPECT_TRUE(n.nearest.empty());
   EXPECT_TRUE(n.unknown.empty());
   // k = 0 and k larger than the open shelters.
-  EXPECT_TRUE(nearestShelters(g, from, [](uint64_t) { return ShelterState::Open; }, 0).nearest.empty());
-  n = nearestShelters(g, from, [](uint64_t id) { return id < 1020 ? ShelterState::Open : ShelterState::Closed; }, 10);
+  EXPECT_TRUE(nearestShelters(
+                  g, from, [](uint64_t) { return ShelterState::Open; }, 0)
+                  .nearest.empty());
+  n = nearestShelters(
+      g, from, [](uint64_t id) { return id < 1020 ? ShelterState::Open : ShelterState::Closed; }, 10);
   EXPECT_EQ(n.nearest.size(), 5u);
 }
 

@@ -35,7 +35,10 @@ TEST(TilePyramid, RequestsNearestTilesFirstAndBoundsInFlight) {
   TilePyramid p(danangTileset(), style::defaultStyle());
   std::vector<geo::TileID> requested;
   const auto cam = camera(15.4);
-  p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(cam, 0, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_FALSE(requested.empty());
   EXPECT_LE(int(requested.size()), TilePyramid::kMaxPending);
   EXPECT_EQ(requested.front(), geo::tileAt(cam.center(), 15));
@@ -43,7 +46,10 @@ TEST(TilePyramid, RequestsNearestTilesFirstAndBoundsInFlight) {
   EXPECT_FALSE(p.complete());
   // Asking again does not duplicate requests.
   std::vector<geo::TileID> again;
-  p.update(cam, 0, [&](const geo::TileID& id) { again.push_back(id); return uint64_t(0); });
+  p.update(cam, 0, [&](const geo::TileID& id) {
+    again.push_back(id);
+    return uint64_t(0);
+  });
   EXPECT_TRUE(again.empty());
 }
 
@@ -52,7 +58,10 @@ TEST(TilePyramid, LoadsTilesAndBecomesComplete) {
   const auto cam = camera(15.4);
   for (int round = 0; round < 10 && !p.complete(); ++round) {
     std::vector<geo::TileID> requested;
-    p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+    p.update(cam, 0, [&](const geo::TileID& id) {
+      requested.push_back(id);
+      return uint64_t(0);
+    });
     for (const auto& id : requested) EXPECT_TRUE(p.onTileData(id, testing::sampleTile(id)));
     p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
   }
@@ -68,7 +77,10 @@ TEST(TilePyramid, SetStyleRemeshesLoadedTilesOnlyWhenTheBucketsChange) {
   const auto cam = camera(15.4);
   for (int round = 0; round < 10 && !p.complete(); ++round) {
     std::vector<geo::TileID> requested;
-    p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+    p.update(cam, 0, [&](const geo::TileID& id) {
+      requested.push_back(id);
+      return uint64_t(0);
+    });
     for (const auto& id : requested) ASSERT_TRUE(p.onTileData(id, testing::sampleTile(id)));
     p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
   }
@@ -81,7 +93,8 @@ TEST(TilePyramid, SetStyleRemeshesLoadedTilesOnlyWhenTheBucketsChange) {
   EXPECT_EQ(p.drawList().front().mesh, before);  // same buckets: the same mesh
 
   auto roadsOnly = style::parseStyle(R"({"version": 8, "layers": [
-    {"id": "r", "type": "line", "source-layer": "roads", "paint": {"line-width": 3}}]})", "roads.json");
+    {"id": "r", "type": "line", "source-layer": "roads", "paint": {"line-width": 3}}]})",
+                                     "roads.json");
   ASSERT_TRUE(roadsOnly) << roadsOnly.error();
   p.setStyle(roadsOnly->style);
   p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
@@ -97,7 +110,10 @@ TEST(TilePyramid, CorruptTileIsAnErrorNotACrash) {
   TilePyramid p(danangTileset(), style::defaultStyle());
   const auto cam = camera(16.2);
   std::vector<geo::TileID> requested;
-  p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(cam, 0, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_FALSE(requested.empty());
   EXPECT_FALSE(p.onTileData(requested[0], std::vector<uint8_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10}));
   EXPECT_FALSE(p.onTileData(requested[1], Error{"HTTP 500"}));
@@ -113,16 +129,22 @@ TEST(TilePyramid, DrawsTheParentWhileChildrenLoad) {
   std::vector<geo::TileID> requested;
   for (int i = 0; i < 5; ++i) {
     requested.clear();
-    p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+    p.update(cam, 0, [&](const geo::TileID& id) {
+      requested.push_back(id);
+      return uint64_t(0);
+    });
     for (const auto& id : requested) p.onTileData(id, testing::sampleTile(id));
   }
   cam.setZoom(15.5);
   requested.clear();
-  p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(cam, 0, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_FALSE(p.drawList().empty());
   for (const auto& d : p.drawList()) {
-    EXPECT_EQ(d.target.z, 15);     // clipped to the tile it stands in for
-    EXPECT_EQ(d.mesh->id.z, 14);   // drawn from the loaded parent
+    EXPECT_EQ(d.target.z, 15);    // clipped to the tile it stands in for
+    EXPECT_EQ(d.mesh->id.z, 14);  // drawn from the loaded parent
     EXPECT_TRUE(d.mesh->id.isAncestorOf(d.target));
   }
 }
@@ -141,7 +163,10 @@ TEST(TilePyramid, TurnedViewRequestsOnlyTilesItOverlapsCentreFirst) {
   turned.setBearing(45);
   TilePyramid p(danangTileset(), style::defaultStyle());
   std::vector<geo::TileID> requested;
-  p.update(turned, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(turned, 0, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_FALSE(requested.empty());
   EXPECT_EQ(requested.front(), geo::tileAt(turned.center(), 15));
   const auto inBox = geo::tilesCovering(turned.visibleBounds(), 15);
@@ -152,8 +177,8 @@ TEST(TilePyramid, TurnedViewRequestsOnlyTilesItOverlapsCentreFirst) {
   EXPECT_EQ(p.stats().idealTiles, overlapping);
   for (const auto& id : requested) EXPECT_TRUE(turned.intersectsView(id.bounds()));
   // The screen's corners lie in wanted tiles.
-  for (const geo::ScreenPoint corner : {geo::ScreenPoint{1, 1}, geo::ScreenPoint{1023, 1}, geo::ScreenPoint{1, 767},
-                                        geo::ScreenPoint{1023, 767}})
+  for (const geo::ScreenPoint corner :
+       {geo::ScreenPoint{1, 1}, geo::ScreenPoint{1023, 1}, geo::ScreenPoint{1, 767}, geo::ScreenPoint{1023, 767}})
     EXPECT_TRUE(turned.intersectsView(geo::tileAt(turned.screenToWorld(corner), 15).bounds()));
 
   // Loaded, the draw list holds every wanted tile; with the children missing at z16, their
@@ -161,7 +186,10 @@ TEST(TilePyramid, TurnedViewRequestsOnlyTilesItOverlapsCentreFirst) {
   for (const auto& id : requested) EXPECT_TRUE(p.onTileData(id, testing::sampleTile(id)));
   for (int round = 0; round < 20 && !p.complete(); ++round) {
     std::vector<geo::TileID> more;
-    p.update(turned, 0, [&](const geo::TileID& id) { more.push_back(id); return uint64_t(0); });
+    p.update(turned, 0, [&](const geo::TileID& id) {
+      more.push_back(id);
+      return uint64_t(0);
+    });
     for (const auto& id : more) EXPECT_TRUE(p.onTileData(id, testing::sampleTile(id)));
   }
   p.update(turned, 0, [](const geo::TileID&) { return uint64_t(0); });
@@ -202,13 +230,19 @@ TEST(TilePyramid, FailedTileIsRetriedWithBackoffWhileItsParentStandsIn) {
   std::vector<geo::TileID> requested;
   for (int i = 0; i < 5; ++i) {  // the z14 parents load
     requested.clear();
-    p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+    p.update(cam, 0, [&](const geo::TileID& id) {
+      requested.push_back(id);
+      return uint64_t(0);
+    });
     for (const auto& id : requested) p.onTileData(id, testing::sampleTile(id), 0);
   }
   cam.setZoom(15.5);
   requested.clear();
   double now = 1000;
-  p.update(cam, now, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(cam, now, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_FALSE(requested.empty());
   const geo::TileID bad = requested.front();
   // Every tile answers; one with an HTTP error.
@@ -216,14 +250,18 @@ TEST(TilePyramid, FailedTileIsRetriedWithBackoffWhileItsParentStandsIn) {
     p.onTileData(id, id == bad ? Result<std::vector<uint8_t>>(Error{"HTTP 503"}) : testing::sampleTile(id), now);
   for (int round = 0; round < 10; ++round) {
     requested.clear();
-    p.update(cam, now, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+    p.update(cam, now, [&](const geo::TileID& id) {
+      requested.push_back(id);
+      return uint64_t(0);
+    });
     for (const auto& id : requested) p.onTileData(id, testing::sampleTile(id), now);
   }
   EXPECT_TRUE(p.complete());  // answered: nothing left to wait for now
   EXPECT_EQ(p.stats().failed, 1);
   EXPECT_EQ(p.stats().errors, 1u);
   // No hole: the failed tile is drawn from its parent, clipped to it.
-  const auto standIn = std::find_if(p.drawList().begin(), p.drawList().end(), [&](const DrawTile& d) { return d.target == bad; });
+  const auto standIn =
+      std::find_if(p.drawList().begin(), p.drawList().end(), [&](const DrawTile& d) { return d.target == bad; });
   ASSERT_NE(standIn, p.drawList().end());
   EXPECT_EQ(standIn->mesh->id, bad.ancestor(14));
   // Not asked again before the backoff has run out (about 1 s)...
@@ -231,11 +269,17 @@ TEST(TilePyramid, FailedTileIsRetriedWithBackoffWhileItsParentStandsIn) {
   EXPECT_GE(due - now, 800);
   EXPECT_LT(due - now, 1200);
   requested.clear();
-  p.update(cam, due - 1, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(cam, due - 1, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   EXPECT_TRUE(requested.empty());
   // ...then asked again; failing again doubles the wait.
   now = due;
-  p.update(cam, now, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(cam, now, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_EQ(requested, std::vector<geo::TileID>{bad});
   EXPECT_EQ(p.stats().retries, 1u);
   EXPECT_FALSE(p.onTileData(bad, std::vector<uint8_t>{'<', 'h', 't', 'm', 'l', '>'}, now));  // an error page
@@ -245,14 +289,18 @@ TEST(TilePyramid, FailedTileIsRetriedWithBackoffWhileItsParentStandsIn) {
   // The third try succeeds: the tile itself is drawn, nothing is failed any more.
   now = p.nextRetryMs();
   requested.clear();
-  p.update(cam, now, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+  p.update(cam, now, [&](const geo::TileID& id) {
+    requested.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_EQ(requested, std::vector<geo::TileID>{bad});
   EXPECT_TRUE(p.onTileData(bad, testing::sampleTile(bad), now));
   p.update(cam, now, [](const geo::TileID&) { return uint64_t(0); });
   EXPECT_EQ(p.stats().failed, 0);
   EXPECT_EQ(p.stats().retries, 2u);
   EXPECT_FALSE(std::isfinite(p.nextRetryMs()));
-  const auto own = std::find_if(p.drawList().begin(), p.drawList().end(), [&](const DrawTile& d) { return d.target == bad; });
+  const auto own =
+      std::find_if(p.drawList().begin(), p.drawList().end(), [&](const DrawTile& d) { return d.target == bad; });
   ASSERT_NE(own, p.drawList().end());
   EXPECT_EQ(own->mesh->id, bad);
 }
@@ -299,7 +347,10 @@ TEST(TilePyramid, CacheStaysWithinItsBudgetAndEvictsTheLeastRecentlyUsed) {
     TilePyramid probe(danangTileset(), style::defaultStyle());
     const auto cam = camera(15.4);
     std::vector<geo::TileID> r;
-    probe.update(cam, 0, [&](const geo::TileID& id) { r.push_back(id); return uint64_t(0); });
+    probe.update(cam, 0, [&](const geo::TileID& id) {
+      r.push_back(id);
+      return uint64_t(0);
+    });
     probe.onTileData(r.front(), testing::sampleTile(r.front()), 0);
     return probe.stats().cacheBytes;
   }();
@@ -312,7 +363,10 @@ TEST(TilePyramid, CacheStaysWithinItsBudgetAndEvictsTheLeastRecentlyUsed) {
     cam.jumpTo({108.16 + step * 0.0035, 16.06}, 15.4);
     for (int round = 0; round < 6; ++round) {
       std::vector<geo::TileID> requested;
-      p.update(cam, 0, [&](const geo::TileID& id) { requested.push_back(id); return uint64_t(0); });
+      p.update(cam, 0, [&](const geo::TileID& id) {
+        requested.push_back(id);
+        return uint64_t(0);
+      });
       if (step == 0 && round == 0) firstView = requested;
       for (const auto& id : requested) p.onTileData(id, testing::sampleTile(id), 0);
     }
@@ -323,9 +377,13 @@ TEST(TilePyramid, CacheStaysWithinItsBudgetAndEvictsTheLeastRecentlyUsed) {
   // Back at the start: those tiles were evicted and are asked for again.
   cam.jumpTo({108.16, 16.06}, 15.4);
   std::vector<geo::TileID> again;
-  p.update(cam, 0, [&](const geo::TileID& id) { again.push_back(id); return uint64_t(0); });
+  p.update(cam, 0, [&](const geo::TileID& id) {
+    again.push_back(id);
+    return uint64_t(0);
+  });
   ASSERT_FALSE(firstView.empty());
-  ASSERT_FALSE(again.empty()) << "cache " << p.stats().cacheBytes << " of " << budget << ", " << p.stats().loaded << " tiles";
+  ASSERT_FALSE(again.empty()) << "cache " << p.stats().cacheBytes << " of " << budget << ", " << p.stats().loaded
+                              << " tiles";
   EXPECT_EQ(again.front(), firstView.front());
 }
 

@@ -37,7 +37,10 @@ struct RoadClass {
 inline Style makeDefault() {
   Style s;
   s.background = Color::hex(0xf2efe9);
-  const auto bucket = [&](Bucket b) { s.buckets.push_back(b); return int(s.buckets.size() - 1); };
+  const auto bucket = [&](Bucket b) {
+    s.buckets.push_back(b);
+    return int(s.buckets.size() - 1);
+  };
   const auto fill = [&](std::string id, Group g, int b, Color c, double minZoom = 0) {
     s.layers.push_back({std::move(id), g, b, false, c, {}, ZoomCurve::constant(1), minZoom, 24});
   };
@@ -49,15 +52,19 @@ inline Style makeDefault() {
   // Areas get a one-pixel antialiased outline in their own colour (the WebGL canvas runs
   // without MSAA, which is far slower in software renderers), like MapLibre's fill-antialias.
   const tess::LineStyle outlineLine{tess::LineJoin::Bevel, tess::LineCap::Butt};
-  const auto area = [&](std::string id, Group g, std::string_view layer, uint32_t kindMask, Color c, int minTileZoom = 0,
-                        double minZoom = 0) {
+  const auto area = [&](std::string id, Group g, std::string_view layer, uint32_t kindMask, Color c,
+                        int minTileZoom = 0, double minZoom = 0) {
     fill(id, g, bucket({layer, Bucket::Geometry::Fill, kindMask, 0, 0, minTileZoom}), c, minZoom);
     line(id + "-outline", g, bucket({layer, Bucket::Geometry::Outline, kindMask, 0, 0, minTileZoom, outlineLine}), c,
          ZoomCurve::constant(1), minZoom);
   };
 
   // Land use, drawn below water.
-  struct LanduseFill { const char* id; uint32_t kinds; uint32_t color; };
+  struct LanduseFill {
+    const char* id;
+    uint32_t kinds;
+    uint32_t color;
+  };
   const LanduseFill landuse[] = {
       {"landuse-residential", kinds({LanduseKind::Residential, LanduseKind::Construction}), 0xe6e2dc},
       {"landuse-commercial", kinds({LanduseKind::Commercial}), 0xf2dcda},
@@ -74,7 +81,8 @@ inline Style makeDefault() {
   // Water.
   area("water", Group::Water, tile::layer::kWater, ~0u, Color::hex(0xaad3df));
   line("waterway", Group::Water,
-       bucket({tile::layer::kWater, Bucket::Geometry::Line, ~0u, 0, 0, 0, {tess::LineJoin::Round, tess::LineCap::Round}}),
+       bucket(
+           {tile::layer::kWater, Bucket::Geometry::Line, ~0u, 0, 0, 0, {tess::LineJoin::Round, tess::LineCap::Round}}),
        Color::hex(0xaad3df), {{{12, 0.5f}, {15, 2.f}, {18, 6.f}}, 1.4f});
 
   // Buildings: fill plus a slightly darker outline from z15.
@@ -87,22 +95,62 @@ inline Style makeDefault() {
 
   // Roads, minor to major; bridges repeat the set on top with their own casing.
   const RoadClass roads[] = {
-      {"path", kinds({RoadKind::Footway, RoadKind::Path, RoadKind::Track, RoadKind::Pedestrian}), 14,
-       Color::hex(0xf7f4ef), Color::hex(0xd7c9bd), {{{14, 0.5f}, {16, 1.5f}, {18, 4.f}}, 1.5f}, 14.5},
-      {"service", kinds({RoadKind::Service}), 14, Color::hex(0xffffff), Color::hex(0xcfc5bb),
-       {{{14, 0.5f}, {16, 2.f}, {18, 7.f}}, 1.5f}, 14},
-      {"residential", kinds({RoadKind::Residential, RoadKind::Unknown}), 12, Color::hex(0xffffff), Color::hex(0xc9bfb5),
-       {{{12, 0.5f}, {14, 1.5f}, {16, 5.f}, {18, 16.f}}, 1.5f}, 12},
-      {"tertiary", kinds({RoadKind::Tertiary}), 12, Color::hex(0xffffff), Color::hex(0xb9aea3),
-       {{{12, 0.8f}, {14, 2.5f}, {16, 7.f}, {18, 20.f}}, 1.5f}, 12},
-      {"secondary", kinds({RoadKind::Secondary}), 12, Color::hex(0xf7fabf), Color::hex(0xb6b88a),
-       {{{12, 1.f}, {14, 3.f}, {16, 8.f}, {18, 22.f}}, 1.5f}, 12},
-      {"primary", kinds({RoadKind::Primary}), 12, Color::hex(0xfcd6a4), Color::hex(0xc79a5a),
-       {{{12, 1.2f}, {14, 3.5f}, {16, 9.f}, {18, 24.f}}, 1.5f}, 12},
-      {"trunk", kinds({RoadKind::Trunk}), 12, Color::hex(0xf9b29c), Color::hex(0xc0765e),
-       {{{12, 1.4f}, {14, 4.f}, {16, 10.f}, {18, 26.f}}, 1.5f}, 12},
-      {"motorway", kinds({RoadKind::Motorway}), 12, Color::hex(0xe892a2), Color::hex(0xb2495f),
-       {{{12, 1.6f}, {14, 4.5f}, {16, 11.f}, {18, 28.f}}, 1.5f}, 12},
+      {"path",
+       kinds({RoadKind::Footway, RoadKind::Path, RoadKind::Track, RoadKind::Pedestrian}),
+       14,
+       Color::hex(0xf7f4ef),
+       Color::hex(0xd7c9bd),
+       {{{14, 0.5f}, {16, 1.5f}, {18, 4.f}}, 1.5f},
+       14.5},
+      {"service",
+       kinds({RoadKind::Service}),
+       14,
+       Color::hex(0xffffff),
+       Color::hex(0xcfc5bb),
+       {{{14, 0.5f}, {16, 2.f}, {18, 7.f}}, 1.5f},
+       14},
+      {"residential",
+       kinds({RoadKind::Residential, RoadKind::Unknown}),
+       12,
+       Color::hex(0xffffff),
+       Color::hex(0xc9bfb5),
+       {{{12, 0.5f}, {14, 1.5f}, {16, 5.f}, {18, 16.f}}, 1.5f},
+       12},
+      {"tertiary",
+       kinds({RoadKind::Tertiary}),
+       12,
+       Color::hex(0xffffff),
+       Color::hex(0xb9aea3),
+       {{{12, 0.8f}, {14, 2.5f}, {16, 7.f}, {18, 20.f}}, 1.5f},
+       12},
+      {"secondary",
+       kinds({RoadKind::Secondary}),
+       12,
+       Color::hex(0xf7fabf),
+       Color::hex(0xb6b88a),
+       {{{12, 1.f}, {14, 3.f}, {16, 8.f}, {18, 22.f}}, 1.5f},
+       12},
+      {"primary",
+       kinds({RoadKind::Primary}),
+       12,
+       Color::hex(0xfcd6a4),
+       Color::hex(0xc79a5a),
+       {{{12, 1.2f}, {14, 3.5f}, {16, 9.f}, {18, 24.f}}, 1.5f},
+       12},
+      {"trunk",
+       kinds({RoadKind::Trunk}),
+       12,
+       Color::hex(0xf9b29c),
+       Color::hex(0xc0765e),
+       {{{12, 1.4f}, {14, 4.f}, {16, 10.f}, {18, 26.f}}, 1.5f},
+       12},
+      {"motorway",
+       kinds({RoadKind::Motorway}),
+       12,
+       Color::hex(0xe892a2),
+       Color::hex(0xb2495f),
+       {{{12, 1.6f}, {14, 4.5f}, {16, 11.f}, {18, 28.f}}, 1.5f},
+       12},
   };
   const tess::LineStyle roadLine{tess::LineJoin::Round, tess::LineCap::Round};
   const tess::LineStyle bridgeLine{tess::LineJoin::Round, tess::LineCap::Butt};
@@ -130,8 +178,8 @@ inline Style makeDefault() {
                                   RoadKind::Tertiary, RoadKind::Residential, RoadKind::Unknown});
     Bucket traffic{tile::layer::kRoads, Bucket::Geometry::Line, motor, 0, 0, 13, roadLine};
     traffic.featureSlots = true;
-    line("traffic", Group::Roads, bucket(traffic), Color::hex(0xffffff), {{{13, 1.5f}, {15, 2.5f}, {16, 4.f}, {18, 10.f}}, 1.5f},
-         13);
+    line("traffic", Group::Roads, bucket(traffic), Color::hex(0xffffff),
+         {{{13, 1.5f}, {15, 2.5f}, {16, 4.f}, {18, 10.f}}, 1.5f}, 13);
     s.layers.back().featureState = true;
   }
 
@@ -141,7 +189,12 @@ inline Style makeDefault() {
   // traffic colours so they stay visible on live roads.
   {
     const uint32_t vehicles = ~kinds({RoadKind::Footway, RoadKind::Path, RoadKind::Pedestrian});
-    Bucket arrows{tile::layer::kRoads, Bucket::Geometry::Arrows, vehicles, tile::kFlagOneway, 0, 16,
+    Bucket arrows{tile::layer::kRoads,
+                  Bucket::Geometry::Arrows,
+                  vehicles,
+                  tile::kFlagOneway,
+                  0,
+                  16,
                   {tess::LineJoin::Round, tess::LineCap::Round}};
     arrows.arrows = {120, 3.f, 2.f};
     line("road-oneway-arrow", Group::Roads, bucket(arrows), Color::hex(0x7d6f63, 0.85f), {{{16, 1.f}, {18, 1.5f}}, 1},
@@ -150,7 +203,13 @@ inline Style makeDefault() {
 
   // Railways.
   line("railway", Group::Railways,
-       bucket({tile::layer::kRailways, Bucket::Geometry::Line, ~0u, 0, 0, 12, {tess::LineJoin::Round, tess::LineCap::Butt}}),
+       bucket({tile::layer::kRailways,
+               Bucket::Geometry::Line,
+               ~0u,
+               0,
+               0,
+               12,
+               {tess::LineJoin::Round, tess::LineCap::Butt}}),
        Color::hex(0x8f8a86), {{{12, 0.8f}, {16, 2.5f}, {18, 4.f}}, 1.3f});
 
   // Administrative units of the 2025 structure: ward/commune lines, the city outline on top.
@@ -179,7 +238,12 @@ inline Style makeDefault() {
   marker("transit-stop", Group::Transit, tile::layer::kTransit, kinds({TransitKind::BusStop}), 0x2c7fb8,
          {{{14, 4.f}, {18, 9.f}}, 1}, 14.5);
   marker("poi", Group::Pois, tile::layer::kPois, ~0u, 0x9c6b4e, {{{15, 4.f}, {18, 8.f}}, 1}, 16);
-  struct IocMarker { const char* id; IocKind kind; uint32_t color; double minZoom; };
+  struct IocMarker {
+    const char* id;
+    IocKind kind;
+    uint32_t color;
+    double minZoom;
+  };
   const IocMarker ioc[] = {
       {"ioc-landslide", IocKind::LandslideSite, 0xa6611a, 13},
       {"ioc-gateway", IocKind::LoraGateway, 0x7f7f7f, 14},
@@ -205,8 +269,8 @@ inline Style makeDefault() {
   const ZoomCurve iocOffset = offsetFor({{{11, 6.f}, {16, 11.f}, {18, 14.f}}, 1});
   const auto label = [&](LabelClass c) { s.labels.push_back(std::move(c)); };
   label({"label-ioc-station", Group::Ioc, tile::layer::kIoc, P::Point,
-         kinds({IocKind::FloodTower, IocKind::FloodStation, IocKind::RainGauge, IocKind::CoastalStation}), 13, 24, 0, 12,
-         Color::hex(0x8c1d2c), halo, iocOffset, 0, 128, 11});
+         kinds({IocKind::FloodTower, IocKind::FloodStation, IocKind::RainGauge, IocKind::CoastalStation}), 13, 24, 0,
+         12, Color::hex(0x8c1d2c), halo, iocOffset, 0, 128, 11});
   label({"label-ioc-shelter", Group::Ioc, tile::layer::kIoc, P::Point, kinds({IocKind::StormShelter}), 14.5, 24, 1, 12,
          Color::hex(0x136b38), halo, iocOffset, 0, 128, 13});
   label({"label-ward", Group::Admin, tile::layer::kAdmin, P::Area, kinds({AdminKind::Ward2025}), 12, 16.5, 2, 14,
@@ -228,8 +292,9 @@ inline Style makeDefault() {
   label({"label-poi-major", Group::Pois, tile::layer::kPois, P::Point, importantPois, 16, 24, 5, 11,
          Color::hex(0x6f4a33), halo, poiOffset, 150, 128, 16});
   road("label-road-minor", minor, 15, 6, 12, street);
-  label({"label-water", Group::Water, tile::layer::kWater, P::Area, kinds({WaterKind::Water, WaterKind::River, WaterKind::Basin}),
-         13, 24, 7, 12, Color::hex(0x2f5d7c), Color::hex(0xffffff, 0.85f), ZoomCurve::constant(0), 400});
+  label({"label-water", Group::Water, tile::layer::kWater, P::Area,
+         kinds({WaterKind::Water, WaterKind::River, WaterKind::Basin}), 13, 24, 7, 12, Color::hex(0x2f5d7c),
+         Color::hex(0xffffff, 0.85f), ZoomCurve::constant(0), 400});
   label({"label-transit-stop", Group::Transit, tile::layer::kTransit, P::Point, kinds({TransitKind::BusStop}), 16.5, 24,
          8, 11, Color::hex(0x1f5f8b), halo, offsetFor({{{14, 4.f}, {18, 9.f}}, 1}), 120, 128, 14.5});
   label({"label-poi", Group::Pois, tile::layer::kPois, P::Point, ~importantPois, 17, 24, 9, 11, Color::hex(0x6f4a33),

@@ -256,30 +256,46 @@ TEST(StyleFile, EveryErrorNamesTheFileLineAndColumn) {
       {"no layers", "{\"version\": 8}", "\"layers\" is missing", 1, 1},
       {"layers not array", "{\"version\": 8, \"layers\": {}}", "expected an array", 1, 26},
       {"layer without id", prefix + "{\"type\": \"fill\"}]}", "has no \"id\"", 4, 1},
-      {"duplicate id", prefix + "{\"id\": \"a\", \"type\": \"background\"},\n{\"id\": \"a\", \"type\": \"background\"}]}",
-       "used twice", 5, 8},
+      {"duplicate id",
+       prefix + "{\"id\": \"a\", \"type\": \"background\"},\n{\"id\": \"a\", \"type\": \"background\"}]}", "used twice",
+       5, 8},
       {"unknown type", prefix + "{\"id\": \"a\", \"type\": \"heatmap\", \"source-layer\": \"roads\"}]}",
        "type \"heatmap\" is not supported", 4, 21},
       {"unknown source layer", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"rivers\"}]}",
        "\"rivers\" is not a layer", 4, 45},
-      {"wrong type", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n \"paint\": {\"line-width\": \"2\"}}]}",
+      {"wrong type",
+       prefix +
+           "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n \"paint\": {\"line-width\": \"2\"}}]}",
        "expected a number", 5, 26},
-      {"bad colour", prefix + "{\"id\": \"a\", \"type\": \"fill\", \"source-layer\": \"water\",\n  \"paint\": {\"fill-color\": \"#12345\"}}]}",
+      {"bad colour",
+       prefix + "{\"id\": \"a\", \"type\": \"fill\", \"source-layer\": \"water\",\n  \"paint\": {\"fill-color\": "
+                "\"#12345\"}}]}",
        "is not a colour", 5, 27},
-      {"unknown kind", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n\"filter\": [\"==\", [\"get\", \"kind\"], \"highway\"]}]}",
+      {"unknown kind",
+       prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n\"filter\": [\"==\", [\"get\", "
+                "\"kind\"], \"highway\"]}]}",
        "\"highway\" is not a kind", 5, 35},
-      {"bad filter op", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\", \"filter\": [\"any\"]}]}",
+      {"bad filter op",
+       prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\", \"filter\": [\"any\"]}]}",
        "\"any\" is not supported", 4, 64},
-      {"bad curve", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n\"paint\": {\"line-width\": [\"interpolate\", [\"cubic\"], [\"zoom\"], 1, 2]}}]}",
+      {"bad curve",
+       prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n\"paint\": {\"line-width\": "
+                "[\"interpolate\", [\"cubic\"], [\"zoom\"], 1, 2]}}]}",
        "interpolation must be", 5, 41},
-      {"stops not increasing", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n\"paint\": {\"line-width\": [\"step\", [\"zoom\"], 1, 14, 2, 12, 3]}}]}",
+      {"stops not increasing",
+       prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n\"paint\": {\"line-width\": "
+                "[\"step\", [\"zoom\"], 1, 14, 2, 12, 3]}}]}",
        "must increase", 5, 54},
-      {"zoom out of range", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\", \"minzoom\": 30}]}",
+      {"zoom out of range",
+       prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\", \"minzoom\": 30}]}",
        "outside [0, 24]", 4, 65},
-      {"opacity out of range", prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\", \"paint\": {\"line-opacity\": 2}}]}",
+      {"opacity out of range",
+       prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\", \"paint\": {\"line-opacity\": 2}}]}",
        "outside [0, 1]", 4, 80},
-      {"symbol without text", prefix + "{\"id\": \"a\", \"type\": \"symbol\", \"source-layer\": \"pois\"}]}", "text-field", 4, 1},
-      {"theme names a missing layer", "{\"version\": 8, \"layers\": [],\n\"citymap:themes\": {\"night\": {\"layers\": {\"x\": {}}}}}",
+      {"symbol without text", prefix + "{\"id\": \"a\", \"type\": \"symbol\", \"source-layer\": \"pois\"}]}",
+       "text-field", 4, 1},
+      {"theme names a missing layer",
+       "{\"version\": 8, \"layers\": [],\n\"citymap:themes\": {\"night\": {\"layers\": {\"x\": {}}}}}",
        "there is no layer \"x\"", 2, 46},
   };
   for (const BadCase& c : cases) {
@@ -346,14 +362,22 @@ TEST(StyleFile, IconImageErrorsNameTheProblem) {
     return r ? std::string() : r.error();
   };
   EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "pois", "layout": {"text-field": ["get", "name"],
-    "icon-image": ["match", ["get", "kind"], "pizza", "restaurant", "marker"]}})").find("\"pizza\" is not a kind"),
+    "icon-image": ["match", ["get", "kind"], "pizza", "restaurant", "marker"]}})")
+                .find("\"pizza\" is not a kind"),
             std::string::npos);
   EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "pois", "layout": {"text-field": ["get", "name"],
-    "icon-image": "{kind}"}})").find("tokens"), std::string::npos);
-  EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "road_labels", "layout": {"text-field": ["get", "name"],
-    "symbol-placement": "line", "icon-image": "marker"}})").find("points only"), std::string::npos);
+    "icon-image": "{kind}"}})")
+                .find("tokens"),
+            std::string::npos);
+  EXPECT_NE(
+      error(R"({"id": "p", "type": "symbol", "source-layer": "road_labels", "layout": {"text-field": ["get", "name"],
+    "symbol-placement": "line", "icon-image": "marker"}})")
+          .find("points only"),
+      std::string::npos);
   EXPECT_NE(error(R"({"id": "p", "type": "symbol", "source-layer": "pois", "layout": {"text-field": ["get", "name"],
-    "icon-image": ["match", ["get", "kind"], "food", "restaurant"]}})").find("icon-image: expected"), std::string::npos);
+    "icon-image": ["match", ["get", "kind"], "food", "restaurant"]}})")
+                .find("icon-image: expected"),
+            std::string::npos);
 }
 
 TEST(StyleFile, TheDefaultStyleGivesEveryPoiKindAnIcon) {

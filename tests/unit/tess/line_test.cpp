@@ -24,7 +24,9 @@ LineMesh extrude(const Points& pts, const LineStyle& s, size_t* triangles = null
   return m;
 }
 
-struct P { double x, y; };
+struct P {
+  double x, y;
+};
 
 // Vertex position once the shader applies a half width h.
 P at(const LineMesh& m, uint32_t i, double h) {
@@ -122,8 +124,8 @@ TEST(ExtrudeLine, StraightLineExtrusionsArePerpendicularUnitVectors) {
 TEST(ExtrudeLine, MiterAtRightAngleHasLengthSqrt2) {
   size_t tris = 0;
   const LineMesh m = extrude({{0, 0}, {10, 0}, {10, 10}}, style(LineJoin::Miter, LineCap::Butt), &tris);
-  EXPECT_EQ(tris, 4u);                 // two quads, the miter vertex closes the gap
-  EXPECT_EQ(m.vertices.size(), 7u);    // 2 + (miter + 2 inner) + 2
+  EXPECT_EQ(tris, 4u);               // two quads, the miter vertex closes the gap
+  EXPECT_EQ(m.vertices.size(), 7u);  // 2 + (miter + 2 inner) + 2
   double longest = 0;
   LineVertex miter;
   for (const LineVertex& v : m.vertices)
@@ -150,7 +152,7 @@ TEST(ExtrudeLine, HairpinBeyondMiterLimitBecomesBevel) {
   EXPECT_EQ(tris, 4u);
   double longest = 0;
   for (const LineVertex& v : m.vertices) longest = std::max(longest, extrusionLength(v));
-  const double c = -10 / std::sqrt(101.0);  // cosine of the turn
+  const double c = -10 / std::sqrt(101.0);             // cosine of the turn
   EXPECT_NEAR(longest, std::sqrt(2 / (1 + c)), 1e-2);  // 1 / cos(turn / 2), about 20
   expectWellFormed(m, tris);
 
@@ -175,7 +177,8 @@ TEST(ExtrudeLine, RoundCapAddsHalfDiscFan) {
   EXPECT_NEAR(meshArea(mr, h), 2 * h * 10 + k * std::sin(kPi / k) * h * h, 1e-4);
   // The cap reaches exactly h beyond each end.
   double minX = 1e9, maxX = -1e9;
-  for (uint32_t i = 0; i < mr.vertices.size(); ++i) minX = std::min(minX, at(mr, i, h).x), maxX = std::max(maxX, at(mr, i, h).x);
+  for (uint32_t i = 0; i < mr.vertices.size(); ++i)
+    minX = std::min(minX, at(mr, i, h).x), maxX = std::max(maxX, at(mr, i, h).x);
   EXPECT_NEAR(minX, -h, 1e-5);
   EXPECT_NEAR(maxX, 10 + h, 1e-5);
   expectWellFormed(mr, round);
@@ -245,7 +248,7 @@ TEST(ExtrudeLine, ClosedRingJoinsInsteadOfCapping) {
   for (double y = -6.1; y < 26; y += 0.37)
     for (double x = -6.1; x < 26; x += 0.37) {
       const double outside = std::max(std::max(-x, x - 20), std::max(-y, y - 20));  // < 0 inside
-      if (std::abs(std::abs(outside) - h) < 1e-3) continue;                       // on an edge
+      if (std::abs(std::abs(outside) - h) < 1e-3) continue;                         // on an edge
       EXPECT_EQ(placed.covers({x, y}), std::abs(outside) < h) << x << "," << y;
     }
 }
@@ -255,7 +258,11 @@ TEST(ExtrudeLine, ClosedRingJoinsInsteadOfCapping) {
 TEST(ExtrudeLine, CoverageMatchesStroke) {
   const Points pts{{10, 10}, {40, 12}, {60, 40}, {20, 45}, {70, 47}, {72, 60}, {40, 90}, {46, 60}, {90, 90}};
   const double h = 4;
-  struct Sample { P q; double d; bool inBand; };
+  struct Sample {
+    P q;
+    double d;
+    bool inBand;
+  };
   std::vector<Sample> grid;
   for (double y = 0; y < 100; y += 0.45)
     for (double x = 0; x < 100; x += 0.45) {

@@ -52,8 +52,8 @@ TEST(TessellatePolygon, HoleWindingDoesNotMatter) {
 
 TEST(TessellatePolygon, ConcavePolygon) {
   // An "E"-like comb: concave corners everywhere. Area by the shoelace formula.
-  const std::vector<Vec2> ring{{0, 0}, {9, 0}, {9, 2}, {2, 2}, {2, 4}, {7, 4}, {7, 6},
-                               {2, 6}, {2, 8}, {9, 8}, {9, 10}, {0, 10}};
+  const std::vector<Vec2> ring{{0, 0}, {9, 0}, {9, 2}, {2, 2}, {2, 4},  {7, 4},
+                               {7, 6}, {2, 6}, {2, 8}, {9, 8}, {9, 10}, {0, 10}};
   double shoelace = 0;
   for (size_t i = 0, j = ring.size() - 1; i < ring.size(); j = i++)
     shoelace += double(ring[j].x) * ring[i].y - double(ring[i].x) * ring[j].y;
@@ -74,13 +74,13 @@ TEST(TessellatePolygon, ClosingPointIsDropped) {
 TEST(TessellatePolygon, DegenerateInputAddsNothing) {
   using Ring = std::vector<Vec2>;
   const Rings cases[] = {
-      Rings{},                                            // no rings
-      Rings{Ring{}},                                      // empty ring
-      Rings{Ring{{1, 1}, {2, 2}}},                        // two points
-      Rings{Ring{{1, 1}, {2, 2}, {1, 1}}},                // two distinct points, closed
-      Rings{Ring{{0, 0}, {1, 1}, {2, 2}, {3, 3}}},        // collinear
-      Rings{Ring{{5, 5}, {5, 5}, {5, 5}, {5, 5}}},        // one point repeated
-      Rings{Ring{{1, 1}, {2, 2}}, square(0, 0, 10)},      // degenerate outer ring, valid "hole"
+      Rings{},                                        // no rings
+      Rings{Ring{}},                                  // empty ring
+      Rings{Ring{{1, 1}, {2, 2}}},                    // two points
+      Rings{Ring{{1, 1}, {2, 2}, {1, 1}}},            // two distinct points, closed
+      Rings{Ring{{0, 0}, {1, 1}, {2, 2}, {3, 3}}},    // collinear
+      Rings{Ring{{5, 5}, {5, 5}, {5, 5}, {5, 5}}},    // one point repeated
+      Rings{Ring{{1, 1}, {2, 2}}, square(0, 0, 10)},  // degenerate outer ring, valid "hole"
   };
   for (const Rings& rings : cases) {
     FillMesh m;

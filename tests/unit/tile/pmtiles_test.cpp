@@ -119,21 +119,21 @@ Bytes specHeader() {
   Bytes b(127, 0);
   std::memcpy(b.data(), "PMTiles", 7);
   b[7] = 3;
-  put64(b, 8, 127);     // root offset
-  put64(b, 16, 300);    // root length
-  put64(b, 24, 427);    // metadata offset
-  put64(b, 32, 350);    // metadata length
-  put64(b, 40, 777);    // leaf offset
-  put64(b, 48, 5000);   // leaf length
-  put64(b, 56, 5777);   // data offset
-  put64(b, 64, 123456); // data length
-  put64(b, 72, 21590);  // addressed tiles
-  put64(b, 80, 21000);  // tile entries
-  put64(b, 88, 20000);  // tile contents
-  b[96] = 1;            // clustered
-  b[97] = 1;            // internal compression none
-  b[98] = 1;            // tile compression none
-  b[99] = 0;            // tile type unknown
+  put64(b, 8, 127);      // root offset
+  put64(b, 16, 300);     // root length
+  put64(b, 24, 427);     // metadata offset
+  put64(b, 32, 350);     // metadata length
+  put64(b, 40, 777);     // leaf offset
+  put64(b, 48, 5000);    // leaf length
+  put64(b, 56, 5777);    // data offset
+  put64(b, 64, 123456);  // data length
+  put64(b, 72, 21590);   // addressed tiles
+  put64(b, 80, 21000);   // tile entries
+  put64(b, 88, 20000);   // tile contents
+  b[96] = 1;             // clustered
+  b[97] = 1;             // internal compression none
+  b[98] = 1;             // tile compression none
+  b[99] = 0;             // tile type unknown
   b[100] = 12;
   b[101] = 16;
   put32(b, 102, 1077720757);  // 107.7720757 E
@@ -271,17 +271,17 @@ TEST(PmtilesHeader, RandomBytesNeverCrash) {
 // The spec's steps by hand: count, delta tile ids, run lengths, lengths, offsets (+1, or 0
 // when contiguous with the previous entry).
 const Bytes kDirBytes = {
-    6,                                   // entries
-    0, 1, 9, 10, 0xcf, 0xba, 0x8c, 0x9,  // tile ids 0, 1, 10, 20, 19078499 (delta 19078479)
-    50,                                  // ... and 19078549
-    1, 3, 1, 0, 1, 1,                    // run lengths (entry 3 is a leaf)
-    100, 50, 100, 30, 0xac, 0x02, 7,     // lengths (300 takes two bytes)
-    1,                                   // 0: offset 0
-    0,                                   // 1: offset 100, right after entry 0
-    1,                                   // 2: offset 0 again (same bytes as tile 0)
-    1,                                   // 3: leaf at offset 0 of the leaf section
-    0x97, 0x01,                          // 4: offset 150 (151 takes two bytes)
-    0,                                   // 5: offset 450, right after entry 4
+    6,                                           // entries
+    0,    1,    9,   10, 0xcf, 0xba, 0x8c, 0x9,  // tile ids 0, 1, 10, 20, 19078499 (delta 19078479)
+    50,                                          // ... and 19078549
+    1,    3,    1,   0,  1,    1,                // run lengths (entry 3 is a leaf)
+    100,  50,   100, 30, 0xac, 0x02, 7,          // lengths (300 takes two bytes)
+    1,                                           // 0: offset 0
+    0,                                           // 1: offset 100, right after entry 0
+    1,                                           // 2: offset 0 again (same bytes as tile 0)
+    1,                                           // 3: leaf at offset 0 of the leaf section
+    0x97, 0x01,                                  // 4: offset 150 (151 takes two bytes)
+    0,                                           // 5: offset 450, right after entry 4
 };
 const std::vector<Entry> kDirEntries = {
     {0, 0, 100, 1}, {1, 100, 50, 3}, {10, 0, 100, 1}, {20, 0, 30, 0}, {19078499, 150, 300, 1}, {19078549, 450, 7, 1},
@@ -390,7 +390,7 @@ TEST(PmtilesFind, TilesRunsAndLeaves) {
   EXPECT_EQ(find(d, 9), nullptr);
   EXPECT_EQ(find(d, 10), &d[2]);
   EXPECT_EQ(find(d, 11), nullptr);
-  EXPECT_EQ(find(d, 20), &d[3]);   // a leaf covers everything up to the next entry
+  EXPECT_EQ(find(d, 20), &d[3]);  // a leaf covers everything up to the next entry
   EXPECT_EQ(find(d, 19078498), &d[3]);
   EXPECT_EQ(find(d, 19078499), &d[4]);
   EXPECT_EQ(find(d, 19078500), nullptr);
@@ -413,16 +413,16 @@ TEST(PmtilesFind, RangesAreCheckedAgainstTheirSections) {
   ASSERT_TRUE(t) << t.error();
   EXPECT_EQ(t->offset, 2150u);
   EXPECT_EQ(t->length, 300u);
-  EXPECT_TRUE(tileRange(h, kDirEntries[5]));                      // ends exactly at the end
-  EXPECT_FALSE(tileRange(h, Entry{0, 450, 8, 1}));                 // one byte past
-  EXPECT_FALSE(tileRange(h, Entry{0, UINT64_MAX - 2, 8, 1}));      // overflow
-  EXPECT_FALSE(tileRange(h, kDirEntries[3]));                      // a leaf is not a tile
+  EXPECT_TRUE(tileRange(h, kDirEntries[5]));                   // ends exactly at the end
+  EXPECT_FALSE(tileRange(h, Entry{0, 450, 8, 1}));             // one byte past
+  EXPECT_FALSE(tileRange(h, Entry{0, UINT64_MAX - 2, 8, 1}));  // overflow
+  EXPECT_FALSE(tileRange(h, kDirEntries[3]));                  // a leaf is not a tile
   auto l = leafRange(h, kDirEntries[3]);
   ASSERT_TRUE(l) << l.error();
   EXPECT_EQ(l->offset, 1000u);
   EXPECT_EQ(l->length, 30u);
-  EXPECT_FALSE(leafRange(h, kDirEntries[0]));                      // a tile is not a leaf
-  EXPECT_FALSE(leafRange(h, Entry{20, 1, 30, 0}));                 // past the leaf section
+  EXPECT_FALSE(leafRange(h, kDirEntries[0]));       // a tile is not a leaf
+  EXPECT_FALSE(leafRange(h, Entry{20, 1, 30, 0}));  // past the leaf section
 }
 
 // A whole archive in memory (header, root with a leaf pointer, metadata, leaf, data) resolved
@@ -533,8 +533,9 @@ TEST(PmtilesArchive, ResolvesTilesThroughRootAndLeaf) {
   auto h = parseHeader(a.bytes, a.bytes.size());
   ASSERT_TRUE(h);
   const ByteRange m = metadataRange(h.value());
-  EXPECT_EQ(std::string(a.bytes.begin() + std::ptrdiff_t(m.offset), a.bytes.begin() + std::ptrdiff_t(m.offset + m.length)),
-            R"({"format":"citymap-tiles"})");
+  EXPECT_EQ(
+      std::string(a.bytes.begin() + std::ptrdiff_t(m.offset), a.bytes.begin() + std::ptrdiff_t(m.offset + m.length)),
+      R"({"format":"citymap-tiles"})");
 }
 
 TEST(PmtilesArchive, SelfReferencingLeafStopsAtTheDepthLimit) {

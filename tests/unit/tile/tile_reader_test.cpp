@@ -1,14 +1,13 @@
 #include "tile/tile_reader.hpp"
 
-#include "tile/coord_delta.hpp"
-#include "tile/feature_parts.hpp"
-#include "tile/kinds.hpp"
-
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "../../support/test_tiles.hpp"
+#include "tile/coord_delta.hpp"
+#include "tile/feature_parts.hpp"
+#include "tile/kinds.hpp"
 
 namespace citymap::tile {
 namespace {
@@ -63,7 +62,8 @@ TEST(TileReader, DeltaCodedCoordinatesDecodeToTheAbsoluteOnes) {
     ASSERT_TRUE(t) << t.error();
     const auto* coords = t->layer("roads")->features()->Get(0)->coords();
     ASSERT_EQ(coords->size(), xy.size());
-    for (size_t i = 0; i < xy.size(); ++i) EXPECT_EQ(coords->Get(flatbuffers::uoffset_t(i)), xy[i]) << version << " " << i;
+    for (size_t i = 0; i < xy.size(); ++i)
+      EXPECT_EQ(coords->Get(flatbuffers::uoffset_t(i)), xy[i]) << version << " " << i;
   }
   // On the wire the second pair is the difference from the first.
   std::vector<int16_t> deltas = xy;
@@ -124,7 +124,8 @@ TEST(TileReader, RejectsAPolygonWithAnEmptyRingCountAndNoParts) {
 // Format 2's short forms: no part_sizes for one part, no polygon_ring_counts for one polygon.
 TEST(TileReader, ImpliedPartsAndRings) {
   TestFeature line{1, 0, 0, fb::GeometryType::Line, {0, 0, 10, 10, 20, 0}, {}};
-  TestFeature square{2, 0, 0, fb::GeometryType::Polygon, {0, 0, 100, 0, 100, 100, 0, 100, 20, 20, 20, 40, 40, 40}, {4, 3}};
+  TestFeature square{2,     0, 0, fb::GeometryType::Polygon, {0, 0, 100, 0, 100, 100, 0, 100, 20, 20, 20, 40, 40, 40},
+                     {4, 3}};
   auto t = decodeTile(buildTile({16, 1, 2}, {{"roads", {line}}, {"landuse", {square}}}));
   ASSERT_TRUE(t) << t.error();
   const fb::Feature& l = *t->layer("roads")->features()->Get(0);
@@ -156,9 +157,7 @@ TEST(TileReader, RejectsGeometryThatDoesNotAddUp) {
   check({1, 0, 0, fb::GeometryType::Line, {0, 0, 1, 1}, {0, 2}, {}, ""}, "empty part");
 }
 
-TEST(TileReader, RejectsOutOfRangeTileId) {
-  EXPECT_FALSE(decodeTile(buildTile({2, 4, 0}, {})));
-}
+TEST(TileReader, RejectsOutOfRangeTileId) { EXPECT_FALSE(decodeTile(buildTile({2, 4, 0}, {}))); }
 
 TEST(TileReader, RandomCorruptionNeverCrashes) {
   // Bit flips anywhere: the decoder must either reject the buffer or return a tile whose

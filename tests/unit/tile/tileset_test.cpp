@@ -29,7 +29,10 @@ TEST(Tileset, ParsesMetadata) {
 
 TEST(Tileset, RejectsBadMetadataWithAMessage) {
   const char* bad[] = {
-      "", "not json", "[]", R"({"format":"mbtiles"})",
+      "",
+      "not json",
+      "[]",
+      R"({"format":"mbtiles"})",
       R"({"format":"citymap-tiles","format_version":9,"minzoom":1,"maxzoom":2,"bounds":[0,0,1,1],"tile_path":"{z}/{x}/{y}"})",
       R"({"format":"citymap-tiles","format_version":1,"minzoom":5,"maxzoom":2,"bounds":[0,0,1,1],"tile_path":"{z}/{x}/{y}"})",
       R"({"format":"citymap-tiles","format_version":1,"minzoom":1,"maxzoom":2,"bounds":[1,0,0,1],"tile_path":"{z}/{x}/{y}"})",
