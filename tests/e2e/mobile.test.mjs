@@ -134,11 +134,11 @@ test('phone layout at 360x740 and 390x844 portrait and 844x390 landscape (dpr 3 
       await page.screenshot({ path: path.join(out, `mobile-${W}x${H}-layers.png`) });
       const sheet = imgui.find((r) => r.name.includes('mapsheet'));
       assert.ok(sheet.h < H - 60, 'the sheet hides the whole map');
-      // A tap on a layer toggle (the rows below the header and the language buttons) hides
-      // that layer group; a second tap shows it again.
+      // A tap on a layer toggle (the rows below the header, the language and the day/night
+      // buttons, about 170 CSS px) hides that layer group; a second tap shows it again.
       let hidden = '';
       let rowY = 0;
-      for (let y = sheet.y + 110; y < sheet.y + sheet.h - 60 && !hidden; y += 22) {
+      for (let y = sheet.y + 170; y < sheet.y + sheet.h - 60 && !hidden; y += 22) {
         await page.touchscreen.tap(sheet.x + sheet.w / 2, y);
         await page.waitForTimeout(250);
         hidden = await page.evaluate(() => window.citymap.state.ui.hidden);
