@@ -15,6 +15,7 @@
 #include "geo/mercator.hpp"
 #include "live/traffic_state.hpp"
 #include "pick/highlight.hpp"
+#include "render/renderer.hpp"
 #include "style/style.hpp"
 #include "style/style_json.hpp"
 #include "tile/kinds.hpp"
@@ -28,7 +29,9 @@ namespace {
 constexpr size_t kFrameHistory = 120;
 }
 
-MapApp::MapApp(Platform& platform, AppConfig config) : platform_(platform), config_(std::move(config)) {
+MapApp::MapApp(Platform& platform, AppConfig config, std::unique_ptr<frame::FrameRenderer> renderer)
+    : platform_(platform), config_(std::move(config)), renderer_(std::move(renderer)) {
+  if (!renderer_) renderer_ = std::make_unique<render::GlRenderer>();
   help_ = std::make_unique<HelpLayer>(feeds_, [this](const std::string& url, std::optional<source::ByteRange> range,
                                                      std::function<void(Result<std::vector<uint8_t>>)> done) {
     return platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
@@ -78,7 +81,7 @@ Result<bool> MapApp::applyStyle(std::string text, std::string file, std::string 
   status_.theme = config_.theme;
   status_.styleError.clear();
   labeler_.clear();
-  if (newSizes && imgui_ && !fontPending_) applyFonts(fontBytes_);
+  if (newSizes && started_ && !fontPending_) applyFonts(fontBytes_);
   ++status_.ui.version;
   dirty_ = true;
   invalidate();
@@ -96,22 +99,16 @@ Result<bool> MapApp::setTheme(std::string_view theme) {
 }
 
 MapApp::~MapApp() {
-  imgui_.reset();
+  renderer_.reset();  // its UI part needs the ImGui context
   ImGui::DestroyContext();
 }
 
 bool MapApp::start() {
   if (started_) return true;
   started_ = true;
-  auto ok = renderer_.init();
+  auto ok = renderer_->init();
   if (!ok) {
     status_.error = ok.error();
-    platform_.publishStatus(status_);
-    return false;
-  }
-  imgui_ = std::make_unique<render::ImGuiRenderer>();
-  if (auto ui = imgui_->init(); !ui) {
-    status_.error = ui.error();
     platform_.publishStatus(status_);
     return false;
   }
@@ -184,7 +181,7 @@ void MapApp::loadIconSprite() {
     }
     sprite_ = std::move(sprite).value();
     // Fonts built without it (the sprite came late): again, with the icons.
-    if (imgui_ && !fontPending_) applyFonts(fontBytes_);
+    if (started_ && !fontPending_) applyFonts(fontBytes_);
     invalidate();
   };
   platform_.fetch(base + ".json", std::nullopt,
@@ -219,8 +216,8 @@ void MapApp::applyFonts(std::span<const uint8_t> ttf) {
     std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(), fonts.error.c_str());
   labelFonts_ = std::move(fonts.labels);
   fontsDpr_ = camera_.pixelRatio();
-  renderer_.setLabelAtlas(fonts.width, fonts.height, fonts.atlas);
-  imgui_->rebuildFonts();
+  renderer_->setLabelAtlas(fonts.width, fonts.height, fonts.atlas);
+  renderer_->uiFontsChanged();
   labeler_.clear();
 }
 
@@ -233,7 +230,7 @@ void MapApp::drawLabels() {
   labeler_.setAppearAtOnce(!firstIdleMarked_);  // the first view's labels do not fade in
   const auto& placed = labeler_.place(labelTiles_, camera_, style, labelFonts_, visible_, platform_.nowMs());
   labels::buildLabelBatch(placed, style, labelFonts_, camera_.pixelRatio(), labelBatch_);
-  renderer_.drawLabels(labelBatch_);
+  frame::addLabels(drawList_, labelBatch_);
 }
 
 void MapApp::addOverlay(const std::string& tilesetUrl, const std::string& label) {
@@ -663,7 +660,7 @@ void MapApp::clearSelection() {
   if (!selection_) return;
   selection_.reset();
   card_ = {};
-  highlight_.clear();
+  selectHighlight_.clear();
   ++status_.ui.version;
   invalidate();
 }
@@ -1015,7 +1012,7 @@ void MapApp::updateTraffic(int64_t nowMs) {
     // 2 s anyway, as reports fade with age.
     if (changed || now - lastTrafficMs_ >= 2000) {
       live::buildTrafficState(shown, featureIndex_, nowMs, trafficState_);
-      renderer_.setFeatureState(trafficState_);
+      renderer_->setFeatureState(trafficState_);
       trafficVersion_ = version;
       trafficSlots_ = featureIndex_.size();
       lastTrafficMs_ = now;
@@ -1023,7 +1020,7 @@ void MapApp::updateTraffic(int64_t nowMs) {
     }
   } else if (trafficShown_) {
     trafficState_.clear();
-    renderer_.setFeatureState(trafficState_);
+    renderer_->setFeatureState(trafficState_);
     trafficShown_ = false;
   }
 }
@@ -1036,12 +1033,12 @@ void MapApp::drawLive(int64_t nowMs) {
   live::buildLiveBatch(shownFeeds(), featureIndex_, camera_, nowMs, feedUi_.layers, liveBatch_, &liveTags_,
                        config_.english, panels);
   help_->help().draw(camera_, liveBatch_, liveTags_, config_.english);  // the route and the shelters on top
-  renderer_.drawLive(liveBatch_);
+  frame::addMarkers(drawList_, liveBatch_);
   // Their text (a storm's name, intensity and forecast times) over the markers.
   if (!liveTags_.empty() && !labelFonts_.empty()) {
     live::layoutTags(liveTags_, labelFonts_, tagLabels_, panels);
     labels::buildLabelBatch(tagLabels_, live::tagStyle(), labelFonts_, camera_.pixelRatio(), tagBatch_);
-    renderer_.drawLabels(tagBatch_);
+    frame::addLabels(drawList_, tagBatch_);
   }
 
   if (feeds_.totalCount() > 0 || feeds_.queued() > 0 ||
@@ -1077,8 +1074,8 @@ void MapApp::drawUi() {
   if (!status_.error.empty()) model.lastError = status_.error;
   model.styleError = status_.styleError;
   model.night = config_.theme == "night";
-  model.drawCalls = renderer_.stats().drawCalls;
-  model.triangles = renderer_.stats().triangles;
+  model.drawCalls = renderer_->stats().drawCalls;
+  model.triangles = renderer_->stats().triangles;
 
   const int64_t nowMs = shownNowMs();
   const feeds::FeedStore& shown = shownFeeds();
@@ -1121,6 +1118,9 @@ void MapApp::drawUi() {
   helpModel.message = helpMessage_;
   helpModel.replaying = help_->replaying();
 
+  // The GL renderer builds ImGui's font atlas when it uploads it; without one (NullRenderer) the
+  // app does.
+  if (!ImGui::GetIO().Fonts->IsBuilt()) ImGui::GetIO().Fonts->Build();
   ImGui::NewFrame();
   const ui::PanelActions a =
       ui::drawMapPanel(model, panelState_, visible_, float(camera_.width()), float(camera_.height()));
@@ -1141,7 +1141,7 @@ void MapApp::drawUi() {
                        feed.leftInset);
   const ui::HelpPanelActions ha = ui::drawHelpPanel(helpModel, float(camera_.width()), float(camera_.height()));
   ImGui::Render();
-  imgui_->draw(ImGui::GetDrawData());
+  renderer_->drawUi(ImGui::GetDrawData());
 
   const geo::ScreenPoint middle{camera_.width() / 2, camera_.height() / 2};
   if (a.zoomIn) camera_.zoomAround(middle, std::round(camera_.zoom()) + 1);
@@ -1313,8 +1313,7 @@ void MapApp::contextLost() {
 
 void MapApp::contextRestored() {
   if (!contextLost_ || !started_) return;
-  auto ok = renderer_.restore();
-  if (ok && imgui_) ok = imgui_->restore();
+  auto ok = renderer_->restore();
   if (!ok) {
     status_.error = "the GL context came back broken: " + ok.error();
     platform_.publishStatus(status_);
@@ -1333,7 +1332,7 @@ void MapApp::frame() {
   updateFeeds();
   // Fonts are rasterised for the screen's pixel ratio: again when it changed (another monitor,
   // browser zoom).
-  if (imgui_ && !fontPending_ && fontsDpr_ != camera_.pixelRatio()) applyFonts(fontBytes_);
+  if (started_ && !fontPending_ && fontsDpr_ != camera_.pixelRatio()) applyFonts(fontBytes_);
   // Gestures first (pans, pinches, glides, taps), then a flight.
   bool gliding = gestures_.update(camera_, platform_.nowMs());
   if (const auto tap = gestures_.takeTap()) selectAt(tap->x, tap->y);
@@ -1378,10 +1377,12 @@ void MapApp::frame() {
   fitHelp();
   const style::Style& base = *style_;
   updateTraffic(nowMs);  // before the tiles: roads that just loaded get their colours at once
-  renderer_.beginFrame(camera_, base.background.at(camera_.zoom()));
-  renderer_.drawTiles(base, baseTiles(), visible_);
+  frame::beginFrame(drawList_, camera_, base.background.at(camera_.zoom()));
+  const bool trafficState = !trafficState_.empty();
+  frame::addTiles(drawList_, camera_, base, baseTiles(), visible_, trafficState);
   for (const auto& o : overlays_)
-    if (o->pyramid) renderer_.drawTiles(style::overlayStyle(), o->pyramid->drawList(), visible_);
+    if (o->pyramid)
+      frame::addTiles(drawList_, camera_, style::overlayStyle(), o->pyramid->drawList(), visible_, trafficState);
   updateSelection();
   if (hoverStale_ && pyramid_) {
     hoverStale_ = false;
@@ -1395,19 +1396,19 @@ void MapApp::frame() {
         ((selection_->layer == hover_->layer && selection_->ids == hover_->ids) ||
          (!selection_->street.empty() && selection_->street == hover_->name)))) {
     pick::buildHighlight(pick::featureGeometry(tilesOf(hover_->overlay), hover_->layer, hover_->ids), std::nullopt,
-                         camera_, highlight_, /*hover=*/true);
-    renderer_.drawLive(highlight_);
+                         camera_, hoverHighlight_, /*hover=*/true);
+    frame::addMarkers(drawList_, hoverHighlight_);
   }
   if (selection_ && pyramid_) {
     const pick::Geometry g = selection_->ids.empty() ? pick::Geometry{}
                                                      : pick::featureGeometry(tilesOf(selection_->overlay),
                                                                              selection_->layer, selection_->ids);
-    pick::buildHighlight(g, selection_->point, camera_, highlight_);
-    renderer_.drawLive(highlight_);
+    pick::buildHighlight(g, selection_->point, camera_, selectHighlight_);
+    frame::addMarkers(drawList_, selectHighlight_);
   }
   drawLabels();
   drawLive(nowMs);
-  renderer_.endFrame();
+  renderer_->execute(drawList_);
   if (config_.showUi) drawUi();
 
   const double t1 = platform_.nowMs();

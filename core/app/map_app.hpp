@@ -13,6 +13,8 @@
 #include "app/platform.hpp"
 #include "feeds/connection.hpp"
 #include "feeds/feed_store.hpp"
+#include "frame/draw_list.hpp"
+#include "frame/frame_renderer.hpp"
 #include "geo/camera.hpp"
 #include "geo/flight.hpp"
 #include "icons/sprite.hpp"
@@ -21,8 +23,6 @@
 #include "labels/placement.hpp"
 #include "live/live_batch.hpp"
 #include "pick/feature_pick.hpp"
-#include "render/imgui_renderer.hpp"
-#include "render/renderer.hpp"
 #include "scene/feature_index.hpp"
 #include "scene/tile_pyramid.hpp"
 #include "search/search_index.hpp"
@@ -79,10 +79,12 @@ struct SearchResult {
 
 class MapApp {
  public:
-  MapApp(Platform& platform, AppConfig config);
+  // `renderer`: what executes the frames' draw lists; default: GL (render::GlRenderer).
+  // frame::NullRenderer runs the whole app without a GL context.
+  MapApp(Platform& platform, AppConfig config, std::unique_ptr<frame::FrameRenderer> renderer = nullptr);
   ~MapApp();
 
-  // Needs a current GL context. Starts loading the tileset; returns false on a GL failure.
+  // Needs a current GL context (with the GL renderer). Starts loading the tileset; returns false on a GL failure.
   bool start();
 
   void resize(double widthCss, double heightCss, double pixelRatio);
@@ -191,7 +193,9 @@ class MapApp {
   const std::deque<double>& frameTimes() const { return frameTimes_; }
   // The labels on the map in the last frame (tests read their texts).
   const std::vector<labels::PlacedLabel>& placedLabels() const { return labeler_.placed(); }
-  const render::Renderer& renderer() const { return renderer_; }
+  const frame::FrameRenderer& renderer() const { return *renderer_; }
+  // The last frame's draw list (what it drew, GL-free).
+  const frame::DrawList& drawList() const { return drawList_; }
   const scene::TilePyramid* pyramid() const { return pyramid_.get(); }
 
  private:
@@ -231,8 +235,8 @@ class MapApp {
   Platform& platform_;
   AppConfig config_;
   geo::Camera camera_;
-  render::Renderer renderer_;
-  std::unique_ptr<render::ImGuiRenderer> imgui_;
+  std::unique_ptr<frame::FrameRenderer> renderer_;
+  frame::DrawList drawList_;  // built by frame(), executed by renderer_ at its end
   std::unique_ptr<source::TileSource> source_;
   std::unique_ptr<scene::TilePyramid> pyramid_;
   // While the archive reopens after it changed on the server: the old version's pyramid, drawn
@@ -309,7 +313,7 @@ class MapApp {
   };
   std::optional<Selection> selection_;
   ui::Card card_;
-  live::LiveBatch highlight_;
+  live::LiveBatch hoverHighlight_, selectHighlight_;
   struct Hover {
     std::string layer;
     std::vector<uint64_t> ids;

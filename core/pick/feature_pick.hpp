@@ -16,7 +16,7 @@
 
 namespace citymap::pick {
 
-using GroupVisibility = std::array<bool, size_t(style::Group::Count)>;
+using style::GroupVisibility;
 
 // A feature of the tiles, as the card shows it.
 struct Feature {

@@ -8,9 +8,10 @@
 
 namespace citymap::render {
 
-Renderer::Renderer() = default;
+GlRenderer::GlRenderer() = default;
 
-Renderer::~Renderer() {
+GlRenderer::~GlRenderer() {
+  imgui_.reset();
   for (auto& [key, tile] : gpuTiles_) release(tile);
   if (stateTexture_) glDeleteTextures(1, &stateTexture_);
   if (liveVao_) glDeleteVertexArrays(1, &liveVao_);
@@ -24,7 +25,7 @@ Renderer::~Renderer() {
   if (clipVbo_) glDeleteBuffers(1, &clipVbo_);
 }
 
-Result<bool> Renderer::init() {
+Result<bool> GlRenderer::init() {
   const Program::Source sources[] = {{"fill", shaders::fill_vert, shaders::fill_frag},
                                      {"line", shaders::line_vert, shaders::line_frag},
                                      {"traffic", shaders::traffic_vert, shaders::traffic_frag},
@@ -48,11 +49,11 @@ Result<bool> Renderer::init() {
   GLint stencilBits = 0;
   glGetIntegerv(GL_STENCIL_BITS, &stencilBits);
   hasStencil_ = stencilBits >= 8;
-  if (!checkGl("Renderer::init")) return Error{"GL error while building programs"};
+  if (!checkGl("GlRenderer::init")) return Error{"GL error while building programs"};
   return true;
 }
 
-Result<bool> Renderer::restore() {
+Result<bool> GlRenderer::restore() {
   for (Program* p : {&fill_, &line_, &traffic_, &marker_, &label_}) p->abandon();
   gpuTiles_.clear();
   labelAtlas_ = labelVao_ = labelVbo_ = labelIbo_ = 0;
@@ -61,6 +62,7 @@ Result<bool> Renderer::restore() {
   liveVao_ = liveVbo_ = liveIbo_ = 0;
   clipVao_ = clipVbo_ = 0;
   if (auto ok = init(); !ok) return ok;
+  if (auto ok = imgui_->restore(); !ok) return ok;
   if (!atlas_.empty()) {
     const std::vector<uint8_t> atlas = atlas_;
     setLabelAtlas(atlasWidth_, atlasHeight_, atlas);
@@ -70,7 +72,7 @@ Result<bool> Renderer::restore() {
   return true;
 }
 
-Renderer::GpuTile& Renderer::upload(const std::shared_ptr<const scene::TileMesh>& mesh) {
+GlRenderer::GpuTile& GlRenderer::upload(const std::shared_ptr<const scene::TileMesh>& mesh) {
   auto [it, inserted] = gpuTiles_.try_emplace(mesh.get());
   GpuTile& gpu = it->second;
   if (!inserted && !gpu.owner.expired()) return gpu;
@@ -122,7 +124,7 @@ Renderer::GpuTile& Renderer::upload(const std::shared_ptr<const scene::TileMesh>
   return gpu;
 }
 
-void Renderer::release(GpuTile& tile) {
+void GlRenderer::release(GpuTile& tile) {
   for (GpuBucket& g : tile.buckets) {
     if (!g.vao) continue;
     glDeleteVertexArrays(1, &g.vao);
@@ -134,7 +136,7 @@ void Renderer::release(GpuTile& tile) {
   tile.bytes = 0;
 }
 
-void Renderer::purgeReleased() {
+void GlRenderer::purgeReleased() {
   for (auto it = gpuTiles_.begin(); it != gpuTiles_.end();) {
     if (it->second.owner.expired()) {
       release(it->second);
@@ -145,16 +147,13 @@ void Renderer::purgeReleased() {
   }
 }
 
-void Renderer::beginFrame(const geo::Camera& cam, style::Color bg) {
+void GlRenderer::begin(const frame::DrawList& list) {
   purgeReleased();
   stats_ = {};
-  camera_ = &cam;
-  const double dpr = cam.pixelRatio();
-  fbWidth_ = int(std::lround(cam.width() * dpr));
-  fbHeight_ = int(std::lround(cam.height() * dpr));
-  glViewport(0, 0, fbWidth_, fbHeight_);
+  glViewport(0, 0, list.fbWidth, list.fbHeight);
   glDisable(GL_SCISSOR_TEST);
-  glClearColor(bg.r, bg.g, bg.b, bg.a);
+  const auto& bg = list.background;
+  glClearColor(bg[0], bg[1], bg[2], bg[3]);
   glClear(GL_COLOR_BUFFER_BIT);
   glDisable(GL_STENCIL_TEST);
   glDisable(GL_DEPTH_TEST);
@@ -163,22 +162,36 @@ void Renderer::beginFrame(const geo::Camera& cam, style::Color bg) {
   glBlendFunc(GL_ONE, GL_ONE_MINUS_SRC_ALPHA);  // premultiplied colours
 }
 
-// Writes each tile's clip mask into the stencil buffer: the target's quad, computed in double
-// from world corners (shared corners give identical vertices: no cracks between turned tiles),
-// with the stencil value i + 1. Returns how many tiles have a mask (at most 255).
-size_t Renderer::writeClipMasks(const std::vector<scene::DrawTile>& tiles) {
-  const geo::Camera& cam = *camera_;
-  const size_t n = std::min<size_t>(tiles.size(), 255);
-  clipQuads_.clear();
-  for (size_t i = 0; i < n; ++i) {
-    const geo::WorldBox b = tiles[i].target.bounds();
-    const geo::WorldPoint corners[4] = {{b.minx, b.miny}, {b.maxx, b.miny}, {b.maxx, b.maxy}, {b.minx, b.maxy}};
-    tess::Vec2 clip[4];
-    for (int k = 0; k < 4; ++k) {
-      const geo::ScreenPoint p = cam.worldToScreen(corners[k]);
-      clip[k] = {float(p.x * 2 / cam.width() - 1), float(1 - p.y * 2 / cam.height())};
+void GlRenderer::execute(const frame::DrawList& list) {
+  begin(list);
+  for (const frame::Step& step : list.steps) {
+    switch (step.kind) {
+      case frame::Step::Kind::Tiles:
+        drawTiles(list, step);
+        break;
+      case frame::Step::Kind::Markers:
+        drawMarkers(list, *step.markers);
+        break;
+      case frame::Step::Kind::Labels:
+        drawLabels(list, *step.labels);
+        break;
     }
-    for (int k : {0, 1, 2, 0, 2, 3}) clipQuads_.push_back(clip[k]);
+  }
+  stats_.gpuTiles = int(gpuTiles_.size());
+  for (const auto& [k, t] : gpuTiles_) stats_.gpuBytes += t.bytes;
+#ifndef NDEBUG
+  // glGetError waits for the GPU (in browsers, a round trip to the GPU process): debug only.
+  checkGl("GlRenderer::execute");
+#endif
+}
+
+// Writes the clip mask of each of the pass's masked tiles into the stencil buffer: its quad
+// with its stencil value.
+void GlRenderer::writeClipMasks(const frame::DrawList& list, const frame::Step& step) {
+  clipQuads_.clear();
+  for (uint32_t i = step.firstTile; i < step.firstTile + step.maskedTiles; ++i) {
+    const auto& clip = list.tiles[i].clip;
+    for (int k : {0, 1, 2, 0, 2, 3}) clipQuads_.push_back(clip[size_t(k)]);
   }
   if (!clipVao_) {
     glGenVertexArrays(1, &clipVao_);
@@ -202,83 +215,60 @@ size_t Renderer::writeClipMasks(const std::vector<scene::DrawTile>& tiles) {
   glEnable(GL_STENCIL_TEST);
   glColorMask(GL_FALSE, GL_FALSE, GL_FALSE, GL_FALSE);
   glStencilOp(GL_KEEP, GL_KEEP, GL_REPLACE);
-  for (size_t i = 0; i < n; ++i) {
-    glStencilFunc(GL_ALWAYS, GLint(i + 1), 0xff);
-    glDrawArrays(GL_TRIANGLES, GLint(i * 6), 6);
+  for (uint32_t k = 0; k < step.maskedTiles; ++k) {
+    glStencilFunc(GL_ALWAYS, list.tiles[step.firstTile + k].stencil, 0xff);
+    glDrawArrays(GL_TRIANGLES, GLint(k * 6), 6);
   }
   glColorMask(GL_TRUE, GL_TRUE, GL_TRUE, GL_TRUE);
   glStencilOp(GL_KEEP, GL_KEEP, GL_KEEP);
   glStencilMask(0);
   glBindVertexArray(0);
-  stats_.drawCalls += int(n);
-  return n;
+  stats_.drawCalls += int(step.maskedTiles);
 }
 
-void Renderer::drawTiles(const style::Style& style, const std::vector<scene::DrawTile>& tiles,
-                         const GroupVisibility& visible) {
-  const geo::Camera& cam = *camera_;
-  const double dpr = cam.pixelRatio();
-  std::vector<GpuTile*> gpu;
-  gpu.reserve(tiles.size());
-  for (const auto& t : tiles) gpu.push_back(&upload(t.mesh));
-  // Without a bearing each tile is clipped by a scissor rectangle (free); turned tiles are not
-  // rectangles: a stencil mask per tile (like MapLibre's tile clipping). Tiles past the 255th
-  // stencil value (never seen in practice) keep the scissor around their turned box.
-  const bool turned = cam.bearing() != 0;
-  const size_t masked = turned && hasStencil_ ? writeClipMasks(tiles) : 0;
+void GlRenderer::drawTiles(const frame::DrawList& list, const frame::Step& step) {
+  gpu_.resize(list.tiles.size());
+  for (uint32_t i = step.firstTile; i < step.firstTile + step.tileCount; ++i) gpu_[i] = &upload(list.tiles[i].mesh);
+  const bool masked = step.maskedTiles && hasStencil_;
+  if (masked) writeClipMasks(list, step);
   glEnable(GL_SCISSOR_TEST);
-  // Once per tile, not per layer.
-  scissors_.resize(tiles.size());
-  transforms_.resize(tiles.size());
-  for (size_t i = 0; i < tiles.size(); ++i) {
-    scissors_[i] = cam.tileScissor(tiles[i].target);
-    transforms_[i] = cam.tileTransform(tiles[i].mesh->id, tiles[i].mesh->extent);
-  }
-  const float rotCos = float(cam.bearingCos()), rotSin = float(cam.bearingSin());
-
-  const double zoom = cam.zoom();
-  for (const style::Layer& layer : style.layers) {
-    if (!visible[size_t(layer.group)] || zoom < layer.minZoom || zoom >= layer.maxZoom) continue;
-    if (layer.featureState && !hasState_) continue;
-    const float opacity = layer.opacity.at(zoom);
-    const style::Color c = layer.color.at(zoom);
-    const float a = c.a * opacity;
+  for (uint32_t l = step.first; l < step.first + step.count; ++l) {
+    const frame::LayerDraw& d = list.layers[l];
     GLint transform = fillU_.transform;
-    if (layer.isLine) {
-      // Lines thinner than a device pixel are drawn one pixel wide and faded instead.
-      const float w = float(layer.width.at(zoom) * dpr);
-      const float halfWidth = std::max(w, 1.f) / 2, fade = std::min(w, 1.f);
-      if (layer.featureState) {
+    switch (d.program) {
+      case frame::Program::Traffic:
+        if (!hasState_) continue;  // the list was made for a state this renderer lost
         glUseProgram(traffic_.id());
-        glUniform2f(trafficU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
-        glUniform1f(trafficU_.halfWidth, halfWidth);
-        glUniform1f(trafficU_.opacity, opacity * fade);
-        glUniform2f(trafficU_.rotation, rotCos, rotSin);
+        glUniform2f(trafficU_.deviceToClip, list.deviceToClip[0], list.deviceToClip[1]);
+        glUniform1f(trafficU_.halfWidth, d.halfWidth);
+        glUniform1f(trafficU_.opacity, d.opacity);
+        glUniform2f(trafficU_.rotation, list.rotation[0], list.rotation[1]);
         glActiveTexture(GL_TEXTURE0);
         glBindTexture(GL_TEXTURE_2D, stateTexture_);
         glUniform1i(trafficU_.state, 0);
         transform = trafficU_.transform;
-      } else {
+        break;
+      case frame::Program::Line:
         glUseProgram(line_.id());
-        glUniform2f(lineU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
-        glUniform1f(lineU_.halfWidth, halfWidth);
-        glUniform4f(lineU_.color, c.r * a * fade, c.g * a * fade, c.b * a * fade, a * fade);
-        glUniform2f(lineU_.rotation, rotCos, rotSin);
+        glUniform2f(lineU_.deviceToClip, list.deviceToClip[0], list.deviceToClip[1]);
+        glUniform1f(lineU_.halfWidth, d.halfWidth);
+        glUniform4fv(lineU_.color, 1, d.color.data());
+        glUniform2f(lineU_.rotation, list.rotation[0], list.rotation[1]);
         transform = lineU_.transform;
-      }
-    } else {
-      glUseProgram(fill_.id());
-      glUniform4f(fillU_.color, c.r * a, c.g * a, c.b * a, a);
+        break;
+      case frame::Program::Fill:
+        glUseProgram(fill_.id());
+        glUniform4fv(fillU_.color, 1, d.color.data());
+        break;
     }
-    for (size_t i = 0; i < tiles.size(); ++i) {
-      const GpuBucket& g = gpu[i]->buckets[size_t(layer.bucket)];
-      if (!g.count || (layer.featureState && !g.slotVbo)) continue;
-      const geo::PixelRect r = scissors_[i];
-      glScissor(r.x, r.y, r.w, r.h);
-      if (masked) glStencilFunc(i < masked ? GL_EQUAL : GL_ALWAYS, GLint(i < masked ? i + 1 : 0), 0xff);
-      const geo::TileTransform& m = transforms_[i];
-      const float rows[6] = {m.sx, m.xv, m.ox, m.yu, m.sy, m.oy};
-      glUniform3fv(transform, 2, rows);
+    for (uint32_t k = d.firstItem; k < d.firstItem + d.itemCount; ++k) {
+      const uint32_t i = list.items[k];
+      const GpuBucket& g = gpu_[i]->buckets[d.bucket];
+      if (!g.count) continue;
+      const frame::TileTarget& t = list.tiles[i];
+      glScissor(t.scissor.x, t.scissor.y, t.scissor.w, t.scissor.h);
+      if (masked) glStencilFunc(t.stencil ? GL_EQUAL : GL_ALWAYS, t.stencil, 0xff);
+      glUniform3fv(transform, 2, t.transform.data());
       glBindVertexArray(g.vao);
       glDrawElements(GL_TRIANGLES, g.count, GL_UNSIGNED_INT, nullptr);
       ++stats_.drawCalls;
@@ -290,7 +280,7 @@ void Renderer::drawTiles(const style::Style& style, const std::vector<scene::Dra
   glDisable(GL_STENCIL_TEST);
 }
 
-void Renderer::setFeatureState(const std::vector<uint32_t>& rgba) {
+void GlRenderer::setFeatureState(const std::vector<uint32_t>& rgba) {
   constexpr int kRow = 1024;
   if (&rgba != &state_) state_ = rgba;
   if (rgba.empty()) {  // no live state: feature-state layers are not drawn
@@ -326,8 +316,7 @@ void Renderer::setFeatureState(const std::vector<uint32_t>& rgba) {
   hasState_ = true;
 }
 
-void Renderer::drawLive(const live::LiveBatch& batch) {
-  if (batch.empty()) return;
+void GlRenderer::drawMarkers(const frame::DrawList& list, const live::LiveBatch& batch) {
   if (!liveVao_) {
     glGenVertexArrays(1, &liveVao_);
     glBindVertexArray(liveVao_);
@@ -356,14 +345,14 @@ void Renderer::drawLive(const live::LiveBatch& batch) {
   glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(batch.indices.size() * sizeof(uint32_t)), batch.indices.data(),
                GL_STREAM_DRAW);
   glUseProgram(marker_.id());
-  glUniform2f(markerU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
+  glUniform2f(markerU_.deviceToClip, list.deviceToClip[0], list.deviceToClip[1]);
   glDrawElements(GL_TRIANGLES, GLsizei(batch.indices.size()), GL_UNSIGNED_INT, nullptr);
   glBindVertexArray(0);
   ++stats_.drawCalls;
   stats_.triangles += batch.indices.size() / 3;
 }
 
-void Renderer::setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg) {
+void GlRenderer::setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg) {
   if (width <= 0 || height <= 0 || rg.size() < size_t(width) * size_t(height) * 2) return;
   if (&rg != &atlas_) atlas_ = rg;
   atlasWidth_ = width;
@@ -380,8 +369,8 @@ void Renderer::setLabelAtlas(int width, int height, const std::vector<uint8_t>& 
   glBindTexture(GL_TEXTURE_2D, 0);
 }
 
-void Renderer::drawLabels(const labels::LabelBatch& batch) {
-  if (batch.empty() || !labelAtlas_) return;
+void GlRenderer::drawLabels(const frame::DrawList& list, const labels::LabelBatch& batch) {
+  if (!labelAtlas_) return;
   using V = labels::GlyphVertex;
   if (!labelVao_) {
     glGenVertexArrays(1, &labelVao_);
@@ -407,7 +396,7 @@ void Renderer::drawLabels(const labels::LabelBatch& batch) {
   glBufferData(GL_ELEMENT_ARRAY_BUFFER, GLsizeiptr(batch.indices.size() * sizeof(uint32_t)), batch.indices.data(),
                GL_STREAM_DRAW);
   glUseProgram(label_.id());
-  glUniform2f(labelU_.deviceToClip, 2.f / float(fbWidth_), -2.f / float(fbHeight_));
+  glUniform2f(labelU_.deviceToClip, list.deviceToClip[0], list.deviceToClip[1]);
   glActiveTexture(GL_TEXTURE0);
   glBindTexture(GL_TEXTURE_2D, labelAtlas_);
   glUniform1i(labelU_.atlas, 0);
@@ -418,17 +407,15 @@ void Renderer::drawLabels(const labels::LabelBatch& batch) {
   stats_.triangles += batch.indices.size() / 3;
 }
 
-void Renderer::endFrame() {
-  stats_.gpuTiles = int(gpuTiles_.size());
-  for (const auto& [k, t] : gpuTiles_) stats_.gpuBytes += t.bytes;
-  camera_ = nullptr;
-#ifndef NDEBUG
-  // glGetError waits for the GPU (in browsers, a round trip to the GPU process): debug only.
-  checkGl("Renderer::render");
-#endif
+void GlRenderer::drawUi(const ImDrawData* data) {
+  if (imgui_) imgui_->draw(data);
 }
 
-std::vector<uint8_t> Renderer::readPixels(int width, int height) const {
+void GlRenderer::uiFontsChanged() {
+  if (imgui_) imgui_->rebuildFonts();
+}
+
+std::vector<uint8_t> GlRenderer::readPixels(int width, int height) const {
   std::vector<uint8_t> rgba(size_t(width) * size_t(height) * 4);
   glPixelStorei(GL_PACK_ALIGNMENT, 1);
   glReadPixels(0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, rgba.data());

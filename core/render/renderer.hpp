@@ -1,68 +1,43 @@
 #pragma once
-// Draws a frame: the style's layers over the scene's draw list. The only module that talks to
-// GL (with the ImGui GL backend in imgui_layer). Tile geometry is uploaded on first use and
-// released when the scene drops the tile. Each drawn tile is clipped to its target: a scissor
-// rectangle without a bearing, a stencil mask per tile when the map is turned (the context needs
-// 8 stencil bits; without them turned tiles are clipped to the box around them only).
-#include <array>
+// Executes a frame's draw list (frame::DrawList) with GLES 3 / WebGL 2: the only module that
+// talks to GL. It decides nothing: what is drawn, with which colours and where, is in the list.
+// Tile geometry is uploaded on first use and released when the scene drops the tile. Each
+// drawn tile is clipped to its target: a scissor rectangle, plus the list's stencil mask per
+// tile when the map is turned (the context needs 8 stencil bits; without them turned tiles are
+// clipped to the box around them only). The UI is drawn by the ImGui renderer it owns.
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "base/result.hpp"
-#include "geo/camera.hpp"
-#include "labels/label_batch.hpp"
-#include "live/live_batch.hpp"
+#include "frame/frame_renderer.hpp"
+#include "render/imgui_renderer.hpp"
 #include "render/program.hpp"
-#include "scene/tile_pyramid.hpp"
-#include "style/style.hpp"
 
 namespace citymap::render {
 
-using GroupVisibility = std::array<bool, size_t(style::Group::Count)>;
-
-struct RenderStats {
-  int drawCalls = 0;
-  size_t triangles = 0;
-  int gpuTiles = 0;
-  size_t gpuBytes = 0;
-};
-
-class Renderer {
+class GlRenderer final : public frame::FrameRenderer {
  public:
-  Renderer();
-  ~Renderer();
-  Renderer(const Renderer&) = delete;
-  Renderer& operator=(const Renderer&) = delete;
+  GlRenderer();
+  ~GlRenderer() override;
+  GlRenderer(const GlRenderer&) = delete;
+  GlRenderer& operator=(const GlRenderer&) = delete;
 
-  // Compiles the programs; needs a current GLES 3 / WebGL 2 context.
-  Result<bool> init();
+  // Compiles the programs and uploads the UI's font atlas; needs a current GLES 3 / WebGL 2
+  // context and ImGui context.
+  Result<bool> init() override;
   // After a lost GL context came back (WebGL's webglcontextrestored): every object of the old
   // context is gone. Forgets them without deleting, builds the programs again and re-uploads
   // the label atlas and the feature state from their CPU copies; tiles upload again when drawn.
-  Result<bool> restore();
-
-  // A frame: begin (clears), then any number of tile passes (base map, overlays) and the live
-  // batch, then end.
-  void beginFrame(const geo::Camera& camera, style::Color background);
-  void drawTiles(const style::Style& style, const std::vector<scene::DrawTile>& tiles, const GroupVisibility& visible);
-  void drawLive(const live::LiveBatch& batch);
-  // Text labels: glyph quads sampling the label atlas (labels::makeHaloAtlas).
-  void drawLabels(const labels::LabelBatch& batch);
-  void endFrame();
-
-  // The label atlas, two bytes per texel (glyph coverage, halo); replaces the previous one.
-  void setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg);
-  bool hasLabelAtlas() const { return labelAtlas_ != 0; }
-
-  // The per-feature colours of feature-state layers (live traffic), one premultiplied RGBA8 per
-  // slot (scene::FeatureIndex); kept until replaced.
-  void setFeatureState(const std::vector<uint32_t>& rgba);
-  const RenderStats& stats() const { return stats_; }
-  // RGBA8 pixels of the current framebuffer, top row first.
-  std::vector<uint8_t> readPixels(int width, int height) const;
+  Result<bool> restore() override;
+  void setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg) override;
+  void setFeatureState(const std::vector<uint32_t>& rgba) override;
+  void execute(const frame::DrawList& list) override;
+  void drawUi(const ImDrawData* data) override;
+  void uiFontsChanged() override;
+  const frame::RenderStats& stats() const override { return stats_; }
+  std::vector<uint8_t> readPixels(int width, int height) const override;
 
  private:
   struct GpuBucket {
@@ -77,7 +52,11 @@ class Renderer {
   GpuTile& upload(const std::shared_ptr<const scene::TileMesh>& mesh);
   void release(GpuTile& tile);
   void purgeReleased();
-  size_t writeClipMasks(const std::vector<scene::DrawTile>& tiles);
+  void begin(const frame::DrawList& list);
+  void drawTiles(const frame::DrawList& list, const frame::Step& step);
+  void writeClipMasks(const frame::DrawList& list, const frame::Step& step);
+  void drawMarkers(const frame::DrawList& list, const live::LiveBatch& batch);
+  void drawLabels(const frame::DrawList& list, const labels::LabelBatch& batch);
 
   Program fill_, line_, traffic_, marker_, label_;
   struct {
@@ -107,13 +86,11 @@ class Renderer {
   GLuint liveVao_ = 0, liveVbo_ = 0, liveIbo_ = 0;
   GLuint clipVao_ = 0, clipVbo_ = 0;  // the per-tile stencil masks of a turned view
   std::vector<tess::Vec2> clipQuads_;
-  std::vector<geo::PixelRect> scissors_;  // per drawn tile, this pass
-  std::vector<geo::TileTransform> transforms_;
+  std::vector<GpuTile*> gpu_;  // per tile of the list, this frame
   bool hasStencil_ = false;
-  const geo::Camera* camera_ = nullptr;  // of the frame being drawn
-  int fbWidth_ = 0, fbHeight_ = 0;
   std::unordered_map<const scene::TileMesh*, GpuTile> gpuTiles_;
-  RenderStats stats_;
+  std::unique_ptr<ImGuiRenderer> imgui_;
+  frame::RenderStats stats_;
 };
 
 }  // namespace citymap::render

@@ -61,6 +61,8 @@ enum class Group : uint8_t {
   Count
 };
 const char* groupName(Group g);
+// Which groups are shown (the UI's layer toggles), indexed by Group.
+using GroupVisibility = std::array<bool, size_t(Group::Count)>;
 
 // Which features of a tile go into one bucket, and how they are tessellated.
 struct Bucket {

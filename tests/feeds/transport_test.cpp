@@ -5,7 +5,7 @@
 //       counted), one wake per drain cycle, several producer threads
 //     - broker URLs and broker.env
 //   with the broker (ctest feeds.transport):
-//     - the simulator publishes; MqttTransport feeds a headless MapApp (EGL surfaceless) that
+//     - the simulator publishes; MqttTransport feeds a headless MapApp (no GL: NullRenderer) that
 //       reaches the expected state: connected, entities of every published kind, simulated
 //     - the broker restarts mid-stream: the transport reports reconnecting (with the reason and
 //       the backoff delay), then connected, and the retained messages bring the state back
@@ -34,7 +34,7 @@
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
 #include "feedsim/mqtt_client.hpp"
-#include "platform/egl/egl_context.hpp"
+#include "frame/frame_renderer.hpp"
 #include "platform/file/file_platform.hpp"
 #include "platform/mqtt/feed_handoff.hpp"
 #include "platform/mqtt/mqtt_transport.hpp"
@@ -355,13 +355,11 @@ class TransportTest : public ::testing::Test {
 
 TEST_F(TransportTest, SimulatorStateReachesAHeadlessApp) {
   if (!haveData()) GTEST_SKIP() << "Da Nang data not found under " << CITYMAP_DATA_DIR;
-  auto gl = EglContext::create(256, 256);
-  ASSERT_TRUE(gl) << gl.error();
   FilePlatform platform;
   app::AppConfig config;
   config.tilesetUrl = CITYMAP_TILES;  // the map itself is not under test (it may be missing)
   config.showUi = false;
-  app::MapApp app(platform, config);
+  app::MapApp app(platform, config, std::make_unique<frame::NullRenderer>());  // no GL needed
   app.resize(256, 256, 1);
   ASSERT_TRUE(app.start()) << app.status().error;
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@
 #include "app/map_app.hpp"
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
+#include "frame/frame_renderer.hpp"
 #include "platform/egl/egl_context.hpp"
 #include "platform/file/file_platform.hpp"
 
@@ -93,9 +95,48 @@ citymap::Result<std::vector<std::pair<std::string, std::vector<uint8_t>>>> feedM
   return out;
 }
 
+// What a frame's draw list holds, in words: each step's kind and size, each layer draw's layer
+// and tile count. Equal for equal frames, whatever renderer executed them.
+std::string describe(const citymap::frame::DrawList& list) {
+  using citymap::frame::Step;
+  std::ostringstream out;
+  for (const Step& s : list.steps) {
+    if (s.kind == Step::Kind::Tiles) {
+      out << "tiles " << s.tileCount << " masked " << s.maskedTiles << ":";
+      for (uint32_t l = s.first; l < s.first + s.count; ++l)
+        out << " " << list.layers[l].layer << "x" << list.layers[l].itemCount;
+    } else if (s.kind == Step::Kind::Markers) {
+      out << "markers " << s.markers->indices.size();
+    } else {
+      out << "glyphs " << s.labels->indices.size();
+    }
+    out << "\n";
+  }
+  return out.str();
+}
+
 int fail(const std::string& message) {
   std::fprintf(stderr, "render test: %s\n", message.c_str());
   return 1;
+}
+
+// The app's configuration for a case (case.json).
+citymap::app::AppConfig caseConfig(const nlohmann::json& spec, const std::string& caseDir,
+                                   const std::string& tilesDir) {
+  citymap::app::AppConfig config;
+  config.tilesetUrl = tilesDir;
+  config.center = citymap::geo::LngLat{spec.at("center")[0], spec.at("center")[1]};
+  config.zoom = spec.at("zoom").get<double>();
+  if (spec.contains("bearing")) config.bearing = spec.at("bearing").get<double>();  // degrees, default 0
+  config.showUi = false;
+  config.uiFontUrl = CITYMAP_UI_FONT;                  // the labels' font
+  config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";  // the POI icons (assets/icons)
+  // "theme": a theme of the style ("night"); "style": a style file in the case folder instead of
+  // the default one (e.g. one layer type alone); "lang": "en" for English labels.
+  config.theme = spec.value("theme", "day");
+  if (spec.contains("style")) config.styleUrl = caseDir + "/" + spec.at("style").get<std::string>();
+  config.english = spec.value("lang", "vi") == "en";
+  return config;
 }
 
 }  // namespace
@@ -119,20 +160,25 @@ int main(int argc, char** argv) {
   auto gl = citymap::platform::EglContext::create(width, height);
   if (!gl) return fail("no headless GLES 3 context: " + gl.error());
 
+  const citymap::app::AppConfig config = caseConfig(spec, caseDir, tilesDir);
+  // The same case without GL first (frame::NullRenderer: no context at all): the app runs to
+  // idle, and its last frame's draw list must be the one the GL run executes below.
+  std::string nullFrame;
+  if (!update && !timing && !spec.contains("feed_later")) {
+    citymap::platform::FilePlatform platform;
+    citymap::app::MapApp app(platform, config, std::make_unique<citymap::frame::NullRenderer>());
+    app.resize(cssWidth, cssHeight, dpr);
+    if (!app.start()) return fail("without GL: " + app.status().error);
+    if (spec.contains("feed")) {
+      auto messages = feedMessages(spec.at("feed"), int64_t(platform.epochMs()));
+      if (!messages) return fail("case.json feed: " + messages.error());
+      for (const auto& [topic, payload] : messages.value()) app.feedMessage(topic, payload);
+    }
+    if (!platform.runUntilIdle(app)) return fail("without GL, the map never became idle: " + app.status().error);
+    nullFrame = describe(app.drawList());
+  }
+
   citymap::platform::FilePlatform platform;
-  citymap::app::AppConfig config;
-  config.tilesetUrl = tilesDir;
-  config.center = citymap::geo::LngLat{spec.at("center")[0], spec.at("center")[1]};
-  config.zoom = spec.at("zoom").get<double>();
-  if (spec.contains("bearing")) config.bearing = spec.at("bearing").get<double>();  // degrees, default 0
-  config.showUi = false;
-  config.uiFontUrl = CITYMAP_UI_FONT;                  // the labels' font
-  config.iconSpriteUrl = CITYMAP_ICONS_DIR "/sprite";  // the POI icons (assets/icons)
-  // "theme": a theme of the style ("night"); "style": a style file in the case folder instead of
-  // the default one (e.g. one layer type alone); "lang": "en" for English labels.
-  config.theme = spec.value("theme", "day");
-  if (spec.contains("style")) config.styleUrl = caseDir + "/" + spec.at("style").get<std::string>();
-  config.english = spec.value("lang", "vi") == "en";
   citymap::app::MapApp app(platform, config);
   app.resize(cssWidth, cssHeight, dpr);
   if (!app.start()) return fail(app.status().error);
@@ -203,6 +249,20 @@ int main(int argc, char** argv) {
                 app.camera().bearing(), app.renderer().stats().drawCalls, ms[ms.size() / 2], ms[ms.size() * 9 / 10]);
     return 0;
   }
+  // The GL renderer drew exactly the list: its own count of draw calls is the list's.
+  const citymap::frame::RenderStats listed = citymap::frame::countDraws(app.drawList());
+  const citymap::frame::RenderStats& drawn = app.renderer().stats();
+  if (drawn.drawCalls != listed.drawCalls || drawn.triangles != listed.triangles) {
+    std::ostringstream m;
+    m << "the GL renderer made " << drawn.drawCalls << " draw calls (" << drawn.triangles
+      << " triangles), the draw list has " << listed.drawCalls << " (" << listed.triangles << ")";
+    return fail(m.str());
+  }
+  if (!nullFrame.empty() && nullFrame != describe(app.drawList()))
+    return fail("the frame drawn without GL differs:\n" + nullFrame + "--- with GL:\n" + describe(app.drawList()));
+  if (!nullFrame.empty())
+    std::printf("render test %s: the frame without GL has the same draw list (%d draw calls)\n", caseDir.c_str(),
+                listed.drawCalls);
   const Image actual{width, height, app.renderer().readPixels(width, height)};
   if (!savePng(outDir + "/actual.png", actual)) return fail("cannot write " + outDir + "/actual.png");
   const std::string expectedPath = caseDir + "/expected.png";
