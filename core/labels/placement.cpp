@@ -94,7 +94,7 @@ bool Labeler::tryPlace(const Ref& ref, const TileLabels& tile, const style::Labe
 
   if (c.placement == Placement::Point) {
     // With an icon, the text keeps clear of its disc, and the disc must be free too.
-    const int icon = cls.hasIcons() && c.kind < 32 ? fonts_->findIcon(cls.iconByKind[c.kind]) : -1;
+    const int icon = c.kind < info.icons.size() ? info.icons[c.kind] : -1;
     const float iconR = icon >= 0 ? cls.iconSize / 2 : 0;
     const float r = icon >= 0 ? std::max(info.offset, iconR + 2) : info.offset;
     if (icon >= 0) {
@@ -269,6 +269,9 @@ const std::vector<PlacedLabel>& Labeler::place(std::span<const LabelTile> tiles,
     info.active = info.font && visible[size_t(c.group)] && visible[size_t(style::Group::Labels)] && zoom >= c.minZoom &&
                   zoom < c.maxZoom;
     if (info.active) info.scale = c.size / info.font->size();
+    info.icons.fill(-1);
+    if (info.active && c.hasIcons())
+      for (size_t k = 0; k < info.icons.size(); ++k) info.icons[k] = int16_t(fonts.findIcon(c.iconByKind[k]));
     any |= info.active || info.markers;
   }
 

@@ -67,7 +67,7 @@ struct PlacementStats {
   int fadingOut = 0;
 };
 
-using GroupVisibility = std::array<bool, size_t(style::Group::Count)>;
+using style::GroupVisibility;
 
 class Labeler {
  public:
@@ -125,6 +125,9 @@ class Labeler {
     bool markers = false;  // its markers are drawn: obstacles for point labels
     const Font* font = nullptr;
     float scale = 1, offset = 0;
+    // The icon of each kind in the font set (FontSet::icons), -1 for none: resolved once per
+    // frame, not per try.
+    std::array<int16_t, 32> icons;
   };
   struct RepeatEntry {
     uint64_t textHash;

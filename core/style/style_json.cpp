@@ -8,6 +8,8 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "tile/kinds.hpp"
 
@@ -224,6 +226,18 @@ class Parser {
     if (!r.v->is_string()) return fail(r, name(r) + ": expected a string");
     out = r.v->get<std::string>();
     return true;
+  }
+  // A string naming one of `values`; the error lists them ("line-cap: "round", "butt" or "square"").
+  template <typename T, size_t N>
+  bool oneOf(const Ref& r, const std::pair<std::string_view, T> (&values)[N], T& out) {
+    std::string s;
+    if (!string(r, s)) return false;
+    std::string names;
+    for (size_t i = 0; i < N; ++i) {
+      if (s == values[i].first) return out = values[i].second, true;
+      names += (i == 0 ? "\"" : i + 1 == N ? " or \"" : ", \"") + std::string(values[i].first) + "\"";
+    }
+    return fail(r, name(r) + ": " + names);
   }
   bool boolean(const Ref& r, bool& out) {
     if (!r.v->is_boolean()) return fail(r, name(r) + ": expected true or false");
@@ -574,29 +588,13 @@ int Parser::bucket(const Bucket& b) {
 }
 
 bool Parser::lineLayout(tess::LineStyle& line) {
-  std::string s;
-  if (Ref j = prop("layout", "line-join")) {
-    if (!string(j, s)) return false;
-    if (s == "round")
-      line.join = tess::LineJoin::Round;
-    else if (s == "bevel")
-      line.join = tess::LineJoin::Bevel;
-    else if (s == "miter")
-      line.join = tess::LineJoin::Miter;
-    else
-      return fail(j, context_ + "line-join: \"round\", \"bevel\" or \"miter\"");
-  }
-  if (Ref c = prop("layout", "line-cap")) {
-    if (!string(c, s)) return false;
-    if (s == "round")
-      line.cap = tess::LineCap::Round;
-    else if (s == "butt")
-      line.cap = tess::LineCap::Butt;
-    else if (s == "square")
-      line.cap = tess::LineCap::Square;
-    else
-      return fail(c, context_ + "line-cap: \"round\", \"butt\" or \"square\"");
-  }
+  using tess::LineCap, tess::LineJoin;
+  static constexpr std::pair<std::string_view, LineJoin> kJoins[] = {
+      {"round", LineJoin::Round}, {"bevel", LineJoin::Bevel}, {"miter", LineJoin::Miter}};
+  static constexpr std::pair<std::string_view, LineCap> kCaps[] = {
+      {"round", LineCap::Round}, {"butt", LineCap::Butt}, {"square", LineCap::Square}};
+  if (Ref j = prop("layout", "line-join"); j && !oneOf(j, kJoins, line.join)) return false;
+  if (Ref c = prop("layout", "line-cap"); c && !oneOf(c, kCaps, line.cap)) return false;
   if (Ref m = prop("layout", "line-miter-limit")) {
     double v = 0;
     if (!number(m, v, 0, 100)) return false;
@@ -821,13 +819,10 @@ bool Parser::layer(const Ref& r) {
     if (f.all || f.none) warn(r["filter"], context_ + "labels do not filter on flags yet (ignored)");
     c.minZoom = minZoom;
     c.maxZoom = maxZoom;
-    std::string placement = "point";
-    if (Ref x = prop("layout", "symbol-placement")) {
-      if (!string(x, placement)) return false;
-      if (placement != "point" && placement != "line")
-        return fail(x, context_ + "symbol-placement: \"point\" or \"line\"");
-    }
-    if (placement == "line") {
+    static constexpr std::pair<std::string_view, bool> kPlacements[] = {{"point", false}, {"line", true}};
+    bool alongLines = false;
+    if (Ref x = prop("layout", "symbol-placement"); x && !oneOf(x, kPlacements, alongLines)) return false;
+    if (alongLines) {
       if (!geometryIs(fb::GeometryType::Line, "LineString")) return false;
       c.placement = LabelClass::Placement::Line;
     } else {

@@ -46,15 +46,6 @@ geo::ScreenPoint screenOf(const geo::Camera& cam, float u, float v) {
   return cam.worldToScreen({tb.minx + (tb.maxx - tb.minx) * u / 4096, tb.miny + (tb.maxy - tb.miny) * v / 4096});
 }
 
-// A glyph's box on screen (its advance by the text size, turned) as four corners.
-Quad glyphQuad(const LineGlyph& g, float advance, float size) {
-  const float c = std::cos(g.angle), s = std::sin(g.angle), hw = advance / 2, hh = size / 2;
-  const float lx[4] = {-hw, hw, hw, -hw}, ly[4] = {-hh, -hh, hh, hh};
-  Quad q;
-  for (int i = 0; i < 4; ++i) q.x[i] = g.x + lx[i] * c - ly[i] * s, q.y[i] = g.y + lx[i] * s + ly[i] * c;
-  return q;
-}
-
 // An arch (the top of a circle of radius 220 px at z16) with a long name: every glyph on the
 // arc, turned along it, evenly spaced by its advance, reading left to right; the same whichever
 // way the line is drawn and at any bearing.
@@ -194,7 +185,7 @@ TEST(CurvedLabels, CurvedLabelsNeverOverlap) {
     bool bent = false;
     for (const LineGlyph& g : l.glyphs) {
       bent |= std::abs(g.angle - l.glyphs[0].angle) > 0.05f;
-      quads.emplace_back(i, glyphQuad(g, 6, 12));
+      quads.emplace_back(i, quadAt(g.x, g.y, g.angle, 6, 12));  // the glyph: its advance by the text size
     }
     curved += bent;
   }

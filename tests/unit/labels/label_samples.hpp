@@ -107,6 +107,14 @@ inline const std::vector<PlacedLabel>& settle(Labeler& labeler, std::span<const 
 struct Quad {
   float x[4], y[4];
 };
+// A w x h box centred on (x, y), turned by `angle` (radians).
+inline Quad quadAt(float x, float y, float angle, float w, float h) {
+  const float c = std::cos(angle), s = std::sin(angle), hw = w / 2, hh = h / 2;
+  const float lx[4] = {-hw, hw, hw, -hw}, ly[4] = {-hh, -hh, hh, hh};
+  Quad q;
+  for (int i = 0; i < 4; ++i) q.x[i] = x + lx[i] * c - ly[i] * s, q.y[i] = y + lx[i] * s + ly[i] * c;
+  return q;
+}
 inline bool intersects(const Quad& a, const Quad& b) {
   for (const Quad* q : {&a, &b})
     for (int i = 0; i < 4; ++i) {

@@ -16,15 +16,6 @@ namespace {
 
 using namespace testing;
 
-// The text's rectangle on screen (rotated with the label), as four corners.
-Quad quadOf(const PlacedLabel& l, float size) {
-  const float c = std::cos(l.angle), s = std::sin(l.angle), hw = l.width / 2, hh = size / 2;
-  const float lx[4] = {-hw, hw, hw, -hw}, ly[4] = {-hh, -hh, hh, hh};
-  Quad q;
-  for (int i = 0; i < 4; ++i) q.x[i] = l.x + lx[i] * c - ly[i] * s, q.y[i] = l.y + lx[i] * s + ly[i] * c;
-  return q;
-}
-
 TEST(LabelPlacement, DenseLabelsNeverOverlapNorCrossTheViewportEdge) {
   const auto style = testStyle();
   const auto fonts = testFonts();
@@ -51,7 +42,7 @@ TEST(LabelPlacement, DenseLabelsNeverOverlapNorCrossTheViewportEdge) {
   int rotated = 0;
   for (const PlacedLabel& l : placed) {
     EXPECT_EQ(l.opacity, 1);
-    const Quad q = quadOf(l, style.labels[l.labelClass].size);
+    const Quad q = quadAt(l.x, l.y, l.angle, l.width, style.labels[l.labelClass].size);  // the text's box
     for (int k = 0; k < 4; ++k) {
       EXPECT_GE(q.x[k], -0.01f) << l.text;
       EXPECT_GE(q.y[k], -0.01f) << l.text;

@@ -31,6 +31,19 @@ geo::Camera camera(double zoom) {
   return c;
 }
 
+// Answers every request of the view with a sample tile until the view is complete.
+void loadView(TilePyramid& p, const geo::Camera& cam) {
+  for (int round = 0; round < 10 && !p.complete(); ++round) {
+    std::vector<geo::TileID> requested;
+    p.update(cam, 0, [&](const geo::TileID& id) {
+      requested.push_back(id);
+      return uint64_t(0);
+    });
+    for (const auto& id : requested) EXPECT_TRUE(p.onTileData(id, testing::sampleTile(id))) << id.path();
+    p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
+  }
+}
+
 TEST(TilePyramid, RequestsNearestTilesFirstAndBoundsInFlight) {
   TilePyramid p(danangTileset(), style::defaultStyle());
   std::vector<geo::TileID> requested;
@@ -56,15 +69,7 @@ TEST(TilePyramid, RequestsNearestTilesFirstAndBoundsInFlight) {
 TEST(TilePyramid, LoadsTilesAndBecomesComplete) {
   TilePyramid p(danangTileset(), style::defaultStyle());
   const auto cam = camera(15.4);
-  for (int round = 0; round < 10 && !p.complete(); ++round) {
-    std::vector<geo::TileID> requested;
-    p.update(cam, 0, [&](const geo::TileID& id) {
-      requested.push_back(id);
-      return uint64_t(0);
-    });
-    for (const auto& id : requested) EXPECT_TRUE(p.onTileData(id, testing::sampleTile(id)));
-    p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
-  }
+  loadView(p, cam);
   EXPECT_TRUE(p.complete());
   EXPECT_EQ(int(p.drawList().size()), p.stats().idealTiles);
   EXPECT_EQ(p.stats().pending, 0);
@@ -75,15 +80,7 @@ TEST(TilePyramid, LoadsTilesAndBecomesComplete) {
 TEST(TilePyramid, SetStyleRemeshesLoadedTilesOnlyWhenTheBucketsChange) {
   TilePyramid p(danangTileset(), style::defaultStyle());
   const auto cam = camera(15.4);
-  for (int round = 0; round < 10 && !p.complete(); ++round) {
-    std::vector<geo::TileID> requested;
-    p.update(cam, 0, [&](const geo::TileID& id) {
-      requested.push_back(id);
-      return uint64_t(0);
-    });
-    for (const auto& id : requested) ASSERT_TRUE(p.onTileData(id, testing::sampleTile(id)));
-    p.update(cam, 0, [](const geo::TileID&) { return uint64_t(0); });
-  }
+  loadView(p, cam);
   ASSERT_TRUE(p.complete());
   const auto before = p.drawList().front().mesh;
   auto night = style::parseStyle(style::builtinStyleText(), "citymap.json", "night");

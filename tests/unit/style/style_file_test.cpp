@@ -292,6 +292,14 @@ TEST(StyleFile, EveryErrorNamesTheFileLineAndColumn) {
       {"opacity out of range",
        prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\", \"paint\": {\"line-opacity\": 2}}]}",
        "outside [0, 1]", 4, 80},
+      {"unknown line cap",
+       prefix + "{\"id\": \"a\", \"type\": \"line\", \"source-layer\": \"roads\",\n\"layout\": {\"line-cap\": "
+                "\"flat\"}}]}",
+       "line-cap: \"round\", \"butt\" or \"square\"", 5, 24},
+      {"unknown symbol placement",
+       prefix + "{\"id\": \"a\", \"type\": \"symbol\", \"source-layer\": \"pois\",\n\"layout\": {\"text-field\": "
+                "[\"get\", \"name\"], \"symbol-placement\": \"area\"}}]}",
+       "symbol-placement: \"point\" or \"line\"", 5, 63},
       {"symbol without text", prefix + "{\"id\": \"a\", \"type\": \"symbol\", \"source-layer\": \"pois\"}]}",
        "text-field", 4, 1},
       {"theme names a missing layer",
