@@ -41,7 +41,14 @@ MapApp::MapApp(Platform& platform, AppConfig config, std::unique_ptr<frame::Fram
   });
   visible_.fill(true);
   feedUi_.english = config_.english;
-  labeler_.setEnglish(config_.english);
+  LabelLayer::Hooks lh;
+  lh.fetch = platformFetch();
+  lh.nowMs = [this] { return platform_.nowMs(); };
+  lh.mark = [this](const char* milestone) { platform_.mark(milestone); };
+  lh.changed = [this] { invalidate(); };
+  lh.frameIn = [this](double ms) { platform_.requestFrameIn(ms); };
+  labels_ = std::make_unique<LabelLayer>(config_.uiFontUrl, config_.iconSpriteUrl, *renderer_, std::move(lh));
+  labels_->setEnglish(config_.english);
   if (!config_.hidden.empty()) setHiddenGroups(config_.hidden);
   if (!config_.select.empty()) select(config_.select);
   // ImGui's context exists even without the panels: its font atlas rasterises the map's labels.
@@ -71,17 +78,14 @@ Result<bool> MapApp::applyStyle(std::string text, std::string file, std::string 
   }
   for (const std::string& w : loaded->warnings) std::fprintf(stderr, "citymap: style: warning: %s\n", w.c_str());
   auto next = std::make_unique<style::Style>(std::move(loaded->style));
-  const bool newSizes = style::labelSizes(*next) != style::labelSizes(*style_);
-  if (pyramid_) pyramid_->setStyle(*next);
-  if (retired_) retired_->setStyle(*next);
+  if (base_) base_->setStyle(*next);
+  labels_->restyle(*style_, *next);
   style_ = std::move(next);  // the pyramids now point at the new style
   styleText_ = std::move(text);
   styleFile_ = std::move(file);
   config_.theme = std::move(theme);
   status_.theme = config_.theme;
   status_.styleError.clear();
-  labeler_.clear();
-  if (newSizes && started_ && !fontPending_) applyFonts(fontBytes_);
   ++status_.ui.version;
   dirty_ = true;
   invalidate();
@@ -115,8 +119,7 @@ bool MapApp::start() {
   platform_.mark("core-start");
   openBaseSource();
   for (size_t i = 0; i < overlays_.size(); ++i) openOverlay(i);
-  loadUiFont();
-  loadIconSprite();
+  labels_->load(camera_.pixelRatio());
   if (!config_.styleUrl.empty()) {
     platform_.fetch(config_.styleUrl, std::nullopt, [this](Result<std::vector<uint8_t>> bytes) {
       if (!bytes) {
@@ -130,107 +133,6 @@ bool MapApp::start() {
   }
   invalidate();
   return true;
-}
-
-// The UI font and the label fonts (one ImGui atlas). The map is not idle until the font file
-// has been answered: labels are drawn with the final font from the first idle frame on.
-void MapApp::loadUiFont() {
-  if (config_.uiFontUrl.empty()) {
-    applyFonts({});  // ImGui's built-in (ASCII) font
-    return;
-  }
-  fontPending_ = true;
-  platform_.fetch(config_.uiFontUrl, std::nullopt, [this](Result<std::vector<uint8_t>> bytes) {
-    platform_.mark("font-fetched");
-    if (!bytes || bytes->size() < 12) {
-      std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(),
-                   bytes ? "empty file" : bytes.error().c_str());
-      fontBytes_.clear();
-    } else {
-      fontBytes_ = std::move(bytes).value();
-    }
-    fontArrivedMs_ = platform_.nowMs();  // rasterised by frame() once the first tiles are asked for
-    invalidate();
-  });
-}
-
-// The POI icons go into the label atlas with the fonts: asked for with the font (two small
-// files), waited for with it; one that is missing or broken is reported and the map goes on
-// without icons.
-void MapApp::loadIconSprite() {
-  if (config_.iconSpriteUrl.empty()) return;
-  const std::string base = config_.iconSpriteUrl + (camera_.pixelRatio() >= 1.5 ? "@2x" : "@1x");
-  spritePending_ = true;
-  const auto arrived = [this, base](std::optional<std::vector<uint8_t>>& slot, Result<std::vector<uint8_t>> bytes) {
-    if (!spritePending_) return;
-    if (!bytes) {
-      std::fprintf(stderr, "citymap: icon sprite %s: %s (no icons)\n", base.c_str(), bytes.error().c_str());
-      spritePending_ = false;
-      return;
-    }
-    slot = std::move(bytes).value();
-    if (!spriteIndex_ || !spriteCoverage_) return;
-    spritePending_ = false;
-    const std::string_view index(reinterpret_cast<const char*>(spriteIndex_->data()), spriteIndex_->size());
-    Result<icons::Sprite> sprite = icons::parseSprite(index, *spriteCoverage_);
-    spriteIndex_.reset();
-    spriteCoverage_.reset();
-    if (!sprite) {
-      std::fprintf(stderr, "citymap: %s: %s (no icons)\n", base.c_str(), sprite.error().c_str());
-      return;
-    }
-    sprite_ = std::move(sprite).value();
-    // Fonts built without it (the sprite came late): again, with the icons.
-    if (started_ && !fontPending_) applyFonts(fontBytes_);
-    invalidate();
-  };
-  platform_.fetch(base + ".json", std::nullopt,
-                  [this, arrived](Result<std::vector<uint8_t>> b) mutable { arrived(spriteIndex_, std::move(b)); });
-  platform_.fetch(base + ".alpha", std::nullopt,
-                  [this, arrived](Result<std::vector<uint8_t>> b) mutable { arrived(spriteCoverage_, std::move(b)); });
-}
-
-// Rasterising the label and UI fonts takes a few hundred milliseconds in the browser: not before
-// the first view's tiles have been asked for (they travel meanwhile), unless the map cannot ask
-// yet (no archive after a second, or an error).
-void MapApp::buildArrivedFonts() {
-  if (!fontArrivedMs_) return;
-  const bool tilesAsked = pyramid_ && (pyramid_->stats().pending > 0 || pyramid_->complete());
-  const bool waiting = !tilesAsked || spritePending_;
-  if (waiting && status_.error.empty() && platform_.nowMs() - *fontArrivedMs_ < 1000) {
-    platform_.requestFrameIn(50);
-    return;
-  }
-  fontArrivedMs_.reset();
-  applyFonts(fontBytes_);
-  fontPending_ = false;
-  platform_.mark("fonts-ready");
-  dirty_ = true;  // labels appear with the next frame
-  platform_.requestFrame();
-}
-
-void MapApp::applyFonts(std::span<const uint8_t> ttf) {
-  ui::FontBuild fonts =
-      ui::buildFonts(ttf, 15.f, style::labelSizes(*style_), float(camera_.pixelRatio()), sprite_ ? &*sprite_ : nullptr);
-  if (!ttf.empty() && !fonts.trueType)
-    std::fprintf(stderr, "citymap: UI font %s: %s\n", config_.uiFontUrl.c_str(), fonts.error.c_str());
-  labelFonts_ = std::move(fonts.labels);
-  fontsDpr_ = camera_.pixelRatio();
-  renderer_->setLabelAtlas(fonts.width, fonts.height, fonts.atlas);
-  renderer_->uiFontsChanged();
-  labeler_.clear();
-}
-
-// Text labels over the base map (placed anew each frame; they fade in and out).
-void MapApp::drawLabels() {
-  if (labelFonts_.empty()) return;
-  const style::Style& style = *style_;
-  scene::labelTiles(baseTiles(), labelTiles_);
-  labeler_.setEnglish(config_.english);
-  labeler_.setAppearAtOnce(!firstIdleMarked_);  // the first view's labels do not fade in
-  const auto& placed = labeler_.place(labelTiles_, camera_, style, labelFonts_, visible_, platform_.nowMs());
-  labels::buildLabelBatch(placed, style, labelFonts_, camera_.pixelRatio(), labelBatch_);
-  frame::addLabels(drawList_, labelBatch_);
 }
 
 void MapApp::addOverlay(const std::string& tilesetUrl, const std::string& label) {
@@ -247,98 +149,73 @@ std::vector<MapApp::OverlayInfo> MapApp::overlays() const {
   return out;
 }
 
+source::Fetch MapApp::platformFetch() {
+  return [this](const std::string& url, std::optional<source::ByteRange> range, source::BytesCallback done) {
+    return platform_.fetch(url, range, std::move(done));
+  };
+}
+
+TileLayer::Hooks MapApp::layerHooks() {
+  TileLayer::Hooks h;
+  h.fetch = platformFetch();
+  h.cancel = [this](source::FetchId id) { platform_.cancelFetch(id); };
+  h.changed = [this] { invalidate(); };
+  h.nowMs = [this] { return platform_.nowMs(); };
+  return h;
+}
+
 void MapApp::openOverlay(size_t i) {
   Overlay& o = *overlays_[i];
-  if (o.source) return;
-  o.source = source::openSource(
-      o.info.url,
-      [this](const std::string& url, std::optional<source::ByteRange> range, source::BytesCallback done) {
-        return platform_.fetch(url, range, std::move(done));
-      },
-      [this](source::FetchId id) { platform_.cancelFetch(id); });
-  o.source->open([this, i](Result<tile::Tileset> tileset) {
+  if (o.layer) return;
+  TileLayer::Hooks h = layerHooks();
+  h.opened = [this, i](const tile::Tileset&, bool) { overlays_[i]->info.ready = true; };
+  h.failed = [this, i](const std::string& error) {
     Overlay& ov = *overlays_[i];
-    if (!tileset) {
-      ov.info.error = tileset.error();
-      status_.error = ov.info.label + ": " + tileset.error();
-    } else {
-      ov.pyramid = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), style::overlayStyle(), 16u << 20);
-      ov.info.ready = true;
-    }
-    invalidate();
-  });
+    ov.info.error = error;
+    status_.error = ov.info.label + ": " + error;
+  };
+  h.tileMeshed = [this, i](bool ok) {
+    Overlay& ov = *overlays_[i];
+    if (!ok) ov.info.error = ov.layer->error();
+  };
+  o.layer = std::make_unique<TileLayer>(o.info.url, style::overlayStyle(), 16u << 20, nullptr, std::move(h));
+  o.layer->open();
 }
 
 void MapApp::openBaseSource() {
-  source_ = source::openSource(
-      config_.tilesetUrl,
-      [this](const std::string& url, std::optional<source::ByteRange> range, source::BytesCallback done) {
-        return platform_.fetch(url, range, std::move(done));
-      },
-      [this](source::FetchId id) { platform_.cancelFetch(id); });
-  source_->open([this](Result<tile::Tileset> tileset) { onTileset(std::move(tileset)); });
-}
-
-// The archive changed on the server (a new ETag): its directories and tiles are of another
-// version. Everything is fetched again from a new source; the old tiles are drawn until the new
-// ones cover the view, and the camera stays where the user left it.
-void MapApp::reloadBaseSource(const std::string& why) {
-  if (reloading_) return;
-  std::fprintf(stderr, "citymap: %s: opening the new version\n", why.c_str());
-  reloading_ = true;
-  ++status_.tiles.reloads;
-  if (pyramid_) {
-    const scene::PyramidStats& ps = pyramid_->stats();
-    tileCountsBefore_.errors += ps.errors;
-    tileCountsBefore_.retries += ps.retries;
-    tileCountsBefore_.cancelled += ps.cancelled;
-    retired_ = std::move(pyramid_);
-  }
-  source_.reset();  // cancels its fetches in flight
-  openBaseSource();
+  TileLayer::Hooks h = layerHooks();
+  h.opened = [this](const tile::Tileset& tileset, bool reload) { onTileset(tileset, reload); };
+  h.failed = [this](const std::string& error) { status_.error = error; };
+  h.tileFetched = [this] {
+    if (!firstTileMarked_) platform_.mark("first-tile-fetched");
+  };
+  h.tileMeshed = [this](bool) {
+    if (!std::exchange(firstTileMarked_, true)) platform_.mark("first-tile-meshed");
+  };
+  base_ = std::make_unique<TileLayer>(config_.tilesetUrl, *style_, scene::TilePyramid::kDefaultCacheBudget,
+                                      &featureIndex_, std::move(h));
+  base_->open();
 }
 
 const std::vector<scene::DrawTile>& MapApp::baseTiles() const {
   static const std::vector<scene::DrawTile> kNone;
-  if (retired_ && (!pyramid_ || !pyramid_->complete())) return retired_->drawList();
-  return pyramid_ ? pyramid_->drawList() : kNone;
+  return base_ ? base_->tiles() : kNone;
 }
 
-void MapApp::onTileset(Result<tile::Tileset> tileset) {
-  const bool reload = std::exchange(reloading_, false);
-  if (!tileset) {
-    if (reload && tileset.errorCode() == ErrorCode::Changed) return reloadBaseSource(tileset.error());  // changed again
-    status_.error = tileset.error();
-    invalidate();
-    return;
-  }
+void MapApp::onTileset(const tile::Tileset& tileset, bool reload) {
   // Overzoom past the data's maximum zoom; a little underzoom below its minimum.
-  camera_.setZoomRange(tileset->minZoom - 1, 20);
+  camera_.setZoomRange(tileset.minZoom - 1, 20);
   if (!reload) {
-    camera_.jumpTo(config_.center.value_or(tileset->center), config_.zoom.value_or(tileset->centerZoom));
+    camera_.jumpTo(config_.center.value_or(tileset.center), config_.zoom.value_or(tileset.centerZoom));
     if (config_.bearing) camera_.setBearing(*config_.bearing);
   }
-  help_->setTileset(*tileset, config_.tilesetUrl);
-  status_.attribution = tileset->attribution;
-  status_.ui.title = tileset->name;
-  status_.ui.titleEn = tileset->nameEn;
+  help_->setTileset(tileset, config_.tilesetUrl);
+  status_.attribution = tileset.attribution;
+  status_.ui.title = tileset.name;
+  status_.ui.titleEn = tileset.nameEn;
   ++status_.ui.version;
-  pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), *style_,
-                                                  scene::TilePyramid::kDefaultCacheBudget, &featureIndex_);
   status_.ready = true;
   platform_.mark("archive-open");
-  invalidate();
-}
-
-uint64_t MapApp::requestTile(const geo::TileID& id) {
-  return source_->fetchTile(id, [this, id](Result<std::vector<uint8_t>> bytes) {
-    if (!bytes && bytes.errorCode() == ErrorCode::Changed) return reloadBaseSource(bytes.error());
-    if (!firstTileMarked_) platform_.mark("first-tile-fetched");
-    if (!pyramid_->onTileData(id, std::move(bytes), platform_.nowMs()))
-      std::fprintf(stderr, "citymap: %s\n", pyramid_->stats().lastError.c_str());
-    if (!std::exchange(firstTileMarked_, true)) platform_.mark("first-tile-meshed");
-    invalidate();
-  });
 }
 
 void MapApp::invalidate() {
@@ -445,7 +322,7 @@ void MapApp::setEnglish(bool english) {
   if (english == config_.english) return;
   config_.english = english;
   feedUi_.english = english;
-  labeler_.setEnglish(english);
+  labels_->setEnglish(english);
   refreshCard();
   ++status_.ui.version;
   invalidate();
@@ -565,26 +442,25 @@ void MapApp::chooseSearchResult(size_t entry) {
 const std::vector<scene::DrawTile>& MapApp::tilesOf(int overlay) const {
   static const std::vector<scene::DrawTile> kNone;
   if (overlay >= 0)
-    return size_t(overlay) < overlays_.size() && overlays_[size_t(overlay)]->pyramid
-               ? overlays_[size_t(overlay)]->pyramid->drawList()
+    return size_t(overlay) < overlays_.size() && overlays_[size_t(overlay)]->layer
+               ? overlays_[size_t(overlay)]->layer->tiles()
                : kNone;
-  return pyramid_ ? pyramid_->drawList() : kNone;
+  return pyramid() ? pyramid()->drawList() : kNone;
 }
 
 std::optional<std::pair<pick::Feature, int>> MapApp::pickAt(geo::ScreenPoint p, bool wardFallback) const {
   for (size_t i = overlays_.size(); i-- > 0;)
-    if (overlays_[i]->pyramid)
-      if (auto f =
-              pick::pickFeature(overlays_[i]->pyramid->drawList(), camera_, style::overlayStyle(), visible_, p, false))
+    if (overlays_[i]->layer)
+      if (auto f = pick::pickFeature(overlays_[i]->layer->tiles(), camera_, style::overlayStyle(), visible_, p, false))
         return std::pair{std::move(*f), int(i)};
-  if (!pyramid_) return std::nullopt;
-  if (auto f = pick::pickFeature(pyramid_->drawList(), camera_, *style_, visible_, p, wardFallback))
+  if (!pyramid()) return std::nullopt;
+  if (auto f = pick::pickFeature(pyramid()->drawList(), camera_, *style_, visible_, p, wardFallback))
     return std::pair{std::move(*f), -1};
   return std::nullopt;
 }
 
 void MapApp::selectAt(double x, double y) {
-  if (!pyramid_) return;
+  if (!pyramid()) return;
   const geo::ScreenPoint p{x, y};
   if (help_->pickingStart) {  // "choose the start on the map"
     help_->pickingStart = false;
@@ -613,7 +489,7 @@ void MapApp::selectAt(double x, double y) {
     sel.point = geo::toWorld(f->at);
     // A street: the whole named street lights up (its merged lines), and the link names it.
     if (sel.overlay < 0 && f->layer == tile::layer::kRoads && !f->name.empty()) {
-      const auto street = pick::findStreet(pyramid_->drawList(), f->name);
+      const auto street = pick::findStreet(pyramid()->drawList(), f->name);
       if (!street.empty()) {
         sel.layer = std::string(tile::layer::kRoadLabels);
         sel.id = street.front();
@@ -669,9 +545,9 @@ void MapApp::clearSelection() {
 // later than the selection was made), keeps a street's highlight whole as more of it is drawn,
 // follows a live entity, and keeps the live card's value current.
 void MapApp::updateSelection() {
-  if (!selection_ || !pyramid_) return;
+  if (!selection_ || !pyramid()) return;
   Selection& s = *selection_;
-  const auto& tiles = pyramid_->drawList();
+  const auto& tiles = pyramid()->drawList();
   const double now = platform_.nowMs();
   if (!s.resolved) {
     bool found = false;
@@ -711,7 +587,7 @@ void MapApp::updateSelection() {
       s.notFound = false;
       refreshCard();
       ++status_.ui.version;
-    } else if (!s.notFound && !flight_ && pyramid_->complete() && now - s.sinceMs > 3000 &&
+    } else if (!s.notFound && !flight_ && pyramid()->complete() && now - s.sinceMs > 3000 &&
                (s.layer != "place" || searchIndex_ || !searchError_.empty())) {
       // Not on the map here (a stale link, another zoom): say so, and keep looking as tiles load.
       s.notFound = true;
@@ -745,7 +621,7 @@ void MapApp::refreshCard() {
     return;
   }
   const Selection& s = *selection_;
-  if (pyramid_) selection_->wardsTriedAt = pyramid_->drawList().size();
+  if (pyramid()) selection_->wardsTriedAt = pyramid()->drawList().size();
   const bool en = config_.english;
   ui::Card c;
   if (s.live) {
@@ -756,7 +632,7 @@ void MapApp::refreshCard() {
     if (nl != std::string::npos) c.live = text.substr(nl + 1);
     if (text.empty()) c.title = en ? "No longer reported" : "Không còn dữ liệu";
   } else if (s.feature) {
-    const pick::Wards wards = s.point && pyramid_ ? pick::wardsAt(pyramid_->drawList(), *s.point) : pick::Wards{};
+    const pick::Wards wards = s.point && pyramid() ? pick::wardsAt(pyramid()->drawList(), *s.point) : pick::Wards{};
     selection_->wardsKnown = !wards.ward2025.empty() || !wards.wardPre2025.empty();
     c = ui::describeFeature(*s.feature, wards, en);
     if (s.overlay >= 0 && size_t(s.overlay) < overlays_.size())
@@ -774,8 +650,8 @@ void MapApp::refreshCard() {
     const std::string& other = en && !e.nameEn.empty() ? e.name : e.nameEn;
     if (!other.empty() && other != c.title) c.subtitle = other;
     c.kind = searchTypeWords(search::entryTypeName(e.type), en);
-    if (s.point && pyramid_) {
-      const pick::Wards w = pick::wardsAt(pyramid_->drawList(), *s.point);
+    if (s.point && pyramid()) {
+      const pick::Wards w = pick::wardsAt(pyramid()->drawList(), *s.point);
       selection_->wardsKnown = !w.ward2025.empty();
       if (!w.ward2025.empty()) c.rows.push_back({en ? "Ward" : "Phường/xã", w.ward2025});
     }
@@ -962,39 +838,7 @@ void MapApp::updateFeeds() {
   // The summary is rebuilt at most 4 times a second.
   if (now - lastFeedSummaryMs_ < 250) return;
   lastFeedSummaryMs_ = now;
-  FeedSummary& f = status_.feed;
-  FeedSummary next;
-  next.connection = f.connection;
-  next.newestAgeMs = feeds_.newestTimestampMs() > 0 ? std::max(0.0, now - double(feeds_.newestTimestampMs())) : -1;
-  for (int k = 0; k < feeds::kFeedKindCount; ++k) next.entities[size_t(k)] = int(feeds_.count(feeds::FeedKind(k)));
-  const feeds::FeedCounters& c = feeds_.counters();
-  next.received = c.received;
-  next.accepted = c.accepted;
-  next.dropped = c.dropped();
-  next.droppedMalformed = c.droppedMalformed;
-  next.droppedUnknown = c.droppedUnknown;
-  next.simulated = feeds_.sawSimulated();
-  for (const auto* a : feeds_.alerts(nowMs)) {
-    AlertSummary s;
-    s.id = a->value.incidentId;
-    s.severity = int(a->value.severity);
-    s.kind = int(a->value.kind);
-    s.titleVi = a->value.titleVi;
-    s.titleEn = a->value.titleEn;
-    std::optional<feeds::LngLat> p = a->value.point;
-    if (!p && !a->value.area.empty()) p = a->value.area.front();
-    if (p) {
-      s.hasPosition = true;
-      s.lng = p->lng;
-      s.lat = p->lat;
-    }
-    next.alerts.push_back(std::move(s));
-  }
-  // The age alone changing (every call) does not count as a new version.
-  const bool changed = next.entities != f.entities || next.received != f.received || next.simulated != f.simulated ||
-                       next.alerts != f.alerts || (next.newestAgeMs < 0) != (f.newestAgeMs < 0);
-  next.version = f.version + (changed ? 1 : 0);
-  f = std::move(next);
+  status_.feed = feeds::summarize(feeds_, now, status_.feed);
 }
 
 // Live traffic colours (a texture, rebuilt when traffic changed, new roads were seen or reports
@@ -1035,9 +879,9 @@ void MapApp::drawLive(int64_t nowMs) {
   help_->help().draw(camera_, liveBatch_, liveTags_, config_.english);  // the route and the shelters on top
   frame::addMarkers(drawList_, liveBatch_);
   // Their text (a storm's name, intensity and forecast times) over the markers.
-  if (!liveTags_.empty() && !labelFonts_.empty()) {
-    live::layoutTags(liveTags_, labelFonts_, tagLabels_, panels);
-    labels::buildLabelBatch(tagLabels_, live::tagStyle(), labelFonts_, camera_.pixelRatio(), tagBatch_);
+  if (!liveTags_.empty() && !labels_->fonts().empty()) {
+    live::layoutTags(liveTags_, labels_->fonts(), tagLabels_, panels);
+    labels::buildLabelBatch(tagLabels_, live::tagStyle(), labels_->fonts(), camera_.pixelRatio(), tagBatch_);
     frame::addLabels(drawList_, tagBatch_);
   }
 
@@ -1063,13 +907,13 @@ void MapApp::drawUi() {
   const double now = platform_.nowMs();
   model.fps =
       double(std::count_if(presentTimes_.begin(), presentTimes_.end(), [now](double t) { return now - t <= 1000; }));
-  if (pyramid_) {
-    const auto& s = pyramid_->stats();
+  if (pyramid()) {
+    const auto& s = pyramid()->stats();
     model.tilesLoaded = s.loaded;
     model.tilesPending = s.pending;
     model.tilesFailed = s.failed;
     model.lastError = s.lastError;
-    if (config_.drawAttribution) model.attribution = pyramid_->tileset().attribution;
+    if (config_.drawAttribution) model.attribution = pyramid()->tileset().attribution;
   }
   if (!status_.error.empty()) model.lastError = status_.error;
   model.styleError = status_.styleError;
@@ -1081,13 +925,7 @@ void MapApp::drawUi() {
   const feeds::FeedStore& shown = shownFeeds();
   ui::FeedPanelModel feed;
   feed.top = config_.panelTop;
-  feed.connection = status_.feed.connection;
-  feed.newestAgeMs = status_.feed.newestAgeMs;
-  feed.entities = status_.feed.entities;
-  feed.received = status_.feed.received;
-  feed.dropped = status_.feed.dropped;
-  feed.droppedMalformed = status_.feed.droppedMalformed;
-  feed.simulated = status_.feed.simulated;
+  feed.summary = status_.feed;
   feed.alerts = shown.alerts(nowMs);
   feed.nowMs = nowMs;
   for (const auto& [id, e] : shown.storms())
@@ -1147,9 +985,9 @@ void MapApp::drawUi() {
   if (a.zoomIn) camera_.zoomAround(middle, std::round(camera_.zoom()) + 1);
   if (a.zoomOut) camera_.zoomAround(middle, std::round(camera_.zoom()) - 1);
   if (a.resetView) camera_.setBearing(config_.bearing.value_or(0));
-  if (a.resetView && pyramid_)
-    camera_.jumpTo(config_.center.value_or(pyramid_->tileset().center),
-                   config_.zoom.value_or(pyramid_->tileset().centerZoom));
+  if (a.resetView && pyramid())
+    camera_.jumpTo(config_.center.value_or(pyramid()->tileset().center),
+                   config_.zoom.value_or(pyramid()->tileset().centerZoom));
   if (fa.showOnMap) flyTo({fa.showOnMap->lng, fa.showOnMap->lat}, std::max(camera_.zoom(), 15.0));
   if (fa.showStorm)  // the storm and its cone, as much as the map's zoom range shows
     if (const auto it = shown.storms().find(*fa.showStorm); it != shown.storms().end()) {
@@ -1320,8 +1158,8 @@ void MapApp::contextRestored() {
     return;
   }
   contextLost_ = false;
-  trafficVersion_ = ~0ull;  // the traffic colours go up again with the next frame
-  fontsDpr_ = 0;            // and the fonts
+  trafficVersion_ = ~0ull;     // the traffic colours go up again with the next frame
+  labels_->contextRestored();  // and the fonts
   invalidate();
 }
 
@@ -1330,9 +1168,6 @@ void MapApp::frame() {
   const double t0 = platform_.nowMs();
   dirty_ = false;
   updateFeeds();
-  // Fonts are rasterised for the screen's pixel ratio: again when it changed (another monitor,
-  // browser zoom).
-  if (started_ && !fontPending_ && fontsDpr_ != camera_.pixelRatio()) applyFonts(fontBytes_);
   // Gestures first (pans, pinches, glides, taps), then a flight.
   bool gliding = gestures_.update(camera_, platform_.nowMs());
   if (const auto tap = gestures_.takeTap()) selectAt(tap->x, tap->y);
@@ -1345,30 +1180,17 @@ void MapApp::frame() {
   }
   const double nowTicks = platform_.nowMs();
   double nextRetryMs = std::numeric_limits<double>::infinity();
-  if (pyramid_) {
-    pyramid_->update(
-        camera_, nowTicks, [this](const geo::TileID& id) { return requestTile(id); },
-        [this](uint64_t request) { source_->cancel(request); });
-    nextRetryMs = pyramid_->nextRetryMs();
-    if (retired_ && pyramid_->complete()) retired_.reset();  // the new version covers the view
+  if (base_) {
+    base_->update(camera_, nowTicks);
+    nextRetryMs = base_->nextRetryMs();
   }
-  if (retired_) retired_->update(camera_, nowTicks, [](const geo::TileID&) { return uint64_t(0); });
   for (auto& o : overlays_) {
-    if (!o->pyramid) continue;
-    Overlay* ov = o.get();
-    ov->pyramid->update(
-        camera_, nowTicks,
-        [this, ov](const geo::TileID& id) {
-          return ov->source->fetchTile(id, [this, ov, id](Result<std::vector<uint8_t>> bytes) {
-            if (!ov->pyramid->onTileData(id, std::move(bytes), platform_.nowMs()))
-              ov->info.error = ov->pyramid->stats().lastError;
-            invalidate();
-          });
-        },
-        [ov](uint64_t request) { ov->source->cancel(request); });
-    nextRetryMs = std::min(nextRetryMs, ov->pyramid->nextRetryMs());
+    if (!o->layer) continue;
+    o->layer->update(camera_, nowTicks);
+    nextRetryMs = std::min(nextRetryMs, o->layer->nextRetryMs());
   }
-  buildArrivedFonts();
+  const bool tilesAsked = pyramid() && (pyramid()->stats().pending > 0 || pyramid()->complete());
+  if (labels_->update(*style_, camera_.pixelRatio(), tilesAsked, !status_.error.empty())) dirty_ = true;
   // Failed tiles in view are asked again when their backoff runs out.
   if (std::isfinite(nextRetryMs)) platform_.requestFrameIn(std::max(0.0, nextRetryMs - nowTicks));
   if (help_->tick(platform_.epochMs())) platform_.requestFrameIn(50);  // a playing replay
@@ -1381,17 +1203,16 @@ void MapApp::frame() {
   const bool trafficState = !trafficState_.empty();
   frame::addTiles(drawList_, camera_, base, baseTiles(), visible_, trafficState);
   for (const auto& o : overlays_)
-    if (o->pyramid)
-      frame::addTiles(drawList_, camera_, style::overlayStyle(), o->pyramid->drawList(), visible_, trafficState);
+    if (o->layer) frame::addTiles(drawList_, camera_, style::overlayStyle(), o->layer->tiles(), visible_, trafficState);
   updateSelection();
-  if (hoverStale_ && pyramid_) {
+  if (hoverStale_ && pyramid()) {
     hoverStale_ = false;
     hover_.reset();
     if (cursor_ && !gestures_.active() && !uiWantsPointer())
       if (auto picked = pickAt(*cursor_, /*wardFallback=*/false))
         hover_ = Hover{picked->first.layer, {picked->first.id}, picked->second, picked->first.name};
   }
-  if (hover_ && pyramid_ &&
+  if (hover_ && pyramid() &&
       !(selection_ && selection_->overlay == hover_->overlay &&
         ((selection_->layer == hover_->layer && selection_->ids == hover_->ids) ||
          (!selection_->street.empty() && selection_->street == hover_->name)))) {
@@ -1399,14 +1220,14 @@ void MapApp::frame() {
                          camera_, hoverHighlight_, /*hover=*/true);
     frame::addMarkers(drawList_, hoverHighlight_);
   }
-  if (selection_ && pyramid_) {
+  if (selection_ && pyramid()) {
     const pick::Geometry g = selection_->ids.empty() ? pick::Geometry{}
                                                      : pick::featureGeometry(tilesOf(selection_->overlay),
                                                                              selection_->layer, selection_->ids);
     pick::buildHighlight(g, selection_->point, camera_, selectHighlight_);
     frame::addMarkers(drawList_, selectHighlight_);
   }
-  drawLabels();
+  labels_->place(baseTiles(), camera_, *style_, visible_, config_.english, !firstIdleMarked_, drawList_);
   drawLive(nowMs);
   renderer_->execute(drawList_);
   if (config_.showUi) drawUi();
@@ -1418,7 +1239,7 @@ void MapApp::frame() {
   if (presentTimes_.size() > kFrameHistory) presentTimes_.pop_front();
 
   ++status_.framesDrawn;
-  if (flight_ || gliding || labeler_.fading()) {  // the next frame continues the motion or the fades
+  if (flight_ || gliding || labels_->fading()) {  // the next frame continues the motion or the fades
     dirty_ = true;
     platform_.requestFrame();
   }
@@ -1429,21 +1250,22 @@ void MapApp::frame() {
     dirty_ = true;
     platform_.requestFrame();
   }
-  status_.tilesLoaded = pyramid_ ? pyramid_->stats().loaded : 0;
-  if (pyramid_) {
-    const scene::PyramidStats& ps = pyramid_->stats();
+  status_.tilesLoaded = pyramid() ? pyramid()->stats().loaded : 0;
+  if (pyramid()) {
+    const scene::PyramidStats& ps = pyramid()->stats();
     status_.tiles.pending = ps.pending;
     status_.tiles.failed = ps.failed;
     // Counters carry over a reload (the new pyramid starts at zero).
-    status_.tiles.errors = tileCountsBefore_.errors + ps.errors;
-    status_.tiles.retries = tileCountsBefore_.retries + ps.retries;
-    status_.tiles.cancelled = tileCountsBefore_.cancelled + ps.cancelled;
+    status_.tiles.errors = base_->errors();
+    status_.tiles.retries = base_->retries();
+    status_.tiles.cancelled = base_->cancelled();
+    status_.tiles.reloads = base_->reloads();
   }
   bool overlaysComplete = true;
-  for (const auto& o : overlays_)
-    overlaysComplete &= !o->source || (o->pyramid ? o->pyramid->complete() : !o->info.error.empty());
-  status_.idle = status_.ready && !dirty_ && pyramid_ && pyramid_->complete() && overlaysComplete && !fontPending_;
-  if (pyramid_ && pyramid_->complete() && !std::exchange(viewTilesMarked_, true)) platform_.mark("view-tiles-drawn");
+  for (const auto& o : overlays_) overlaysComplete &= !o->layer || o->layer->settled();
+  status_.idle =
+      status_.ready && !dirty_ && pyramid() && pyramid()->complete() && overlaysComplete && !labels_->pending();
+  if (pyramid() && pyramid()->complete() && !std::exchange(viewTilesMarked_, true)) platform_.mark("view-tiles-drawn");
   if (status_.idle && !std::exchange(firstIdleMarked_, true)) platform_.mark("first-idle");
   // The search index is not needed for the first view: it loads once that is drawn.
   if (status_.idle && !searchRequested_) loadSearchIndex();

@@ -10,7 +10,9 @@
 #include <vector>
 
 #include "app/help_layer.hpp"
+#include "app/label_layer.hpp"
 #include "app/platform.hpp"
+#include "app/tile_layer.hpp"
 #include "feeds/connection.hpp"
 #include "feeds/feed_store.hpp"
 #include "frame/draw_list.hpp"
@@ -192,30 +194,28 @@ class MapApp {
   const geo::Camera& camera() const { return camera_; }
   const std::deque<double>& frameTimes() const { return frameTimes_; }
   // The labels on the map in the last frame (tests read their texts).
-  const std::vector<labels::PlacedLabel>& placedLabels() const { return labeler_.placed(); }
+  const std::vector<labels::PlacedLabel>& placedLabels() const { return labels_->placed(); }
   const frame::FrameRenderer& renderer() const { return *renderer_; }
   // The last frame's draw list (what it drew, GL-free).
   const frame::DrawList& drawList() const { return drawList_; }
-  const scene::TilePyramid* pyramid() const { return pyramid_.get(); }
+  // The base map's pyramid (null until its tileset opened).
+  const scene::TilePyramid* pyramid() const { return base_ ? base_->pyramid() : nullptr; }
 
  private:
-  void onTileset(Result<tile::Tileset> tileset);
+  // The base map's tileset opened (again, after the archive changed: `reload`).
+  void onTileset(const tile::Tileset& tileset, bool reload);
+  TileLayer::Hooks layerHooks();
+  source::Fetch platformFetch();  // the platform's fetch, for the layers
   // Parses `text` with `theme` and puts the result in use (tiles re-meshed if the buckets
   // differ, fonts rebuilt if the label sizes do).
   Result<bool> applyStyle(std::string text, std::string file, std::string theme);
   std::unique_ptr<style::Style> style_;
   std::string styleText_, styleFile_;
-  uint64_t requestTile(const geo::TileID& id);
   void invalidate();
   void drawUi();
   void updateFeeds();
   void updateTraffic(int64_t nowMs);
   void drawLive(int64_t nowMs);
-  void loadUiFont();
-  void loadIconSprite();
-  void applyFonts(std::span<const uint8_t> ttf);
-  void buildArrivedFonts();
-  void drawLabels();
   void openOverlay(size_t i);
   void loadSearchIndex();
   void updateSelection();
@@ -237,17 +237,10 @@ class MapApp {
   geo::Camera camera_;
   std::unique_ptr<frame::FrameRenderer> renderer_;
   frame::DrawList drawList_;  // built by frame(), executed by renderer_ at its end
-  std::unique_ptr<source::TileSource> source_;
-  std::unique_ptr<scene::TilePyramid> pyramid_;
-  // While the archive reopens after it changed on the server: the old version's pyramid, drawn
-  // until the new one has the whole view (never mixed with it).
-  std::unique_ptr<scene::TilePyramid> retired_;
-  bool reloading_ = false;
-  TileStatus tileCountsBefore_;  // the counters of the pyramids before the last reload
-  // Opens the base map's source (at start, and again when the archive changed).
+  // The base map (its archive, reopened when it changed on the server) and the overlays.
+  std::unique_ptr<TileLayer> base_;
   void openBaseSource();
-  void reloadBaseSource(const std::string& why);
-  // The base map's tiles as drawn (the retired pyramid's while a reload is under way).
+  // The base map's tiles as drawn (the old version's while a reload is under way).
   const std::vector<scene::DrawTile>& baseTiles() const;
   ui::LayerVisibility visible_;
   MapStatus status_;
@@ -267,22 +260,10 @@ class MapApp {
   bool trafficShown_ = false;
   double lastTrafficMs_ = -1e9;
   ui::FeedPanelState feedUi_;
-  labels::Labeler labeler_;
-  labels::FontSet labelFonts_;
-  labels::LabelBatch labelBatch_;
-  std::vector<labels::LabelTile> labelTiles_;
-  bool fontPending_ = false;             // the font file was asked for and its fonts are not built yet
-  std::optional<double> fontArrivedMs_;  // the font file arrived then and waits for buildArrivedFonts()
-  std::vector<uint8_t> fontBytes_;       // the TrueType font (empty: ImGui's built-in font)
-  double fontsDpr_ = 0;                  // the pixel ratio the fonts were rasterised for
-  // The icon sprite: its two files as they arrive, then the parsed sprite (in the label atlas).
-  std::optional<std::vector<uint8_t>> spriteIndex_, spriteCoverage_;
-  std::optional<icons::Sprite> sprite_;
-  bool spritePending_ = false;  // asked for, not yet answered (both files)
+  std::unique_ptr<LabelLayer> labels_;  // the fonts, the icons and the labels over the base map
   struct Overlay {
     OverlayInfo info;
-    std::unique_ptr<source::TileSource> source;
-    std::unique_ptr<scene::TilePyramid> pyramid;
+    std::unique_ptr<TileLayer> layer;
   };
   std::vector<std::unique_ptr<Overlay>> overlays_;
   // Search: the index loads after the first complete view (or at the first query).

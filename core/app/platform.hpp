@@ -11,33 +11,15 @@
 
 #include "base/result.hpp"
 #include "feeds/connection.hpp"
+#include "feeds/feed_summary.hpp"
 #include "feeds/feed_types.hpp"
 #include "source/tile_source.hpp"
 
 namespace citymap::app {
 
-// An active alert as the page shows it (its ARIA live region) and tests read it.
-struct AlertSummary {
-  uint64_t id = 0;
-  int severity = 0;  // feeds::Severity
-  int kind = 0;      // feeds::IncidentKind
-  std::string titleVi, titleEn;
-  bool hasPosition = false;
-  double lng = 0, lat = 0;
-  friend bool operator==(const AlertSummary&, const AlertSummary&) = default;
-};
-
-// The live feeds' state in short. `version` changes whenever anything else here does, so a
-// host can skip unchanged summaries.
-struct FeedSummary {
-  feeds::ConnectionStatus connection;
-  double newestAgeMs = -1;                            // age of the newest accepted message; -1: none yet
-  std::array<int, feeds::kFeedKindCount> entities{};  // live entities per feeds::FeedKind
-  uint64_t received = 0, accepted = 0, dropped = 0, droppedMalformed = 0, droppedUnknown = 0;
-  bool simulated = false;            // some of the data shown is simulated
-  std::vector<AlertSummary> alerts;  // most severe first
-  uint64_t version = 0;
-};
+// The live feeds' state in short (feeds/feed_summary.hpp).
+using feeds::AlertSummary;
+using feeds::FeedSummary;
 
 // Storm help as the page lists it (web/help.js) and tests read it (app/help_layer).
 struct HelpShelterSummary {

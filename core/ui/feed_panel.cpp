@@ -50,7 +50,7 @@ uint32_t connectionColor(feeds::ConnectionState s) {
 }
 
 void connectionLine(const FeedPanelModel& m, bool en) {
-  const auto& c = m.connection;
+  const auto& c = m.summary.connection;
   uint32_t color = 0x8a8a8a;
   char buf[160];
   switch (c.state) {
@@ -80,11 +80,11 @@ void connectionLine(const FeedPanelModel& m, bool en) {
   ImGui::TextUnformatted(buf);
   if (!c.url.empty() && ImGui::IsItemHovered())
     ImGui::SetTooltip("%s%s%s", c.url.c_str(), c.detail.empty() ? "" : "\n", c.detail.c_str());
-  if (m.newestAgeMs >= 0) {
-    const std::string age = formatAge(m.newestAgeMs);
+  if (m.summary.newestAgeMs >= 0) {
+    const std::string age = formatAge(m.summary.newestAgeMs);
     ImGui::Text(en ? "Newest message %s ago" : "Tin mới nhất %s trước", age.c_str());
   }
-  if (c.state != feeds::ConnectionState::Connected && m.newestAgeMs >= 0)
+  if (c.state != feeds::ConnectionState::Connected && m.summary.newestAgeMs >= 0)
     ImGui::TextColored(rgb(0xb71c1c), "%s",
                        en ? "Showing the last known state, not live" : "Đang hiện trạng thái cuối, không trực tiếp");
 }
@@ -223,7 +223,7 @@ namespace {
 // The live window's contents (the desktop's window, the compact layout's sheet).
 void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions& out, bool compact) {
   const bool en = st.english;
-  if (m.simulated) {
+  if (m.summary.simulated) {
     ImGui::PushStyleColor(ImGuiCol_Text, rgb(0x8a4b00));  // 4.5:1 and more on the panel
     ImGui::TextWrapped("%s",
                        en ? "SIMULATED DATA - not real observations" : "DỮ LIỆU MÔ PHỎNG - không phải số liệu thật");
@@ -237,13 +237,13 @@ void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions&
   ImGui::Separator();
   const auto toggle = [&](const Text& label, bool& on, feeds::FeedKind kind) {
     if (compact) {
-      const std::string count = std::to_string(m.entities[size_t(kind)]);
+      const std::string count = std::to_string(m.summary.entities[size_t(kind)]);
       out.changed |= touchCheckbox(label(en), &on, count.c_str());
       return;
     }
     out.changed |= ImGui::Checkbox(label(en), &on);
     ImGui::SameLine(200);
-    ImGui::TextDisabled("%d", m.entities[size_t(kind)]);
+    ImGui::TextDisabled("%d", m.summary.entities[size_t(kind)]);
   };
   toggle({"Giao thông", "Traffic"}, st.layers.traffic, feeds::FeedKind::Traffic);
   toggle({"Xe buýt", "Buses"}, st.layers.buses, feeds::FeedKind::Bus);
@@ -254,7 +254,7 @@ void liveContents(const FeedPanelModel& m, FeedPanelState& st, FeedPanelActions&
   toggle({"Bão", "Storms"}, st.layers.storms, feeds::FeedKind::Storm);
   ImGui::TextDisabled(en ? "%" PRIu64 " messages, %" PRIu64 " dropped (%" PRIu64 " malformed)"
                          : "%" PRIu64 " tin, %" PRIu64 " bị bỏ (%" PRIu64 " lỗi)",
-                      m.received, m.dropped, m.droppedMalformed);
+                      m.summary.received, m.summary.dropped, m.summary.droppedMalformed);
   replaySection(m.replay, out, en, compact);
   ImGui::Separator();
   if (!m.storms.empty()) stormList(m, st, out, compact);
@@ -419,7 +419,7 @@ FeedPanelActions drawFeedPanel(const FeedPanelModel& m, FeedPanelState& st, floa
         std::snprintf(label, sizeof label, "%s", en ? "Live" : "Trực tiếp");
       else
         std::snprintf(label, sizeof label, "%s (%zu)", en ? "Live" : "Trực tiếp", m.alerts.size());
-      const uint32_t dot = m.alerts.empty() ? connectionColor(m.connection.state)
+      const uint32_t dot = m.alerts.empty() ? connectionColor(m.summary.connection.state)
                                             : live::severityColor(m.alerts.front()->value.severity);
       if (compactPanelButton("###livebutton", label, vw - 10, m.top, 1, ImGui::ColorConvertFloat4ToU32(rgb(dot))))
         compactPanel() = CompactPanel::Live;

@@ -13,6 +13,7 @@
 
 #include "feeds/connection.hpp"
 #include "feeds/feed_store.hpp"
+#include "feeds/feed_summary.hpp"
 #include "live/live_batch.hpp"
 
 namespace citymap::ui {
@@ -28,12 +29,8 @@ struct ReplayView {
 };
 
 struct FeedPanelModel {
-  float top = 10;  // CSS px from the viewport's top (below the host page's toolbar)
-  feeds::ConnectionStatus connection;
-  double newestAgeMs = -1;
-  std::array<int, feeds::kFeedKindCount> entities{};
-  uint64_t received = 0, dropped = 0, droppedMalformed = 0;
-  bool simulated = false;
+  float top = 10;              // CSS px from the viewport's top (below the host page's toolbar)
+  feeds::FeedSummary summary;  // connection, counts, the newest message's age
   std::vector<const feeds::Entity<feeds::Incident>*> alerts;     // most severe first
   std::vector<const feeds::Entity<feeds::StormReport>*> storms;  // shown on the map, strongest first
   int64_t nowMs = 0;                                             // epoch ms, for the storms' report ages

@@ -16,11 +16,6 @@ double steadyMs() {
   return duration<double, std::milli>(steady_clock::now().time_since_epoch()).count();
 }
 
-double wallMs() {
-  using namespace std::chrono;
-  return duration<double, std::milli>(system_clock::now().time_since_epoch()).count();
-}
-
 constexpr double kLogEveryMs = 30'000;
 
 }  // namespace
@@ -84,24 +79,25 @@ bool DesktopFeed::settled(double ms) const { return connectedSinceMs_ >= 0 && st
 
 void DesktopFeed::logSummary() {
   lastLogMs_ = steadyMs();
-  const feeds::FeedStore& store = app_.feeds();
-  const feeds::FeedCounters& c = store.counters();
-  lastLogReceived_ = c.received;
+  // The app's feed summary (feeds::FeedSummary, refreshed 4 times a second): the same figures
+  // the panel and the web page show.
+  const feeds::FeedSummary& f = app_.status().feed;
+  lastLogReceived_ = app_.feeds().counters().received;
   std::string kinds;
   for (int k = 0; k < feeds::kFeedKindCount; ++k) {
     const std::string_view name = feeds::kindName(feeds::FeedKind(k));
     char part[64];
-    std::snprintf(part, sizeof part, " %zu %.*s", store.count(feeds::FeedKind(k)), int(name.size()), name.data());
+    std::snprintf(part, sizeof part, " %d %.*s", f.entities[size_t(k)], int(name.size()), name.data());
     kinds.append(part);
   }
-  const double age = store.newestTimestampMs() > 0 ? (wallMs() - double(store.newestTimestampMs())) / 1000 : -1;
   const platform::MqttTransportStats t = transport_->stats();
   std::fprintf(stderr,
                "citymap-desktop: feed: %llu messages (%llu accepted, %llu malformed, %llu dropped in all), live:%s; "
                "newest %.1f s old%s; transport: %llu sessions, %llu dropped at the hand-off\n",
-               (unsigned long long)c.received, (unsigned long long)c.accepted, (unsigned long long)c.droppedMalformed,
-               (unsigned long long)c.dropped(), kinds.c_str(), age, store.sawSimulated() ? " (SIMULATED)" : "",
-               (unsigned long long)t.sessions, (unsigned long long)(t.handoff.droppedFull + t.handoff.droppedTooLarge));
+               (unsigned long long)f.received, (unsigned long long)f.accepted, (unsigned long long)f.droppedMalformed,
+               (unsigned long long)f.dropped, kinds.c_str(), f.newestAgeMs >= 0 ? f.newestAgeMs / 1000 : -1.0,
+               f.simulated ? " (SIMULATED)" : "", (unsigned long long)t.sessions,
+               (unsigned long long)(t.handoff.droppedFull + t.handoff.droppedTooLarge));
 }
 
 }  // namespace citymap::desktop

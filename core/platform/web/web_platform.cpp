@@ -10,10 +10,13 @@
 #include <cmath>
 #include <cstdio>
 #include <iterator>
+#include <nlohmann/json.hpp>
 #include <span>
 #include <string_view>
 
+#include "app/status_json.hpp"
 #include "feeds/feed_batch.hpp"
+#include "feeds/feed_summary.hpp"
 #include "feeds/feed_types.hpp"
 #include "input/gestures.hpp"
 #include "ui/hit_test.hpp"
@@ -42,276 +45,9 @@ WebPlatform* gPlatform = nullptr;  // the page has one map; JS callbacks find it
 
 app::MapApp* appOf(void* user) { return static_cast<WebPlatform*>(user)->app(); }
 
-std::string_view severityName(int s) {
-  static constexpr std::string_view kNames[] = {"info", "minor", "moderate", "severe", "extreme"};
-  return s >= 0 && s < int(std::size(kNames)) ? kNames[s] : "unknown";
-}
-
-std::string_view incidentKindName(int k) {
-  static constexpr std::string_view kNames[] = {"flood", "storm", "landslide", "trafficJam", "accident", "roadClosure"};
-  return k >= 0 && k < int(std::size(kNames)) ? kNames[k] : "unknown";
-}
-
-// A JSON string literal; the text is UTF-8 already (the feed reader checked it).
-void appendJsonString(std::string& out, std::string_view text) {
-  out += '"';
-  for (const char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += ch;
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", c);
-      out += buf;
-    } else {
-      out += ch;
-    }
-  }
-  out += '"';
-}
-
-void appendNumber(std::string& out, double v) {
-  if (!std::isfinite(v)) {
-    out += "null";
-    return;
-  }
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  out += buf;
-}
-
-// window.citymap.state.feed (web/app.js documents the fields).
-std::string feedSummaryJson(const app::FeedSummary& f) {
-  std::string o;
-  o.reserve(512 + f.alerts.size() * 160);
-  o += "{\"version\":";
-  appendNumber(o, double(f.version));
-  o += ",\"connection\":{\"state\":";
-  appendJsonString(o, feeds::connectionStateName(f.connection.state));
-  o += ",\"url\":";
-  appendJsonString(o, f.connection.url);
-  o += ",\"detail\":";
-  appendJsonString(o, f.connection.detail);
-  o += ",\"attempt\":";
-  appendNumber(o, f.connection.attempt);
-  o += ",\"retryInMs\":";
-  appendNumber(o, f.connection.retryInMs);
-  o += "},\"newestAgeMs\":";
-  appendNumber(o, f.newestAgeMs);
-  o += ",\"entities\":{";
-  for (int k = 0; k < feeds::kFeedKindCount; ++k) {
-    if (k) o += ',';
-    appendJsonString(o, feeds::kindName(feeds::FeedKind(k)));
-    o += ':';
-    appendNumber(o, f.entities[size_t(k)]);
-  }
-  o += "},\"received\":";
-  appendNumber(o, double(f.received));
-  o += ",\"accepted\":";
-  appendNumber(o, double(f.accepted));
-  o += ",\"dropped\":";
-  appendNumber(o, double(f.dropped));
-  o += ",\"droppedMalformed\":";
-  appendNumber(o, double(f.droppedMalformed));
-  o += ",\"droppedUnknown\":";
-  appendNumber(o, double(f.droppedUnknown));
-  o += ",\"simulated\":";
-  o += f.simulated ? "true" : "false";
-  o += ",\"alerts\":[";
-  for (size_t i = 0; i < f.alerts.size(); ++i) {
-    const app::AlertSummary& a = f.alerts[i];
-    if (i) o += ',';
-    o += "{\"id\":";
-    appendNumber(o, double(a.id));  // feature ids stay below 2^53
-    o += ",\"severity\":";
-    appendJsonString(o, severityName(a.severity));
-    o += ",\"kind\":";
-    appendJsonString(o, incidentKindName(a.kind));
-    o += ",\"titleVi\":";
-    appendJsonString(o, a.titleVi);
-    o += ",\"titleEn\":";
-    appendJsonString(o, a.titleEn);
-    o += ",\"lng\":";
-    if (a.hasPosition)
-      appendNumber(o, a.lng);
-    else
-      o += "null";
-    o += ",\"lat\":";
-    if (a.hasPosition)
-      appendNumber(o, a.lat);
-    else
-      o += "null";
-    o += '}';
-  }
-  o += "]}";
-  return o;
-}
-void appendShelters(std::string& o, const std::vector<app::HelpShelterSummary>& list) {
-  o += '[';
-  for (size_t i = 0; i < list.size(); ++i) {
-    const app::HelpShelterSummary& s = list[i];
-    if (i) o += ',';
-    o += "{\"id\":";
-    appendNumber(o, double(s.id));
-    o += ",\"name\":";
-    appendJsonString(o, s.name);
-    o += ",\"state\":";
-    appendJsonString(o, s.state);
-    for (const auto& [key, v] : {std::pair{"lng", s.lng},
-                                 {"lat", s.lat},
-                                 {"metres", s.metres},
-                                 {"seconds", s.seconds},
-                                 {"straightMetres", s.straightMetres},
-                                 {"capacity", double(s.capacity)},
-                                 {"occupancy", double(s.occupancy)}}) {
-      o += ",\"";
-      o += key;
-      o += "\":";
-      appendNumber(o, v);
-    }
-    o += ",\"straightLine\":";
-    o += s.straightLine ? "true" : "false";
-    o += ",\"chosen\":";
-    o += s.chosen ? "true" : "false";
-    o += '}';
-  }
-  o += ']';
-}
-
-std::string helpJson(const app::HelpSummary& h) {
-  if (h.mode.empty() && !h.pickingStart && h.message.empty()) return "null";
-  std::string o = "{\"mode\":";
-  appendJsonString(o, h.mode);
-  o += ",\"origin\":";
-  appendJsonString(o, h.origin);
-  o += ",\"originText\":";
-  appendJsonString(o, h.originText);
-  o += ",\"lng\":";
-  appendNumber(o, h.lng);
-  o += ",\"lat\":";
-  appendNumber(o, h.lat);
-  o += ",\"pickingStart\":";
-  o += h.pickingStart ? "true" : "false";
-  o += ",\"loading\":";
-  o += h.loading ? "true" : "false";
-  o += ",\"error\":";
-  appendJsonString(o, h.error);
-  o += ",\"message\":";
-  appendJsonString(o, h.message);
-  o += ",\"shelters\":";
-  appendShelters(o, h.shelters);
-  o += ",\"unknown\":";
-  appendShelters(o, h.unknown);
-  o += ",\"roads\":[";
-  for (size_t i = 0; i < h.roads.size(); ++i) {
-    const app::HelpRoadSummary& r = h.roads[i];
-    if (i) o += ',';
-    o += "{\"incident\":";
-    appendNumber(o, double(r.incident));
-    o += ",\"name\":";
-    appendJsonString(o, r.name);
-    o += ",\"kind\":";
-    appendJsonString(o, r.kind);
-    o += ",\"title\":";
-    appendJsonString(o, r.title);
-    o += ",\"lng\":";
-    appendNumber(o, r.lng);
-    o += ",\"lat\":";
-    appendNumber(o, r.lat);
-    o += ",\"metres\":";
-    appendNumber(o, r.metres);
-    o += '}';
-  }
-  o += "],\"route\":{\"metres\":";
-  appendNumber(o, h.routeMetres);
-  o += ",\"points\":";
-  appendNumber(o, h.routePoints);
-  o += ",\"straightLine\":";
-  o += h.routeStraight ? "true" : "false";
-  o += ",\"roads\":[";
-  for (size_t i = 0; i < h.routeRoads.size(); ++i) {
-    if (i) o += ',';
-    appendNumber(o, double(h.routeRoads[i]));
-  }
-  o += "]},\"computeMs\":";
-  appendNumber(o, h.computeMs);
-  o += '}';
-  return o;
-}
-
-// window.citymap.state.ui (web/app.js documents the fields).
-std::string uiSummaryJson(const app::UiSummary& u) {
-  std::string o = "{\"version\":";
-  appendNumber(o, double(u.version));
-  o += ",\"lang\":";
-  o += u.english ? "\"en\"" : "\"vi\"";
-  o += ",\"hidden\":";
-  appendJsonString(o, u.hidden);
-  o += ",\"title\":";
-  appendJsonString(o, u.title);
-  o += ",\"titleEn\":";
-  appendJsonString(o, u.titleEn);
-  o += ",\"searchReady\":";
-  o += u.searchReady ? "true" : "false";
-  o += ",\"searchError\":";
-  appendJsonString(o, u.searchError);
-  o += ",\"help\":";
-  o += helpJson(u.help);
-  o += ",\"replay\":{\"available\":";
-  o += u.replay.available ? "true" : "false";
-  o += ",\"oldestMs\":";
-  appendNumber(o, u.replay.oldestMs);
-  o += ",\"newestMs\":";
-  appendNumber(o, u.replay.newestMs);
-  o += ",\"tMs\":";
-  if (u.replay.tMs >= 0)
-    appendNumber(o, u.replay.tMs);
-  else
-    o += "null";
-  o += ",\"speed\":";
-  appendNumber(o, u.replay.speed);
-  o += ",\"historyWanted\":";
-  o += u.replay.historyWanted ? "true" : "false";
-  o += ",\"pastMessages\":";
-  appendNumber(o, u.replay.pastMessages);
-  o += ",\"pastBytes\":";
-  appendNumber(o, u.replay.pastBytes);
-  o += ",\"historyBytes\":";
-  appendNumber(o, u.replay.historyBytes);
-  o += '}';
-  o += ",\"selection\":";
-  if (u.selection.empty()) {
-    o += "null";
-  } else {
-    o += "{\"id\":";
-    appendJsonString(o, u.selection);
-    o += ",\"title\":";
-    appendJsonString(o, u.cardTitle);
-    o += ",\"subtitle\":";
-    appendJsonString(o, u.cardSubtitle);
-    o += ",\"kind\":";
-    appendJsonString(o, u.cardKind);
-    o += ",\"live\":";
-    appendJsonString(o, u.cardLive);
-    o += ",\"rows\":[";
-    for (size_t i = 0; i < u.cardRows.size(); ++i) {
-      if (i) o += ',';
-      o += '[';
-      appendJsonString(o, u.cardRows[i].first);
-      o += ',';
-      appendJsonString(o, u.cardRows[i].second);
-      o += ']';
-    }
-    o += "],\"lng\":";
-    appendNumber(o, u.selectionLng);
-    o += ",\"lat\":";
-    appendNumber(o, u.selectionLat);
-    o += '}';
-  }
-  o += '}';
-  return o;
-}
+// JSON for the page; text from outside (names, feed titles) with a bad byte is replaced, never
+// an abort (no exceptions in wasm).
+std::string dump(const nlohmann::json& j) { return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace); }
 
 }  // namespace
 
@@ -563,14 +299,14 @@ void WebPlatform::publishStatus(const app::MapStatus& s) {
   const bool feedChanged = !feedPublished_ || s.feed.version != feedVersion_;
   std::string feedJson;
   if (feedChanged) {
-    feedJson = feedSummaryJson(s.feed);
+    feedJson = feeds::toJson(s.feed);
     feedPublished_ = true;
     feedVersion_ = s.feed.version;
   }
   const bool uiChanged = !uiPublished_ || s.ui.version != uiVersion_;
   std::string uiJson;
   if (uiChanged) {
-    uiJson = uiSummaryJson(s.ui);
+    uiJson = app::uiSummaryJson(s.ui);
     uiPublished_ = true;
     uiVersion_ = s.ui.version;
   }
@@ -640,32 +376,18 @@ EMSCRIPTEN_KEEPALIVE void citymap_set_english(int english) {
 // The search box of the page: results for `query` as a JSON array of {entry, title, detail, type,
 // lng, lat}, valid until the next call ("[]" until the index has loaded: state.ui.searchReady).
 EMSCRIPTEN_KEEPALIVE const char* citymap_search(const char* query, int limit) {
-  using citymap::platform::appendJsonString;
-  using citymap::platform::appendNumber;
   static std::string json;
-  json = "[";
+  nlohmann::json out = nlohmann::json::array();
   auto* p = citymap::platform::gPlatform;
-  if (p && p->app() && query) {
-    const auto results = p->app()->search(query, size_t(std::clamp(limit, 1, 50)));
-    for (size_t i = 0; i < results.size(); ++i) {
-      const auto& r = results[i];
-      if (i) json += ',';
-      json += "{\"entry\":";
-      appendNumber(json, double(r.entry));
-      json += ",\"title\":";
-      appendJsonString(json, r.title);
-      json += ",\"detail\":";
-      appendJsonString(json, r.detail);
-      json += ",\"type\":";
-      appendJsonString(json, r.type);
-      json += ",\"lng\":";
-      appendNumber(json, r.lng);
-      json += ",\"lat\":";
-      appendNumber(json, r.lat);
-      json += '}';
-    }
-  }
-  json += ']';
+  if (p && p->app() && query)
+    for (const auto& r : p->app()->search(query, size_t(std::clamp(limit, 1, 50))))
+      out.push_back({{"entry", r.entry},
+                     {"title", r.title},
+                     {"detail", r.detail},
+                     {"type", r.type},
+                     {"lng", r.lng},
+                     {"lat", r.lat}});
+  json = citymap::platform::dump(out);
   return json.c_str();
 }
 EMSCRIPTEN_KEEPALIVE void citymap_choose_result(int entry) {
@@ -730,15 +452,12 @@ EMSCRIPTEN_KEEPALIVE void citymap_set_hidden(const char* names) {
 // The texts of the labels shown in the last frame (fully faded in), as a JSON array of strings.
 EMSCRIPTEN_KEEPALIVE const char* citymap_labels() {
   static std::string json;
-  json = "[";
+  nlohmann::json out = nlohmann::json::array();
   auto* p = citymap::platform::gPlatform;
   if (p && p->app())
-    for (const auto& l : p->app()->placedLabels()) {
-      if (l.opacity < 0.99f) continue;
-      if (json.size() > 1) json += ',';
-      citymap::platform::appendJsonString(json, l.text);
-    }
-  json += ']';
+    for (const auto& l : p->app()->placedLabels())
+      if (l.opacity >= 0.99f) out.push_back(l.text);
+  json = citymap::platform::dump(out);
   return json.c_str();
 }
 EMSCRIPTEN_KEEPALIVE int citymap_frame_time_count() {
@@ -763,21 +482,9 @@ EMSCRIPTEN_KEEPALIVE double citymap_frame_time(int i) {
 // of {name, x, y, w, h} in CSS px, valid until the next call.
 extern "C" EMSCRIPTEN_KEEPALIVE const char* citymap_ui_rects() {
   static std::string json;
-  json = "[";
-  for (const citymap::ui::WindowRect& r : citymap::ui::windowRects()) {
-    if (json.size() > 1) json += ',';
-    json += "{\"name\":";
-    citymap::platform::appendJsonString(json, r.name);
-    json += ",\"x\":";
-    citymap::platform::appendNumber(json, double(r.x));
-    json += ",\"y\":";
-    citymap::platform::appendNumber(json, double(r.y));
-    json += ",\"w\":";
-    citymap::platform::appendNumber(json, double(r.w));
-    json += ",\"h\":";
-    citymap::platform::appendNumber(json, double(r.h));
-    json += '}';
-  }
-  json += ']';
+  nlohmann::json out = nlohmann::json::array();
+  for (const citymap::ui::WindowRect& r : citymap::ui::windowRects())
+    out.push_back({{"name", r.name}, {"x", r.x}, {"y", r.y}, {"w", r.w}, {"h", r.h}});
+  json = citymap::platform::dump(out);
   return json.c_str();
 }
