@@ -32,13 +32,15 @@ constexpr size_t kFrameHistory = 120;
 MapApp::MapApp(Platform& platform, AppConfig config, std::unique_ptr<frame::FrameRenderer> renderer)
     : platform_(platform), config_(std::move(config)), renderer_(std::move(renderer)) {
   if (!renderer_) renderer_ = std::make_unique<render::GlRenderer>();
-  help_ = std::make_unique<HelpLayer>(feeds_, [this](const std::string& url, std::optional<source::ByteRange> range,
-                                                     std::function<void(Result<std::vector<uint8_t>>)> done) {
-    return platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
-      done(std::move(bytes));
-      invalidate();
-    });
-  });
+  live_ = std::make_unique<LiveLayer>(*renderer_);
+  help_ =
+      std::make_unique<HelpLayer>(live_->store(), [this](const std::string& url, std::optional<source::ByteRange> range,
+                                                         std::function<void(Result<std::vector<uint8_t>>)> done) {
+        return platform_.fetch(url, range, [this, done = std::move(done)](Result<std::vector<uint8_t>> bytes) {
+          done(std::move(bytes));
+          invalidate();
+        });
+      });
   visible_.fill(true);
   feedUi_.english = config_.english;
   LabelLayer::Hooks lh;
@@ -809,7 +811,7 @@ void MapApp::feedMessage(std::string_view topic, std::span<const uint8_t> payloa
     platform_.requestFrameIn(100);
     return;
   }
-  feeds_.enqueue(topic, payload, int64_t(platform_.epochMs()));
+  live_->enqueue(topic, payload, int64_t(platform_.epochMs()));
   // Live data redraws a few times a second at most, without making the map "busy": idle still
   // means the view is complete.
   platform_.requestFrameIn(250);
@@ -824,72 +826,26 @@ void MapApp::feedConnection(const feeds::ConnectionStatus& status) {
 
 // Applies queued messages and refreshes the summary the host page and the tests read.
 void MapApp::updateFeeds() {
-  const double now = platform_.epochMs();
-  const int64_t nowMs = int64_t(now);
-  // Bounded work per frame; what is left stays queued (the queue itself is bounded).
-  if (feeds_.queued() > 0) {
-    feeds_.drain(nowMs, 20'000);
-    if (feeds_.queued() > 0) platform_.requestFrameIn(50);
-  }
-  if (now - lastPruneMs_ > 1000) {
-    feeds_.prune(nowMs);
-    lastPruneMs_ = now;
-  }
-  // The summary is rebuilt at most 4 times a second.
-  if (now - lastFeedSummaryMs_ < 250) return;
-  lastFeedSummaryMs_ = now;
-  status_.feed = feeds::summarize(feeds_, now, status_.feed);
+  if (live_->update(platform_.epochMs(), status_.feed)) platform_.requestFrameIn(50);
 }
 
-// Live traffic colours (a texture, rebuilt when traffic changed, new roads were seen or reports
-// aged) and the markers (rebuilt every frame), then the next frame's timing: buses move, ages
-// and fading change, so a map with live data keeps drawing a few times a second.
+// Live traffic colours (the renderer's feature-state table) for the state shown.
 void MapApp::updateTraffic(int64_t nowMs) {
-  const feeds::FeedStore& shown = shownFeeds();
-  const feeds::FeedCounters& c = shown.counters();
-  const uint64_t version = c.accepted + c.removed + (help_->replayVersion() << 40);
-  const double now = double(nowMs);
-  const bool showTraffic = feedUi_.layers.traffic && shown.count(feeds::FeedKind::Traffic) > 0;
-  if (showTraffic) {
-    const bool changed = version != trafficVersion_ || featureIndex_.size() != trafficSlots_ || !trafficShown_;
-    // At most once per frame (~0.15 ms for 30,000 roads natively, one texture upload); every
-    // 2 s anyway, as reports fade with age.
-    if (changed || now - lastTrafficMs_ >= 2000) {
-      live::buildTrafficState(shown, featureIndex_, nowMs, trafficState_);
-      renderer_->setFeatureState(trafficState_);
-      trafficVersion_ = version;
-      trafficSlots_ = featureIndex_.size();
-      lastTrafficMs_ = now;
-      trafficShown_ = true;
-    }
-  } else if (trafficShown_) {
-    trafficState_.clear();
-    renderer_->setFeatureState(trafficState_);
-    trafficShown_ = false;
-  }
+  live_->updateTraffic(shownFeeds(), help_->replayVersion(), featureIndex_, feedUi_.layers.traffic, nowMs);
 }
 
+// The markers (rebuilt every frame), then the next frame's timing: buses move, ages and fading
+// change, so a map with live data keeps drawing a few times a second.
 void MapApp::drawLive(int64_t nowMs) {
   // The panels as last drawn: a storm's pointer and text keep out from under them.
   std::vector<live::ScreenBox> panels;
   if (config_.showUi)
     for (const ui::WindowRect& r : ui::windowRects()) panels.push_back({r.x, r.y, r.x + r.w, r.y + r.h});
-  live::buildLiveBatch(shownFeeds(), featureIndex_, camera_, nowMs, feedUi_.layers, liveBatch_, &liveTags_,
-                       config_.english, panels);
-  help_->help().draw(camera_, liveBatch_, liveTags_, config_.english);  // the route and the shelters on top
-  frame::addMarkers(drawList_, liveBatch_);
-  // Their text (a storm's name, intensity and forecast times) over the markers.
-  if (!liveTags_.empty() && !labels_->fonts().empty()) {
-    live::layoutTags(liveTags_, labels_->fonts(), tagLabels_, panels);
-    labels::buildLabelBatch(tagLabels_, live::tagStyle(), labels_->fonts(), camera_.pixelRatio(), tagBatch_);
-    frame::addLabels(drawList_, tagBatch_);
-  }
-
-  if (feeds_.totalCount() > 0 || feeds_.queued() > 0 ||
-      status_.feed.connection.state == feeds::ConnectionState::Reconnecting) {
-    const bool moving = feedUi_.layers.buses && feeds_.count(feeds::FeedKind::Bus) > 0 && camera_.zoom() >= 11;
-    platform_.requestFrameIn(moving ? 100 : 1000);
-  }
+  live_->draw(shownFeeds(), featureIndex_, camera_, nowMs, feedUi_.layers, config_.english, panels, help_->help(),
+              labels_->fonts(), drawList_);
+  const bool reconnecting = status_.feed.connection.state == feeds::ConnectionState::Reconnecting;
+  if (const double next = live_->nextFrameMs(feedUi_.layers, reconnecting, camera_.zoom()); next >= 0)
+    platform_.requestFrameIn(next);
 }
 
 void MapApp::drawUi() {
@@ -1158,7 +1114,7 @@ void MapApp::contextRestored() {
     return;
   }
   contextLost_ = false;
-  trafficVersion_ = ~0ull;     // the traffic colours go up again with the next frame
+  live_->contextRestored();    // the traffic colours go up again with the next frame
   labels_->contextRestored();  // and the fonts
   invalidate();
 }
@@ -1200,7 +1156,7 @@ void MapApp::frame() {
   const style::Style& base = *style_;
   updateTraffic(nowMs);  // before the tiles: roads that just loaded get their colours at once
   frame::beginFrame(drawList_, camera_, base.background.at(camera_.zoom()));
-  const bool trafficState = !trafficState_.empty();
+  const bool trafficState = live_->trafficShown();
   frame::addTiles(drawList_, camera_, base, baseTiles(), visible_, trafficState);
   for (const auto& o : overlays_)
     if (o->layer) frame::addTiles(drawList_, camera_, style::overlayStyle(), o->layer->tiles(), visible_, trafficState);

@@ -11,6 +11,7 @@
 
 #include "app/help_layer.hpp"
 #include "app/label_layer.hpp"
+#include "app/live_layer.hpp"
 #include "app/platform.hpp"
 #include "app/tile_layer.hpp"
 #include "feeds/connection.hpp"
@@ -150,7 +151,7 @@ class MapApp {
   void feedMessage(std::string_view topic, std::span<const uint8_t> payload);
   // Transports report their connection state here; the UI shows it.
   void feedConnection(const feeds::ConnectionStatus& status);
-  const feeds::FeedStore& feeds() const { return feeds_; }
+  const feeds::FeedStore& feeds() const { return live_->store(); }
 
   // --- storm help and replay (issue 10; app/help_layer) ----------------------------------------
   // The nearest open shelters (with a walking route to the first), or the flooded and closed
@@ -244,21 +245,13 @@ class MapApp {
   const std::vector<scene::DrawTile>& baseTiles() const;
   ui::LayerVisibility visible_;
   MapStatus status_;
-  feeds::FeedStore feeds_;
-  std::unique_ptr<HelpLayer> help_;  // records feeds_; replays it
+  // The live feeds: their store, traffic colours and markers.
+  std::unique_ptr<LiveLayer> live_;
+  std::unique_ptr<HelpLayer> help_;  // records the live store; replays it
   std::string helpMessage_;          // why the last help request was refused
   uint64_t helpVersion_ = ~0ull;
   std::optional<int64_t> replayPublished_;
   scene::FeatureIndex featureIndex_;
-  live::LiveBatch liveBatch_;
-  std::vector<live::MapTag> liveTags_;          // text beside the live drawing (storms)
-  std::vector<labels::PlacedLabel> tagLabels_;  // ... laid out with the label fonts
-  labels::LabelBatch tagBatch_;
-  std::vector<uint32_t> trafficState_;
-  uint64_t trafficVersion_ = ~0ull;
-  size_t trafficSlots_ = 0;
-  bool trafficShown_ = false;
-  double lastTrafficMs_ = -1e9;
   ui::FeedPanelState feedUi_;
   std::unique_ptr<LabelLayer> labels_;  // the fonts, the icons and the labels over the base map
   struct Overlay {
@@ -311,8 +304,6 @@ class MapApp {
   uint64_t uiVersion_ = 1;
   input::GestureModel gestures_;
   std::vector<int> uiPointers_;  // pointers that went down on a panel: the UI's, not the map's
-  double lastPruneMs_ = 0;
-  double lastFeedSummaryMs_ = -1e9;
   std::optional<geo::ScreenPoint> cursor_;
   std::deque<double> frameTimes_;  // CPU ms of recent frames
   std::deque<double> presentTimes_;
