@@ -437,6 +437,9 @@ function main() {
   citymap.flyTo = ({ lng, lat, zoom }) => ready() && Module._citymap_fly_to(lng, lat, zoom);
   citymap.search = searchBox;
   citymap.labels = () => (ready() ? JSON.parse(cStringAt(Module._citymap_labels())) : []);
+  // Live messages framed as the feed worker frames them (feed_batch.js), handed to the core as
+  // one batch: for pages that get IOC data another way, and for tests (no broker needed).
+  citymap.feedBatch = (bytes) => ready() && feedBatch(bytes);
   citymap.shareUrl = currentUrl;
   citymap.frameTimes = () => {
     const n = Module._citymap_frame_time_count();

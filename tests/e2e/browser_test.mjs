@@ -35,6 +35,10 @@ options:
   --timeout MS             how long to wait for ready+idle (default 60000)
   --expect-console REGEX   fail unless a console message matches REGEX (within 10 s), e.g. a
                            reported style error
+  --feed-batch FILE        live messages framed as the feed worker frames them (written by
+                           citymap_render_test --feed-batch): handed to the page once it is idle
+                           (window.citymap.feedBatch, no broker), then the map must take them all
+                           and settle again before the screenshot
   --verbose                echo every console message
   -h, --help               show this help
 
@@ -60,6 +64,7 @@ function parse(argv) {
       dpr: { type: 'string', default: '1' },
       timeout: { type: 'string', default: '60000' },
       'expect-console': { type: 'string' },
+      'feed-batch': { type: 'string' },
       verbose: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -87,6 +92,7 @@ function parse(argv) {
     dpr: num(values.dpr, 'dpr', { min: 0.25, max: 8 }),
     timeout: num(values.timeout, 'timeout', { min: 1 }),
     expectConsole: values['expect-console'] !== undefined ? compileRegex(values['expect-console']) : null,
+    feedBatch: values['feed-batch'] ?? null,
     verbose: values.verbose,
   };
 }
@@ -97,6 +103,43 @@ function compileRegex(source) {
   } catch (e) {
     throw new UsageError(`--expect-console: ${e.message}`);
   }
+}
+
+// The messages in a framed batch ([u16 topic length][topic][u32 payload length][payload], little
+// endian; core/feeds/feed_batch.hpp): their count, or an error if it does not frame exactly.
+function countFramed(bytes) {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let at = 0;
+  let n = 0;
+  while (at < bytes.length) {
+    if (at + 2 > bytes.length) throw new Error(`message ${n}: cut in its topic length`);
+    at += 2 + view.getUint16(at, true);
+    if (at + 4 > bytes.length) throw new Error(`message ${n}: cut in its payload length`);
+    at += 4 + view.getUint32(at, true);
+    if (at > bytes.length) throw new Error(`message ${n}: cut in its payload`);
+    n += 1;
+  }
+  return n;
+}
+
+// Hands the batch to the idle page, waits until the core has accepted every message and drawn
+// them, then until the map is idle again.
+async function deliverFeed(page, file, { timeout, problems }) {
+  const bytes = new Uint8Array(fs.readFileSync(file));
+  const count = countFramed(bytes);
+  const before = await page.evaluate(() => window.citymap.state.framesDrawn);
+  const taken = await page.evaluate((list) => window.citymap.feedBatch(new Uint8Array(list)), Array.from(bytes));
+  if (taken === false) throw new Error('the page was not ready for feed messages');
+  const until = Date.now() + timeout;
+  for (;;) {
+    const s = await page.evaluate(() => ({ feed: window.citymap.state.feed, frames: window.citymap.state.framesDrawn }));
+    // The summary is refreshed 4 times a second; a few frames later the markers are drawn.
+    if (s.feed && s.feed.accepted >= count && s.frames >= before + 3) break;
+    if (Date.now() > until) throw new Error(`the core took ${s.feed ? s.feed.accepted : 0} of ${count} messages`);
+    await page.waitForTimeout(100);
+  }
+  console.log(`${NAME}: ${count} feed messages delivered and accepted`);
+  return waitForIdle(page, { timeout, problems });
 }
 
 async function run(o) {
@@ -129,6 +172,14 @@ async function run(o) {
     idle = await waitForIdle(page, { timeout: o.timeout, problems });
   } catch (e) {
     return fail(e.message);
+  }
+
+  if (o.feedBatch) {
+    try {
+      idle = await deliverFeed(page, o.feedBatch, { timeout: o.timeout, problems });
+    } catch (e) {
+      return fail(`--feed-batch ${o.feedBatch}: ${e.message}`);
+    }
   }
 
   if (o.expectConsole) {

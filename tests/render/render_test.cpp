@@ -17,6 +17,7 @@
 #include <stb_image_write.h>
 
 #include "app/map_app.hpp"
+#include "feeds/feed_batch.hpp"
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
 #include "frame/frame_renderer.hpp"
@@ -141,7 +142,28 @@ citymap::app::AppConfig caseConfig(const nlohmann::json& spec, const std::string
 
 }  // namespace
 
+// --feed-batch CASE_DIR OUT_FILE: the case's live messages ("feed"), stamped now, framed as the
+// browser's feed worker hands them to the core (feeds/feed_batch.hpp), for the browser golden
+// test (tests/e2e/browser_test.mjs --feed-batch).
+int writeFeedBatch(const std::string& caseDir, const std::string& outFile) {
+  std::ifstream caseFile(caseDir + "/case.json");
+  const auto spec = nlohmann::json::parse(caseFile, nullptr, false);
+  if (spec.is_discarded() || !spec.contains("feed")) return fail(caseDir + "/case.json has no \"feed\"");
+  citymap::platform::FilePlatform platform;
+  auto messages = feedMessages(spec.at("feed"), int64_t(platform.epochMs()));
+  if (!messages) return fail("case.json feed: " + messages.error());
+  std::vector<uint8_t> batch;
+  for (const auto& [topic, payload] : messages.value())
+    if (!citymap::feeds::appendFramedMessage(batch, topic, payload)) return fail("a message does not fit a frame");
+  std::ofstream out(outFile, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(batch.data()), std::streamsize(batch.size()));
+  if (!out) return fail("cannot write " + outFile);
+  std::printf("render test: %zu feed messages (%zu bytes) in %s\n", messages->size(), batch.size(), outFile.c_str());
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--feed-batch") return writeFeedBatch(argv[2], argv[3]);
   if (argc < 4) return fail("usage: citymap_render_test CASE_DIR TILES_DIR OUT_DIR [--update | --time]");
   const std::string caseDir = argv[1], tilesDir = argv[2], outDir = argv[3];
   const bool update = argc > 4 && std::string(argv[4]) == "--update";
