@@ -1183,6 +1183,7 @@ void MapApp::frame() {
     pick::buildHighlight(g, selection_->point, camera_, selectHighlight_);
     frame::addMarkers(drawList_, selectHighlight_);
   }
+  style::evaluateLabels(*style_, camera_.zoom());  // text sizes and colours that follow the zoom
   labels_->place(baseTiles(), camera_, *style_, visible_, config_.english, !firstIdleMarked_, drawList_);
   drawLive(nowMs);
   renderer_->execute(drawList_);

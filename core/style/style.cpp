@@ -122,10 +122,36 @@ bool sameBuckets(const Style& a, const Style& b) {
 
 std::vector<float> labelSizes(const Style& style) {
   std::vector<float> sizes;
-  for (const LabelClass& c : style.labels)
-    if (std::find(sizes.begin(), sizes.end(), c.size) == sizes.end()) sizes.push_back(c.size);
+  const auto add = [&](float size) {
+    if (std::find(sizes.begin(), sizes.end(), size) == sizes.end()) sizes.push_back(size);
+  };
+  for (const LabelClass& c : style.labels) {
+    add(c.size);
+    // A size that follows the zoom: each stop's size is rasterised; between stops the nearest
+    // is drawn scaled.
+    if (c.zoomDependent && c.textSize.stops.size() > 1)
+      for (const auto& [zoom, size] : c.textSize.stops)
+        if (zoom <= c.maxZoom) add(size);
+  }
   std::sort(sizes.begin(), sizes.end());
   return sizes;
+}
+
+void evaluateLabels(Style& style, double zoom) {
+  for (LabelClass& c : style.labels)
+    if (c.zoomDependent) evaluateLabel(c, zoom);
+}
+
+void evaluateLabel(LabelClass& c, double zoom) {
+  c.size = c.textSize.at(zoom);
+  c.color = c.textColor.at(zoom);
+  c.color.a *= c.textOpacity;
+  c.halo = c.textHalo.at(zoom);
+  c.halo.a = c.haloOff ? 0 : c.halo.a * c.textOpacity;
+  if (c.hasIcons()) {
+    c.iconColor = c.iconColorCurve.at(zoom);
+    c.iconHalo = c.iconHaloCurve.at(zoom);
+  }
 }
 
 std::string_view builtinStyleText() { return style_data::citymap_json; }

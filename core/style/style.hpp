@@ -134,9 +134,19 @@ struct LabelClass {
   Color iconHalo{0, 0, 0, 0};   // the disc behind it (paint icon-halo-color)
   float iconSize = 0;           // the disc's diameter, CSS px (layout citymap:icon-size); 0: no icons
   bool hasIcons() const { return iconSize > 0; }
-  // text-size as given; `size` is its value at minZoom (core/labels draws one size per class).
+  // The style file's zoom curves behind size, color, halo, iconColor and iconHalo (text-size,
+  // text-color, text-halo-color with text-opacity and text-halo-width, icon-color,
+  // icon-halo-color). With `zoomDependent`, evaluateLabels sets those values for the camera's
+  // zoom each frame; they hold the values at minZoom until then.
   ZoomCurve textSize = ZoomCurve::constant(0);
+  ColorCurve textColor, textHalo, iconColorCurve, iconHaloCurve;
+  float textOpacity = 1;
+  bool haloOff = false;  // text-halo-width 0
+  bool zoomDependent = false;
 };
+
+// Sets the class's size and colours to its curves' values at `zoom`.
+void evaluateLabel(LabelClass& c, double zoom);
 
 struct Style {
   std::string name;   // the style file's "name"
@@ -154,7 +164,11 @@ bool sameBucket(const Bucket& a, const Bucket& b);
 // same label classes' candidates.
 bool sameBuckets(const Style& a, const Style& b);
 
-// The distinct label text sizes of a style, smallest first (the fonts the app rasterises).
+// Sets each zoom-dependent label class's size and colours to their values at `zoom` (once per
+// frame, before labels are placed and drawn).
+void evaluateLabels(Style& style, double zoom);
+// The distinct label text sizes of a style, smallest first (the fonts the app rasterises; every
+// stop of a size curve).
 std::vector<float> labelSizes(const Style& style);
 
 // The default citymap look: assets/styles/citymap.json (embedded at build time) without a

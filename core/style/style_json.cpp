@@ -861,7 +861,6 @@ bool Parser::layer(const Ref& r) {
     }
     c.textSize = ZoomCurve::constant(16);
     if (Ref x = prop("layout", "text-size"); x && !numberCurve(x, c.textSize, 4, 64)) return false;
-    c.size = c.textSize.at(minZoom);
     if (Ref x = prop("layout", "symbol-sort-key")) {
       double v = 0;
       if (!number(x, v, -1e6, 1e6)) return false;
@@ -891,28 +890,29 @@ bool Parser::layer(const Ref& r) {
         if (!number(s, v, 8, 64)) return false;
         c.iconSize = float(v);
       }
-      ColorCurve ic = Color{1, 1, 1, 1}, ih = c.iconHalo;
-      if (Ref p = prop("paint", "icon-color"); p && !colorCurve(p, ic)) return false;
-      if (Ref p = prop("paint", "icon-halo-color"); p && !colorCurve(p, ih)) return false;
-      c.iconColor = ic.at(minZoom);
-      c.iconHalo = ih.at(minZoom);
+      c.iconColorCurve = Color{1, 1, 1, 1};
+      c.iconHaloCurve = c.iconHalo;
+      if (Ref p = prop("paint", "icon-color"); p && !colorCurve(p, c.iconColorCurve)) return false;
+      if (Ref p = prop("paint", "icon-halo-color"); p && !colorCurve(p, c.iconHaloCurve)) return false;
     }
     if (Ref x = prop("layout", "text-font"); x && !x.v->is_array())
       return fail(x, context_ + "text-font: expected an array of font names");
-    ColorCurve color = Color{0, 0, 0, 1}, halo = Color{0, 0, 0, 0};
-    if (Ref x = prop("paint", "text-color"); x && !colorCurve(x, color)) return false;
-    if (Ref x = prop("paint", "text-halo-color"); x && !colorCurve(x, halo)) return false;
-    c.color = color.at(minZoom);
-    c.halo = halo.at(minZoom);
+    c.textColor = Color{0, 0, 0, 1};
+    c.textHalo = Color{0, 0, 0, 0};
+    if (Ref x = prop("paint", "text-color"); x && !colorCurve(x, c.textColor)) return false;
+    if (Ref x = prop("paint", "text-halo-color"); x && !colorCurve(x, c.textHalo)) return false;
     if (Ref x = prop("paint", "text-halo-width")) {
       if (!number(x, v, 0, 10)) return false;
-      if (v == 0) c.halo.a = 0;
+      c.haloOff = v == 0;
     }
     if (Ref x = prop("paint", "text-opacity")) {
       if (!number(x, v, 0, 1)) return false;
-      c.color.a *= float(v);
-      c.halo.a *= float(v);
+      c.textOpacity = float(v);
     }
+    // Values at minZoom now; per frame at the camera's zoom when any of them follows the zoom.
+    evaluateLabel(c, minZoom);
+    c.zoomDependent = c.textSize.stops.size() > 1 || !c.textColor.isConstant() || !c.textHalo.isConstant() ||
+                      (c.hasIcons() && (!c.iconColorCurve.isConstant() || !c.iconHaloCurve.isConstant()));
     out_.style.labels.push_back(std::move(c));
     return true;
   }

@@ -132,6 +132,43 @@ TEST(StyleFile, ZoomCurvesInterpolateLinearlyExponentiallyAndInSteps) {
   EXPECT_FLOAT_EQ(l.color.at(13).b, 1);
 }
 
+// Label sizes and colours that follow the zoom: evaluated per frame (evaluateLabels), each stop's
+// size rasterised; constant classes are left alone.
+TEST(StyleFile, LabelSizeAndColourCurvesFollowTheZoom) {
+  const std::string text = styleWith(R"json(
+{"id": "streets", "type": "symbol", "source-layer": "road_labels", "minzoom": 14,
+ "layout": {"text-field": ["get", "name"], "symbol-placement": "line",
+            "text-size": ["interpolate", ["linear"], ["zoom"], 14, 11, 18, 15]},
+ "paint": {"text-color": ["step", ["zoom"], "#000000", 16, "#ffffff"],
+           "text-halo-color": ["interpolate", ["linear"], ["zoom"], 14, "rgba(255, 255, 255, 0)", 18, "#ffffff"],
+           "text-opacity": 0.5}},
+{"id": "places", "type": "symbol", "source-layer": "pois",
+ "layout": {"text-field": ["get", "name"], "text-size": 12}, "paint": {"text-color": "#333333"}})json");
+  auto r = parseStyle(text, "t.json");
+  ASSERT_TRUE(r) << r.error();
+  Style& s = r->style;
+  ASSERT_EQ(s.labels.size(), 2u);
+  LabelClass& streets = s.labels[0];
+  const LabelClass& places = s.labels[1];
+  EXPECT_TRUE(streets.zoomDependent);
+  EXPECT_FALSE(places.zoomDependent);
+  // Until the first frame: the values at the class's minzoom.
+  EXPECT_FLOAT_EQ(streets.size, 11);
+  EXPECT_FLOAT_EQ(streets.color.r, 0);
+  EXPECT_FLOAT_EQ(streets.halo.a, 0);
+  EXPECT_EQ(labelSizes(s), (std::vector<float>{11, 12, 15}));
+
+  evaluateLabels(s, 16);
+  EXPECT_FLOAT_EQ(streets.size, 13);
+  EXPECT_FLOAT_EQ(streets.color.r, 1) << "the step at 16";
+  EXPECT_FLOAT_EQ(streets.color.a, 0.5f) << "text-opacity applies to the curve's value";
+  EXPECT_NEAR(streets.halo.a, 0.25, 1e-6) << "halfway to opaque, times text-opacity";
+  evaluateLabels(s, 20);
+  EXPECT_FLOAT_EQ(streets.size, 15) << "clamped past the last stop";
+  EXPECT_FLOAT_EQ(places.size, 12);
+  EXPECT_NEAR(places.color.r, 0x33 / 255.0, 1e-6);
+}
+
 TEST(StyleFile, FiltersSelectKindsFlagsAndGeometry) {
   const std::string text = styleWith(R"(
 {"id": "a", "type": "line", "source-layer": "roads",
@@ -175,7 +212,7 @@ TEST(StyleFile, SymbolLayersBecomeLabelClasses) {
   EXPECT_EQ(s.placement, LabelClass::Placement::Line);
   EXPECT_EQ(s.sourceLayer, tile::layer::kRoadLabels);
   EXPECT_EQ(s.group, Group::Roads);
-  EXPECT_EQ(s.size, 11);  // at minzoom
+  EXPECT_EQ(s.size, 11);  // at minzoom until the first frame evaluates it
   EXPECT_FLOAT_EQ(s.textSize.at(16), 13);
   EXPECT_EQ(s.priority, 3);
   EXPECT_EQ(s.spacing, 200);
@@ -189,7 +226,7 @@ TEST(StyleFile, SymbolLayersBecomeLabelClasses) {
   EXPECT_EQ(r->style.labels[2].placement, LabelClass::Placement::Point);
   EXPECT_FLOAT_EQ(r->style.labels[2].offset.at(10), 6);
   EXPECT_EQ(r->style.labels[2].markerMinZoom, 15);
-  EXPECT_EQ(labelSizes(r->style), (std::vector<float>{11, 16}));
+  EXPECT_EQ(labelSizes(r->style), (std::vector<float>{11, 15, 16}));  // both stops of the streets' curve
 }
 
 TEST(StyleFile, CirclesAreADiscOverTheirStroke) {
