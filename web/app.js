@@ -1,4 +1,4 @@
-// The page glue: checks for WebGL 2, turns the query string into program arguments, loads
+// The page glue: checks for WebGL 2, turns the query string into the program's options (one JSON object), loads
 // citymap.js/citymap.wasm, starts the live feeds' worker (feed_worker.js) and exposes
 // window.citymap (state, jumpTo, frameTimes) to the page and to tests. Bundled by esbuild into
 // the site's app.js (web/CMakeLists.txt); mqtt.js is not in it but in the worker's bundle.
@@ -100,33 +100,32 @@ function main() {
     state.error = 'WebGL 2 is not available';
     return;
   }
-  const args = ['--tiles', tiles];
+  // The program's options: one JSON object (web/main.cpp parses it with nlohmann).
+  const options = { tiles };
   // The view: the hash (#zoom/lat/lng, share links) wins over lng/lat/zoom parameters.
   const hashView = parseHash(window.location.hash);
-  if (hashView)
-    args.push('--lng', String(hashView.lng), '--lat', String(hashView.lat), '--zoom', String(hashView.zoom),
-      '--bearing', String(hashView.bearing));
+  if (hashView) Object.assign(options, { lng: hashView.lng, lat: hashView.lat, zoom: hashView.zoom, bearing: hashView.bearing });
   else
     for (const key of ['lng', 'lat', 'zoom', 'bearing']) {
       const v = params.get(key);
-      if (v !== null && v !== '' && isFinite(Number(v))) args.push('--' + key, String(Number(v)));
+      if (v !== null && v !== '' && isFinite(Number(v))) options[key] = Number(v);
     }
   if (params.get('ui') === '0') {
-    args.push('--no-ui'); // a bare map (embeds, golden images): no panels, no toolbar
+    options.ui = false; // a bare map (embeds, golden images): no panels, no toolbar
     document.getElementById('toolbar').hidden = true;
     document.getElementById('map-controls').hidden = true;
   }
-  args.push('--lang', lang); // the panel's, the alerts' and the labels' language
+  options.lang = lang; // the panel's, the alerts' and the labels' language
   const sel = validSelection(params.get('sel'));
-  if (sel) args.push('--select', sel);
+  if (sel) options.select = sel;
   const hide = validHidden(params.get('hide'));
-  if (hide) args.push('--hide', hide);
+  if (hide) options.hide = hide;
   // The map's theme (docs/MAP_STYLE.md): ?theme=night|day, else the system's dark mode, followed
   // as it changes while the page is open.
   const themeParam = params.get('theme');
   const darkQuery = window.matchMedia ? window.matchMedia('(prefers-color-scheme: dark)') : null;
-  const theme = themeParam === 'night' || themeParam === 'day' ? themeParam : darkQuery && darkQuery.matches ? 'night' : 'day';
-  args.push('--theme', theme, '--style', styleChoice.style);
+  options.theme = themeParam === 'night' || themeParam === 'day' ? themeParam : darkQuery && darkQuery.matches ? 'night' : 'day';
+  options.style = styleChoice.style;
   if (themeParam !== 'night' && themeParam !== 'day' && darkQuery && darkQuery.addEventListener)
     darkQuery.addEventListener('change', (e) => {
       if (ready()) Module._citymap_set_theme(e.matches ? 1 : 0);
@@ -405,7 +404,7 @@ function main() {
   applyTexts();
 
   window.Module = {
-    arguments: args,
+    arguments: [JSON.stringify(options)],
     // A tile or directory request with no progress for this long is aborted and retried
     // (window.citymapOptions.fetchStallMs, for embedding pages and tests).
     citymapFetchStallMs: Number(window.citymapOptions?.fetchStallMs) || 20000,
