@@ -76,26 +76,25 @@ void LabelLayer::loadSprite(double pixelRatio) {
 // Rasterising the label and UI fonts takes a few hundred milliseconds in the browser: not before
 // the first view's tiles have been asked for (they travel meanwhile), unless the map cannot ask
 // yet (no archive after a second, or an error).
-bool LabelLayer::update(const style::Style& style, double pixelRatio, bool tilesAsked, bool mapFailed) {
-  if (!loaded_) return false;
+void LabelLayer::update(const style::Style& style, double pixelRatio, bool tilesAsked, bool mapFailed) {
+  if (!loaded_) return;
   if (fontArrivedMs_) {
     const bool waiting = !tilesAsked || spritePending_;
     if (waiting && !mapFailed && hooks_.nowMs() - *fontArrivedMs_ < 1000) {
       hooks_.frameIn(50);
-      return false;
+      return;
     }
     fontArrivedMs_.reset();
     build(style, pixelRatio);
     fontPending_ = false;
     hooks_.mark("fonts-ready");
-    hooks_.changed();  // labels appear with the next frame
-    return true;
+    hooks_.changed();  // one more frame: the UI's new font settles
+    return;
   }
   // Fonts are rasterised for the screen's pixel ratio: again when it changed (another monitor,
   // browser zoom), after a lost context, a late sprite or new label sizes.
-  if (fontPending_ || fontsDpr_ == pixelRatio) return false;
+  if (fontPending_ || fontsDpr_ == pixelRatio) return;
   build(style, pixelRatio);
-  return true;
 }
 
 void LabelLayer::build(const style::Style& style, double pixelRatio) {

@@ -42,9 +42,9 @@ class LabelLayer {
   bool pending() const { return fontPending_; }
   // Before a frame draws: rasterises the fonts once they arrived (not before the first view's
   // tiles were asked for, which travel meanwhile, nor before the sprite is answered; at most a
-  // second, and not at all once the map failed), and again when the pixel ratio changed. True
-  // when the fonts changed.
-  bool update(const style::Style& style, double pixelRatio, bool tilesAsked, bool mapFailed);
+  // second, and not at all once the map failed), and again when the pixel ratio changed (then
+  // this frame's labels already use them).
+  void update(const style::Style& style, double pixelRatio, bool tilesAsked, bool mapFailed);
   // A new style: labels placed anew; fonts rebuilt when its label sizes differ.
   void restyle(const style::Style& previous, const style::Style& next);
   // The GL context came back: the atlas goes up again with the next update.

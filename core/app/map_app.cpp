@@ -1146,7 +1146,7 @@ void MapApp::frame() {
     nextRetryMs = std::min(nextRetryMs, o->layer->nextRetryMs());
   }
   const bool tilesAsked = pyramid() && (pyramid()->stats().pending > 0 || pyramid()->complete());
-  if (labels_->update(*style_, camera_.pixelRatio(), tilesAsked, !status_.error.empty())) dirty_ = true;
+  labels_->update(*style_, camera_.pixelRatio(), tilesAsked, !status_.error.empty());  // before the labels are placed
   // Failed tiles in view are asked again when their backoff runs out.
   if (std::isfinite(nextRetryMs)) platform_.requestFrameIn(std::max(0.0, nextRetryMs - nowTicks));
   if (help_->tick(platform_.epochMs())) platform_.requestFrameIn(50);  // a playing replay

@@ -1,6 +1,7 @@
 #pragma once
 // The default look as C++ built it before the style file (style::makeDefault, removed from the
-// core): the day style file must reproduce it (style_file_test.cpp). Kept only as a reference.
+// core): the day style file must reproduce it (style_file_test.cpp), with the later changes of
+// the file noted where they are. Kept only as a reference.
 #include <initializer_list>
 #include <iterator>
 #include <string>
@@ -224,7 +225,7 @@ inline Style makeDefault() {
   // Bus routes and stops.
   line("transit-route", Group::Transit,
        bucket({tile::layer::kTransit, Bucket::Geometry::Line, kinds({TransitKind::BusRoute}), 0, 0, 0, roadLine}),
-       Color::hex(0x2c7fb8, 0.75f), {{{12, 1.5f}, {16, 3.f}, {18, 5.f}}, 1});
+       Color::hex(0x2c7fb8, 0.55f), {{{12, 1.f}, {16, 2.2f}, {18, 4.f}}, 1});  // lighter since the code's look
 
   // Point markers: a white ring under a coloured disc.
   const auto marker = [&](std::string id, Group g, std::string_view layer, uint32_t kindMask, uint32_t color,
@@ -285,13 +286,14 @@ inline Style makeDefault() {
     label({id, Group::Roads, tile::layer::kRoadLabels, P::Line, mask, minZoom, 24, priority, size, c, halo,
            ZoomCurve::constant(0), 250, 128});
   };
-  road("label-road-major", major, 13, 3, 13, street);
-  road("label-road-middle", middle, 14, 4, 12, street);
+  // Sizes at minzoom: the file's road labels grow with the zoom since (12-15, 11-14, 11-13 px).
+  road("label-road-major", major, 13, 3, 12, street);
+  road("label-road-middle", middle, 14, 4, 11, street);
   const uint32_t importantPois = kinds({PoiKind::Tourism, PoiKind::Government, PoiKind::Health, PoiKind::Education});
   const ZoomCurve poiOffset = offsetFor({{{15, 4.f}, {18, 8.f}}, 1});
   label({"label-poi-major", Group::Pois, tile::layer::kPois, P::Point, importantPois, 16, 24, 5, 11,
          Color::hex(0x6f4a33), halo, poiOffset, 150, 128, 16});
-  road("label-road-minor", minor, 15, 6, 12, street);
+  road("label-road-minor", minor, 15, 6, 11, street);
   label({"label-water", Group::Water, tile::layer::kWater, P::Area,
          kinds({WaterKind::Water, WaterKind::River, WaterKind::Basin}), 13, 24, 7, 12, Color::hex(0x2f5d7c),
          Color::hex(0xffffff, 0.85f), ZoomCurve::constant(0), 400});
