@@ -13,7 +13,7 @@
 //   droppedUnknown, simulated, alerts [{id, severity (info|minor|moderate|severe|extreme),
 //   kind (flood|storm|landslide|trafficJam|accident|roadClosure), titleVi, titleEn, lng, lat}]
 //   most severe first, version (changes with everything above except newestAgeMs).
-// window.citymap.state.ui (null until the core publishes it): lang (vi|en), hidden (hidden layer
+// window.citymap.state.ui (null until the core publishes it): lang (vi|en), theme (day|night), hidden (hidden layer
 //   groups, comma-separated), title/titleEn (the city's name from the archive), searchReady,
 //   searchError, selection (null, or {id: "layer/id", title, subtitle, kind, live, rows
 //   [[label, value]], lng, lat}: the open card), help (null, or {mode: shelters|roads|"",
@@ -361,6 +361,8 @@ function main() {
     }
   });
   function showUi(ui, previous) {
+    // The page's own controls follow the map's theme (the panel's Day/Night, the system's mode).
+    if (ui.theme) document.documentElement.dataset.theme = ui.theme;
     if (ui.lang !== lang) {
       lang = ui.lang;
       applyTexts();

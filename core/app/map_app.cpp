@@ -87,6 +87,7 @@ Result<bool> MapApp::applyStyle(std::string text, std::string file, std::string 
   styleFile_ = std::move(file);
   config_.theme = std::move(theme);
   status_.theme = config_.theme;
+  status_.ui.theme = config_.theme;
   status_.styleError.clear();
   ++status_.ui.version;
   dirty_ = true;

@@ -71,6 +71,7 @@ struct ReplaySummary {
 // needs for share links. `version` changes whenever anything here does.
 struct UiSummary {
   bool english = false;
+  std::string theme = "day";   // the style theme shown (the page themes its own controls)
   std::string hidden;          // hidden layer groups (ui::groupKey names, comma-separated)
   std::string title, titleEn;  // the city's name from the archive's metadata
   bool searchReady = false;

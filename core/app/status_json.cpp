@@ -80,11 +80,17 @@ json selection(const UiSummary& u) {
 }  // namespace
 
 std::string uiSummaryJson(const UiSummary& u) {
-  const json j = {{"version", u.version},         {"lang", u.english ? "en" : "vi"},
-                  {"hidden", u.hidden},           {"title", u.title},
-                  {"titleEn", u.titleEn},         {"searchReady", u.searchReady},
-                  {"searchError", u.searchError}, {"help", help(u.help)},
-                  {"replay", replay(u.replay)},   {"selection", selection(u)}};
+  const json j = {{"version", u.version},
+                  {"lang", u.english ? "en" : "vi"},
+                  {"theme", u.theme},
+                  {"hidden", u.hidden},
+                  {"title", u.title},
+                  {"titleEn", u.titleEn},
+                  {"searchReady", u.searchReady},
+                  {"searchError", u.searchError},
+                  {"help", help(u.help)},
+                  {"replay", replay(u.replay)},
+                  {"selection", selection(u)}};
   // Names come from the archive and feed messages: a bad byte is replaced, never an abort.
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }

@@ -80,3 +80,26 @@ test('the page\'s own links work under its Content-Security-Policy without a vio
   assert.deepEqual(problems.errors, []);
   await page.context().close();
 });
+
+test('?theme=night darkens the page\'s own controls with the map, and they follow a switch back to day', { skip, timeout: 180000 }, async () => {
+  const { page } = await open('?lang=en&feed=off&theme=night#15/16.06/108.22');
+  const look = () => page.evaluate(() => ({
+    theme: window.citymap.state.ui && window.citymap.state.ui.theme,
+    root: document.documentElement.dataset.theme,
+    button: getComputedStyle(document.querySelector('#toolbar button')).backgroundColor,
+    search: getComputedStyle(document.getElementById('search')).backgroundColor,
+  }));
+  const luminance = (css) => {
+    const [r, g, b] = css.match(/\d+/g).map(Number);
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+  };
+  const night = await look();
+  assert.equal(night.theme, 'night');
+  assert.equal(night.root, 'night');
+  assert.ok(luminance(night.button) < 0.3 && luminance(night.search) < 0.3, JSON.stringify(night));
+  await page.evaluate(() => window.Module._citymap_set_theme(0)); // what the panel's Day button and the system's mode do
+  await page.waitForFunction(() => window.citymap.state.ui && window.citymap.state.ui.theme === 'day', null, { timeout: 10000 });
+  const day = await look();
+  assert.equal(day.root, 'day');
+  assert.ok(luminance(day.button) > 0.8, JSON.stringify(day));
+});

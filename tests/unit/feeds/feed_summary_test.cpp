@@ -93,6 +93,7 @@ TEST(StatusJson, UiSummaryHasNullsForWhatIsClosedAndRowsAsPairs) {
   ASSERT_FALSE(j.is_discarded());
   EXPECT_EQ(j["version"], 12);
   EXPECT_EQ(j["lang"], "en");
+  EXPECT_EQ(j["theme"], "day");
   EXPECT_EQ(j["hidden"], "buildings,pois");
   EXPECT_EQ(j["title"], "Đà Nẵng");
   EXPECT_TRUE(j["help"].is_null()) << "help closed";
