@@ -183,13 +183,14 @@ function main() {
   function feedBatch(buffer) {
     const bytes = new Uint8Array(buffer);
     const ptr = Module._malloc(Math.max(bytes.length, 1));
-    if (!ptr) return;
+    if (!ptr) return -1;
     Module.HEAPU8.set(bytes, ptr); // after malloc: the memory may have grown
     const delivered = Module._citymap_feed_batch(ptr, bytes.length);
     Module._free(ptr);
     feedStats.batches += 1;
     if (delivered < 0) feedStats.malformedBatches += 1;
     else feedStats.messages += delivered;
+    return delivered; // messages handed over; negative: the batch did not frame
   }
   function cString(s) {
     const bytes = encoder.encode(s);
@@ -439,7 +440,8 @@ function main() {
   citymap.search = searchBox;
   citymap.labels = () => (ready() ? JSON.parse(cStringAt(Module._citymap_labels())) : []);
   // Live messages framed as the feed worker frames them (feed_batch.js), handed to the core as
-  // one batch: for pages that get IOC data another way, and for tests (no broker needed).
+  // one batch: for pages that get IOC data another way, and for tests (no broker needed). Returns
+  // the number of messages handed over (negative: a malformed batch; false: not ready yet).
   citymap.feedBatch = (bytes) => ready() && feedBatch(bytes);
   citymap.shareUrl = currentUrl;
   citymap.frameTimes = () => {

@@ -1213,7 +1213,8 @@ void MapApp::frame() {
     const scene::PyramidStats& ps = pyramid()->stats();
     status_.tiles.pending = ps.pending;
     status_.tiles.failed = ps.failed;
-    // Counters carry over a reload (the new pyramid starts at zero).
+  }
+  if (base_) {  // counters over every version of the archive, also while one reopens
     status_.tiles.errors = base_->errors();
     status_.tiles.retries = base_->retries();
     status_.tiles.cancelled = base_->cancelled();

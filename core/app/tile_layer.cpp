@@ -24,6 +24,7 @@ void TileLayer::onTileset(Result<tile::Tileset> tileset) {
     if (hooks_.changed) hooks_.changed();
     return;
   }
+  error_.clear();
   pyramid_ = std::make_unique<scene::TilePyramid>(std::move(tileset).value(), *style_, cacheBudget_, slots_);
   if (hooks_.opened) hooks_.opened(pyramid_->tileset(), reload);
   if (hooks_.changed) hooks_.changed();
@@ -37,6 +38,7 @@ void TileLayer::reload(const std::string& why) {
   std::fprintf(stderr, "citymap: %s: opening the new version\n", why.c_str());
   reloading_ = true;
   ++reloads_;
+  error_.clear();  // the old version's: the new one is not settled until it opens
   if (pyramid_) {
     const scene::PyramidStats& ps = pyramid_->stats();
     before_.errors += ps.errors;

@@ -50,6 +50,11 @@ Result<bool> GlRenderer::init() {
   glGetIntegerv(GL_STENCIL_BITS, &stencilBits);
   hasStencil_ = stencilBits >= 8;
   if (!checkGl("GlRenderer::init")) return Error{"GL error while building programs"};
+  // The UI's renderer: built once; restore() rebuilds its GL objects.
+  if (!imgui_) {
+    imgui_ = std::make_unique<ImGuiRenderer>();
+    if (auto ui = imgui_->init(); !ui) return ui;
+  }
   return true;
 }
 
@@ -62,7 +67,8 @@ Result<bool> GlRenderer::restore() {
   liveVao_ = liveVbo_ = liveIbo_ = 0;
   clipVao_ = clipVbo_ = 0;
   if (auto ok = init(); !ok) return ok;
-  if (auto ok = imgui_->restore(); !ok) return ok;
+  if (imgui_)
+    if (auto ok = imgui_->restore(); !ok) return ok;
   if (!atlas_.empty()) {
     const std::vector<uint8_t> atlas = atlas_;
     setLabelAtlas(atlasWidth_, atlasHeight_, atlas);

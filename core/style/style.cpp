@@ -126,7 +126,8 @@ std::vector<float> labelSizes(const Style& style) {
     if (std::find(sizes.begin(), sizes.end(), size) == sizes.end()) sizes.push_back(size);
   };
   for (const LabelClass& c : style.labels) {
-    add(c.size);
+    // Not `size` of a zoom-dependent class: evaluateLabels changes it every frame.
+    add(c.zoomDependent ? c.textSize.at(c.minZoom) : c.size);
     // A size that follows the zoom: each stop's size is rasterised; between stops the nearest
     // is drawn scaled.
     if (c.zoomDependent && c.textSize.stops.size() > 1)

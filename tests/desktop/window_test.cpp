@@ -19,6 +19,7 @@
 #include "app/map_app.hpp"
 #include "platform/glfw/glfw_platform.hpp"
 #include "test_support.hpp"
+#include "ui/hit_test.hpp"
 #include "xvfb.hpp"
 
 namespace citymap::desktop_test {
@@ -160,6 +161,46 @@ TEST_F(DesktopWindow, SurvivesMinimiseRestoreAndResize) {
 // with a visible focus, Space presses its focused control (the first layer toggle); the
 // arrows move the focus and do not pan the map meanwhile; Esc gives the keyboard back to the
 // map, whose arrows pan again.
+// The panels are drawn over the map (GL renderer's UI pass): the same view with and without them
+// differs where the map panel is.
+TEST_F(DesktopWindow, ThePanelsAreDrawnOverTheMap) {
+  auto created = platform::GlfwPlatform::create(800, 600, "citymap panels test");
+  ASSERT_TRUE(created) << created.error();
+  platform::GlfwPlatform& p = **created;
+  app::AppConfig config;
+  config.tilesetUrl = (*tmp_ / "base.pmtiles").string();
+  config.center = kCentre;
+  config.zoom = 15;
+  const auto draw = [&](bool ui, std::vector<ui::WindowRect>* rects) {
+    config.showUi = ui;
+    app::MapApp app(p, config);
+    p.attach(app);
+    EXPECT_TRUE(app.start()) << app.status().error;
+    const Shot shot = shoot(p, app);
+    if (rects) *rects = ui::windowRects();
+    p.detach();
+    return shot;
+  };
+  std::vector<ui::WindowRect> rects;
+  const Shot with = draw(true, &rects);
+  const Shot without = draw(false, nullptr);
+  ASSERT_FALSE(rects.empty()) << "no panel was laid out";
+  ASSERT_EQ(with.rgba.size(), without.rgba.size());
+  size_t inside = 0, differ = 0;
+  for (const ui::WindowRect& r : rects)
+    for (int y = std::max(0, int(r.y)); y < std::min(with.h, int(r.y + r.h)); ++y)
+      for (int x = std::max(0, int(r.x)); x < std::min(with.w, int(r.x + r.w)); ++x) {
+        const size_t i = (size_t(y) * size_t(with.w) + size_t(x)) * 4;
+        ++inside;
+        int d = 0;
+        for (int c = 0; c < 3; ++c) d = std::max(d, std::abs(int(with.rgba[i + c]) - int(without.rgba[i + c])));
+        differ += d > 12;
+      }
+  ASSERT_GT(inside, 1000u);
+  EXPECT_GT(double(differ) / double(inside), 0.3)
+      << differ << " of " << inside << " pixels under the panels changed: the UI was not drawn";
+}
+
 TEST_F(DesktopWindow, ThePanelsAreReachedAndUsedByKeyboard) {
   auto created = platform::GlfwPlatform::create(1024, 700, "citymap keyboard test");
   ASSERT_TRUE(created) << created.error();

@@ -130,6 +130,7 @@ async function deliverFeed(page, file, { timeout, problems }) {
   const before = await page.evaluate(() => window.citymap.state.framesDrawn);
   const taken = await page.evaluate((list) => window.citymap.feedBatch(new Uint8Array(list)), Array.from(bytes));
   if (taken === false) throw new Error('the page was not ready for feed messages');
+  if (typeof taken !== 'number' || taken !== count) throw new Error(`the page took ${taken} of the batch's ${count} messages`);
   const until = Date.now() + timeout;
   for (;;) {
     const s = await page.evaluate(() => ({ feed: window.citymap.state.feed, frames: window.citymap.state.framesDrawn }));

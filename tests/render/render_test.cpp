@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -155,6 +156,8 @@ int writeFeedBatch(const std::string& caseDir, const std::string& outFile) {
   std::vector<uint8_t> batch;
   for (const auto& [topic, payload] : messages.value())
     if (!citymap::feeds::appendFramedMessage(batch, topic, payload)) return fail("a message does not fit a frame");
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(outFile).parent_path(), ec);
   std::ofstream out(outFile, std::ios::binary);
   out.write(reinterpret_cast<const char*>(batch.data()), std::streamsize(batch.size()));
   if (!out) return fail("cannot write " + outFile);

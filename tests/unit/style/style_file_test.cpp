@@ -159,6 +159,7 @@ TEST(StyleFile, LabelSizeAndColourCurvesFollowTheZoom) {
   EXPECT_EQ(labelSizes(s), (std::vector<float>{11, 12, 15}));
 
   evaluateLabels(s, 16);
+  EXPECT_EQ(labelSizes(s), (std::vector<float>{11, 12, 15})) << "the fonts do not depend on the last frame's zoom";
   EXPECT_FLOAT_EQ(streets.size, 13);
   EXPECT_FLOAT_EQ(streets.color.r, 1) << "the step at 16";
   EXPECT_FLOAT_EQ(streets.color.a, 0.5f) << "text-opacity applies to the curve's value";
