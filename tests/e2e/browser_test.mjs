@@ -38,7 +38,9 @@ options:
   --feed-batch FILE        live messages framed as the feed worker frames them (written by
                            citymap_render_test --feed-batch): handed to the page once it is idle
                            (window.citymap.feedBatch, no broker), then the map must take them all
-                           and settle again before the screenshot
+                           and settle again before the screenshot; with FILE.later and FILE.json
+                           (a replay case), the later messages must change the map, then the time
+                           slider goes back to FILE.json's replayAtMs for the screenshot
   --verbose                echo every console message
   -h, --help               show this help
 
@@ -126,11 +128,11 @@ function countFramed(bytes) {
 // them, then until the map is idle again.
 async function deliverFeed(page, file, { timeout, problems }) {
   const bytes = new Uint8Array(fs.readFileSync(file));
-  const count = countFramed(bytes);
+  const count = countFramed(bytes) + (await page.evaluate(() => (window.citymap.state.feed ? window.citymap.state.feed.accepted : 0)));
   const before = await page.evaluate(() => window.citymap.state.framesDrawn);
   const taken = await page.evaluate((list) => window.citymap.feedBatch(new Uint8Array(list)), Array.from(bytes));
   if (taken === false) throw new Error('the page was not ready for feed messages');
-  if (typeof taken !== 'number' || taken !== count) throw new Error(`the page took ${taken} of the batch's ${count} messages`);
+  if (typeof taken !== 'number' || taken !== countFramed(bytes)) throw new Error(`the page took ${taken} of the batch's ${countFramed(bytes)} messages`);
   const until = Date.now() + timeout;
   for (;;) {
     const s = await page.evaluate(() => ({ feed: window.citymap.state.feed, frames: window.citymap.state.framesDrawn }));
@@ -139,7 +141,25 @@ async function deliverFeed(page, file, { timeout, problems }) {
     if (Date.now() > until) throw new Error(`the core took ${s.feed ? s.feed.accepted : 0} of ${count} messages`);
     await page.waitForTimeout(100);
   }
-  console.log(`${NAME}: ${count} feed messages delivered and accepted`);
+  console.log(`${NAME}: ${countFramed(bytes)} feed messages delivered and accepted`);
+  return waitForIdle(page, { timeout, problems });
+}
+
+// Replay (a case with feed_later): FILE.later holds later messages, FILE.json the time T between
+// the two batches. The later messages must change the map (or the replay check proves nothing);
+// then the time slider goes to T and the map must show what the feed said at T.
+async function replayAfterLater(page, file, { timeout, problems, tolerance }) {
+  const later = `${file}.later`;
+  if (!fs.existsSync(later)) return null;
+  const { replayAtMs } = JSON.parse(fs.readFileSync(`${file}.json`, 'utf8'));
+  const shot = async () => decodePNG(await page.locator('#map').screenshot({ timeout: 30000, animations: 'disabled', caret: 'hide' }));
+  const live = await shot();
+  await deliverFeed(page, later, { timeout, problems });
+  const changed = compareImages(await shot(), live, { tolerance }).diffCount;
+  if (changed < 200) throw new Error(`the later messages changed only ${changed} pixels: the replay check would prove nothing`);
+  await page.evaluate((t) => window.citymap.replay(t, 0), replayAtMs);
+  await page.waitForFunction(() => window.citymap.state.ui && window.citymap.state.ui.replay.tMs !== null, null, { timeout });
+  console.log(`${NAME}: the later messages changed ${changed} pixels; replaying ${new Date(replayAtMs).toISOString()}`);
   return waitForIdle(page, { timeout, problems });
 }
 
@@ -178,6 +198,7 @@ async function run(o) {
   if (o.feedBatch) {
     try {
       idle = await deliverFeed(page, o.feedBatch, { timeout: o.timeout, problems });
+      idle = (await replayAfterLater(page, o.feedBatch, { timeout: o.timeout, problems, tolerance: o.tolerance })) ?? idle;
     } catch (e) {
       return fail(`--feed-batch ${o.feedBatch}: ${e.message}`);
     }

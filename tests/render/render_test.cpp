@@ -145,24 +145,37 @@ citymap::app::AppConfig caseConfig(const nlohmann::json& spec, const std::string
 
 // --feed-batch CASE_DIR OUT_FILE: the case's live messages ("feed"), stamped now, framed as the
 // browser's feed worker hands them to the core (feeds/feed_batch.hpp), for the browser golden
-// test (tests/e2e/browser_test.mjs --feed-batch).
-int writeFeedBatch(const std::string& caseDir, const std::string& outFile) {
-  std::ifstream caseFile(caseDir + "/case.json");
-  const auto spec = nlohmann::json::parse(caseFile, nullptr, false);
-  if (spec.is_discarded() || !spec.contains("feed")) return fail(caseDir + "/case.json has no \"feed\"");
-  citymap::platform::FilePlatform platform;
-  auto messages = feedMessages(spec.at("feed"), int64_t(platform.epochMs()));
+// test (tests/e2e/browser_test.mjs --feed-batch). With "feed_later" (replay): those messages,
+// stamped 2 s later, in OUT_FILE.later, and OUT_FILE.json {"replayAtMs": T}, T between the two.
+int writeBatch(const nlohmann::json& list, int64_t stampMs, uint64_t sequence, const std::string& file) {
+  auto messages = feedMessages(list, stampMs, sequence);
   if (!messages) return fail("case.json feed: " + messages.error());
   std::vector<uint8_t> batch;
   for (const auto& [topic, payload] : messages.value())
     if (!citymap::feeds::appendFramedMessage(batch, topic, payload)) return fail("a message does not fit a frame");
   std::error_code ec;
-  std::filesystem::create_directories(std::filesystem::path(outFile).parent_path(), ec);
-  std::ofstream out(outFile, std::ios::binary);
+  std::filesystem::create_directories(std::filesystem::path(file).parent_path(), ec);
+  std::ofstream out(file, std::ios::binary);
   out.write(reinterpret_cast<const char*>(batch.data()), std::streamsize(batch.size()));
-  if (!out) return fail("cannot write " + outFile);
-  std::printf("render test: %zu feed messages (%zu bytes) in %s\n", messages->size(), batch.size(), outFile.c_str());
+  if (!out) return fail("cannot write " + file);
+  std::printf("render test: %zu feed messages (%zu bytes) in %s\n", messages->size(), batch.size(), file.c_str());
   return 0;
+}
+
+int writeFeedBatch(const std::string& caseDir, const std::string& outFile) {
+  std::ifstream caseFile(caseDir + "/case.json");
+  const auto spec = nlohmann::json::parse(caseFile, nullptr, false);
+  if (spec.is_discarded() || !spec.contains("feed")) return fail(caseDir + "/case.json has no \"feed\"");
+  citymap::platform::FilePlatform platform;
+  const auto now = int64_t(platform.epochMs());
+  if (int rc = writeBatch(spec.at("feed"), now, 0, outFile)) return rc;
+  std::filesystem::remove(outFile + ".later");
+  std::filesystem::remove(outFile + ".json");
+  if (!spec.contains("feed_later")) return 0;
+  if (int rc = writeBatch(spec.at("feed_later"), now + 2000, 1000, outFile + ".later")) return rc;
+  std::ofstream replay(outFile + ".json");
+  replay << nlohmann::json{{"replayAtMs", now + 1000}}.dump() << "\n";
+  return replay ? 0 : fail("cannot write " + outFile + ".json");
 }
 
 int main(int argc, char** argv) {
