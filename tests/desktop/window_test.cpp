@@ -92,6 +92,15 @@ class DesktopWindow : public ::testing::Test {
     return {fw, fh, app.renderer().readPixels(fw, fh)};
   }
 
+  // The synthetic map, centred, at z15.
+  static app::AppConfig testMap() {
+    app::AppConfig config;
+    config.tilesetUrl = (*tmp_ / "base.pmtiles").string();
+    config.center = kCentre;
+    config.zoom = 15;
+    return config;
+  }
+
   static inline std::unique_ptr<testing::Xvfb> xvfb_;
   static inline std::unique_ptr<ingest_test::TempDir> tmp_;
 };
@@ -100,10 +109,7 @@ TEST_F(DesktopWindow, SurvivesMinimiseRestoreAndResize) {
   auto created = platform::GlfwPlatform::create(800, 600, "citymap window test");
   ASSERT_TRUE(created) << created.error();
   platform::GlfwPlatform& p = **created;
-  app::AppConfig config;
-  config.tilesetUrl = (*tmp_ / "base.pmtiles").string();
-  config.center = kCentre;
-  config.zoom = 15;
+  app::AppConfig config = testMap();
   config.showUi = false;
   config.drawAttribution = false;
   {
@@ -167,10 +173,7 @@ TEST_F(DesktopWindow, ThePanelsAreDrawnOverTheMap) {
   auto created = platform::GlfwPlatform::create(800, 600, "citymap panels test");
   ASSERT_TRUE(created) << created.error();
   platform::GlfwPlatform& p = **created;
-  app::AppConfig config;
-  config.tilesetUrl = (*tmp_ / "base.pmtiles").string();
-  config.center = kCentre;
-  config.zoom = 15;
+  app::AppConfig config = testMap();
   const auto draw = [&](bool ui, std::vector<ui::WindowRect>* rects) {
     config.showUi = ui;
     app::MapApp app(p, config);
@@ -205,10 +208,7 @@ TEST_F(DesktopWindow, ThePanelsAreReachedAndUsedByKeyboard) {
   auto created = platform::GlfwPlatform::create(1024, 700, "citymap keyboard test");
   ASSERT_TRUE(created) << created.error();
   platform::GlfwPlatform& p = **created;
-  app::AppConfig config;
-  config.tilesetUrl = (*tmp_ / "base.pmtiles").string();
-  config.center = kCentre;
-  config.zoom = 15;
+  app::AppConfig config = testMap();
   {
     app::MapApp app(p, config);
     p.attach(app);
