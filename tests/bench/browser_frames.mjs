@@ -50,11 +50,16 @@ options:
   --bearing DEG          the map turned by DEG degrees along the whole path (default 0)
   --timeout MS           time allowed to reach idle (initially and after the path; default 120000)
   --allow-errors         exit 0 even if the page reported console/page/request errors
+  --cpu-profile PREFIX   record the main thread's CPU profile (V8 sampling) during the path:
+                         PREFIX.nofeed.cpuprofile and, with --feed-rate, PREFIX.feed.cpuprofile
+                         (open in Chromium's DevTools; wasm names need a --profiling-funcs build)
 live feeds (all four needed for the second run):
   --feed-rate N          traffic updates per second for the second run (e.g. 5000)
   --broker-dir DIR       a running broker's folder (tools/broker/start.sh; its broker.env)
   --feedsim BIN          the citymap-feedsim binary
   --data-dir DIR         the Da Nang data folder (the simulator's road segments)
+  --feedsim-arg ARG      one more argument for citymap-feedsim (repeatable), e.g.
+                         --feedsim-arg=--traffic-copies --feedsim-arg=10 (10x the live entities)
   -h, --help             show this help
 
 exit status: 0 measured, 1 failure (not idle in time, no jumpTo, page errors), 2 usage error.`;
@@ -78,6 +83,8 @@ function parse(argv) {
       'broker-dir': { type: 'string' },
       feedsim: { type: 'string' },
       'data-dir': { type: 'string' },
+      'cpu-profile': { type: 'string' },
+      'feedsim-arg': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -105,6 +112,8 @@ function parse(argv) {
     bearing: num(values.bearing, 'bearing', { min: -360, max: 360 }),
     timeout: num(values.timeout, 'timeout', { min: 1 }),
     allowErrors: values['allow-errors'],
+    cpuProfile: values['cpu-profile'],
+    feedsimArgs: values['feedsim-arg'],
   };
 }
 
@@ -176,6 +185,58 @@ export function drivePath({ waypoints, durationMs, bearing }) {
   });
 }
 
+// CPU time (ms, user + system) of the browser started with `userDataDir` and all its child
+// processes (by Chromium's --type: renderer, gpu-process, utility...), plus `extraPids` (the
+// feed simulator, the broker) by name; Linux /proc only, else null. CPU time per frame does not
+// count the time a busy host steals, so it is steadier across runs than frames per second.
+function cpuTimes(userDataDir, extraPids = {}) {
+  let entries;
+  try {
+    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+  } catch {
+    return null;
+  }
+  const hz = 100; // USER_HZ on Linux
+  const info = new Map();
+  for (const d of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // Chromium's children rewrite their command line as one string: joined either way.
+      const cmd = fs.readFileSync(`/proc/${d}/cmdline`, 'utf8').split('\0').join(' ');
+      info.set(Number(d), { ppid: Number(f[1]), ms: ((Number(f[11]) + Number(f[12])) * 1000) / hz, cmd });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const roots = [...info].filter(([, p]) => p.cmd.includes(`--user-data-dir=${userDataDir} `) &&
+    !p.cmd.includes(' --type=')).map(([pid]) => pid);
+  if (roots.length === 0) return null;
+  const out = { totalMs: 0, byProcess: {} };
+  const add = (name, ms) => {
+    out.byProcess[name] = Math.round((out.byProcess[name] ?? 0) + ms);
+    out.totalMs = Math.round(out.totalMs + ms);
+  };
+  const inTree = (pid) => {
+    for (let p = pid, n = 0; p > 1 && n < 64; p = info.get(p)?.ppid ?? 0, n++) if (roots.includes(p)) return true;
+    return false;
+  };
+  for (const [pid, p] of info) {
+    if (!inTree(pid)) continue;
+    const type = / --type=(\S+)/.exec(p.cmd);
+    add(type ? type[1] : 'browser', p.ms);
+  }
+  for (const [name, pid] of Object.entries(extraPids)) if (pid && info.has(pid)) add(name, info.get(pid).ms);
+  return out;
+}
+
+function cpuDelta(a, b) {
+  if (!a || !b) return null;
+  const byProcess = {};
+  for (const k of Object.keys(b.byProcess)) byProcess[k] = b.byProcess[k] - (a.byProcess[k] ?? 0);
+  return { totalMs: b.totalMs - a.totalMs, byProcess };
+}
+
 async function downloadSizes(page, pageUrl) {
   const found = await page.evaluate(() => {
     const urls = performance.getEntriesByType('resource').map((e) => e.name);
@@ -219,9 +280,9 @@ function withFeedParam(url, value) {
  * the stream then and wait until it flows: a streaming feed keeps drawing, so the map is not
  * idle any more), drive the path, settle. Returns {report, problems, failure?}.
  */
-async function measure(o, url, { startFeed = null } = {}) {
+async function measure(o, url, { startFeed = null, simPid = null } = {}) {
   const feed = !!startFeed;
-  const { context, page, browserVersion } = await launch({ width: o.width, height: o.height, dpr: o.dpr });
+  const { context, page, browserVersion, userDataDir } = await launch({ width: o.width, height: o.height, dpr: o.dpr });
   const problems = collectProblems(page);
   await page.addInitScript(installRecorder);
   // Tile archive bytes on the wire (load + path): CDP's encoded length of every .pmtiles answer.
@@ -263,6 +324,9 @@ async function measure(o, url, { startFeed = null } = {}) {
     report.timeToReadyMs = rec.readyAt === null ? null : Math.round(rec.readyAt);
     report.timeToIdleMs = rec.idleSince === null ? null : Math.round(rec.idleSince);
     report.timeToFirstIdleMs = rec.idleFirst === null ? null : Math.round(rec.idleFirst);
+    // The archive's bytes for the first view alone (before any path): comparable with another
+    // client's first view of the same place.
+    report.firstViewArchive = { ...tileBytes };
     report.canvas = await canvasInfo(page);
 
     if (!(await page.evaluate(() => typeof window.citymap?.jumpTo === 'function'))) {
@@ -289,7 +353,22 @@ async function measure(o, url, { startFeed = null } = {}) {
     }
     const feed0 = feed ? await feedState() : null;
     const startFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
+    if (o.cpuProfile) {
+      await cdp.send('Profiler.enable');
+      await cdp.send('Profiler.setSamplingInterval', { interval: 250 });
+      await cdp.send('Profiler.start');
+    }
+    const others = () => ({ feedsim: simPid ? simPid() : 0, broker: o.brokerPid ?? 0 });
+    const cpu0 = cpuTimes(userDataDir, others());
     const drive = await page.evaluate(drivePath, { waypoints: WAYPOINTS, durationMs: o.durationMs, bearing: o.bearing });
+    const cpuPath = cpuDelta(cpu0, cpuTimes(userDataDir, others()));
+    if (o.cpuProfile) {
+      const { profile } = await cdp.send('Profiler.stop');
+      const file = `${o.cpuProfile}.${feed ? 'feed' : 'nofeed'}.cpuprofile`;
+      fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+      fs.writeFileSync(file, JSON.stringify(profile));
+      report.cpuProfile = file;
+    }
     const endFrames = await page.evaluate(() => window.citymap.state.framesDrawn ?? null);
     const feed1 = feed ? await feedState() : null;
     const cpu = await page.evaluate(() => {
@@ -299,12 +378,20 @@ async function measure(o, url, { startFeed = null } = {}) {
       return Array.isArray(a) || ArrayBuffer.isView(a) ? Array.from(a, Number) : null;
     });
 
+    // Memory after the path: the wasm heap and the tile cache's share of it.
+    report.memory = await page.evaluate(() => {
+      const m = window.Module;
+      return m && m._citymap_heap_bytes ? { heapBytes: m._citymap_heap_bytes(), tileCacheBytes: m._citymap_tile_cache_bytes() } : null;
+    });
+    if (feed && report.memory) report.memory.feedEntities = await page.evaluate(() => window.citymap.state.feed?.entities ?? null);
     const intervals = [];
     for (let i = 1; i < drive.stamps.length; i++) intervals.push(drive.stamps[i] - drive.stamps[i - 1]);
     const spanMs = drive.stamps.length > 1 ? drive.stamps[drive.stamps.length - 1] - drive.stamps[0] : 0;
     const frames = intervals.length; // frames presented during the path
     report.path = { durationMs: o.durationMs, waypoints: WAYPOINTS.length, jumpToErrors: drive.errors };
     report.frames = frames;
+    // CPU of every process of the browser (and the feed's simulator and broker) during the path.
+    if (cpuPath) report.cpuPath = { ...cpuPath, msPerFrame: frames > 0 ? Math.round((cpuPath.totalMs / frames) * 10) / 10 : null };
     report.fps = spanMs > 0 ? Math.round((frames / spanMs) * 1000 * 100) / 100 : null;
     report.frameIntervalMs = stats(intervals);
     report.clientFramesDrawn = startFrames !== null && endFrames !== null ? endFrames - startFrames : null;
@@ -357,6 +444,7 @@ function summary(label, r) {
     `${NAME}${label}: ${r.fps ?? '?'} fps (${r.frames} frames), ` +
     `frame interval median ${fi ? fi.median.toFixed(1) : '?'} ms p95 ${fi ? fi.p95.toFixed(1) : '?'} ms, ` +
     `cpu frame ${cf ? `median ${cf.median.toFixed(2)} ms p95 ${cf.p95.toFixed(2)} ms` : 'n/a'}` +
+    (r.cpuPath ? `, all processes ${r.cpuPath.msPerFrame} ms CPU per frame` : '') +
     (r.feed ? `, feed ${r.feed.receivedPerSecond} msg/s received (${r.feed.droppedDuringPath} dropped)` : '') +
     (r.feed && r.feed.batchesPerSecond !== undefined ? ` in ${r.feed.batchesPerSecond} batches/s` : '') +
     (r.timeToIdleMs !== undefined && !r.feed ? `, time-to-idle ${r.timeToIdleMs ?? '?'} ms` : '') +
@@ -393,17 +481,22 @@ async function run(o) {
 
   if (o.feedRate) {
     const env = readBrokerEnv(o.brokerDir);
+    try {
+      o.brokerPid = Number(fs.readFileSync(path.join(o.brokerDir, 'mosquitto.pid'), 'utf8').trim()) || 0;
+    } catch {
+      o.brokerPid = 0;
+    }
     const budgetS = Math.ceil((o.timeout * 2 + o.durationMs) / 1000) + 60;
     let sim = null;
     const startFeed = async () => {
       sim = await startSim({
         bin: o.feedsim, dataDir: o.dataDir, env, duration: budgetS,
-        args: ['--only', 'traffic', '--traffic-rate', String(o.feedRate), '--quiet'],
+        args: ['--only', 'traffic', '--traffic-rate', String(o.feedRate), '--quiet', ...o.feedsimArgs],
       });
     };
     let withFeed;
     try {
-      withFeed = await measure(o, withFeedParam(url, env.wsUrl), { startFeed });
+      withFeed = await measure(o, withFeedParam(url, env.wsUrl), { startFeed, simPid: () => sim?.child?.pid ?? 0 });
     } finally {
       if (sim) await stopSim(sim.child);
     }
@@ -418,6 +511,11 @@ async function run(o) {
       frameIntervalP95Ms: [b.frameIntervalMs?.p95, f.frameIntervalMs?.p95],
       cpuFrameMedianMs: [b.cpuFrameMs?.median, f.cpuFrameMs?.median],
       cpuFrameP95Ms: [b.cpuFrameMs?.p95, f.cpuFrameMs?.p95],
+      cpuPerFrameMs: [b.cpuPath?.msPerFrame, f.cpuPath?.msPerFrame],
+      // With every core busy, frames per second go as 1 / CPU per frame: the fps ratio the CPU
+      // work alone predicts, steadier than the measured one on a shared host.
+      cpuFrameRateRatio: b.cpuPath && f.cpuPath ? Math.round((b.cpuPath.msPerFrame / f.cpuPath.msPerFrame) * 1000) / 1000 : null,
+      fpsRatio: b.fps && f.fps ? Math.round((f.fps / b.fps) * 1000) / 1000 : null,
     };
   }
   report.ok = true;

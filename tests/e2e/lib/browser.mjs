@@ -154,7 +154,7 @@ export async function launch({ width = 800, height = 600, dpr = 1, headless = tr
   onCleanup(() => context.close());
   const page = context.pages()[0] || (await context.newPage());
   const browserVersion = context.browser()?.version() ?? null;
-  return { context, page, browserVersion };
+  return { context, page, browserVersion, userDataDir };
 }
 
 /**
