@@ -48,6 +48,33 @@ test('--traffic-rate: N traffic updates per second over the road segments', { sk
     dryRun(['--dry-run', '1', '--only', 'traffic', '--traffic-rate', '200']));
 });
 
+test('--traffic-copies K: K times the segments, copies under ids no map feature has', { skip }, () => {
+  // One update per segment: a rate high enough for every entity of both runs within the second.
+  const plain = dryRun(['--dry-run', '1', '--only', 'traffic', '--traffic-rate', '20000']);
+  const tripled = dryRun(['--dry-run', '1', '--only', 'traffic', '--traffic-rate', '20000', '--traffic-copies', '3']);
+  const ids = (msgs) => new Set(msgs.map((m) => BigInt(m.topic.split('/').pop())));
+  const real = ids(plain);
+  const all = ids(tripled);
+  const n = real.size;
+  assert.ok(n > 100 && n < 20000 / 3, `${n} segments`);
+  assert.equal(all.size, 3 * n, 'three times the entities');
+  const step = 1n << 46n;
+  for (const id of all) {
+    const copy = id / step;
+    assert.ok(copy <= 2n, `copy ${copy} of ${id}`);
+    assert.ok(real.has(id % step), `${id} is a copy of a real segment`);
+    assert.ok(id < 1n << 53n, 'exact as a JavaScript number');
+  }
+  // The first pass goes over the real segments first, in the same order as without copies.
+  assert.deepEqual(tripled.slice(0, n).map((m) => m.topic), plain.slice(0, n).map((m) => m.topic));
+  for (const bad of ['0', '128'])
+    assert.throws(() => dryRun(['--dry-run', '1', '--traffic-rate', '10', '--traffic-copies', bad]));
+  // --retain-s 0: every update in a batch, none on its retained topic.
+  const batchedOnly = dryRun(['--dry-run', '1', '--only', 'traffic', '--traffic-rate', '2000', '--retain-s', '0']);
+  assert.equal(batchedOnly.length, 2000);
+  assert.equal(batchedOnly.filter((m) => m.retain).length, 0);
+});
+
 test('--traffic-rate replaces the traffic model, the other feeds run as usual', { skip }, () => {
   const msgs = dryRun(['--dry-run', '1', '--traffic-rate', '100']);
   const kinds = new Set(msgs.map((m) => m.kind));
@@ -74,7 +101,7 @@ test('--traffic-rate is checked', { skip }, () => {
     assert.throws(() => execFileSync(feedsim, ['--data-dir', dataDir, '--dry-run', '1', '--traffic-rate', bad], { stdio: 'pipe' }),
       (e) => e.status === 2 && /--traffic-rate/.test(String(e.stderr)));
   }
-  for (const [flag, bad] of [['--traffic-batch', '0'], ['--traffic-batch', '2049'], ['--batch-ms', '-1'], ['--retain-s', '0'],
+  for (const [flag, bad] of [['--traffic-batch', '0'], ['--traffic-batch', '2049'], ['--batch-ms', '-1'], ['--retain-s', '0.5'],
     ['--batch-bytes', '100'], ['--batch-bytes', '70000']]) {
     assert.throws(() => execFileSync(feedsim, ['--data-dir', dataDir, '--dry-run', '1', '--traffic-rate', '10', flag, bad], { stdio: 'pipe' }),
       (e) => e.status === 2 && String(e.stderr).includes(flag), `${flag} ${bad}`);

@@ -61,6 +61,9 @@ load (benchmarks):
   --traffic-rate N      instead of the traffic model, publish N traffic updates per second
                         (QoS 0), cycling over the real road segments with new speeds on every
                         pass; the other feeds run as usual (--only traffic: none)
+  --traffic-copies K    the load cycles over K times the city's road segments: copy k > 0 of
+                        a segment has the id segment + k * 2^46, on no map feature (stored and
+                        counted by clients, not drawn; default 1, at most 127)
   --traffic-batch N     up to N updates per MQTT message (default 250), on the non-retained
                         citymap/v1/<city>/traffic/batch; each segment's state also goes retained
                         on its own topic about every --retain-s. 1: the old mode, every update
@@ -69,7 +72,8 @@ load (benchmarks):
   --batch-bytes B       at most B bytes per batch (default 3900: Mosquitto sends larger
                         WebSocket messages in slow 4 KiB pieces; at most 65536)
   --retain-s S          how often each segment's state goes to its retained topic in batch mode
-                        (default 30; spread over 0.5..1.5 S)
+                        (default 30; spread over 0.5..1.5 S); 0: never (batches only, no
+                        catch-up state: for benchmarks of many entities)
 broker:
   --broker-env FILE     read MQTT_HOST, MQTT_PORT, MQTT_USER, MQTT_PASSWORD_FILE from FILE
                         (tools/broker/start.sh writes build/broker/broker.env)
@@ -103,8 +107,9 @@ struct Options {
   bool keepIncidents = false;
   double dryRunS = -1;
   bool quiet = false;
-  double trafficRate = 0;  // load mode: traffic updates per second (0: the model's traffic)
-  LoadBatching batching;   // load mode: how the updates are published
+  double trafficRate = 0;      // load mode: traffic updates per second (0: the model's traffic)
+  uint32_t trafficCopies = 1;  // load mode: the city's segments counted this many times
+  LoadBatching batching;       // load mode: how the updates are published
 };
 
 int64_t wallNowMs() {
@@ -186,6 +191,7 @@ Result<Options> parseArgs(int argc, char** argv) {
   app.add_option("--port", port);
   auto* qosOpt = app.add_option("--qos", qos);
   auto* rate = app.add_option("--traffic-rate", o.trafficRate);
+  auto* copies = app.add_option("--traffic-copies", o.trafficCopies);
   auto* batch = app.add_option("--traffic-batch", trafficBatch);
   auto* ms = app.add_option("--batch-ms", batchMs);
   auto* bytes = app.add_option("--batch-bytes", batchBytes);
@@ -215,12 +221,15 @@ Result<Options> parseArgs(int argc, char** argv) {
   if (given(qosOpt) && qos != 0 && qos != 1) return Error{"--qos must be 0 or 1"};
   if (given(rate) && !(o.trafficRate > 0 && o.trafficRate <= 1e6))
     return Error{"--traffic-rate must be in (0, 1000000]"};
+  if (given(copies) && !(o.trafficCopies >= 1 && o.trafficCopies <= TrafficLoad::kMaxCopies))
+    return Error{"--traffic-copies must be in [1, " + std::to_string(TrafficLoad::kMaxCopies) + "]"};
   if (given(batch) && !(trafficBatch >= 1 && trafficBatch <= double(feeds::kMaxFeedBatchUpdates)))
     return Error{"--traffic-batch must be in [1, " + std::to_string(feeds::kMaxFeedBatchUpdates) + "]"};
   if (given(ms) && !(batchMs >= 0 && batchMs <= 10'000)) return Error{"--batch-ms must be in [0, 10000]"};
   if (given(bytes) && !(batchBytes >= 512 && batchBytes <= 65536))
     return Error{"--batch-bytes must be in [512, 65536]"};
-  if (given(retain) && !(retainS >= 1 && retainS <= 3600)) return Error{"--retain-s must be in [1, 3600]"};
+  if (given(retain) && !(retainS == 0 || (retainS >= 1 && retainS <= 3600)))
+    return Error{"--retain-s must be 0 (never) or in [1, 3600]"};
   o.mqtt.port = int(port);
   o.qos = int(qos);
   o.batching.maxUpdates = size_t(trafficBatch);
@@ -303,7 +312,7 @@ int dryRun(const CityData& data, const Options& o) {
   const int64_t end = from + int64_t(o.dryRunS * 1000);
   std::vector<Outgoing> out;
   std::optional<TrafficLoad> load;
-  if (o.trafficRate > 0) load.emplace(data, o.city, o.source, o.seed, uint64_t(from) * 1000);
+  if (o.trafficRate > 0) load.emplace(data, o.city, o.source, o.seed, uint64_t(from) * 1000, o.trafficCopies);
   uint64_t loadSent = 0;
   LoadPublisher publisher(o.city, o.batching);
   std::vector<LoadPublish> published;
@@ -411,7 +420,7 @@ int live(const CityData& data, const Options& o) {
   // of more than a second (a stalled process) is skipped, not sent at once.
   std::optional<TrafficLoad> load;
   if (o.trafficRate > 0) {
-    load.emplace(data, o.city, o.source, o.seed, uint64_t(wallStart) * 1000);
+    load.emplace(data, o.city, o.source, o.seed, uint64_t(wallStart) * 1000, o.trafficCopies);
     std::cerr << "citymap-feedsim: load mode, " << o.trafficRate << " traffic updates/s over " << load->segments()
               << " road segments (QoS 0, "
               << (o.batching.maxUpdates > 1

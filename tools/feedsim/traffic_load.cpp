@@ -13,17 +13,25 @@
 namespace citymap::feedsim {
 
 TrafficLoad::TrafficLoad(const CityData& data, std::string city, std::string source, uint64_t seed,
-                         uint64_t firstSequence)
-    : data_(data), city_(std::move(city)), source_(std::move(source)), seed_(seed), firstSequence_(firstSequence) {}
+                         uint64_t firstSequence, uint32_t copies)
+    : data_(data),
+      city_(std::move(city)),
+      source_(std::move(source)),
+      seed_(seed),
+      firstSequence_(firstSequence),
+      copies_(std::clamp<uint32_t>(copies, 1, kMaxCopies)) {}
 
 Outgoing TrafficLoad::make(uint64_t index, int64_t timestampMs) const {
   const size_t n = data_.roads.size();
-  const Road& road = data_.roads[index % n];
-  const uint64_t pass = index / n;
+  const size_t entities = n * copies_;
+  const uint64_t entity = index % entities;
+  const Road& road = data_.roads[entity % n];
+  const uint64_t segmentId = road.id + (entity / n) * kCopyIdStep;
+  const uint64_t pass = index / entities;
   // 15..100 % of the free-flow speed, new for every pass over the roads.
-  const double factor = 0.15 + 0.85 * unit01(seed_, {0x10ad, road.id, pass});
+  const double factor = 0.15 + 0.85 * unit01(seed_, {0x10ad, segmentId, pass});
   feeds::TrafficUpdate t;
-  t.segmentId = road.id;
+  t.segmentId = segmentId;
   t.freeFlowKmh = float(freeFlowKmh(road.highway));
   t.speedKmh = float(std::round(double(t.freeFlowKmh) * factor * 10) / 10);
   t.congestion = congestionFor(factor);
@@ -49,7 +57,7 @@ LoadPublisher::LoadPublisher(std::string city, LoadBatching batching) : city_(st
 LoadPublisher::Route LoadPublisher::add(const Outgoing& update, int64_t nowMs, std::vector<LoadPublish>& out) {
   const uint64_t id = update.message ? update.message->entityId() : 0;
   bool retain = batching_.maxUpdates <= 1 || !update.message;
-  if (!retain) {
+  if (!retain && batching_.retainIntervalMs > 0) {
     // The segment's turn for its retained topic: the first time, then every 0.5..1.5 intervals
     // (spread, so that the segments do not all come due in the same pass).
     auto [it, fresh] = nextRetainMs_.try_emplace(id, nowMs);

@@ -14,18 +14,26 @@ namespace citymap::feedsim {
 
 class TrafficLoad {
  public:
-  // firstSequence: the sequence number of message 0 (then one more per message).
-  TrafficLoad(const CityData& data, std::string city, std::string source, uint64_t seed, uint64_t firstSequence);
+  // firstSequence: the sequence number of message 0 (then one more per message). copies: how
+  // many times the city's segments are counted (--traffic-copies, for the client's scaling with
+  // the number of live entities): copy k > 0 of a segment is the same road under the id
+  // road id + k * kCopyIdStep, which no map feature has, so it is stored and counted but not
+  // drawn.
+  TrafficLoad(const CityData& data, std::string city, std::string source, uint64_t seed, uint64_t firstSequence,
+              uint32_t copies = 1);
+  static constexpr uint64_t kCopyIdStep = uint64_t(1) << 46;  // ids stay below 2^53 (exact in JavaScript)
+  static constexpr uint32_t kMaxCopies = 127;
 
   // The index-th message since the start, stamped timestampMs; a pure function of the seed,
   // the index and the time. The data must have roads.
   Outgoing make(uint64_t index, int64_t timestampMs) const;
-  size_t segments() const { return data_.roads.size(); }
+  size_t segments() const { return data_.roads.size() * copies_; }
 
  private:
   const CityData& data_;
   std::string city_, source_;
   uint64_t seed_, firstSequence_;
+  uint32_t copies_;
 };
 
 // How the load mode publishes (docs/FEEDS.md, "Batches"). By default the updates go in batches
@@ -41,7 +49,7 @@ struct LoadBatching {
   // in all (docs/FEEDS.md, "Batches"); under 4 KiB a batch goes in one write.
   size_t maxBytes = 3'900;
   int64_t intervalMs = 50;            // a batch goes when its first update is this old
-  int64_t retainIntervalMs = 30'000;  // a segment's state goes retained about this often (0.5..1.5x)
+  int64_t retainIntervalMs = 30'000;  // a segment's state goes retained about this often (0.5..1.5x); 0: never
 };
 
 // One MQTT message to publish.
