@@ -20,28 +20,38 @@ bool LiveLayer::update(double now, feeds::FeedSummary& summary) {
   return store_.queued() > 0;
 }
 
-void LiveLayer::updateTraffic(const feeds::FeedStore& shown, uint64_t replayVersion, const scene::FeatureIndex& index,
-                              bool show, int64_t nowMs) {
+double LiveLayer::updateTraffic(const feeds::FeedStore& shown, uint64_t replayVersion, const scene::FeatureIndex& index,
+                                bool show, int64_t nowMs) {
   const feeds::FeedCounters& c = shown.counters();
-  const uint64_t version = c.accepted + c.removed + (replayVersion << 40);
+  const uint64_t version = c.accepted + c.removed;
   const double now = double(nowMs);
+  statePending_ = false;
   if (show && shown.count(feeds::FeedKind::Traffic) > 0) {
-    const bool changed = version != stateVersion_ || index.size() != stateSlots_ || !stateShown_;
-    // At most once per frame (~0.15 ms for 30,000 roads natively, one texture upload); every
-    // 2 s anyway, as reports fade with age.
-    if (changed || now - lastStateMs_ >= 2000) {
+    // At once: roads that just got slots (new tiles), a replay moved, the layer shown again or
+    // the context restored. New reports: at most every kStateIntervalMs (a stream of thousands
+    // of updates a second changes the table every frame; each rebuild is one texture upload,
+    // which a software GPU pays for in frame rate; issue 12). Every 2 s anyway, as reports fade.
+    const bool atOnce = index.size() != stateSlots_ || !stateShown_ || replayVersion != stateReplay_;
+    const bool newReports = version != stateVersion_;
+    const double since = now - lastStateMs_;
+    if (atOnce || (newReports && since >= kStateIntervalMs) || since >= 2000) {
       live::buildTrafficState(shown, index, nowMs, state_);
       renderer_.setFeatureState(state_);
       stateVersion_ = version;
+      stateReplay_ = replayVersion;
       stateSlots_ = index.size();
       lastStateMs_ = now;
       stateShown_ = true;
+    } else if (newReports) {
+      statePending_ = true;
+      return kStateIntervalMs - since;
     }
   } else if (stateShown_) {
     state_.clear();
     renderer_.setFeatureState(state_);
     stateShown_ = false;
   }
+  return -1;
 }
 
 void LiveLayer::draw(const feeds::FeedStore& shown, const scene::FeatureIndex& index, const geo::Camera& camera,

@@ -32,14 +32,19 @@ class LiveLayer {
   // Applies queued messages (at most 20,000 a frame), prunes stale entities once a second and
   // refreshes `summary` at most 4 times a second. True when messages are still queued.
   bool update(double epochMs, feeds::FeedSummary& summary);
-  // The traffic colours of `shown` (rebuilt when it changed, new roads got slots, or every 2 s
-  // as reports age; cleared when hidden): before the tiles are drawn.
-  void updateTraffic(const feeds::FeedStore& shown, uint64_t replayVersion, const scene::FeatureIndex& index, bool show,
-                     int64_t nowMs);
+  // The traffic colours of `shown`, before the tiles are drawn: rebuilt at once when new roads
+  // got slots, the replay moved or the layer is shown again; for new reports at most every
+  // kStateIntervalMs; every 2 s as reports age; cleared when hidden. Returns in how many ms the
+  // colours of reports held back are due (a frame is wanted then), else -1.
+  double updateTraffic(const feeds::FeedStore& shown, uint64_t replayVersion, const scene::FeatureIndex& index,
+                       bool show, int64_t nowMs);
+  static constexpr double kStateIntervalMs = 250;
+  // New reports wait for their colours: the map is not idle yet.
+  bool trafficPending() const { return statePending_; }
   // Feature-state layers have colours to draw.
   bool trafficShown() const { return !state_.empty(); }
   // The GL context came back: the colours go up again with the next frame.
-  void contextRestored() { stateVersion_ = ~0ull; }
+  void contextRestored() { stateShown_ = false; }
   // The markers of `shown` at `nowMs`, storm help's route and shelters on top, then their tags
   // laid out with `fonts` clear of the `panels` (CSS px), into `list`.
   void draw(const feeds::FeedStore& shown, const scene::FeatureIndex& index, const geo::Camera& camera, int64_t nowMs,
@@ -54,9 +59,9 @@ class LiveLayer {
   feeds::FeedStore store_;
   double lastPruneMs_ = 0, lastSummaryMs_ = -1e9;
   std::vector<uint32_t> state_;  // the traffic colours, one per feature slot
-  uint64_t stateVersion_ = ~0ull;
+  uint64_t stateVersion_ = ~0ull, stateReplay_ = ~0ull;
   size_t stateSlots_ = 0;
-  bool stateShown_ = false;
+  bool stateShown_ = false, statePending_ = false;
   double lastStateMs_ = -1e9;
   live::LiveBatch batch_;
   std::vector<live::MapTag> tags_;

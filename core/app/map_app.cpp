@@ -832,7 +832,9 @@ void MapApp::updateFeeds() {
 
 // Live traffic colours (the renderer's feature-state table) for the state shown.
 void MapApp::updateTraffic(int64_t nowMs) {
-  live_->updateTraffic(shownFeeds(), help_->replayVersion(), featureIndex_, feedUi_.layers.traffic, nowMs);
+  const double due =
+      live_->updateTraffic(shownFeeds(), help_->replayVersion(), featureIndex_, feedUi_.layers.traffic, nowMs);
+  if (due >= 0) platform_.requestFrameIn(due);
 }
 
 // The markers (rebuilt every frame), then the next frame's timing: buses move, ages and fading
@@ -1222,8 +1224,8 @@ void MapApp::frame() {
   }
   bool overlaysComplete = true;
   for (const auto& o : overlays_) overlaysComplete &= !o->layer || o->layer->settled();
-  status_.idle =
-      status_.ready && !dirty_ && pyramid() && pyramid()->complete() && overlaysComplete && !labels_->pending();
+  status_.idle = status_.ready && !dirty_ && pyramid() && pyramid()->complete() && overlaysComplete &&
+                 !labels_->pending() && !live_->trafficPending();
   if (pyramid() && pyramid()->complete() && !std::exchange(viewTilesMarked_, true)) platform_.mark("view-tiles-drawn");
   if (status_.idle && !std::exchange(firstIdleMarked_, true)) platform_.mark("first-idle");
   // The search index is not needed for the first view: it loads once that is drawn.

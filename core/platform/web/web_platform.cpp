@@ -63,6 +63,10 @@ Result<bool> WebPlatform::init(const char* canvasSelector) {
   attrs.antialias = EM_FALSE;
   attrs.premultipliedAlpha = EM_TRUE;
   attrs.powerPreference = EM_WEBGL_POWER_PREFERENCE_HIGH_PERFORMANCE;
+  // The renderer uses WebGL 2 core only. Emscripten otherwise enables every extension the
+  // browser offers while creating the context: about 200 ms of the first view with a software
+  // GPU (issue 12); the link drops that code too (GL_SUPPORT_AUTOMATIC_ENABLE_EXTENSIONS=0).
+  attrs.enableExtensionsByDefault = EM_FALSE;
   const EMSCRIPTEN_WEBGL_CONTEXT_HANDLE ctx = emscripten_webgl_create_context(canvas_.c_str(), &attrs);
   if (ctx <= 0) return Error{"WebGL 2 is not available in this browser"};
   emscripten_webgl_make_context_current(ctx);

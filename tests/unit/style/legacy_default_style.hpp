@@ -173,15 +173,21 @@ inline Style makeDefault() {
   }
 
   // Live traffic over the roads that carry motor traffic: colour per road from the feed
-  // (docs/FEEDS.md); roads without a current report are not drawn here.
+  // (docs/FEEDS.md); roads without a current report are not drawn here. Residential and
+  // unclassified roads from z15 only (issue 12: at z13-14 they are a dense mesh that costs
+  // frames under a live load and says little).
   {
-    const uint32_t motor = kinds({RoadKind::Motorway, RoadKind::Trunk, RoadKind::Primary, RoadKind::Secondary,
-                                  RoadKind::Tertiary, RoadKind::Residential, RoadKind::Unknown});
-    Bucket traffic{tile::layer::kRoads, Bucket::Geometry::Line, motor, 0, 0, 13, roadLine};
-    traffic.featureSlots = true;
-    line("traffic", Group::Roads, bucket(traffic), Color::hex(0xffffff),
-         {{{13, 1.5f}, {15, 2.5f}, {16, 4.f}, {18, 10.f}}, 1.5f}, 13);
-    s.layers.back().featureState = true;
+    const auto traffic = [&](const char* id, uint32_t kindMask, float minZoom) {
+      Bucket b{tile::layer::kRoads, Bucket::Geometry::Line, kindMask, 0, 0, uint8_t(minZoom), roadLine};
+      b.featureSlots = true;
+      line(id, Group::Roads, bucket(b), Color::hex(0xffffff), {{{13, 1.5f}, {15, 2.5f}, {16, 4.f}, {18, 10.f}}, 1.5f},
+           minZoom);
+      s.layers.back().featureState = true;
+    };
+    traffic("traffic",
+            kinds({RoadKind::Motorway, RoadKind::Trunk, RoadKind::Primary, RoadKind::Secondary, RoadKind::Tertiary}),
+            13);
+    traffic("traffic-minor", kinds({RoadKind::Residential, RoadKind::Unknown}), 15);
   }
 
   // One-way arrows: thin chevrons in the direction of travel along every one-way road that
