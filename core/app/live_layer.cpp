@@ -25,25 +25,26 @@ double LiveLayer::updateTraffic(const feeds::FeedStore& shown, uint64_t replayVe
   const feeds::FeedCounters& c = shown.counters();
   const uint64_t version = c.accepted + c.removed;
   const double now = double(nowMs);
-  statePending_ = false;
   if (show && shown.count(feeds::FeedKind::Traffic) > 0) {
     // At once: roads that just got slots (new tiles), a replay moved, the layer shown again or
-    // the context restored. New reports: at most every kStateIntervalMs (a stream of thousands
-    // of updates a second changes the table every frame; each rebuild is one texture upload,
-    // which a software GPU pays for in frame rate; issue 12). Every 2 s anyway, as reports fade.
+    // the context restored, and new reports after a quiet moment. While reports stream in (the
+    // last rebuild was for reports, less than kStateIntervalMs ago): at most every
+    // kStateIntervalMs, as each rebuild is one texture upload, which a software GPU pays for in
+    // frame rate (issue 12). Every 2 s anyway, as reports fade.
     const bool atOnce = index.size() != stateSlots_ || !stateShown_ || replayVersion != stateReplay_;
     const bool newReports = version != stateVersion_;
     const double since = now - lastStateMs_;
-    if (atOnce || (newReports && since >= kStateIntervalMs) || since >= 2000) {
+    const bool streaming = lastForReports_ && since < kStateIntervalMs;
+    if (atOnce || (newReports && !streaming) || since >= 2000) {
       live::buildTrafficState(shown, index, nowMs, state_);
       renderer_.setFeatureState(state_);
+      lastForReports_ = !atOnce && newReports;
       stateVersion_ = version;
       stateReplay_ = replayVersion;
       stateSlots_ = index.size();
       lastStateMs_ = now;
       stateShown_ = true;
     } else if (newReports) {
-      statePending_ = true;
       return kStateIntervalMs - since;
     }
   } else if (stateShown_) {

@@ -33,14 +33,13 @@ class LiveLayer {
   // refreshes `summary` at most 4 times a second. True when messages are still queued.
   bool update(double epochMs, feeds::FeedSummary& summary);
   // The traffic colours of `shown`, before the tiles are drawn: rebuilt at once when new roads
-  // got slots, the replay moved or the layer is shown again; for new reports at most every
-  // kStateIntervalMs; every 2 s as reports age; cleared when hidden. Returns in how many ms the
-  // colours of reports held back are due (a frame is wanted then), else -1.
+  // got slots, the replay moved, the layer is shown again or reports come after a quiet moment;
+  // while reports stream in at most every kStateIntervalMs; every 2 s as reports age; cleared
+  // when hidden. Returns in how many ms the colours of reports held back are due (a frame is
+  // wanted then), else -1. Held-back colours never count against idle (live data never does).
   double updateTraffic(const feeds::FeedStore& shown, uint64_t replayVersion, const scene::FeatureIndex& index,
                        bool show, int64_t nowMs);
   static constexpr double kStateIntervalMs = 250;
-  // New reports wait for their colours: the map is not idle yet.
-  bool trafficPending() const { return statePending_; }
   // Feature-state layers have colours to draw.
   bool trafficShown() const { return !state_.empty(); }
   // The GL context came back: the colours go up again with the next frame.
@@ -61,7 +60,7 @@ class LiveLayer {
   std::vector<uint32_t> state_;  // the traffic colours, one per feature slot
   uint64_t stateVersion_ = ~0ull, stateReplay_ = ~0ull;
   size_t stateSlots_ = 0;
-  bool stateShown_ = false, statePending_ = false;
+  bool stateShown_ = false, lastForReports_ = false;
   double lastStateMs_ = -1e9;
   live::LiveBatch batch_;
   std::vector<live::MapTag> tags_;

@@ -1224,8 +1224,8 @@ void MapApp::frame() {
   }
   bool overlaysComplete = true;
   for (const auto& o : overlays_) overlaysComplete &= !o->layer || o->layer->settled();
-  status_.idle = status_.ready && !dirty_ && pyramid() && pyramid()->complete() && overlaysComplete &&
-                 !labels_->pending() && !live_->trafficPending();
+  status_.idle =
+      status_.ready && !dirty_ && pyramid() && pyramid()->complete() && overlaysComplete && !labels_->pending();
   if (pyramid() && pyramid()->complete() && !std::exchange(viewTilesMarked_, true)) platform_.mark("view-tiles-drawn");
   if (status_.idle && !std::exchange(firstIdleMarked_, true)) platform_.mark("first-idle");
   // The search index is not needed for the first view: it loads once that is drawn.

@@ -42,7 +42,10 @@ class NullRenderer final : public FrameRenderer {
   Result<bool> init() override;
   Result<bool> restore() override { return init(); }
   void setLabelAtlas(int width, int height, const std::vector<uint8_t>& rg) override;
-  void setFeatureState(const std::vector<uint32_t>& rgba) override { featureSlots_ = rgba.size(); }
+  void setFeatureState(const std::vector<uint32_t>& rgba) override {
+    featureSlots_ = rgba.size();
+    ++featureStateUploads_;
+  }
   void execute(const DrawList& list) override;
   void drawUi(const ImDrawData* data) override;
   void uiFontsChanged() override {}
@@ -51,6 +54,7 @@ class NullRenderer final : public FrameRenderer {
 
   size_t frames() const { return frames_; }
   size_t featureSlots() const { return featureSlots_; }
+  size_t featureStateUploads() const { return featureStateUploads_; }  // setFeatureState calls
   bool hasLabelAtlas() const { return atlasTexels_ > 0; }
   int uiFrames() const { return uiFrames_; }
   // The steps of the last list, by kind.
@@ -60,7 +64,7 @@ class NullRenderer final : public FrameRenderer {
 
  private:
   RenderStats stats_;
-  size_t frames_ = 0, featureSlots_ = 0, atlasTexels_ = 0;
+  size_t frames_ = 0, featureSlots_ = 0, featureStateUploads_ = 0, atlasTexels_ = 0;
   size_t layerDraws_ = 0, markerBatches_ = 0, labelBatches_ = 0;
   int uiFrames_ = 0;
 };

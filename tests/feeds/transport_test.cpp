@@ -31,6 +31,7 @@
 #include "app/map_app.hpp"
 #include "broker_support.hpp"
 #include "feeds/feed_store.hpp"
+#include "feeds/feed_types.hpp"
 #include "feeds/feed_writer.hpp"
 #include "feeds/topic.hpp"
 #include "feedsim/mqtt_client.hpp"
@@ -337,6 +338,61 @@ TEST(MqttTransport, StopsPromptlyDuringALongBackoff) {
 }
 
 // --- with the broker ------------------------------------------------------------------------
+
+// The traffic colour table under a stream (issue 12): one upload for the first reports, then
+// at most one every LiveLayer::kStateIntervalMs while reports keep coming, and at once again
+// for a report after a quiet moment. No broker: messages go straight to a headless app.
+TEST(TrafficColours, StreamedReportsAreUploadedAtMostFourTimesASecond) {
+  FilePlatform platform;
+  app::AppConfig config;
+  config.showUi = false;
+  auto renderer = std::make_unique<frame::NullRenderer>();
+  const frame::NullRenderer& r = *renderer;
+  app::MapApp app(platform, config, std::move(renderer));
+  app.resize(256, 256, 1);
+  ASSERT_TRUE(app.start()) << app.status().error;
+  uint64_t seq = 1;
+  const auto report = [&](uint64_t segment) {
+    feeds::FeedMessage m;
+    m.source = "test";
+    m.sequence = seq++;
+    m.timestampMs = int64_t(platform.epochMs());
+    m.simulated = true;
+    m.payload = feeds::TrafficUpdate{segment, float(10 + seq % 40), 50, feeds::Congestion::Unknown};
+    const std::vector<uint8_t> bytes = feeds::encodeFeedMessage(m);
+    app.feedMessage(feeds::feedTopic("danang", m.kind(), m.entityId()), bytes);
+  };
+  report(1);
+  app.frame();
+  const size_t first = r.featureStateUploads();
+  EXPECT_GE(first, 1u) << "the first reports are drawn at once";
+  // A second of frames, new reports in every one (~60 a second).
+  const auto start = std::chrono::steady_clock::now();
+  int frames = 0;
+  while (std::chrono::steady_clock::now() - start < 1s) {
+    report(2 + frames % 50);
+    app.frame();
+    ++frames;
+    std::this_thread::sleep_for(16ms);
+  }
+  const size_t streamed = r.featureStateUploads() - first;
+  EXPECT_GT(frames, 20);
+  EXPECT_GE(streamed, 2u) << "the colours follow the stream";
+  EXPECT_LE(streamed, 6u) << "at most every 250 ms, not every one of " << frames << " frames";
+  // The stream's last reports (held back, or this one) are drawn by the frame they are due in.
+  report(99);
+  std::this_thread::sleep_for(300ms);
+  app.frame();
+  const size_t afterStream = r.featureStateUploads();
+  EXPECT_EQ(afterStream, first + streamed + 1) << "the last reports";
+  // Quiet, then one report: at once, in the next frame.
+  std::this_thread::sleep_for(300ms);
+  app.frame();
+  const size_t beforeQuietReport = r.featureStateUploads();
+  report(7);
+  app.frame();
+  EXPECT_EQ(r.featureStateUploads(), beforeQuietReport + 1);
+}
 
 class TransportTest : public ::testing::Test {
  protected:
